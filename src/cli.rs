@@ -1,0 +1,367 @@
+//! The command line: clap arguments, validated into configurations, dispatched. Every
+//! error is one line on stderr and an exit code, decided in one place ([`main_with`]).
+
+use crate::error::{LabError, Result};
+use crate::experiment::{Class, Experiment, Opt, Params};
+use crate::experiments;
+use crate::explore::{self, ExploreConfig};
+use crate::harness::{self, RunConfig};
+use crate::hunt;
+use crate::machine;
+use crate::report;
+use crate::rt::Ord;
+use crate::schedule;
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+use std::time::Duration;
+
+/// The most threads `race-lab run` starts.
+pub const MAX_THREADS: usize = 1024;
+/// The most increments per thread `race-lab run` performs.
+pub const MAX_ITERS: u64 = 10_000_000_000;
+/// The most trials.
+pub const MAX_TRIALS: usize = 1_000_000;
+
+const SCHEDULE_HELP: &str = "Schedule: the worker to run at each decision point (a moment when two or more workers could go next), \
+as indices separated by commas or spaces; TxK repeats worker T K times: `1,1,0,0` = `1x2 0x2`. \
+When the schedule runs out, the worker that ran last keeps running.";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "race-lab",
+    version,
+    about = "A race-condition laboratory: see updates get lost, then prove the fixes correct",
+    after_help = "Start with: race-lab run unsynced --threads 8   then: race-lab explore racy-atomic --threads 2 --iters 3"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the experiments.
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run an experiment on real threads: per-trial counts, outcome histogram, verdict, cost.
+    Run(RunArgs),
+    /// Print an experiment's lesson and its kernel's source.
+    Explain { experiment: String },
+    /// Model-check an experiment with loom: every interleaving, outcome counts, failing timelines.
+    Explore(ExploreArgs),
+    /// Run one interleaving, chosen by a schedule, and print its timeline.
+    #[command(after_help = SCHEDULE_HELP)]
+    Replay(ReplayArgs),
+    /// Let proptest search schedules for a failure and shrink it to a minimal one.
+    #[command(after_help = SCHEDULE_HELP)]
+    Hunt(HuntArgs),
+    /// (internal) explore in a child process and print the report as JSON.
+    #[command(name = "__explore", hide = true)]
+    ExploreChild(ExploreArgs),
+}
+
+/// Options every command that runs a kernel takes.
+#[derive(Args, Debug, Clone)]
+pub struct Common {
+    /// The experiment (see `race-lab list`).
+    pub experiment: String,
+    /// Worker threads.
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
+    /// Increments per thread.
+    #[arg(long, short = 'i')]
+    pub iters: Option<u64>,
+    /// Memory ordering of the atomic accesses (experiments that take it).
+    #[arg(long, value_enum)]
+    pub ordering: Option<Ord>,
+    /// Units of busy work between a load and its store (widens the race window).
+    #[arg(long)]
+    pub window: Option<u32>,
+    /// Increments summed locally per message (`channel`).
+    #[arg(long)]
+    pub batch: Option<u64>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Trials to run.
+    #[arg(long, short = 'k', default_value_t = 10)]
+    pub trials: usize,
+    /// Run on these CPUs only, e.g. `0` (one CPU: concurrency without parallelism) or `0,1`.
+    #[arg(long)]
+    pub pin: Option<String>,
+    /// Seconds without progress after which a trial is declared deadlocked.
+    #[arg(long, default_value_t = 2.0)]
+    pub watchdog: f64,
+}
+
+#[derive(Args, Debug)]
+pub struct ExploreArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Explore only executions with at most P preemptions (loom's preemption bound).
+    #[arg(long)]
+    pub preemptions: Option<usize>,
+    /// Stop (and say the exploration is incomplete) after this many seconds.
+    #[arg(long, default_value_t = 60.0)]
+    pub max_seconds: f64,
+    /// How many failing executions to print as timelines (one per final value, worst first).
+    #[arg(long, default_value_t = 1)]
+    pub show: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The schedule to run (see below).
+    #[arg(long, short = 's', allow_hyphen_values = true)]
+    pub schedule: String,
+}
+
+#[derive(Args, Debug)]
+pub struct HuntArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Schedules to try before giving up.
+    #[arg(long, default_value_t = 1000)]
+    pub cases: u32,
+    /// Seed of proptest's random generator (the same seed finds the same schedule).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+}
+
+/// Looks up an experiment, suggesting the nearest name.
+pub fn experiment(name: &str) -> Result<&'static Experiment> {
+    experiments::find(name).ok_or_else(|| {
+        let hint = match experiments::nearest(name) {
+            Some(n) => format!("; did you mean '{n}'?"),
+            None => String::new(),
+        };
+        LabError::usage(format!("unknown experiment '{name}'{hint} (`race-lab list` shows them all)"))
+    })
+}
+
+/// Turns the common options into validated parameters for `exp`.
+pub fn params(
+    c: &Common,
+    exp: &Experiment,
+    default_threads: usize,
+    default_iters: u64,
+    max_threads: usize,
+    max_iters: u64,
+) -> Result<Params> {
+    let threads = c.threads.unwrap_or(default_threads);
+    let iters = c.iters.unwrap_or(default_iters);
+    if threads == 0 {
+        return Err(LabError::usage("--threads must be at least 1"));
+    }
+    if threads > max_threads {
+        return Err(LabError::usage(format!("--threads {threads} is more than this command's limit of {max_threads}")));
+    }
+    if exp.class == Class::Deadlock && threads < 2 {
+        return Err(LabError::usage("deadlock needs at least 2 threads (one per lock order)"));
+    }
+    if (threads as u64).checked_mul(iters).is_none() {
+        return Err(LabError::usage(format!(
+            "--threads {threads} × --iters {iters} overflows a 64-bit counter"
+        )));
+    }
+    if iters == 0 {
+        return Err(LabError::usage("--iters must be at least 1 (with 0 there is nothing to count)"));
+    }
+    if iters > max_iters {
+        return Err(LabError::usage(format!("--iters {iters} is more than this command's limit of {max_iters}")));
+    }
+    let given = [
+        (Opt::Ordering, c.ordering.is_some()),
+        (Opt::Window, c.window.is_some()),
+        (Opt::Batch, c.batch.is_some()),
+    ];
+    for (opt, is_given) in given {
+        if is_given && !exp.takes(opt) {
+            let takes: Vec<&str> = exp.options.iter().map(|o| o.flag()).collect();
+            return Err(LabError::usage(format!(
+                "{} does not apply to {} ({})",
+                opt.flag(),
+                exp.name,
+                if takes.is_empty() { "it takes no such options".to_string() } else { format!("it takes {}", takes.join(", ")) }
+            )));
+        }
+    }
+    if let Some(w) = c.window {
+        if w > 1_000_000 {
+            return Err(LabError::usage("--window must be at most 1000000"));
+        }
+    }
+    if c.batch == Some(0) {
+        return Err(LabError::usage("--batch must be at least 1"));
+    }
+    Ok(Params {
+        threads,
+        iters,
+        ordering: c.ordering.unwrap_or(Ord::Seqcst),
+        window: c.window.unwrap_or(0),
+        batch: c.batch.unwrap_or(1),
+    })
+}
+
+fn explore_config(a: &ExploreArgs) -> Result<ExploreConfig> {
+    let exp = experiment(&a.common.experiment)?;
+    let iters = if exp.class == Class::Deadlock { 1 } else { 2 };
+    let p = params(&a.common, exp, 2, iters, usize::MAX, u64::MAX)?;
+    if !(a.max_seconds > 0.0 && a.max_seconds <= 86_400.0) {
+        return Err(LabError::usage("--max-seconds must be between 0 and 86400"));
+    }
+    explore::check_config(exp, &p)?;
+    Ok(ExploreConfig { exp, params: p, preemptions: a.preemptions, max_seconds: a.max_seconds, show: a.show })
+}
+
+/// Runs one parsed command, writing its report to `out`. Returns the exit code.
+pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
+    match cli.command {
+        Command::List { json } => {
+            if json {
+                let list: Vec<_> = experiments::ALL
+                    .iter()
+                    .map(|e| {
+                        serde_json::json!({
+                            "name": e.name, "class": e.class, "summary": e.summary,
+                            "options": e.options.iter().map(|o| o.flag()).collect::<Vec<_>>(),
+                        })
+                    })
+                    .collect();
+                report::json(out, &serde_json::json!({"schema": "race-lab.list/1", "experiments": list}))?;
+            } else {
+                report::list(out, experiments::ALL)?;
+            }
+            Ok(0)
+        }
+        Command::Explain { experiment: name } => {
+            let e = experiment(&name)?;
+            report::explain(out, e, None)?;
+            Ok(0)
+        }
+        Command::Run(a) => {
+            let exp = experiment(&a.common.experiment)?;
+            let p = params(&a.common, exp, exp.default_threads, exp.default_iters, MAX_THREADS, MAX_ITERS)?;
+            if a.trials == 0 || a.trials > MAX_TRIALS {
+                return Err(LabError::usage(format!("--trials must be between 1 and {MAX_TRIALS}")));
+            }
+            if !(a.watchdog > 0.0 && a.watchdog <= 3600.0) {
+                return Err(LabError::usage("--watchdog must be between 0 and 3600 seconds"));
+            }
+            let pin = a.pin.as_deref().map(machine::parse_cpus).transpose()?;
+            let cfg = RunConfig {
+                exp,
+                params: p,
+                trials: a.trials,
+                pin,
+                watchdog: Duration::from_secs_f64(a.watchdog),
+                progress: !a.common.json && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            };
+            let r = harness::run(&cfg)?;
+            if a.common.json {
+                report::json(out, &r)?;
+            } else {
+                report::run(out, &r)?;
+            }
+            if r.forbidden {
+                return Err(LabError::failed(format!(
+                    "FORBIDDEN outcome: {} must always count exactly {}, and did not. This is a bug.",
+                    exp.name, r.expected
+                )));
+            }
+            Ok(if r.interrupted { 130 } else { 0 })
+        }
+        Command::Explore(a) => {
+            let cfg = explore_config(&a)?;
+            let r = explore::explore_isolated(&cfg)?;
+            if a.common.json {
+                report::json(out, &r)?;
+            } else {
+                report::explore(out, &r)?;
+            }
+            Ok(if r.forbidden { 1 } else { 0 })
+        }
+        Command::ExploreChild(a) => {
+            let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
+            let cfg = explore_config(&a)?;
+            let r = explore::explore(&cfg)?;
+            report::json(out, &r)?;
+            Ok(0)
+        }
+        Command::Replay(a) => {
+            let exp = experiment(&a.common.experiment)?;
+            let p = params(&a.common, exp, 2, 1, hunt::MAX_WORKERS, hunt::MAX_ITERS)?;
+            let s = schedule::parse(&a.schedule, p.threads)?;
+            let r = hunt::replay(exp, &p, &s);
+            if a.common.json {
+                report::json(out, &r)?;
+            } else {
+                report::replay(out, &r)?;
+            }
+            Ok(0)
+        }
+        Command::Hunt(a) => {
+            let exp = experiment(&a.common.experiment)?;
+            let p = params(&a.common, exp, 2, 2, hunt::MAX_WORKERS, hunt::MAX_ITERS)?;
+            let r = hunt::hunt(exp, &p, a.cases, a.seed)?;
+            if a.common.json {
+                report::json(out, &r)?;
+            } else {
+                report::hunt(out, &r)?;
+            }
+            Ok(0)
+        }
+    }
+}
+
+/// Parses `args`, runs the command, prints any error as one line; returns the exit code.
+pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+                let _ = e.print();
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 };
+            }
+            eprintln!("race-lab: {}", one_line(&e.render().to_string()));
+            return 2;
+        }
+    };
+    machine::install_ctrlc();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let code = match execute(cli, &mut out) {
+        Ok(code) => code,
+        Err(e) if e.message.is_empty() => e.code,
+        Err(e) => {
+            let _ = out.flush();
+            eprintln!("race-lab: {}", e.message);
+            e.code
+        }
+    };
+    let _ = out.flush();
+    code
+}
+
+/// Folds clap's multi-line error into one line: the error, and the possible values if any.
+fn one_line(s: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for line in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            continue;
+        }
+        parts.push(line.trim_start_matches("error: ").to_string());
+    }
+    parts.join(" ")
+}

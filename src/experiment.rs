@@ -1,0 +1,266 @@
+//! What an experiment is: a kernel written once over [`Rt`], the outcomes it declares
+//! acceptable, interesting or forbidden, and the options it takes.
+
+use crate::rt::{Ord, Rt};
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The parameters of one run of a kernel.
+#[derive(Clone, Debug, Serialize)]
+pub struct Params {
+    pub threads: usize,
+    pub iters: u64,
+    pub ordering: Ord,
+    /// Units of busy work between a load and the store that depends on it.
+    pub window: u32,
+    /// Increments summed locally before one message is sent (`channel`).
+    pub batch: u64,
+}
+
+impl Params {
+    pub fn new(threads: usize, iters: u64) -> Self {
+        Params { threads, iters, ordering: Ord::Seqcst, window: 0, batch: 1 }
+    }
+    /// N × M, the count every correct version must reach. The CLI refuses the overflow
+    /// before any kernel runs.
+    pub fn expected(&self) -> u64 {
+        (self.threads as u64).saturating_mul(self.iters)
+    }
+}
+
+/// What one run of a kernel produced.
+#[derive(Clone, Debug)]
+pub struct Run {
+    /// The counter's final value.
+    pub value: u64,
+    /// The experiment's own metric summed over workers (e.g. CAS retries), if it has one.
+    pub metric: u64,
+    /// From the first worker leaving the start line to the last one finishing (native only).
+    pub elapsed: Option<Duration>,
+}
+
+/// How the lab classifies an experiment; grades and the witnesses' expected verdicts follow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Class {
+    /// Unsynchronised access to plain memory: undefined behaviour, loses updates.
+    DataRace,
+    /// Every access is atomic (no UB), but a read-then-write loses updates.
+    LogicRace,
+    /// Correct: the count is exactly N × M in every execution.
+    Fixed,
+    /// Correct when it finishes, but two locks taken in opposite orders can deadlock.
+    Deadlock,
+}
+
+impl Class {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Class::DataRace => "data race (undefined behaviour), loses updates",
+            Class::LogicRace => "race condition without a data race: loses updates, no UB",
+            Class::Fixed => "fixed: exactly N × M, always",
+            Class::Deadlock => "can deadlock",
+        }
+    }
+    pub fn is_racy(self) -> bool {
+        matches!(self, Class::DataRace | Class::LogicRace)
+    }
+}
+
+/// A command-line option that only some experiments take.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opt {
+    Ordering,
+    Window,
+    Batch,
+}
+
+impl Opt {
+    pub fn flag(self) -> &'static str {
+        match self {
+            Opt::Ordering => "--ordering",
+            Opt::Window => "--window",
+            Opt::Batch => "--batch",
+        }
+    }
+}
+
+/// The kernel instantiated in each world.
+#[derive(Clone, Copy)]
+pub struct Kernels {
+    pub native: fn(&Params) -> Run,
+    pub loom: fn(&Params) -> Run,
+    pub sched: fn(&Params) -> Run,
+}
+
+/// `kernels!(kernel)`: the one generic kernel, monomorphised for each world.
+#[macro_export]
+macro_rules! kernels {
+    ($k:ident) => {
+        $crate::experiment::Kernels {
+            native: $k::<$crate::rt::Native>,
+            loom: $k::<$crate::rt::Loom>,
+            sched: $k::<$crate::rt::Sched>,
+        }
+    };
+}
+
+/// One entry of the catalogue.
+pub struct Experiment {
+    pub name: &'static str,
+    /// One line for `race-lab list`.
+    pub summary: &'static str,
+    pub class: Class,
+    /// Options this experiment takes beyond `--threads`, `--iters`, `--trials`, `--pin`.
+    pub options: &'static [Opt],
+    /// The name of the experiment's own metric (summed over workers), if any.
+    pub metric: Option<&'static str>,
+    pub default_threads: usize,
+    pub default_iters: u64,
+    /// The experiment's source file: its lesson (the `//!` header) and its kernel.
+    pub source: &'static str,
+    pub kernels: Kernels,
+}
+
+impl Experiment {
+    /// The `//!` header of the experiment's file: the lesson.
+    pub fn lesson(&self) -> String {
+        self.source
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .map(|l| l.trim_start_matches("//!").strip_prefix(' ').unwrap_or(l.trim_start_matches("//!")))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The code after the header.
+    pub fn code(&self) -> String {
+        self.source
+            .lines()
+            .skip_while(|l| l.starts_with("//!") || l.trim().is_empty())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    pub fn takes(&self, o: Opt) -> bool {
+        self.options.contains(&o)
+    }
+
+    /// Runs the kernel in the world `R`.
+    pub fn run_in<R: Rt>(&self, p: &Params) -> Run {
+        let k = match R::NAME {
+            "native" => self.kernels.native,
+            "loom" => self.kernels.loom,
+            _ => self.kernels.sched,
+        };
+        k(p)
+    }
+
+    /// The fewest updates a racy counter can end with: N × M with one thread; with several,
+    /// 1 if each does one increment (all read 0, all write 1), otherwise 2 (a thread reads 0,
+    /// stalls while the others finish, writes 1; another reads that 1, stalls while the first
+    /// finishes, writes 2).
+    pub fn racy_minimum(p: &Params) -> u64 {
+        match (p.threads, p.iters) {
+            (_, 0) => 0,
+            (1, m) => m,
+            (_, 1) => 1,
+            _ => 2,
+        }
+    }
+
+    /// Grades one outcome (`None` = deadlocked), as jcstress does.
+    pub fn grade(&self, p: &Params, outcome: Option<u64>) -> (Grade, &'static str) {
+        let expected = p.expected();
+        match (self.class, outcome) {
+            (Class::Deadlock, None) => (Grade::Interesting, "deadlocked: each thread holds the lock the other wants"),
+            (_, None) => (Grade::Forbidden, "deadlocked, though this experiment takes at most one lock at a time"),
+            (_, Some(v)) if v == expected => match self.class {
+                Class::Fixed => (Grade::Acceptable, "exact: no update lost"),
+                Class::Deadlock => (Grade::Acceptable, "finished: the lock orders did not collide this time"),
+                _ => (Grade::Acceptable, "no update lost this time"),
+            },
+            (c, Some(v)) if c.is_racy() && v >= Self::racy_minimum(p) && v < expected => {
+                (Grade::Interesting, "lost updates: increments overwrote each other")
+            }
+            (c, Some(_)) if c.is_racy() => {
+                (Grade::Forbidden, "impossible even for a racy counter: a bug in the lab")
+            }
+            _ => (Grade::Forbidden, "a fixed version lost or invented updates: a bug"),
+        }
+    }
+}
+
+/// jcstress's grades.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Grade {
+    Acceptable,
+    Interesting,
+    Forbidden,
+}
+
+impl Grade {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grade::Acceptable => "ACCEPTABLE",
+            Grade::Interesting => "INTERESTING",
+            Grade::Forbidden => "FORBIDDEN",
+        }
+    }
+}
+
+/// Spawns `p.threads` workers that start together, runs `body(&shared, worker_index)` in
+/// each, joins them, and returns the sum of what they returned with the elapsed time.
+///
+/// The body is the experiment's timed loop; it is monomorphised per world and per
+/// experiment, so in the native world nothing stands between it and the hardware.
+pub fn workers<R: Rt, S: Send + Sync + 'static>(
+    p: &Params,
+    shared: &Arc<S>,
+    body: impl Fn(&S, usize) -> u64 + Send + Sync + 'static,
+) -> (u64, Option<Duration>) {
+    let (metric, elapsed, ()) = workers_with_owner::<R, S, ()>(p, shared, body, || ());
+    (metric, elapsed)
+}
+
+/// As [`workers`], with `owner` run on the calling thread while the workers run (after they
+/// are spawned, before they are joined): the owner of a channel, say.
+pub fn workers_with_owner<R: Rt, S: Send + Sync + 'static, T>(
+    p: &Params,
+    shared: &Arc<S>,
+    body: impl Fn(&S, usize) -> u64 + Send + Sync + 'static,
+    owner: impl FnOnce() -> T,
+) -> (u64, Option<Duration>, T) {
+    let gate = Arc::new(R::gate(p.threads));
+    let body = Arc::new(body);
+    let handles: Vec<_> = (0..p.threads)
+        .map(|t| {
+            let (shared, gate, body) = (shared.clone(), gate.clone(), body.clone());
+            R::spawn(move || {
+                R::wait(&gate);
+                let start = R::now();
+                let metric = body(&shared, t);
+                (metric, start, R::now())
+            })
+        })
+        .collect();
+    let owned = owner();
+    let mut metric = 0;
+    let mut first = None;
+    let mut last = None;
+    for h in handles {
+        let (m, s, e) = R::join(h);
+        metric += m;
+        first = match (first, s) {
+            (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
+            (a, b) => a.or(b),
+        };
+        last = match (last, e) {
+            (Some(a), Some(b)) => Some(std::cmp::max(a, b)),
+            (a, b) => a.or(b),
+        };
+    }
+    (metric, first.zip(last).map(|(a, b)| b - a), owned)
+}

@@ -1,0 +1,449 @@
+//! `race-lab explore`: run an experiment's kernel under loom, over every interleaving (up
+//! to an optional preemption bound), and report the outcome distribution, the failing
+//! executions as timelines, a data race or a deadlock.
+//!
+//! loom can abort the whole process when a panic unwinds through a held guard, so the CLI
+//! runs each exploration in a child process of the lab ([`explore_isolated`]); the library
+//! function [`explore`] does the work in-process.
+
+use crate::error::{LabError, Result};
+use crate::experiment::{Class, Experiment, Grade, Params};
+use crate::rt::loom_world;
+use crate::trace::{self, Event};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// loom's limit: 5 threads including the main one.
+pub const MAX_WORKERS: usize = 4;
+
+/// How often (in executions) loom checks the time cap; loom's default is 20,000.
+const CAP_CHECK_INTERVAL: usize = 500;
+
+#[derive(Clone)]
+pub struct ExploreConfig {
+    pub exp: &'static Experiment,
+    pub params: Params,
+    pub preemptions: Option<usize>,
+    pub max_seconds: f64,
+    pub show: usize,
+}
+
+/// One final value and how many executions reached it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct OutcomeCount {
+    pub value: u64,
+    pub executions: u64,
+    pub grade: String,
+    pub meaning: String,
+}
+
+/// One failing execution, as a trace.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Failing {
+    pub final_value: u64,
+    pub explanation: String,
+    pub events: Vec<EventOut>,
+    pub timeline: String,
+}
+
+/// An event as it appears in JSON.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct EventOut {
+    pub thread: String,
+    pub op: String,
+    pub object: String,
+    pub value: u64,
+    pub stale_latest: Option<u64>,
+    pub location: Option<String>,
+}
+
+impl From<&Event> for EventOut {
+    fn from(e: &Event) -> Self {
+        let op = serde_json::to_value(e.op).ok().and_then(|v| v.as_str().map(String::from));
+        EventOut {
+            thread: trace::thread_name(e.thread),
+            op: op.unwrap_or_default(),
+            object: e.object.clone(),
+            value: e.value,
+            stale_latest: e.stale_latest,
+            location: e.location.clone(),
+        }
+    }
+}
+
+/// A data race found by loom.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RaceReport {
+    /// loom's own message, first line.
+    pub loom_message: String,
+    /// The access loom stopped and the earlier conflicting one, "T1 write cell at file:line".
+    pub accesses: Vec<String>,
+    pub summary: String,
+    pub events: Vec<EventOut>,
+    pub timeline: String,
+}
+
+/// A deadlock found by loom.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DeadlockReport {
+    pub loom_message: String,
+    /// Each blocked thread and the lock it waits for; with what it holds.
+    pub blocked: Vec<String>,
+    pub summary: String,
+    pub events: Vec<EventOut>,
+    pub timeline: String,
+}
+
+/// Everything `race-lab explore` found.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ExploreReport {
+    pub schema: String,
+    pub experiment: String,
+    pub threads: usize,
+    pub iters: u64,
+    pub ordering: String,
+    pub preemption_bound: Option<usize>,
+    /// Executions explored (the one that stopped on a race or deadlock included).
+    pub executions: u64,
+    /// True only if loom explored every execution within the bound.
+    pub complete: bool,
+    /// Why the exploration stopped early, if it did.
+    pub stopped: Option<String>,
+    pub seconds: f64,
+    pub outcomes: Vec<OutcomeCount>,
+    pub failing_executions: u64,
+    pub failing: Vec<Failing>,
+    pub race: Option<RaceReport>,
+    pub deadlock: Option<DeadlockReport>,
+    pub forbidden: bool,
+    pub verdict: String,
+}
+
+#[derive(Default)]
+struct Collector {
+    executions: u64,
+    outcomes: BTreeMap<u64, u64>,
+    /// The shortest failing trace for each final value.
+    failing: BTreeMap<u64, Vec<Event>>,
+    failing_count: u64,
+}
+
+/// Validates an exploration before it starts.
+pub fn check_config(exp: &Experiment, p: &Params) -> Result<()> {
+    if p.threads > MAX_WORKERS {
+        return Err(LabError::usage(format!(
+            "loom explores at most {MAX_WORKERS} worker threads (5 including main); use `race-lab hunt {} --threads {}` for the schedule-driven checks with more",
+            exp.name, p.threads
+        )));
+    }
+    if p.iters > 1000 {
+        return Err(LabError::usage(format!(
+            "--iters {} is far beyond what loom can explore (executions grow exponentially); lower --iters to 1..=5",
+            p.iters
+        )));
+    }
+    Ok(())
+}
+
+/// Explores in this process. Prefer [`explore_isolated`] from the CLI.
+pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
+    check_config(cfg.exp, &cfg.params)?;
+    let collector = Arc::new(Mutex::new(Collector::default()));
+    let (exp, p) = (cfg.exp, cfg.params.clone());
+    let expected = p.expected();
+    let c = collector.clone();
+    let mut builder = loom::model::Builder::new();
+    builder.preemption_bound = cfg.preemptions;
+    builder.max_duration = Some(Duration::from_secs_f64(cfg.max_seconds));
+    builder.checkpoint_interval = CAP_CHECK_INTERVAL;
+    builder.max_permutations = None;
+    builder.max_branches = 100_000;
+    let started = Instant::now();
+    let model = move || {
+        loom_world::begin();
+        c.lock().unwrap_or_else(|e| e.into_inner()).executions += 1;
+        let run = (exp.kernels.loom)(&p);
+        let rec = loom_world::take();
+        let mut col = c.lock().unwrap_or_else(|e| e.into_inner());
+        *col.outcomes.entry(run.value).or_default() += 1;
+        if run.value != expected {
+            col.failing_count += 1;
+            let keep = col.failing.get(&run.value).is_none_or(|t| rec.events.len() < t.len());
+            if keep {
+                col.failing.insert(run.value, rec.events);
+            }
+        }
+    };
+    let quiet = QuietPanics::install();
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.check(model)));
+    drop(quiet);
+    let seconds = started.elapsed().as_secs_f64();
+    let col = std::mem::take(&mut *collector.lock().unwrap_or_else(|e| e.into_inner()));
+    let mut report = ExploreReport {
+        schema: "race-lab.explore/1".into(),
+        experiment: exp.name.into(),
+        threads: cfg.params.threads,
+        iters: cfg.params.iters,
+        ordering: cfg.params.ordering.name().into(),
+        preemption_bound: cfg.preemptions,
+        executions: col.executions,
+        complete: false,
+        stopped: None,
+        seconds,
+        outcomes: Vec::new(),
+        failing_executions: col.failing_count,
+        failing: Vec::new(),
+        race: None,
+        deadlock: None,
+        forbidden: false,
+        verdict: String::new(),
+    };
+    match result {
+        Ok(()) => {
+            let capped = (col.executions as usize + 1) % CAP_CHECK_INTERVAL == 0
+                && seconds >= cfg.max_seconds;
+            report.complete = !capped;
+            if capped {
+                report.stopped = Some(format!(
+                    "time cap of {} s reached after {} executions; the exploration is INCOMPLETE (lower --iters or --threads, or bound it with --preemptions 2)",
+                    cfg.max_seconds, col.executions
+                ));
+            }
+        }
+        Err(payload) => {
+            let msg = panic_message(&payload);
+            let rec = loom_world::take();
+            if msg.starts_with("Causality violation") {
+                report.race = Some(race_report(&msg, &rec.events));
+                report.stopped = Some("loom stopped at the first data race".into());
+            } else if msg.starts_with("deadlock") {
+                report.deadlock = Some(deadlock_report(&msg, &rec));
+                report.stopped = Some("loom stopped at the first deadlock".into());
+            } else if msg.contains("maximum number of branches") || msg.contains("max_branches") {
+                return Err(LabError::usage(format!(
+                    "the model is too large for loom ({}); lower --iters or --threads, or set --preemptions 2",
+                    first_line(&msg)
+                )));
+            } else {
+                return Err(LabError::failed(format!(
+                    "loom stopped the exploration after {} executions: {}",
+                    col.executions,
+                    first_line(&msg)
+                )));
+            }
+        }
+    }
+    for (v, n) in col.outcomes.iter() {
+        let (grade, meaning) = exp.grade(&cfg.params, Some(*v));
+        report.forbidden |= grade == Grade::Forbidden;
+        report.outcomes.push(OutcomeCount {
+            value: *v,
+            executions: *n,
+            grade: grade.as_str().into(),
+            meaning: meaning.into(),
+        });
+    }
+    report.failing = col
+        .failing
+        .iter()
+        .take(cfg.show)
+        .map(|(v, events)| Failing {
+            final_value: *v,
+            explanation: trace::explain_lost_update(events, expected, *v).unwrap_or_default(),
+            events: events.iter().map(EventOut::from).collect(),
+            timeline: trace::timeline(events),
+        })
+        .collect();
+    report.verdict = verdict(exp, &cfg.params, &report);
+    Ok(report)
+}
+
+fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
+    let head = format!("{} {}x{}", exp.name, p.threads, p.iters);
+    let values = r.outcomes.iter().map(|o| o.value.to_string()).collect::<Vec<_>>().join(",");
+    let scope = if r.complete {
+        match r.preemption_bound {
+            Some(b) => format!("all {} executions with at most {b} preemptions", r.executions),
+            None => format!("all {} executions", r.executions),
+        }
+    } else {
+        format!("{} executions (INCOMPLETE: not a proof)", r.executions)
+    };
+    if let Some(race) = &r.race {
+        return format!("{head}: DATA RACE after {} executions: {}", r.executions, race.summary);
+    }
+    if let Some(d) = &r.deadlock {
+        return format!("{head}: DEADLOCK after {} executions: {}", r.executions, d.summary);
+    }
+    if r.forbidden {
+        return format!("FORBIDDEN: {head}: outcomes {{{values}}} over {scope}");
+    }
+    if r.failing_executions > 0 {
+        return format!(
+            "{head}: lost updates in {} of {scope}; outcomes {{{values}}}",
+            r.failing_executions
+        );
+    }
+    match exp.class {
+        Class::Fixed if r.complete => format!("{head}: exact in {scope}; outcomes {{{values}}} — proved for this size"),
+        _ => format!("{head}: no failure in {scope}; outcomes {{{values}}}"),
+    }
+}
+
+fn race_report(msg: &str, events: &[Event]) -> RaceReport {
+    let describe = |e: &Event| {
+        let what = match e.op {
+            trace::Op::RacyRead | trace::Op::Read => "read",
+            _ => "write",
+        };
+        format!(
+            "{} {what} of {} at {}",
+            trace::thread_name(e.thread),
+            e.object,
+            e.location.as_deref().unwrap_or("?")
+        )
+    };
+    let stopped = events
+        .iter()
+        .rev()
+        .find(|e| matches!(e.op, trace::Op::RacyRead | trace::Op::RacyWrite));
+    let mut accesses = Vec::new();
+    let mut summary = first_line(msg).to_string();
+    if let Some(s) = stopped {
+        let stopped_is_write = s.op == trace::Op::RacyWrite;
+        // The conflicting access: the latest access to the same object by another thread
+        // that conflicts (a write, or any access if the stopped one is a write).
+        let other = events.iter().rev().find(|e| {
+            e.thread != s.thread
+                && e.object == s.object
+                && (stopped_is_write || matches!(e.op, trace::Op::Write | trace::Op::RacyWrite))
+                && matches!(e.op, trace::Op::Read | trace::Op::Write)
+        });
+        accesses.push(describe(s));
+        if let Some(o) = other {
+            accesses.push(describe(o));
+            summary = format!(
+                "{} races with {} (no happens-before between them)",
+                describe(s),
+                describe(o)
+            );
+        }
+    }
+    RaceReport {
+        loom_message: first_line(msg).to_string(),
+        accesses,
+        summary,
+        events: events.iter().map(EventOut::from).collect(),
+        timeline: trace::timeline(events),
+    }
+}
+
+fn deadlock_report(msg: &str, rec: &loom_world::Recording) -> DeadlockReport {
+    let holds = |t: usize| -> Vec<String> {
+        let mut held: Vec<String> = Vec::new();
+        for e in rec.events.iter().filter(|e| e.thread == t) {
+            match e.op {
+                trace::Op::Lock => held.push(e.object.clone()),
+                trace::Op::Unlock => held.retain(|h| *h != e.object),
+                _ => {}
+            }
+        }
+        held
+    };
+    let blocked: Vec<String> = rec
+        .waiting
+        .iter()
+        .map(|(t, l)| {
+            let h = holds(*t);
+            let held = if h.is_empty() { "nothing".to_string() } else { h.join(", ") };
+            format!("{} holds {held} and waits for {l}", trace::thread_name(*t))
+        })
+        .collect();
+    let summary = if blocked.is_empty() {
+        first_line(msg).to_string()
+    } else {
+        blocked.join("; ")
+    };
+    DeadlockReport {
+        loom_message: first_line(msg).to_string(),
+        blocked,
+        summary,
+        events: rec.events.iter().map(EventOut::from).collect(),
+        timeline: trace::timeline(&rec.events),
+    }
+}
+
+fn first_line(s: &str) -> &str {
+    s.lines().next().unwrap_or(s)
+}
+
+/// The text of a panic payload.
+pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else {
+        "(non-text panic)".to_string()
+    }
+}
+
+/// Silences the panic hook while loom reports races and deadlocks by panicking: the lab
+/// prints its own report instead of a backtrace.
+pub struct QuietPanics(Option<Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync>>);
+
+impl QuietPanics {
+    pub fn install() -> Self {
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        QuietPanics(Some(prev))
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        if let Some(prev) = self.0.take() {
+            std::panic::set_hook(prev);
+        }
+    }
+}
+
+/// Runs the exploration in a child process of the lab (the hidden `__explore` command), so
+/// that nothing loom does — not even an abort — can take the lab down with it.
+pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
+    check_config(cfg.exp, &cfg.params)?;
+    let exe = std::env::current_exe()
+        .map_err(|e| LabError::usage(format!("cannot find the race-lab binary to run loom in: {e}")))?;
+    let p = &cfg.params;
+    let mut cmd = std::process::Command::new(exe);
+    cmd.arg("__explore")
+        .arg(cfg.exp.name)
+        .args(["--threads", &p.threads.to_string()])
+        .args(["--iters", &p.iters.to_string()])
+        .args(["--ordering", p.ordering.name()])
+        .args(["--window", &p.window.to_string()])
+        .args(["--batch", &p.batch.to_string()])
+        .args(["--max-seconds", &cfg.max_seconds.to_string()])
+        .args(["--show", &cfg.show.to_string()]);
+    if let Some(b) = cfg.preemptions {
+        cmd.args(["--preemptions", &b.to_string()]);
+    }
+    cmd.stdin(std::process::Stdio::null()).stderr(std::process::Stdio::inherit());
+    let out = cmd
+        .output()
+        .map_err(|e| LabError::usage(format!("cannot start the loom child process: {e}")))?;
+    if !out.status.success() {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(sig) = out.status.signal() {
+            return Err(LabError::failed(format!(
+                "loom aborted the exploration (signal {sig}); the lab survived it in its child process"
+            )));
+        }
+        // The child already printed its one-line error.
+        return Err(LabError { message: String::new(), code: out.status.code().unwrap_or(1) });
+    }
+    serde_json::from_slice(&out.stdout)
+        .map_err(|e| LabError::failed(format!("the loom child process sent a malformed report: {e}")))
+}

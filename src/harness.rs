@@ -1,0 +1,254 @@
+//! The native harness: runs an experiment's kernel on real threads for K trials and grades
+//! the outcomes, as jcstress does.
+
+use crate::experiment::{Class, Experiment, Grade, Params};
+use crate::machine;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// What `race-lab run` was asked to do, validated.
+pub struct RunConfig {
+    pub exp: &'static Experiment,
+    pub params: Params,
+    pub trials: usize,
+    pub pin: Option<Vec<usize>>,
+    /// For experiments that can deadlock: how long a trial may make no progress.
+    pub watchdog: Duration,
+    pub progress: bool,
+}
+
+/// One trial.
+#[derive(Clone, Debug, Serialize)]
+pub struct Trial {
+    /// The final count, or `None` if the trial deadlocked.
+    pub value: Option<u64>,
+    pub expected: u64,
+    pub lost: u64,
+    pub wall_ns: Option<u64>,
+    pub ns_per_increment: Option<f64>,
+    pub metric: u64,
+    pub grade: Grade,
+}
+
+/// One row of the outcome histogram: a value, a range of values, or a deadlock.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    pub outcome: String,
+    /// The lowest and highest final value in this row (`None` for a deadlock).
+    pub min: Option<u64>,
+    pub max: Option<u64>,
+    pub count: usize,
+    pub frequency: f64,
+    pub grade: Grade,
+    pub meaning: &'static str,
+}
+
+/// Everything one `race-lab run` measured.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunReport {
+    pub schema: &'static str,
+    pub experiment: &'static str,
+    pub class: Class,
+    pub world: &'static str,
+    pub params: Params,
+    pub expected: u64,
+    pub trials_requested: usize,
+    pub interrupted: bool,
+    pub pin: Option<Vec<usize>>,
+    pub cpus: usize,
+    pub trials: Vec<Trial>,
+    pub histogram: Vec<Row>,
+    pub metric_name: Option<&'static str>,
+    /// Median over finished trials.
+    pub ns_per_increment: Option<f64>,
+    pub forbidden: bool,
+    pub deadlocked: bool,
+    pub verdict: String,
+    /// CPUs' worth of time used by other processes during the run.
+    pub other_cpu_use: Option<f64>,
+    pub warnings: Vec<String>,
+}
+
+/// Runs the trials.
+pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
+    if let Some(cpus) = &cfg.pin {
+        machine::pin(cpus)?;
+    }
+    let p = &cfg.params;
+    let expected = p.expected();
+    let bar = if cfg.progress && cfg.trials > 1 {
+        let b = indicatif::ProgressBar::new(cfg.trials as u64);
+        b.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} trial {pos}/{len} {wide_bar} {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let meter = machine::CpuMeter::start();
+    let mut trials = Vec::with_capacity(cfg.trials);
+    let mut deadlocked = false;
+    let mut interrupted = false;
+    for _ in 0..cfg.trials {
+        if machine::interrupted() {
+            interrupted = true;
+            break;
+        }
+        let run = if cfg.exp.class == Class::Deadlock {
+            run_watched(cfg)
+        } else {
+            Some((cfg.exp.kernels.native)(p))
+        };
+        let value = run.as_ref().map(|r| r.value);
+        let (grade, _) = cfg.exp.grade(p, value);
+        let wall_ns = run.as_ref().and_then(|r| r.elapsed).map(|d| d.as_nanos() as u64);
+        trials.push(Trial {
+            value,
+            expected,
+            lost: value.map(|v| expected.saturating_sub(v)).unwrap_or(0),
+            wall_ns,
+            ns_per_increment: wall_ns.filter(|_| expected > 0).map(|w| w as f64 / expected as f64),
+            metric: run.as_ref().map(|r| r.metric).unwrap_or(0),
+            grade,
+        });
+        bar.inc(1);
+        if value.is_none() {
+            // The deadlocked threads can never be joined: no further trial can start clean.
+            deadlocked = true;
+            break;
+        }
+    }
+    bar.finish_and_clear();
+    let others = meter.others();
+    let histogram = histogram(cfg.exp, p, &trials);
+    let forbidden = trials.iter().any(|t| t.grade == Grade::Forbidden);
+    let mut costs: Vec<f64> = trials.iter().filter_map(|t| t.ns_per_increment).collect();
+    costs.sort_by(f64::total_cmp);
+    let median = (!costs.is_empty()).then(|| costs[costs.len() / 2]);
+    let mut warnings: Vec<String> = machine::busy_warning(others).into_iter().collect();
+    if p.threads > machine::cpus() * 4 && cfg.exp.class.is_racy() {
+        warnings.push(format!(
+            "{} threads on {} CPUs: most of them wait for a CPU, so they overlap less than you may think",
+            p.threads,
+            machine::cpus()
+        ));
+    }
+    let verdict = verdict(cfg, &trials, deadlocked, interrupted);
+    Ok(RunReport {
+        schema: "race-lab.run/1",
+        experiment: cfg.exp.name,
+        class: cfg.exp.class,
+        world: "native",
+        params: p.clone(),
+        expected,
+        trials_requested: cfg.trials,
+        interrupted,
+        pin: cfg.pin.clone(),
+        cpus: machine::cpus(),
+        trials,
+        histogram,
+        metric_name: cfg.exp.metric,
+        ns_per_increment: median,
+        forbidden,
+        deadlocked,
+        verdict,
+        other_cpu_use: others,
+        warnings,
+    })
+}
+
+/// Runs one trial on a helper thread and gives up on it after the watchdog's time.
+fn run_watched(cfg: &RunConfig) -> Option<crate::experiment::Run> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let (kernel, p) = (cfg.exp.kernels.native, cfg.params.clone());
+    std::thread::spawn(move || {
+        let _ = tx.send(kernel(&p));
+    });
+    rx.recv_timeout(cfg.watchdog).ok()
+}
+
+fn histogram(exp: &Experiment, p: &Params, trials: &[Trial]) -> Vec<Row> {
+    let n = trials.len().max(1) as f64;
+    let mut exact: BTreeMap<Option<u64>, usize> = BTreeMap::new();
+    for t in trials {
+        *exact.entry(t.value).or_default() += 1;
+    }
+    let row = |outcome: String, min, max, count: usize, value: Option<u64>| {
+        let (grade, meaning) = exp.grade(p, value);
+        Row { outcome, min, max, count, frequency: count as f64 / n, grade, meaning }
+    };
+    let label = |v: Option<u64>| match v {
+        Some(v) => v.to_string(),
+        None => "deadlock".to_string(),
+    };
+    let mut rows = Vec::new();
+    if exact.len() <= 6 {
+        for (v, c) in exact.iter().rev() {
+            rows.push(row(label(*v), *v, *v, *c, *v));
+        }
+        return rows;
+    }
+    // Many distinct values: the expected one, deadlocks and forbidden ones on their own
+    // rows, the interesting ones in up to eight ranges.
+    let mut interesting = Vec::new();
+    for (v, c) in exact.iter().rev() {
+        match exp.grade(p, *v).0 {
+            Grade::Interesting if v.is_some() => interesting.push((v.unwrap_or(0), *c)),
+            _ => rows.push(row(label(*v), *v, *v, *c, *v)),
+        }
+    }
+    if let (Some(&(hi, _)), Some(&(lo, _))) = (interesting.first(), interesting.last()) {
+        let width = ((hi - lo) / 8).max(1);
+        let mut buckets: BTreeMap<u64, (u64, u64, usize)> = BTreeMap::new();
+        for (v, c) in interesting {
+            let b = ((v - lo) / width).min(7);
+            let e = buckets.entry(b).or_insert((v, v, 0));
+            e.0 = e.0.min(v);
+            e.1 = e.1.max(v);
+            e.2 += c;
+        }
+        for (_, (a, b, c)) in buckets.into_iter().rev() {
+            let outcome = if a == b { a.to_string() } else { format!("{a}..={b}") };
+            rows.push(row(outcome, Some(a), Some(b), c, Some(a)));
+        }
+    }
+    rows.sort_by_key(|r| std::cmp::Reverse(r.max.map(|m| m as i128).unwrap_or(-1)));
+    rows
+}
+
+fn verdict(cfg: &RunConfig, trials: &[Trial], deadlocked: bool, interrupted: bool) -> String {
+    let p = &cfg.params;
+    let head = format!("{} {}x{}", cfg.exp.name, p.threads, p.iters);
+    let n = trials.len();
+    let lossy: Vec<&Trial> = trials.iter().filter(|t| t.value.is_some() && t.lost > 0).collect();
+    let forbidden = trials.iter().filter(|t| t.grade == Grade::Forbidden).count();
+    let tail = if interrupted { format!(" (interrupted after {n} of {} trials)", cfg.trials) } else { String::new() };
+    if deadlocked {
+        return format!(
+            "{head}: deadlocked in trial {n}: no progress for {} s{tail}",
+            cfg.watchdog.as_secs_f64()
+        );
+    }
+    if forbidden > 0 {
+        return format!("FORBIDDEN: {head}: {forbidden} of {n} trials gave an outcome that must never happen{tail}");
+    }
+    let expected = p.expected();
+    if lossy.is_empty() {
+        return match cfg.exp.class {
+            Class::Fixed | Class::Deadlock => format!("{head}: exact ({expected}) in {n} of {n} trials{tail}"),
+            _ => format!(
+                "{head}: no update lost in {n} of {n} trials — the race is still there (try `race-lab explore {}`){tail}",
+                cfg.exp.name
+            ),
+        };
+    }
+    let pct = |t: &Trial| 100.0 * t.lost as f64 / expected as f64;
+    let lo = lossy.iter().map(|t| pct(t)).fold(f64::INFINITY, f64::min);
+    let hi = lossy.iter().map(|t| pct(t)).fold(0.0, f64::max);
+    format!(
+        "{head}: lost updates in {} of {n} trials (lost {lo:.1}%–{hi:.1}% of {expected}){tail}",
+        lossy.len()
+    )
+}

@@ -1,0 +1,198 @@
+//! `race-lab hunt` and `race-lab replay`: the scheduled world driven by proptest.
+//!
+//! `hunt` lets proptest generate schedules (lists of worker indices), runs the experiment's
+//! kernel under each, and when one fails — a lost update, a FORBIDDEN outcome, a deadlock —
+//! shrinks it to a minimal schedule. `replay` runs one schedule and prints its timeline; a
+//! schedule always produces the same execution.
+
+use crate::error::{LabError, Result};
+use crate::experiment::{Experiment, Grade, Params};
+use crate::explore::EventOut;
+use crate::rt::sched;
+use crate::schedule;
+use crate::trace;
+use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
+use serde::{Deserialize, Serialize};
+use std::cell::Cell;
+use std::time::Instant;
+
+/// The most workers the scheduled world runs.
+pub const MAX_WORKERS: usize = 64;
+/// The most increments per worker `hunt` and `replay` take (each is a handful of handoffs
+/// between real threads).
+pub const MAX_ITERS: u64 = 10_000;
+
+/// One scheduled execution.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReplayReport {
+    pub schema: String,
+    pub experiment: String,
+    pub threads: usize,
+    pub iters: u64,
+    /// The schedule given.
+    pub schedule: String,
+    /// How many of its entries were used.
+    pub used: usize,
+    /// Whether it ran out before the run ended (the default order decided the rest).
+    pub ran_out: bool,
+    /// The worker chosen at every decision point, defaults included.
+    pub decisions: String,
+    /// The final value, or `None` for a deadlock.
+    pub final_value: Option<u64>,
+    pub expected: u64,
+    pub grade: String,
+    pub meaning: String,
+    pub explanation: String,
+    pub deadlock: Vec<String>,
+    pub events: Vec<EventOut>,
+    pub timeline: String,
+}
+
+/// Runs `exp` under `schedule` in the scheduled world.
+pub fn replay(exp: &Experiment, p: &Params, schedule: &[usize]) -> ReplayReport {
+    let run = sched::run(p.threads, schedule, || (exp.kernels.sched)(p).value);
+    let expected = p.expected();
+    let (grade, meaning) = exp.grade(p, run.result);
+    let explanation = match run.result {
+        Some(v) => trace::explain_lost_update(&run.events, expected, v).unwrap_or_default(),
+        None => run
+            .waiting
+            .iter()
+            .map(|(t, l)| format!("{} waits for {l}", trace::thread_name(*t)))
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    ReplayReport {
+        schema: "race-lab.replay/1".into(),
+        experiment: exp.name.into(),
+        threads: p.threads,
+        iters: p.iters,
+        schedule: schedule::format(schedule),
+        used: run.used,
+        ran_out: run.ran_out,
+        decisions: schedule::format(&run.decisions),
+        final_value: run.result,
+        expected,
+        grade: grade.as_str().into(),
+        meaning: meaning.into(),
+        explanation,
+        deadlock: run
+            .waiting
+            .iter()
+            .map(|(t, l)| format!("{} waits for {l}", trace::thread_name(*t)))
+            .collect(),
+        events: run.events.iter().map(EventOut::from).collect(),
+        timeline: trace::timeline(&run.events),
+    }
+}
+
+/// Whether a scheduled run failed: anything but an ACCEPTABLE outcome.
+pub fn fails(exp: &Experiment, p: &Params, schedule: &[usize]) -> bool {
+    let run = sched::run(p.threads, schedule, || (exp.kernels.sched)(p).value);
+    exp.grade(p, run.result).0 != Grade::Acceptable
+}
+
+/// What `hunt` found.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct HuntReport {
+    pub schema: String,
+    pub experiment: String,
+    pub threads: usize,
+    pub iters: u64,
+    pub seed: u64,
+    pub cases_requested: u32,
+    /// Schedules tried before the first failure (all of them if none failed).
+    pub cases_run: u64,
+    /// Schedules tried while shrinking.
+    pub shrink_steps: u64,
+    pub found: bool,
+    /// The failing schedule proptest generated first, and the minimal one it shrank to.
+    pub original: Option<String>,
+    pub minimal: Option<String>,
+    pub replay: Option<ReplayReport>,
+    pub seconds: f64,
+    pub verdict: String,
+}
+
+/// The longest schedule proptest generates: enough decisions for every operation.
+pub fn max_schedule_len(p: &Params) -> usize {
+    ((p.threads as u64).saturating_mul(p.iters).saturating_mul(4)).clamp(4, 1024) as usize
+}
+
+/// Hunts for a failing schedule with proptest, and shrinks it.
+pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Result<HuntReport> {
+    if cases == 0 {
+        return Err(LabError::usage("--cases must be at least 1"));
+    }
+    let started = Instant::now();
+    let config = Config {
+        cases,
+        failure_persistence: None,
+        max_shrink_iters: 100_000,
+        ..Config::default()
+    };
+    let mut seed_bytes = [0u8; 32];
+    seed_bytes[..8].copy_from_slice(&seed.to_le_bytes());
+    let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes);
+    let mut runner = TestRunner::new_with_rng(config, rng);
+    let strategy = proptest::collection::vec(0..p.threads, 0..=max_schedule_len(p));
+    let calls = Cell::new(0u64);
+    let first_fail_at = Cell::new(None::<u64>);
+    let original = std::cell::RefCell::new(None::<Vec<usize>>);
+    let result = runner.run(&strategy, |s| {
+        calls.set(calls.get() + 1);
+        if fails(exp, p, &s) {
+            if first_fail_at.get().is_none() {
+                first_fail_at.set(Some(calls.get()));
+                *original.borrow_mut() = Some(s.clone());
+            }
+            Err(TestCaseError::fail("failed"))
+        } else {
+            Ok(())
+        }
+    });
+    let seconds = started.elapsed().as_secs_f64();
+    let head = format!("{} {}x{}", exp.name, p.threads, p.iters);
+    let mut report = HuntReport {
+        schema: "race-lab.hunt/1".into(),
+        experiment: exp.name.into(),
+        threads: p.threads,
+        iters: p.iters,
+        seed,
+        cases_requested: cases,
+        cases_run: first_fail_at.get().unwrap_or(calls.get()),
+        shrink_steps: first_fail_at.get().map(|f| calls.get() - f).unwrap_or(0),
+        found: false,
+        original: original.borrow().as_ref().map(|s| schedule::format(s)),
+        minimal: None,
+        replay: None,
+        seconds,
+        verdict: String::new(),
+    };
+    match result {
+        Ok(()) => {
+            report.verdict = format!("{head}: no failure in {cases} schedules (seed {seed})");
+        }
+        Err(TestError::Fail(_, minimal)) => {
+            let r = replay(exp, p, &minimal);
+            report.found = true;
+            report.minimal = Some(schedule::format(&minimal));
+            report.verdict = format!(
+                "{head}: {} after {} schedules; shrunk in {} steps to the {}-entry schedule \"{}\"",
+                match r.final_value {
+                    None => "deadlock".to_string(),
+                    Some(v) => format!("{} (final {v}, expected {})", r.meaning, r.expected),
+                },
+                report.cases_run,
+                report.shrink_steps,
+                minimal.len(),
+                schedule::format(&minimal)
+            );
+            report.replay = Some(r);
+        }
+        Err(TestError::Abort(why)) => {
+            return Err(LabError::failed(format!("proptest gave up: {why}")));
+        }
+    }
+    Ok(report)
+}

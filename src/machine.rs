@@ -1,0 +1,135 @@
+//! The machine the lab runs on: CPUs, pinning, whether other processes are using the CPUs,
+//! and Ctrl-C.
+
+use crate::error::{LabError, Result};
+use nix::sched::{sched_getaffinity, sched_setaffinity, CpuSet};
+use nix::unistd::Pid;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// CPUs this process may run on.
+pub fn allowed_cpus() -> Vec<usize> {
+    match sched_getaffinity(Pid::from_raw(0)) {
+        Ok(set) => (0..CpuSet::count()).filter(|&c| set.is_set(c).unwrap_or(false)).collect(),
+        Err(_) => (0..cpus()).collect(),
+    }
+}
+
+/// How many CPUs the lab can use.
+pub fn cpus() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+}
+
+/// Parses `--pin`: a list like `0`, `0,1` or `0-3`.
+pub fn parse_cpus(s: &str) -> Result<Vec<usize>> {
+    let mut out = Vec::new();
+    for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let bad = || LabError::usage(format!("bad --pin '{s}': expected CPU numbers like 0 or 0,1 or 0-3"));
+        match part.split_once('-') {
+            Some((a, b)) => {
+                let (a, b): (usize, usize) = (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+                if a > b || b > 4096 {
+                    return Err(bad());
+                }
+                out.extend(a..=b);
+            }
+            None => out.push(part.parse().map_err(|_| bad())?),
+        }
+    }
+    if out.is_empty() {
+        return Err(LabError::usage("--pin needs at least one CPU"));
+    }
+    out.sort_unstable();
+    out.dedup();
+    let allowed = allowed_cpus();
+    if let Some(c) = out.iter().find(|c| !allowed.contains(c)) {
+        return Err(LabError::usage(format!(
+            "--pin names CPU {c}, which does not exist or is not available here (available: {})",
+            allowed.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(",")
+        )));
+    }
+    Ok(out)
+}
+
+/// Restricts this thread (and the threads it spawns afterwards) to `cpus`.
+pub fn pin(cpus: &[usize]) -> Result<()> {
+    let mut set = CpuSet::new();
+    for &c in cpus {
+        set.set(c).map_err(|e| LabError::usage(format!("cannot pin to CPU {c}: {e}")))?;
+    }
+    sched_setaffinity(Pid::from_raw(0), &set)
+        .map_err(|e| LabError::usage(format!("cannot pin to CPUs {cpus:?}: {e}")))
+}
+
+/// Measures how much CPU *other* processes used while the lab ran, from `/proc/stat` and
+/// `/proc/self/stat`. On a shared 2-core machine a busy neighbour suppresses races and
+/// distorts timings; the lab says so instead of reporting skewed figures silently.
+pub struct CpuMeter {
+    start: Instant,
+    total_busy: Option<u64>,
+    own: Option<u64>,
+}
+
+fn total_busy_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let line = stat.lines().next()?;
+    let f: Vec<u64> = line.split_whitespace().skip(1).filter_map(|x| x.parse().ok()).collect();
+    // user nice system idle iowait irq softirq steal
+    Some(f.get(0..3)?.iter().sum::<u64>() + f.get(5..8).map(|s| s.iter().sum()).unwrap_or(0))
+}
+
+fn own_ticks() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    // utime is field 14, stime 15 (1-based over the whole line): 11 and 12 here.
+    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+}
+
+impl CpuMeter {
+    pub fn start() -> Self {
+        CpuMeter { start: Instant::now(), total_busy: total_busy_ticks(), own: own_ticks() }
+    }
+
+    /// CPUs' worth of time used by other processes since `start` (e.g. 0.8 = most of one CPU).
+    pub fn others(&self) -> Option<f64> {
+        let wall = self.start.elapsed().as_secs_f64();
+        if wall < 0.05 {
+            return None; // too short to read from 10 ms ticks
+        }
+        let tick = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK).ok().flatten()? as f64;
+        let busy = total_busy_ticks()?.checked_sub(self.total_busy?)?;
+        let own = own_ticks()?.checked_sub(self.own?)?;
+        Some((busy.saturating_sub(own) as f64 / tick / wall).max(0.0))
+    }
+}
+
+/// The warning printed when other processes used at least a fifth of a CPU.
+pub fn busy_warning(others: Option<f64>) -> Option<String> {
+    match others {
+        Some(o) if o >= 0.2 => Some(format!(
+            "warning: other processes used {o:.1} CPUs during this run: races show less and timings are skewed; rerun on an idle machine"
+        )),
+        _ => None,
+    }
+}
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Installs the Ctrl-C handler: the first Ctrl-C asks the running command to stop after
+/// the current step and report what it has; a second one exits at once.
+pub fn install_ctrlc() {
+    let _ = ctrlc::set_handler(|| {
+        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+            eprintln!("\nrace-lab: interrupted again, exiting");
+            std::process::exit(130);
+        }
+        eprintln!("\nrace-lab: interrupted; stopping after the current step (Ctrl-C again to quit now)");
+    });
+}
+
+/// Whether Ctrl-C was pressed.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}

@@ -1,0 +1,235 @@
+//! Printers: every report as a human-readable text or as JSON, written to any `Write`.
+
+use crate::experiment::{Experiment, Opt};
+use crate::explore::ExploreReport;
+use crate::harness::RunReport;
+use crate::hunt::{HuntReport, ReplayReport};
+use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Writes any report as pretty JSON followed by a newline.
+pub fn json<T: Serialize>(w: &mut dyn Write, report: &T) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, report).map_err(io::Error::other)?;
+    writeln!(w)
+}
+
+fn table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(UTF8_BORDERS_ONLY).set_header(header.to_vec());
+    t
+}
+
+fn pct(x: f64) -> String {
+    format!("{:.1}%", 100.0 * x)
+}
+
+/// `race-lab list`.
+pub fn list(w: &mut dyn Write, all: &[&Experiment]) -> io::Result<()> {
+    let mut t = table(&["experiment", "class", "options", "what it does"]);
+    for e in all {
+        let opts = e.options.iter().map(|o| o.flag()).collect::<Vec<_>>().join(" ");
+        let class = serde_json::to_value(e.class).ok().and_then(|v| v.as_str().map(String::from));
+        t.add_row(vec![e.name.to_string(), class.unwrap_or_default(), opts, e.summary.to_string()]);
+    }
+    writeln!(w, "{t}")?;
+    writeln!(w, "run one: race-lab run <experiment>   read its lesson: race-lab explain <experiment>")
+}
+
+/// `race-lab run`.
+pub fn run(w: &mut dyn Write, r: &RunReport) -> io::Result<()> {
+    let p = &r.params;
+    let mut opts = Vec::new();
+    if p.window > 0 {
+        opts.push(format!("window {}", p.window));
+    }
+    if p.batch > 1 {
+        opts.push(format!("batch {}", p.batch));
+    }
+    opts.push(format!("ordering {}", p.ordering.name()));
+    if let Some(pin) = &r.pin {
+        opts.push(format!("pinned to CPU {pin:?}"));
+    }
+    writeln!(
+        w,
+        "{}: {} threads × {} increments, {} trials on {} CPUs ({})",
+        r.experiment,
+        p.threads,
+        p.iters,
+        r.trials.len(),
+        r.cpus,
+        opts.join(", ")
+    )?;
+    if r.trials.len() <= 20 {
+        let mut head = vec!["trial", "final", "expected", "lost", "lost %", "ms", "ns/incr"];
+        if let Some(m) = r.metric_name {
+            head.push(m);
+        }
+        let mut t = table(&head);
+        for (i, tr) in r.trials.iter().enumerate() {
+            let mut row = vec![
+                (i + 1).to_string(),
+                tr.value.map(|v| v.to_string()).unwrap_or_else(|| "deadlock".into()),
+                tr.expected.to_string(),
+                tr.lost.to_string(),
+                if tr.expected > 0 { pct(tr.lost as f64 / tr.expected as f64) } else { "-".into() },
+                tr.wall_ns.map(|n| format!("{:.2}", n as f64 / 1e6)).unwrap_or_else(|| "-".into()),
+                tr.ns_per_increment.map(|n| format!("{n:.2}")).unwrap_or_else(|| "-".into()),
+            ];
+            if r.metric_name.is_some() {
+                row.push(tr.metric.to_string());
+            }
+            t.add_row(row);
+        }
+        writeln!(w, "{t}")?;
+    }
+    writeln!(w, "outcomes:")?;
+    let mut t = table(&["final value", "trials", "frequency", "grade", "meaning"]);
+    for row in &r.histogram {
+        t.add_row(vec![
+            row.outcome.clone(),
+            row.count.to_string(),
+            pct(row.frequency),
+            row.grade.as_str().to_string(),
+            row.meaning.to_string(),
+        ]);
+    }
+    writeln!(w, "{t}")?;
+    if let Some(ns) = r.ns_per_increment {
+        writeln!(
+            w,
+            "cost: {ns:.2} ns per increment, all threads together ({:.1} M increments/s; median over trials)",
+            1e3 / ns
+        )?;
+    }
+    for warning in &r.warnings {
+        writeln!(w, "{warning}")?;
+    }
+    writeln!(w, "{}", r.verdict)
+}
+
+/// `race-lab explain`.
+pub fn explain(w: &mut dyn Write, e: &Experiment, witnesses: Option<&str>) -> io::Result<()> {
+    writeln!(w, "{}\n", e.lesson())?;
+    let opts: Vec<&str> = e.options.iter().map(|o: &Opt| o.flag()).collect();
+    writeln!(w, "class: {}", e.class.describe())?;
+    writeln!(
+        w,
+        "defaults: --threads {} --iters {}{}",
+        e.default_threads,
+        e.default_iters,
+        if opts.is_empty() { String::new() } else { format!("; also takes {}", opts.join(" ")) }
+    )?;
+    if let Some(wit) = witnesses {
+        writeln!(w, "{wit}")?;
+    }
+    writeln!(w, "\nthe kernel (experiments/{}.rs):\n", e.name.replace('-', "_"))?;
+    writeln!(w, "{}", e.code())
+}
+
+/// `race-lab explore`.
+pub fn explore(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
+    let bound = match r.preemption_bound {
+        Some(b) => format!("at most {b} preemptions"),
+        None => "no preemption bound".into(),
+    };
+    writeln!(
+        w,
+        "{}: {} threads × {} increments under loom (ordering {}, {bound})",
+        r.experiment, r.threads, r.iters, r.ordering
+    )?;
+    writeln!(
+        w,
+        "explored {} executions in {:.2} s: {}",
+        r.executions,
+        r.seconds,
+        if r.complete { "COMPLETE".to_string() } else { format!("INCOMPLETE — {}", r.stopped.as_deref().unwrap_or("stopped early")) }
+    )?;
+    if !r.outcomes.is_empty() {
+        let total: u64 = r.outcomes.iter().map(|o| o.executions).sum();
+        let mut t = table(&["final value", "executions", "frequency", "grade", "meaning"]);
+        for o in r.outcomes.iter().rev() {
+            t.add_row(vec![
+                o.value.to_string(),
+                o.executions.to_string(),
+                pct(o.executions as f64 / total.max(1) as f64),
+                o.grade.clone(),
+                o.meaning.clone(),
+            ]);
+        }
+        writeln!(w, "{t}")?;
+    }
+    for (i, f) in r.failing.iter().enumerate() {
+        writeln!(w, "\nfailing execution {} of the ones shown (final {}):", i + 1, f.final_value)?;
+        write!(w, "{}", f.timeline)?;
+        writeln!(w, "→ {}", f.explanation)?;
+    }
+    if let Some(race) = &r.race {
+        writeln!(w, "\ndata race (loom: {}):", race.loom_message)?;
+        write!(w, "{}", race.timeline)?;
+        for a in &race.accesses {
+            writeln!(w, "  access: {a}")?;
+        }
+        writeln!(w, "→ {}", race.summary)?;
+    }
+    if let Some(d) = &r.deadlock {
+        writeln!(w, "\ndeadlock (loom: {}):", d.loom_message)?;
+        write!(w, "{}", d.timeline)?;
+        writeln!(w, "→ {}", d.summary)?;
+    }
+    writeln!(w, "{}", r.verdict)
+}
+
+/// `race-lab replay`.
+pub fn replay(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
+    writeln!(
+        w,
+        "{}: {} threads × {} increments, schedule \"{}\"",
+        r.experiment, r.threads, r.iters, r.schedule
+    )?;
+    write!(w, "{}", r.timeline)?;
+    match r.final_value {
+        Some(v) => writeln!(w, "final {v} (expected {}): {} — {}", r.expected, r.grade, r.meaning)?,
+        None => writeln!(w, "DEADLOCK: {}", r.deadlock.join("; "))?,
+    }
+    if !r.explanation.is_empty() && r.final_value.is_some() {
+        writeln!(w, "→ {}", r.explanation)?;
+    }
+    if r.ran_out {
+        writeln!(
+            w,
+            "the schedule ran out after {} entries; the default order (the worker that ran last keeps running) decided the rest: decisions {}",
+            r.used, r.decisions
+        )?;
+    } else {
+        writeln!(w, "decisions: {}", if r.decisions.is_empty() { "(none needed)" } else { &r.decisions })?;
+    }
+    Ok(())
+}
+
+/// `race-lab hunt`.
+pub fn hunt(w: &mut dyn Write, r: &HuntReport) -> io::Result<()> {
+    writeln!(
+        w,
+        "{}: {} threads × {} increments; proptest, seed {}, up to {} schedules",
+        r.experiment, r.threads, r.iters, r.seed, r.cases_requested
+    )?;
+    if let (Some(min), Some(rep)) = (&r.minimal, &r.replay) {
+        writeln!(
+            w,
+            "found a failing schedule after {} cases ({} entries); shrunk it in {} steps to {} entries",
+            r.cases_run,
+            r.original.as_deref().map(|o| o.split(',').filter(|s| !s.is_empty()).count()).unwrap_or(0),
+            r.shrink_steps,
+            min.split(',').filter(|s| !s.is_empty()).count()
+        )?;
+        writeln!(w, "minimal schedule: {min}")?;
+        replay(w, rep)?;
+        writeln!(
+            w,
+            "replay it: race-lab replay {} --threads {} --iters {} --schedule '{}'",
+            r.experiment, r.threads, r.iters, min
+        )?;
+    }
+    writeln!(w, "{} ({:.2} s)", r.verdict, r.seconds)
+}

@@ -1,0 +1,75 @@
+//! # The deliberately racy code of the lab — the one place where undefined behaviour is wanted.
+//!
+//! `RacyCell` is a `u64` that several threads read and write with no synchronisation. That
+//! is a data race, and a data race is undefined behaviour in Rust. It is **racy on purpose**:
+//! the `unsynced` and `plain` experiments exist to show what such code does on real hardware
+//! (it loses updates) and to let loom, Miri and ThreadSanitizer catch it. Nothing else in the
+//! lab uses it, and no other module contains `unsafe` without a `// SAFETY:` proof.
+//!
+//! The loom world has its own racy cell (`loom::cell::UnsafeCell`, which *detects* the race
+//! instead of committing it); it lives here too, so every racy cell is in this one file.
+
+use std::cell::UnsafeCell;
+
+/// A `u64` shared between threads without any synchronisation. Deliberately unsound.
+pub struct RacyCell(UnsafeCell<u64>);
+
+// Deliberately wrong: `RacyCell` is not thread-safe. Claiming `Sync` is the lie that lets
+// several threads reach the same `u64`; the experiments that use it are about exactly that.
+unsafe impl Sync for RacyCell {}
+
+impl RacyCell {
+    pub fn new(v: u64) -> Self {
+        RacyCell(UnsafeCell::new(v))
+    }
+
+    /// One real load instruction (volatile, so it is neither removed nor merged).
+    #[inline(always)]
+    pub fn read(&self) -> u64 {
+        // RACY ON PURPOSE: an unsynchronised read that other threads may be writing.
+        let v = unsafe { std::ptr::read_volatile(self.0.get()) };
+        // Keep the load and the following store two instructions: without this, the
+        // compiler may fuse `read; write(v + 1)` into one non-atomic `inc [mem]`, which on one
+        // CPU can never be interrupted halfway and so would never lose an update.
+        std::hint::black_box(v)
+    }
+
+    /// One real store instruction.
+    #[inline(always)]
+    pub fn write(&self, v: u64) {
+        // RACY ON PURPOSE: an unsynchronised write that other threads may be reading.
+        unsafe { std::ptr::write_volatile(self.0.get(), v) }
+    }
+
+    /// `m` times `*p += 1` in plain Rust, as a person would first write it. The optimiser
+    /// sees no synchronisation, so it may keep the value in a register and fold the loop
+    /// into one `add m` per thread: "the compiler races too".
+    #[inline(never)]
+    pub fn add_plain(&self, m: u64) {
+        let p = self.0.get();
+        for _ in 0..m {
+            // RACY ON PURPOSE: a plain, non-atomic read-modify-write of shared memory.
+            unsafe { *p += 1 }
+        }
+    }
+}
+
+/// The loom world's racy cell: loom tracks every access and reports the race
+/// ("Causality violation: Concurrent read and write accesses") instead of committing it.
+pub struct LoomRacyCell(pub loom::cell::UnsafeCell<u64>);
+
+// Deliberately wrong, exactly as for `RacyCell`: loom's `UnsafeCell` is `!Sync`, and this
+// claim is what lets the model share it so that loom can catch the race.
+unsafe impl Sync for LoomRacyCell {}
+// `loom::cell::UnsafeCell<u64>` is already `Send`; nothing else is claimed.
+
+impl LoomRacyCell {
+    pub fn read(&self) -> u64 {
+        // RACY ON PURPOSE: loom checks this read against concurrent writes before we deref.
+        self.0.with(|p| unsafe { *p })
+    }
+    pub fn write(&self, v: u64) {
+        // RACY ON PURPOSE: loom checks this write against concurrent accesses before we deref.
+        self.0.with_mut(|p| unsafe { *p = v })
+    }
+}

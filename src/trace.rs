@@ -1,0 +1,177 @@
+//! What each thread did: the trace recorded by the loom and scheduled worlds, and its
+//! rendering as a per-thread timeline (one column per thread).
+//!
+//! loom itself never shows the interleaving it found; this is the lab's answer to that.
+
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// The main thread (the one that creates the shared state and reads the result).
+pub const MAIN: usize = usize::MAX;
+
+/// One visible operation of one thread.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Event {
+    /// Worker index (0-based), or [`MAIN`].
+    #[serde(serialize_with = "ser_thread")]
+    pub thread: usize,
+    pub op: Op,
+    /// The object touched: `a0`, `a1`… for atomics, `A`, `B`… for locks, `cell`, `chan`.
+    pub object: String,
+    /// The value read, written, added or sent.
+    pub value: u64,
+    /// For a load that did not return the latest store: the latest value it missed.
+    pub stale_latest: Option<u64>,
+    /// Source location of the access (racy cell accesses).
+    pub location: Option<String>,
+}
+
+fn ser_thread<S: serde::Serializer>(t: &usize, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&thread_name(*t))
+}
+
+/// Kinds of operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    Load,
+    Store,
+    FetchAdd,
+    CasOk,
+    CasFail,
+    Lock,
+    Unlock,
+    Send,
+    Recv,
+    Read,
+    Write,
+    /// An access that loom stopped as a data race (recorded before loom checks it).
+    RacyRead,
+    RacyWrite,
+}
+
+pub fn thread_name(t: usize) -> String {
+    if t == MAIN {
+        "main".to_string()
+    } else {
+        format!("T{t}")
+    }
+}
+
+impl Event {
+    /// The cell text of this event in a timeline.
+    pub fn describe(&self) -> String {
+        let o = &self.object;
+        let v = self.value;
+        let mut s = match self.op {
+            Op::Load => format!("load {o} → {v}"),
+            Op::Store => format!("store {o} ← {v}"),
+            Op::FetchAdd => format!("fetch_add {o} +1 (was {v})"),
+            Op::CasOk => format!("cas {o} {v}→{} ok", v + 1),
+            Op::CasFail => format!("cas {o} failed (saw {v})"),
+            Op::Lock => format!("lock {o}"),
+            Op::Unlock => format!("unlock {o}"),
+            Op::Send => format!("send {v}"),
+            Op::Recv => format!("recv {v}"),
+            Op::Read => format!("read {o} → {v}"),
+            Op::Write => format!("write {o} ← {v}"),
+            Op::RacyRead => format!("read {o}  ✗ RACE"),
+            Op::RacyWrite => format!("write {o}  ✗ RACE"),
+        };
+        if let Some(latest) = self.stale_latest {
+            let _ = write!(s, " (stale: latest {latest})");
+        }
+        s
+    }
+
+    fn is_read(&self) -> bool {
+        matches!(self.op, Op::Load | Op::Read)
+    }
+    fn is_write(&self) -> bool {
+        matches!(self.op, Op::Store | Op::Write)
+    }
+}
+
+/// Renders a trace as a timeline: one row per operation, one column per thread.
+pub fn timeline(events: &[Event]) -> String {
+    let mut threads: Vec<usize> = events.iter().map(|e| e.thread).collect();
+    threads.sort_unstable();
+    threads.dedup();
+    let cells: Vec<String> = events.iter().map(Event::describe).collect();
+    let width = cells.iter().map(|c| c.chars().count()).max().unwrap_or(4).max(6) + 2;
+    let mut out = String::new();
+    let _ = write!(out, "{:>4}  ", "step");
+    for t in &threads {
+        let _ = write!(out, "{:<width$}", thread_name(*t));
+    }
+    out.push('\n');
+    for (i, (e, c)) in events.iter().zip(&cells).enumerate() {
+        let _ = write!(out, "{:>4}  ", i + 1);
+        for t in &threads {
+            if *t == e.thread {
+                let _ = write!(out, "{c:<width$}");
+            } else {
+                let _ = write!(out, "{:<width$}", "·");
+            }
+        }
+        let line = out.trim_end().len();
+        out.truncate(line);
+        if let Some(loc) = &e.location {
+            let _ = write!(out, "   [{loc}]");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// One sentence saying what went wrong in a counter trace, if anything did: which threads
+/// read the same value (or a stale one) so that their increments overwrote each other.
+pub fn explain_lost_update(events: &[Event], expected: u64, final_value: u64) -> Option<String> {
+    if final_value >= expected {
+        return None;
+    }
+    let lost = expected - final_value;
+    // Find the first read whose written-back value was overwritten: two reads of the same
+    // object returning the same value, by different threads, each followed by a write.
+    for (i, a) in events.iter().enumerate() {
+        if !a.is_read() {
+            continue;
+        }
+        for b in &events[i + 1..] {
+            if b.is_read() && b.thread != a.thread && b.object == a.object && b.value == a.value {
+                let writes_a = writes_after(events, a);
+                let writes_b = writes_after(events, b);
+                if writes_a && writes_b {
+                    return Some(format!(
+                        "{} and {} both read {}; {} increment{} lost (final {final_value}, expected {expected})",
+                        thread_name(a.thread),
+                        thread_name(b.thread),
+                        a.value,
+                        lost,
+                        if lost == 1 { "" } else { "s" }
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(s) = events.iter().find(|e| e.stale_latest.is_some()) {
+        return Some(format!(
+            "{} read an old value ({} while the latest store was {}); {lost} increment{} lost (final {final_value}, expected {expected})",
+            thread_name(s.thread),
+            s.value,
+            s.stale_latest.unwrap_or_default(),
+            if lost == 1 { "" } else { "s" }
+        ));
+    }
+    Some(format!(
+        "a later store overwrote an earlier one; {lost} increment{} lost (final {final_value}, expected {expected})",
+        if lost == 1 { "" } else { "s" }
+    ))
+}
+
+fn writes_after(events: &[Event], read: &Event) -> bool {
+    let pos = events.iter().position(|e| std::ptr::eq(e, read)).unwrap_or(0);
+    events[pos + 1..]
+        .iter()
+        .any(|e| e.thread == read.thread && e.object == read.object && e.is_write())
+}
