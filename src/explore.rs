@@ -7,7 +7,7 @@
 //! function [`explore`] does the work in-process.
 
 use crate::error::{LabError, Result};
-use crate::experiment::{Class, Experiment, Grade, Params};
+use crate::experiment::{Class, Experiment, Grade, Opt, Params};
 use crate::rt::loom_world;
 use crate::trace::{self, Event};
 use serde::{Deserialize, Serialize};
@@ -103,7 +103,8 @@ pub struct ExploreReport {
     pub experiment: String,
     pub threads: usize,
     pub iters: u64,
-    pub ordering: String,
+    /// The ordering, for experiments that take `--ordering`.
+    pub ordering: Option<String>,
     pub preemption_bound: Option<usize>,
     /// Executions explored (the one that stopped on a race or deadlock included).
     pub executions: u64,
@@ -170,7 +171,9 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         *col.outcomes.entry(run.value).or_default() += 1;
         if run.value != expected {
             col.failing_count += 1;
-            let keep = col.failing.get(&run.value).is_none_or(|t| rec.events.len() < t.len());
+            // Per final value, keep the clearest story: fewest stale reads, then shortest.
+            let key = |t: &[Event]| (t.iter().filter(|e| e.stale_latest.is_some()).count(), t.len());
+            let keep = col.failing.get(&run.value).is_none_or(|t| key(&rec.events) < key(t));
             if keep {
                 col.failing.insert(run.value, rec.events);
             }
@@ -186,7 +189,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         experiment: exp.name.into(),
         threads: cfg.params.threads,
         iters: cfg.params.iters,
-        ordering: cfg.params.ordering.name().into(),
+        ordering: exp.takes(Opt::Ordering).then(|| cfg.params.ordering.name().into()),
         preemption_bound: cfg.preemptions,
         executions: col.executions,
         complete: false,
@@ -385,8 +388,10 @@ pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
         s.clone()
     } else if let Some(s) = p.downcast_ref::<&str>() {
         s.to_string()
+    } else if let Some(inner) = p.downcast_ref::<Box<dyn std::any::Any + Send>>() {
+        panic_message(inner.as_ref())
     } else {
-        "(non-text panic)".to_string()
+        format!("(non-text panic {:?})", p.type_id())
     }
 }
 
@@ -422,11 +427,17 @@ pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
         .arg(cfg.exp.name)
         .args(["--threads", &p.threads.to_string()])
         .args(["--iters", &p.iters.to_string()])
-        .args(["--ordering", p.ordering.name()])
-        .args(["--window", &p.window.to_string()])
-        .args(["--batch", &p.batch.to_string()])
         .args(["--max-seconds", &cfg.max_seconds.to_string()])
         .args(["--show", &cfg.show.to_string()]);
+    if cfg.exp.takes(Opt::Ordering) {
+        cmd.args(["--ordering", p.ordering.name()]);
+    }
+    if p.window > 0 {
+        cmd.args(["--window", &p.window.to_string()]);
+    }
+    if p.batch > 1 {
+        cmd.args(["--batch", &p.batch.to_string()]);
+    }
     if let Some(b) = cfg.preemptions {
         cmd.args(["--preemptions", &b.to_string()]);
     }

@@ -52,6 +52,8 @@ pub struct RunReport {
     pub class: Class,
     pub world: &'static str,
     pub params: Params,
+    /// Whether the experiment takes `--ordering` (else `params.ordering` is unused).
+    pub ordering_applies: bool,
     pub expected: u64,
     pub trials_requested: usize,
     pub interrupted: bool,
@@ -142,6 +144,7 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
         class: cfg.exp.class,
         world: "native",
         params: p.clone(),
+        ordering_applies: cfg.exp.takes(crate::experiment::Opt::Ordering),
         expected,
         trials_requested: cfg.trials,
         interrupted,

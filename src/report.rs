@@ -46,19 +46,21 @@ pub fn run(w: &mut dyn Write, r: &RunReport) -> io::Result<()> {
     if p.batch > 1 {
         opts.push(format!("batch {}", p.batch));
     }
-    opts.push(format!("ordering {}", p.ordering.name()));
+    if r.ordering_applies {
+        opts.push(format!("ordering {}", p.ordering.name()));
+    }
     if let Some(pin) = &r.pin {
         opts.push(format!("pinned to CPU {pin:?}"));
     }
     writeln!(
         w,
-        "{}: {} threads × {} increments, {} trials on {} CPUs ({})",
+        "{}: {} threads × {} increments, {} trials on {} CPUs{}",
         r.experiment,
         p.threads,
         p.iters,
         r.trials.len(),
         r.cpus,
-        opts.join(", ")
+        if opts.is_empty() { String::new() } else { format!(" ({})", opts.join(", ")) }
     )?;
     if r.trials.len() <= 20 {
         let mut head = vec!["trial", "final", "expected", "lost", "lost %", "ms", "ns/incr"];
@@ -133,10 +135,11 @@ pub fn explore(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         Some(b) => format!("at most {b} preemptions"),
         None => "no preemption bound".into(),
     };
+    let ordering = r.ordering.as_deref().map(|o| format!("ordering {o}, ")).unwrap_or_default();
     writeln!(
         w,
-        "{}: {} threads × {} increments under loom (ordering {}, {bound})",
-        r.experiment, r.threads, r.iters, r.ordering
+        "{}: {} threads × {} increments under loom ({ordering}{bound})",
+        r.experiment, r.threads, r.iters
     )?;
     writeln!(
         w,

@@ -50,6 +50,11 @@ pub enum Op {
     RacyWrite,
 }
 
+/// A source location as the timeline prints it (`experiments/unsynced.rs:38:23`).
+pub fn location(l: &std::panic::Location<'_>) -> String {
+    format!("{}:{}:{}", l.file().replace("src/../", ""), l.line(), l.column())
+}
+
 pub fn thread_name(t: usize) -> String {
     if t == MAIN {
         "main".to_string()
@@ -130,6 +135,21 @@ pub fn explain_lost_update(events: &[Event], expected: u64, final_value: u64) ->
     if final_value >= expected {
         return None;
     }
+    let why = why_lost(events, expected, final_value)?;
+    // Under loom's weak memory model, unsynchronised stores are ordered by causality, not by
+    // the time they ran: the last store to run need not be the one that stays.
+    let last_store = events.iter().rev().find(|e| e.is_write()).map(|e| e.value);
+    match last_store {
+        Some(v) if v != final_value => Some(format!(
+            "{why}. Note: the last store to run wrote {v}, yet the counter ends at {final_value}: \
+             with no synchronisation between the threads, loom may place a store that ran later \
+             *earlier* in the counter's modification order"
+        )),
+        _ => Some(why),
+    }
+}
+
+fn why_lost(events: &[Event], expected: u64, final_value: u64) -> Option<String> {
     let lost = expected - final_value;
     // Find the first read whose written-back value was overwritten: two reads of the same
     // object returning the same value, by different threads, each followed by a write.

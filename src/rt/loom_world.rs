@@ -183,7 +183,7 @@ impl RtCell for LoomRacyCell {
     }
     #[track_caller]
     fn read(&self) -> u64 {
-        let loc = std::panic::Location::caller().to_string();
+        let loc = crate::trace::location(std::panic::Location::caller());
         // Recorded first as the access loom may stop; turned into a plain read if it passes.
         push(Op::RacyRead, "cell".into(), 0, None, Some(loc));
         let v = LoomRacyCell::read(self);
@@ -192,7 +192,7 @@ impl RtCell for LoomRacyCell {
     }
     #[track_caller]
     fn write(&self, v: u64) {
-        let loc = std::panic::Location::caller().to_string();
+        let loc = crate::trace::location(std::panic::Location::caller());
         push(Op::RacyWrite, "cell".into(), v, None, Some(loc));
         LoomRacyCell::write(self, v);
         settle(Op::Write, v);

@@ -352,7 +352,7 @@ impl RtCell for SchedCell {
     }
     #[track_caller]
     fn read(&self) -> u64 {
-        let loc = std::panic::Location::caller().to_string();
+        let loc = crate::trace::location(std::panic::Location::caller());
         visible(Need::Any, |s, me| {
             let v = self.v.load(Ordering::Relaxed);
             s.record(me, Op::Read, "cell".into(), v, Some(loc));
@@ -361,7 +361,7 @@ impl RtCell for SchedCell {
     }
     #[track_caller]
     fn write(&self, v: u64) {
-        let loc = std::panic::Location::caller().to_string();
+        let loc = crate::trace::location(std::panic::Location::caller());
         visible(Need::Any, |s, me| {
             self.v.store(v, Ordering::Relaxed);
             s.record(me, Op::Write, "cell".into(), v, Some(loc));
