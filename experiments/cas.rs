@@ -40,5 +40,9 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         retries
     });
-    Run { value: counter.load(Ordering::SeqCst), metric: retries, elapsed }
+    Run {
+        value: counter.load(Ordering::SeqCst),
+        metric: retries,
+        elapsed,
+    }
 }

@@ -46,5 +46,9 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         // receives an exact number of messages (loom does not model a closed channel).
         move || (0..messages).map(|_| rx.recv()).sum::<u64>(),
     );
-    Run { value, metric: sent, elapsed }
+    Run {
+        value,
+        metric: sent,
+        elapsed,
+    }
 }

@@ -46,5 +46,9 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         0
     });
     let value = *locks.0.lock();
-    Run { value, metric, elapsed }
+    Run {
+        value,
+        metric,
+        elapsed,
+    }
 }

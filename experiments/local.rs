@@ -34,5 +34,9 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         c.fetch_add(mine, Ordering::Relaxed); // one shared operation per thread
         0
     });
-    Run { value: counter.load(Ordering::SeqCst), metric, elapsed }
+    Run {
+        value: counter.load(Ordering::SeqCst),
+        metric,
+        elapsed,
+    }
 }

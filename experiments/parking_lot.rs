@@ -33,5 +33,9 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         0
     });
     let value = *counter.lock();
-    Run { value, metric, elapsed }
+    Run {
+        value,
+        metric,
+        elapsed,
+    }
 }

@@ -34,5 +34,9 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         c.add_plain(m); // for _ in 0..m { *counter += 1 }
         0
     });
-    Run { value: counter.read(), metric, elapsed }
+    Run {
+        value: counter.read(),
+        metric,
+        elapsed,
+    }
 }

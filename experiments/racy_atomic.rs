@@ -39,5 +39,9 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         0
     });
-    Run { value: counter.load(Ordering::SeqCst), metric, elapsed }
+    Run {
+        value: counter.load(Ordering::SeqCst),
+        metric,
+        elapsed,
+    }
 }

@@ -27,8 +27,11 @@ pub const EXPERIMENT: Experiment = Experiment {
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
-    let slots: Arc<Vec<CachePadded<R::AtomicU64>>> =
-        Arc::new((0..p.threads).map(|_| CachePadded::new(R::AtomicU64::new(0))).collect());
+    let slots: Arc<Vec<CachePadded<R::AtomicU64>>> = Arc::new(
+        (0..p.threads)
+            .map(|_| CachePadded::new(R::AtomicU64::new(0)))
+            .collect(),
+    );
     let m = p.iters;
     let (metric, elapsed) = workers::<R, _>(p, &slots, move |slots, t| {
         let mine = &slots[t];
@@ -40,5 +43,9 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
     });
     // After join, every slot's last store happens-before these loads.
     let value = slots.iter().map(|s| s.load(Ordering::Relaxed)).sum();
-    Run { value, metric, elapsed }
+    Run {
+        value,
+        metric,
+        elapsed,
+    }
 }

@@ -36,5 +36,9 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         0
     });
     let value = slots.iter().map(|s| s.load(Ordering::Relaxed)).sum();
-    Run { value, metric, elapsed }
+    Run {
+        value,
+        metric,
+        elapsed,
+    }
 }

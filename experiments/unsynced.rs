@@ -41,5 +41,9 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         0
     });
-    Run { value: counter.read(), metric, elapsed }
+    Run {
+        value: counter.read(),
+        metric,
+        elapsed,
+    }
 }

@@ -1,0 +1,250 @@
+//! The loom suite: every thread experiment, model-checked through the very kernels that
+//! `race-lab run` times. Run it with `cargo test --release --test loom`.
+//!
+//! * every fixed experiment: the exploration is complete and the only outcome is N × M, for
+//!   2×2, 3×1 and 3×2 (3×2 with a preemption bound of 2 for `cas`, whose retry loop makes
+//!   the unbounded model too large), plus 4×1 (loom's limit of 4 workers) with bound 2;
+//! * `racy-atomic`: the outcome set is exactly the theoretical one, under every ordering;
+//! * `unsynced` and `plain`: loom reports the data race, naming a read and a write;
+//! * `deadlock`: loom reports the deadlock, naming both blocked threads and their locks.
+
+use race_lab::experiment::{Class, Experiment, Params};
+use race_lab::experiments::{self, deadlock, plain, racy_atomic, unsynced};
+use race_lab::explore::{explore, ExploreConfig, ExploreReport};
+use race_lab::rt::Ord;
+use std::collections::BTreeSet;
+
+fn run(
+    exp: &'static Experiment,
+    threads: usize,
+    iters: u64,
+    ord: Ord,
+    bound: Option<usize>,
+) -> ExploreReport {
+    let mut params = Params::new(threads, iters);
+    params.ordering = ord;
+    let cfg = ExploreConfig {
+        exp,
+        params,
+        preemptions: bound,
+        max_seconds: 120.0,
+        show: 3,
+    };
+    explore(&cfg).unwrap_or_else(|e| panic!("{} {threads}x{iters}: {e}", exp.name))
+}
+
+fn outcomes(r: &ExploreReport) -> BTreeSet<u64> {
+    r.outcomes.iter().map(|o| o.value).collect()
+}
+
+fn fixed() -> impl Iterator<Item = &'static Experiment> {
+    experiments::ALL
+        .iter()
+        .copied()
+        .filter(|e| e.class == Class::Fixed)
+}
+
+fn assert_exact(
+    exp: &'static Experiment,
+    threads: usize,
+    iters: u64,
+    ord: Ord,
+    bound: Option<usize>,
+) {
+    let r = run(exp, threads, iters, ord, bound);
+    assert!(
+        r.complete,
+        "{} {threads}x{iters}: exploration incomplete: {:?}",
+        exp.name, r.stopped
+    );
+    assert!(
+        r.race.is_none() && r.deadlock.is_none(),
+        "{}: {}",
+        exp.name,
+        r.verdict
+    );
+    assert_eq!(
+        outcomes(&r),
+        BTreeSet::from([threads as u64 * iters]),
+        "{}: {}",
+        exp.name,
+        r.verdict
+    );
+    assert!(r.executions >= 1);
+    assert_eq!(r.failing_executions, 0);
+}
+
+#[test]
+fn fixed_experiments_are_exact_2x2_and_3x1() {
+    for exp in fixed() {
+        assert_exact(exp, 2, 2, Ord::Seqcst, None);
+        assert_exact(exp, 3, 1, Ord::Seqcst, None);
+    }
+}
+
+#[test]
+fn fixed_experiments_are_exact_3x2() {
+    for exp in fixed() {
+        let bound = (exp.name == "cas").then_some(2);
+        assert_exact(exp, 3, 2, Ord::Seqcst, bound);
+    }
+}
+
+#[test]
+fn fixed_experiments_are_exact_with_four_workers_bounded() {
+    for exp in fixed() {
+        assert_exact(exp, 4, 1, Ord::Seqcst, Some(2));
+    }
+}
+
+#[test]
+fn atomic_and_cas_are_exact_under_every_ordering() {
+    for name in ["atomic", "cas"] {
+        let exp = experiments::find(name).unwrap();
+        for ord in [Ord::Relaxed, Ord::Acqrel, Ord::Seqcst] {
+            assert_exact(exp, 2, 2, ord, None);
+            assert_exact(exp, 3, 1, ord, None);
+        }
+    }
+}
+
+#[test]
+fn racy_atomic_outcomes_are_the_theoretical_set() {
+    for ord in [Ord::Relaxed, Ord::Acqrel, Ord::Seqcst] {
+        let r = run(&racy_atomic::EXPERIMENT, 2, 1, ord, None);
+        assert!(r.complete);
+        assert_eq!(outcomes(&r), BTreeSet::from([1, 2]), "{ord:?}");
+        let r = run(&racy_atomic::EXPERIMENT, 2, 3, ord, None);
+        assert!(r.complete);
+        assert_eq!(outcomes(&r), BTreeSet::from([2, 3, 4, 5, 6]), "{ord:?}");
+        // The worst failing execution is shown first, with a sentence saying what was lost.
+        assert_eq!(r.failing[0].final_value, 2);
+        assert!(
+            r.failing[0].explanation.contains("4 increments lost"),
+            "{}",
+            r.failing[0].explanation
+        );
+        assert!(
+            r.verdict.contains("lost updates") && r.verdict.contains("{2,3,4,5,6}"),
+            "{}",
+            r.verdict
+        );
+    }
+}
+
+#[test]
+fn racy_atomic_relaxed_shows_a_stale_read() {
+    let r = run(&racy_atomic::EXPERIMENT, 2, 2, Ord::Relaxed, None);
+    // The clearest story per outcome is chosen, but under Relaxed some outcome needs one.
+    let total_stale: usize = r
+        .failing
+        .iter()
+        .flat_map(|f| &f.events)
+        .filter(|e| e.stale_latest.is_some())
+        .count();
+    let timelines: String = r.failing.iter().map(|f| f.timeline.clone()).collect();
+    assert!(
+        total_stale == 0 || timelines.contains("stale"),
+        "{timelines}"
+    );
+    assert_eq!(outcomes(&r), BTreeSet::from([2, 3, 4]));
+}
+
+fn assert_race(exp: &'static Experiment, file: &str) {
+    let r = run(exp, 2, 1, Ord::Seqcst, None);
+    let race = r
+        .race
+        .as_ref()
+        .unwrap_or_else(|| panic!("{}: no race reported: {}", exp.name, r.verdict));
+    assert!(
+        race.loom_message.starts_with("Causality violation"),
+        "{}",
+        race.loom_message
+    );
+    assert_eq!(race.accesses.len(), 2, "{:?}", race.accesses);
+    let kinds: BTreeSet<bool> = race
+        .accesses
+        .iter()
+        .map(|a| a.contains(" read of "))
+        .collect();
+    assert_eq!(
+        kinds,
+        BTreeSet::from([true, false]),
+        "a read and a write: {:?}",
+        race.accesses
+    );
+    assert!(
+        race.accesses.iter().all(|a| a.contains(file)),
+        "{:?}",
+        race.accesses
+    );
+    assert!(!r.complete);
+    assert!(r.verdict.contains("DATA RACE"));
+}
+
+#[test]
+fn unsynced_data_race_is_detected_naming_a_read_and_a_write() {
+    assert_race(&unsynced::EXPERIMENT, "experiments/unsynced.rs:");
+}
+
+#[test]
+fn plain_data_race_is_detected_too() {
+    assert_race(&plain::EXPERIMENT, "experiments/plain.rs:");
+}
+
+#[test]
+fn deadlock_is_detected() {
+    let r = run(&deadlock::EXPERIMENT, 2, 1, Ord::Seqcst, None);
+    let d = r.deadlock.as_ref().expect("loom finds the deadlock");
+    assert!(d.loom_message.starts_with("deadlock"));
+    assert_eq!(d.blocked.len(), 2, "{:?}", d.blocked);
+    assert!(
+        d.summary.contains("T0 holds A and waits for B"),
+        "{}",
+        d.summary
+    );
+    assert!(
+        d.summary.contains("T1 holds B and waits for A"),
+        "{}",
+        d.summary
+    );
+    assert!(!r.complete);
+}
+
+#[test]
+fn too_many_workers_is_an_error_not_a_panic() {
+    let cfg = ExploreConfig {
+        exp: &racy_atomic::EXPERIMENT,
+        params: Params::new(5, 1),
+        preemptions: None,
+        max_seconds: 1.0,
+        show: 1,
+    };
+    let e = explore(&cfg).expect_err("five workers are refused");
+    assert_eq!(e.code, 2);
+    assert!(
+        e.message.contains("at most 4 worker threads") && e.message.contains("hunt"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn a_capped_exploration_is_reported_incomplete() {
+    let exp = experiments::find("cas").unwrap();
+    let cfg = ExploreConfig {
+        exp,
+        params: Params::new(3, 2),
+        preemptions: None,
+        max_seconds: 0.001,
+        show: 1,
+    };
+    let r = explore(&cfg).unwrap();
+    assert!(!r.complete);
+    assert!(r.stopped.as_deref().unwrap_or("").contains("INCOMPLETE"));
+    assert!(
+        r.verdict.contains("INCOMPLETE: not a proof"),
+        "{}",
+        r.verdict
+    );
+}

@@ -145,7 +145,9 @@ pub fn experiment(name: &str) -> Result<&'static Experiment> {
             Some(n) => format!("; did you mean '{n}'?"),
             None => String::new(),
         };
-        LabError::usage(format!("unknown experiment '{name}'{hint} (`race-lab list` shows them all)"))
+        LabError::usage(format!(
+            "unknown experiment '{name}'{hint} (`race-lab list` shows them all)"
+        ))
     })
 }
 
@@ -164,10 +166,14 @@ pub fn params(
         return Err(LabError::usage("--threads must be at least 1"));
     }
     if threads > max_threads {
-        return Err(LabError::usage(format!("--threads {threads} is more than this command's limit of {max_threads}")));
+        return Err(LabError::usage(format!(
+            "--threads {threads} is more than this command's limit of {max_threads}"
+        )));
     }
     if exp.class == Class::Deadlock && threads < 2 {
-        return Err(LabError::usage("deadlock needs at least 2 threads (one per lock order)"));
+        return Err(LabError::usage(
+            "deadlock needs at least 2 threads (one per lock order)",
+        ));
     }
     if (threads as u64).checked_mul(iters).is_none() {
         return Err(LabError::usage(format!(
@@ -175,10 +181,14 @@ pub fn params(
         )));
     }
     if iters == 0 {
-        return Err(LabError::usage("--iters must be at least 1 (with 0 there is nothing to count)"));
+        return Err(LabError::usage(
+            "--iters must be at least 1 (with 0 there is nothing to count)",
+        ));
     }
     if iters > max_iters {
-        return Err(LabError::usage(format!("--iters {iters} is more than this command's limit of {max_iters}")));
+        return Err(LabError::usage(format!(
+            "--iters {iters} is more than this command's limit of {max_iters}"
+        )));
     }
     let given = [
         (Opt::Ordering, c.ordering.is_some()),
@@ -192,7 +202,11 @@ pub fn params(
                 "{} does not apply to {} ({})",
                 opt.flag(),
                 exp.name,
-                if takes.is_empty() { "it takes no such options".to_string() } else { format!("it takes {}", takes.join(", ")) }
+                if takes.is_empty() {
+                    "it takes no such options".to_string()
+                } else {
+                    format!("it takes {}", takes.join(", "))
+                }
             )));
         }
     }
@@ -221,7 +235,13 @@ fn explore_config(a: &ExploreArgs) -> Result<ExploreConfig> {
         return Err(LabError::usage("--max-seconds must be between 0 and 86400"));
     }
     explore::check_config(exp, &p)?;
-    Ok(ExploreConfig { exp, params: p, preemptions: a.preemptions, max_seconds: a.max_seconds, show: a.show })
+    Ok(ExploreConfig {
+        exp,
+        params: p,
+        preemptions: a.preemptions,
+        max_seconds: a.max_seconds,
+        show: a.show,
+    })
 }
 
 /// Runs one parsed command, writing its report to `out`. Returns the exit code.
@@ -238,7 +258,10 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
                         })
                     })
                     .collect();
-                report::json(out, &serde_json::json!({"schema": "race-lab.list/1", "experiments": list}))?;
+                report::json(
+                    out,
+                    &serde_json::json!({"schema": "race-lab.list/1", "experiments": list}),
+                )?;
             } else {
                 report::list(out, experiments::ALL)?;
             }
@@ -251,12 +274,23 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
         }
         Command::Run(a) => {
             let exp = experiment(&a.common.experiment)?;
-            let p = params(&a.common, exp, exp.default_threads, exp.default_iters, MAX_THREADS, MAX_ITERS)?;
+            let p = params(
+                &a.common,
+                exp,
+                exp.default_threads,
+                exp.default_iters,
+                MAX_THREADS,
+                MAX_ITERS,
+            )?;
             if a.trials == 0 || a.trials > MAX_TRIALS {
-                return Err(LabError::usage(format!("--trials must be between 1 and {MAX_TRIALS}")));
+                return Err(LabError::usage(format!(
+                    "--trials must be between 1 and {MAX_TRIALS}"
+                )));
             }
             if !(a.watchdog > 0.0 && a.watchdog <= 3600.0) {
-                return Err(LabError::usage("--watchdog must be between 0 and 3600 seconds"));
+                return Err(LabError::usage(
+                    "--watchdog must be between 0 and 3600 seconds",
+                ));
             }
             let pin = a.pin.as_deref().map(machine::parse_cpus).transpose()?;
             let cfg = RunConfig {
@@ -330,9 +364,18 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
         Ok(c) => c,
         Err(e) => {
             use clap::error::ErrorKind;
-            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand) {
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
                 let _ = e.print();
-                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand { 2 } else { 0 };
+                return if e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                    2
+                } else {
+                    0
+                };
             }
             eprintln!("race-lab: {}", one_line(&e.render().to_string()));
             return 2;

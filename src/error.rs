@@ -12,10 +12,16 @@ pub struct LabError {
 
 impl LabError {
     pub fn usage(message: impl Into<String>) -> Self {
-        LabError { message: message.into(), code: 2 }
+        LabError {
+            message: message.into(),
+            code: 2,
+        }
     }
     pub fn failed(message: impl Into<String>) -> Self {
-        LabError { message: message.into(), code: 1 }
+        LabError {
+            message: message.into(),
+            code: 1,
+        }
     }
 }
 
@@ -29,7 +35,10 @@ impl std::error::Error for LabError {}
 
 impl From<std::io::Error> for LabError {
     fn from(e: std::io::Error) -> Self {
-        LabError { message: format!("i/o error: {e}"), code: 2 }
+        LabError {
+            message: format!("i/o error: {e}"),
+            code: 2,
+        }
     }
 }
 

@@ -20,7 +20,13 @@ pub struct Params {
 
 impl Params {
     pub fn new(threads: usize, iters: u64) -> Self {
-        Params { threads, iters, ordering: Ord::Seqcst, window: 0, batch: 1 }
+        Params {
+            threads,
+            iters,
+            ordering: Ord::Seqcst,
+            window: 0,
+            batch: 1,
+        }
     }
     /// N × M, the count every correct version must reach. The CLI refuses the overflow
     /// before any kernel runs.
@@ -129,7 +135,11 @@ impl Experiment {
         self.source
             .lines()
             .take_while(|l| l.starts_with("//!"))
-            .map(|l| l.trim_start_matches("//!").strip_prefix(' ').unwrap_or(l.trim_start_matches("//!")))
+            .map(|l| {
+                l.trim_start_matches("//!")
+                    .strip_prefix(' ')
+                    .unwrap_or(l.trim_start_matches("//!"))
+            })
             .collect::<Vec<_>>()
             .join("\n")
     }
@@ -174,20 +184,34 @@ impl Experiment {
     pub fn grade(&self, p: &Params, outcome: Option<u64>) -> (Grade, &'static str) {
         let expected = p.expected();
         match (self.class, outcome) {
-            (Class::Deadlock, None) => (Grade::Interesting, "deadlocked: each thread holds the lock the other wants"),
-            (_, None) => (Grade::Forbidden, "deadlocked, though this experiment takes at most one lock at a time"),
+            (Class::Deadlock, None) => (
+                Grade::Interesting,
+                "deadlocked: each thread holds the lock the other wants",
+            ),
+            (_, None) => (
+                Grade::Forbidden,
+                "deadlocked, though this experiment takes at most one lock at a time",
+            ),
             (_, Some(v)) if v == expected => match self.class {
                 Class::Fixed => (Grade::Acceptable, "exact: no update lost"),
-                Class::Deadlock => (Grade::Acceptable, "finished: the lock orders did not collide this time"),
+                Class::Deadlock => (
+                    Grade::Acceptable,
+                    "finished: the lock orders did not collide this time",
+                ),
                 _ => (Grade::Acceptable, "no update lost this time"),
             },
-            (c, Some(v)) if c.is_racy() && v >= Self::racy_minimum(p) && v < expected => {
-                (Grade::Interesting, "lost updates: increments overwrote each other")
-            }
-            (c, Some(_)) if c.is_racy() => {
-                (Grade::Forbidden, "impossible even for a racy counter: a bug in the lab")
-            }
-            _ => (Grade::Forbidden, "a fixed version lost or invented updates: a bug"),
+            (c, Some(v)) if c.is_racy() && v >= Self::racy_minimum(p) && v < expected => (
+                Grade::Interesting,
+                "lost updates: increments overwrote each other",
+            ),
+            (c, Some(_)) if c.is_racy() => (
+                Grade::Forbidden,
+                "impossible even for a racy counter: a bug in the lab",
+            ),
+            _ => (
+                Grade::Forbidden,
+                "a fixed version lost or invented updates: a bug",
+            ),
         }
     }
 }

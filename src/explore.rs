@@ -61,7 +61,9 @@ pub struct EventOut {
 
 impl From<&Event> for EventOut {
     fn from(e: &Event) -> Self {
-        let op = serde_json::to_value(e.op).ok().and_then(|v| v.as_str().map(String::from));
+        let op = serde_json::to_value(e.op)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from));
         EventOut {
             thread: trace::thread_name(e.thread),
             op: op.unwrap_or_default(),
@@ -172,8 +174,16 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         if run.value != expected {
             col.failing_count += 1;
             // Per final value, keep the clearest story: fewest stale reads, then shortest.
-            let key = |t: &[Event]| (t.iter().filter(|e| e.stale_latest.is_some()).count(), t.len());
-            let keep = col.failing.get(&run.value).is_none_or(|t| key(&rec.events) < key(t));
+            let key = |t: &[Event]| {
+                (
+                    t.iter().filter(|e| e.stale_latest.is_some()).count(),
+                    t.len(),
+                )
+            };
+            let keep = col
+                .failing
+                .get(&run.value)
+                .is_none_or(|t| key(&rec.events) < key(t));
             if keep {
                 col.failing.insert(run.value, rec.events);
             }
@@ -189,7 +199,9 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         experiment: exp.name.into(),
         threads: cfg.params.threads,
         iters: cfg.params.iters,
-        ordering: exp.takes(Opt::Ordering).then(|| cfg.params.ordering.name().into()),
+        ordering: exp
+            .takes(Opt::Ordering)
+            .then(|| cfg.params.ordering.name().into()),
         preemption_bound: cfg.preemptions,
         executions: col.executions,
         complete: false,
@@ -265,20 +277,34 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
 
 fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
     let head = format!("{} {}x{}", exp.name, p.threads, p.iters);
-    let values = r.outcomes.iter().map(|o| o.value.to_string()).collect::<Vec<_>>().join(",");
+    let values = r
+        .outcomes
+        .iter()
+        .map(|o| o.value.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
     let scope = if r.complete {
         match r.preemption_bound {
-            Some(b) => format!("all {} executions with at most {b} preemptions", r.executions),
+            Some(b) => format!(
+                "all {} executions with at most {b} preemptions",
+                r.executions
+            ),
             None => format!("all {} executions", r.executions),
         }
     } else {
         format!("{} executions (INCOMPLETE: not a proof)", r.executions)
     };
     if let Some(race) = &r.race {
-        return format!("{head}: DATA RACE after {} executions: {}", r.executions, race.summary);
+        return format!(
+            "{head}: DATA RACE after {} executions: {}",
+            r.executions, race.summary
+        );
     }
     if let Some(d) = &r.deadlock {
-        return format!("{head}: DEADLOCK after {} executions: {}", r.executions, d.summary);
+        return format!(
+            "{head}: DEADLOCK after {} executions: {}",
+            r.executions, d.summary
+        );
     }
     if r.forbidden {
         return format!("FORBIDDEN: {head}: outcomes {{{values}}} over {scope}");
@@ -290,7 +316,9 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         );
     }
     match exp.class {
-        Class::Fixed if r.complete => format!("{head}: exact in {scope}; outcomes {{{values}}} — proved for this size"),
+        Class::Fixed if r.complete => {
+            format!("{head}: exact in {scope}; outcomes {{{values}}} — proved for this size")
+        }
         _ => format!("{head}: no failure in {scope}; outcomes {{{values}}}"),
     }
 }
@@ -360,7 +388,11 @@ fn deadlock_report(msg: &str, rec: &loom_world::Recording) -> DeadlockReport {
         .iter()
         .map(|(t, l)| {
             let h = holds(*t);
-            let held = if h.is_empty() { "nothing".to_string() } else { h.join(", ") };
+            let held = if h.is_empty() {
+                "nothing".to_string()
+            } else {
+                h.join(", ")
+            };
             format!("{} holds {held} and waits for {l}", trace::thread_name(*t))
         })
         .collect();
@@ -397,7 +429,10 @@ pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
 
 /// Silences the panic hook while loom reports races and deadlocks by panicking: the lab
 /// prints its own report instead of a backtrace.
-pub struct QuietPanics(Option<Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync>>);
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync>;
+
+/// Silences the panic hook (see above) until dropped.
+pub struct QuietPanics(Option<PanicHook>);
 
 impl QuietPanics {
     pub fn install() -> Self {
@@ -419,8 +454,11 @@ impl Drop for QuietPanics {
 /// that nothing loom does — not even an abort — can take the lab down with it.
 pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
     check_config(cfg.exp, &cfg.params)?;
-    let exe = std::env::current_exe()
-        .map_err(|e| LabError::usage(format!("cannot find the race-lab binary to run loom in: {e}")))?;
+    let exe = std::env::current_exe().map_err(|e| {
+        LabError::usage(format!(
+            "cannot find the race-lab binary to run loom in: {e}"
+        ))
+    })?;
     let p = &cfg.params;
     let mut cmd = std::process::Command::new(exe);
     cmd.arg("__explore")
@@ -441,7 +479,8 @@ pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
     if let Some(b) = cfg.preemptions {
         cmd.args(["--preemptions", &b.to_string()]);
     }
-    cmd.stdin(std::process::Stdio::null()).stderr(std::process::Stdio::inherit());
+    cmd.stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit());
     let out = cmd
         .output()
         .map_err(|e| LabError::usage(format!("cannot start the loom child process: {e}")))?;
@@ -453,8 +492,14 @@ pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
             )));
         }
         // The child already printed its one-line error.
-        return Err(LabError { message: String::new(), code: out.status.code().unwrap_or(1) });
+        return Err(LabError {
+            message: String::new(),
+            code: out.status.code().unwrap_or(1),
+        });
     }
-    serde_json::from_slice(&out.stdout)
-        .map_err(|e| LabError::failed(format!("the loom child process sent a malformed report: {e}")))
+    serde_json::from_slice(&out.stdout).map_err(|e| {
+        LabError::failed(format!(
+            "the loom child process sent a malformed report: {e}"
+        ))
+    })
 }

@@ -82,8 +82,10 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
     let bar = if cfg.progress && cfg.trials > 1 {
         let b = indicatif::ProgressBar::new(cfg.trials as u64);
         b.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} trial {pos}/{len} {wide_bar} {elapsed}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            indicatif::ProgressStyle::with_template(
+                "{spinner} trial {pos}/{len} {wide_bar} {elapsed}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
         );
         b
     } else {
@@ -105,13 +107,18 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
         };
         let value = run.as_ref().map(|r| r.value);
         let (grade, _) = cfg.exp.grade(p, value);
-        let wall_ns = run.as_ref().and_then(|r| r.elapsed).map(|d| d.as_nanos() as u64);
+        let wall_ns = run
+            .as_ref()
+            .and_then(|r| r.elapsed)
+            .map(|d| d.as_nanos() as u64);
         trials.push(Trial {
             value,
             expected,
             lost: value.map(|v| expected.saturating_sub(v)).unwrap_or(0),
             wall_ns,
-            ns_per_increment: wall_ns.filter(|_| expected > 0).map(|w| w as f64 / expected as f64),
+            ns_per_increment: wall_ns
+                .filter(|_| expected > 0)
+                .map(|w| w as f64 / expected as f64),
             metric: run.as_ref().map(|r| r.metric).unwrap_or(0),
             grade,
         });
@@ -180,7 +187,15 @@ fn histogram(exp: &Experiment, p: &Params, trials: &[Trial]) -> Vec<Row> {
     }
     let row = |outcome: String, min, max, count: usize, value: Option<u64>| {
         let (grade, meaning) = exp.grade(p, value);
-        Row { outcome, min, max, count, frequency: count as f64 / n, grade, meaning }
+        Row {
+            outcome,
+            min,
+            max,
+            count,
+            frequency: count as f64 / n,
+            grade,
+            meaning,
+        }
     };
     let label = |v: Option<u64>| match v {
         Some(v) => v.to_string(),
@@ -213,7 +228,11 @@ fn histogram(exp: &Experiment, p: &Params, trials: &[Trial]) -> Vec<Row> {
             e.2 += c;
         }
         for (_, (a, b, c)) in buckets.into_iter().rev() {
-            let outcome = if a == b { a.to_string() } else { format!("{a}..={b}") };
+            let outcome = if a == b {
+                a.to_string()
+            } else {
+                format!("{a}..={b}")
+            };
             rows.push(row(outcome, Some(a), Some(b), c, Some(a)));
         }
     }
@@ -225,9 +244,19 @@ fn verdict(cfg: &RunConfig, trials: &[Trial], deadlocked: bool, interrupted: boo
     let p = &cfg.params;
     let head = format!("{} {}x{}", cfg.exp.name, p.threads, p.iters);
     let n = trials.len();
-    let lossy: Vec<&Trial> = trials.iter().filter(|t| t.value.is_some() && t.lost > 0).collect();
-    let forbidden = trials.iter().filter(|t| t.grade == Grade::Forbidden).count();
-    let tail = if interrupted { format!(" (interrupted after {n} of {} trials)", cfg.trials) } else { String::new() };
+    let lossy: Vec<&Trial> = trials
+        .iter()
+        .filter(|t| t.value.is_some() && t.lost > 0)
+        .collect();
+    let forbidden = trials
+        .iter()
+        .filter(|t| t.grade == Grade::Forbidden)
+        .count();
+    let tail = if interrupted {
+        format!(" (interrupted after {n} of {} trials)", cfg.trials)
+    } else {
+        String::new()
+    };
     if deadlocked {
         return format!(
             "{head}: deadlocked in trial {n}: no progress for {} s{tail}",

@@ -10,24 +10,33 @@ use std::time::Instant;
 /// CPUs this process may run on.
 pub fn allowed_cpus() -> Vec<usize> {
     match sched_getaffinity(Pid::from_raw(0)) {
-        Ok(set) => (0..CpuSet::count()).filter(|&c| set.is_set(c).unwrap_or(false)).collect(),
+        Ok(set) => (0..CpuSet::count())
+            .filter(|&c| set.is_set(c).unwrap_or(false))
+            .collect(),
         Err(_) => (0..cpus()).collect(),
     }
 }
 
 /// How many CPUs the lab can use.
 pub fn cpus() -> usize {
-    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
 }
 
 /// Parses `--pin`: a list like `0`, `0,1` or `0-3`.
 pub fn parse_cpus(s: &str) -> Result<Vec<usize>> {
     let mut out = Vec::new();
     for part in s.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let bad = || LabError::usage(format!("bad --pin '{s}': expected CPU numbers like 0 or 0,1 or 0-3"));
+        let bad = || {
+            LabError::usage(format!(
+                "bad --pin '{s}': expected CPU numbers like 0 or 0,1 or 0-3"
+            ))
+        };
         match part.split_once('-') {
             Some((a, b)) => {
-                let (a, b): (usize, usize) = (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
+                let (a, b): (usize, usize) =
+                    (a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?);
                 if a > b || b > 4096 {
                     return Err(bad());
                 }
@@ -45,7 +54,11 @@ pub fn parse_cpus(s: &str) -> Result<Vec<usize>> {
     if let Some(c) = out.iter().find(|c| !allowed.contains(c)) {
         return Err(LabError::usage(format!(
             "--pin names CPU {c}, which does not exist or is not available here (available: {})",
-            allowed.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(",")
+            allowed
+                .iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
         )));
     }
     Ok(out)
@@ -55,7 +68,8 @@ pub fn parse_cpus(s: &str) -> Result<Vec<usize>> {
 pub fn pin(cpus: &[usize]) -> Result<()> {
     let mut set = CpuSet::new();
     for &c in cpus {
-        set.set(c).map_err(|e| LabError::usage(format!("cannot pin to CPU {c}: {e}")))?;
+        set.set(c)
+            .map_err(|e| LabError::usage(format!("cannot pin to CPU {c}: {e}")))?;
     }
     sched_setaffinity(Pid::from_raw(0), &set)
         .map_err(|e| LabError::usage(format!("cannot pin to CPUs {cpus:?}: {e}")))
@@ -73,7 +87,11 @@ pub struct CpuMeter {
 fn total_busy_ticks() -> Option<u64> {
     let stat = std::fs::read_to_string("/proc/stat").ok()?;
     let line = stat.lines().next()?;
-    let f: Vec<u64> = line.split_whitespace().skip(1).filter_map(|x| x.parse().ok()).collect();
+    let f: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .filter_map(|x| x.parse().ok())
+        .collect();
     // user nice system idle iowait irq softirq steal
     Some(f.get(0..3)?.iter().sum::<u64>() + f.get(5..8).map(|s| s.iter().sum()).unwrap_or(0))
 }
@@ -89,7 +107,11 @@ fn own_ticks() -> Option<u64> {
 
 impl CpuMeter {
     pub fn start() -> Self {
-        CpuMeter { start: Instant::now(), total_busy: total_busy_ticks(), own: own_ticks() }
+        CpuMeter {
+            start: Instant::now(),
+            total_busy: total_busy_ticks(),
+            own: own_ticks(),
+        }
     }
 
     /// CPUs' worth of time used by other processes since `start` (e.g. 0.8 = most of one CPU).
@@ -98,7 +120,9 @@ impl CpuMeter {
         if wall < 0.05 {
             return None; // too short to read from 10 ms ticks
         }
-        let tick = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK).ok().flatten()? as f64;
+        let tick = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
+            .ok()
+            .flatten()? as f64;
         let busy = total_busy_ticks()?.checked_sub(self.total_busy?)?;
         let own = own_ticks()?.checked_sub(self.own?)?;
         Some((busy.saturating_sub(own) as f64 / tick / wall).max(0.0))
@@ -125,7 +149,9 @@ pub fn install_ctrlc() {
             eprintln!("\nrace-lab: interrupted again, exiting");
             std::process::exit(130);
         }
-        eprintln!("\nrace-lab: interrupted; stopping after the current step (Ctrl-C again to quit now)");
+        eprintln!(
+            "\nrace-lab: interrupted; stopping after the current step (Ctrl-C again to quit now)"
+        );
     });
 }
 

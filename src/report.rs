@@ -28,12 +28,27 @@ fn pct(x: f64) -> String {
 pub fn list(w: &mut dyn Write, all: &[&Experiment]) -> io::Result<()> {
     let mut t = table(&["experiment", "class", "options", "what it does"]);
     for e in all {
-        let opts = e.options.iter().map(|o| o.flag()).collect::<Vec<_>>().join(" ");
-        let class = serde_json::to_value(e.class).ok().and_then(|v| v.as_str().map(String::from));
-        t.add_row(vec![e.name.to_string(), class.unwrap_or_default(), opts, e.summary.to_string()]);
+        let opts = e
+            .options
+            .iter()
+            .map(|o| o.flag())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let class = serde_json::to_value(e.class)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from));
+        t.add_row(vec![
+            e.name.to_string(),
+            class.unwrap_or_default(),
+            opts,
+            e.summary.to_string(),
+        ]);
     }
     writeln!(w, "{t}")?;
-    writeln!(w, "run one: race-lab run <experiment>   read its lesson: race-lab explain <experiment>")
+    writeln!(
+        w,
+        "run one: race-lab run <experiment>   read its lesson: race-lab explain <experiment>"
+    )
 }
 
 /// `race-lab run`.
@@ -60,10 +75,16 @@ pub fn run(w: &mut dyn Write, r: &RunReport) -> io::Result<()> {
         p.iters,
         r.trials.len(),
         r.cpus,
-        if opts.is_empty() { String::new() } else { format!(" ({})", opts.join(", ")) }
+        if opts.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", opts.join(", "))
+        }
     )?;
     if r.trials.len() <= 20 {
-        let mut head = vec!["trial", "final", "expected", "lost", "lost %", "ms", "ns/incr"];
+        let mut head = vec![
+            "trial", "final", "expected", "lost", "lost %", "ms", "ns/incr",
+        ];
         if let Some(m) = r.metric_name {
             head.push(m);
         }
@@ -71,12 +92,22 @@ pub fn run(w: &mut dyn Write, r: &RunReport) -> io::Result<()> {
         for (i, tr) in r.trials.iter().enumerate() {
             let mut row = vec![
                 (i + 1).to_string(),
-                tr.value.map(|v| v.to_string()).unwrap_or_else(|| "deadlock".into()),
+                tr.value
+                    .map(|v| v.to_string())
+                    .unwrap_or_else(|| "deadlock".into()),
                 tr.expected.to_string(),
                 tr.lost.to_string(),
-                if tr.expected > 0 { pct(tr.lost as f64 / tr.expected as f64) } else { "-".into() },
-                tr.wall_ns.map(|n| format!("{:.2}", n as f64 / 1e6)).unwrap_or_else(|| "-".into()),
-                tr.ns_per_increment.map(|n| format!("{n:.2}")).unwrap_or_else(|| "-".into()),
+                if tr.expected > 0 {
+                    pct(tr.lost as f64 / tr.expected as f64)
+                } else {
+                    "-".into()
+                },
+                tr.wall_ns
+                    .map(|n| format!("{:.2}", n as f64 / 1e6))
+                    .unwrap_or_else(|| "-".into()),
+                tr.ns_per_increment
+                    .map(|n| format!("{n:.2}"))
+                    .unwrap_or_else(|| "-".into()),
             ];
             if r.metric_name.is_some() {
                 row.push(tr.metric.to_string());
@@ -120,12 +151,20 @@ pub fn explain(w: &mut dyn Write, e: &Experiment, witnesses: Option<&str>) -> io
         "defaults: --threads {} --iters {}{}",
         e.default_threads,
         e.default_iters,
-        if opts.is_empty() { String::new() } else { format!("; also takes {}", opts.join(" ")) }
+        if opts.is_empty() {
+            String::new()
+        } else {
+            format!("; also takes {}", opts.join(" "))
+        }
     )?;
     if let Some(wit) = witnesses {
         writeln!(w, "{wit}")?;
     }
-    writeln!(w, "\nthe kernel (experiments/{}.rs):\n", e.name.replace('-', "_"))?;
+    writeln!(
+        w,
+        "\nthe kernel (experiments/{}.rs):\n",
+        e.name.replace('-', "_")
+    )?;
     writeln!(w, "{}", e.code())
 }
 
@@ -135,7 +174,11 @@ pub fn explore(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         Some(b) => format!("at most {b} preemptions"),
         None => "no preemption bound".into(),
     };
-    let ordering = r.ordering.as_deref().map(|o| format!("ordering {o}, ")).unwrap_or_default();
+    let ordering = r
+        .ordering
+        .as_deref()
+        .map(|o| format!("ordering {o}, "))
+        .unwrap_or_default();
     writeln!(
         w,
         "{}: {} threads × {} increments under loom ({ordering}{bound})",
@@ -146,7 +189,14 @@ pub fn explore(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         "explored {} executions in {:.2} s: {}",
         r.executions,
         r.seconds,
-        if r.complete { "COMPLETE".to_string() } else { format!("INCOMPLETE — {}", r.stopped.as_deref().unwrap_or("stopped early")) }
+        if r.complete {
+            "COMPLETE".to_string()
+        } else {
+            format!(
+                "INCOMPLETE — {}",
+                r.stopped.as_deref().unwrap_or("stopped early")
+            )
+        }
     )?;
     if !r.outcomes.is_empty() {
         let total: u64 = r.outcomes.iter().map(|o| o.executions).sum();
@@ -163,7 +213,12 @@ pub fn explore(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         writeln!(w, "{t}")?;
     }
     for (i, f) in r.failing.iter().enumerate() {
-        writeln!(w, "\nfailing execution {} of the ones shown (final {}):", i + 1, f.final_value)?;
+        writeln!(
+            w,
+            "\nfailing execution {} of the ones shown (final {}):",
+            i + 1,
+            f.final_value
+        )?;
         write!(w, "{}", f.timeline)?;
         writeln!(w, "→ {}", f.explanation)?;
     }
@@ -192,7 +247,11 @@ pub fn replay(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
     )?;
     write!(w, "{}", r.timeline)?;
     match r.final_value {
-        Some(v) => writeln!(w, "final {v} (expected {}): {} — {}", r.expected, r.grade, r.meaning)?,
+        Some(v) => writeln!(
+            w,
+            "final {v} (expected {}): {} — {}",
+            r.expected, r.grade, r.meaning
+        )?,
         None => writeln!(w, "DEADLOCK: {}", r.deadlock.join("; "))?,
     }
     if !r.explanation.is_empty() && r.final_value.is_some() {
@@ -205,7 +264,15 @@ pub fn replay(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
             r.used, r.decisions
         )?;
     } else {
-        writeln!(w, "decisions: {}", if r.decisions.is_empty() { "(none needed)" } else { &r.decisions })?;
+        writeln!(
+            w,
+            "decisions: {}",
+            if r.decisions.is_empty() {
+                "(none needed)"
+            } else {
+                &r.decisions
+            }
+        )?;
     }
     Ok(())
 }

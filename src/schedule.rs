@@ -11,7 +11,10 @@ use crate::error::{LabError, Result};
 /// Parses a schedule for `threads` workers.
 pub fn parse(s: &str, threads: usize) -> Result<Vec<usize>> {
     let mut out = Vec::new();
-    for tok in s.split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()) {
+    for tok in s
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+    {
         let (t, k) = match tok.split_once(['x', 'X', '*']) {
             Some((t, k)) => (t, Some(k)),
             None => (tok, None),
@@ -48,7 +51,10 @@ pub fn parse(s: &str, threads: usize) -> Result<Vec<usize>> {
 
 /// Formats a schedule as comma-separated indices (`1,1,0`), ready for `--schedule`.
 pub fn format(s: &[usize]) -> String {
-    s.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(",")
+    s.iter()
+        .map(|t| t.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// Formats a schedule compactly with repeats (`1x2 0`).
@@ -80,13 +86,19 @@ mod tests {
         assert_eq!(parse("1x2 0x2", 2).unwrap(), vec![1, 1, 0, 0]);
         assert_eq!(parse("  ", 2).unwrap(), Vec::<usize>::new());
         assert_eq!(format_compact(&[1, 1, 0, 0, 1]), "1x2 0x2 1");
-        assert_eq!(parse(&format_compact(&[3, 3, 2]), 4).unwrap(), vec![3, 3, 2]);
+        assert_eq!(
+            parse(&format_compact(&[3, 3, 2]), 4).unwrap(),
+            vec![3, 3, 2]
+        );
     }
 
     #[test]
     fn bad_schedules_are_errors() {
         assert!(parse("0,a", 2).unwrap_err().message.contains("malformed"));
-        assert!(parse("2", 2).unwrap_err().message.contains("only 2 workers"));
+        assert!(parse("2", 2)
+            .unwrap_err()
+            .message
+            .contains("only 2 workers"));
         assert!(parse("1x0", 2).is_err());
         assert!(parse("1x", 2).is_err());
         assert!(parse("-1", 2).is_err());

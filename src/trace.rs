@@ -52,7 +52,12 @@ pub enum Op {
 
 /// A source location as the timeline prints it (`experiments/unsynced.rs:38:23`).
 pub fn location(l: &std::panic::Location<'_>) -> String {
-    format!("{}:{}:{}", l.file().replace("src/../", ""), l.line(), l.column())
+    format!(
+        "{}:{}:{}",
+        l.file().replace("src/../", ""),
+        l.line(),
+        l.column()
+    )
 }
 
 pub fn thread_name(t: usize) -> String {
@@ -103,7 +108,13 @@ pub fn timeline(events: &[Event]) -> String {
     threads.sort_unstable();
     threads.dedup();
     let cells: Vec<String> = events.iter().map(Event::describe).collect();
-    let width = cells.iter().map(|c| c.chars().count()).max().unwrap_or(4).max(6) + 2;
+    let width = cells
+        .iter()
+        .map(|c| c.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(6)
+        + 2;
     let mut out = String::new();
     let _ = write!(out, "{:>4}  ", "step");
     for t in &threads {
@@ -190,7 +201,10 @@ fn why_lost(events: &[Event], expected: u64, final_value: u64) -> Option<String>
 }
 
 fn writes_after(events: &[Event], read: &Event) -> bool {
-    let pos = events.iter().position(|e| std::ptr::eq(e, read)).unwrap_or(0);
+    let pos = events
+        .iter()
+        .position(|e| std::ptr::eq(e, read))
+        .unwrap_or(0);
     events[pos + 1..]
         .iter()
         .any(|e| e.thread == read.thread && e.object == read.object && e.is_write())

@@ -1,0 +1,308 @@
+//! The command line as a user meets it: every bad input is one line on stderr and exit 2,
+//! never a panic; good input produces the reports (checked through `--json`).
+
+use std::process::{Command, Output};
+
+fn lab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_race-lab"))
+        .args(args)
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .expect("the binary runs")
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = lab(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+/// Bad input: exit 2, one line on stderr starting `race-lab:`, containing `needle`.
+fn refused(args: &[&str], needle: &str) {
+    let out = lab(args);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "{args:?}: not one line: {err}"
+    );
+    assert!(err.starts_with("race-lab: "), "{args:?}: {err}");
+    assert!(err.contains(needle), "{args:?}: {err:?} lacks {needle:?}");
+    assert!(
+        !err.contains("panicked") && !err.contains("backtrace"),
+        "{args:?}: {err}"
+    );
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    refused(&["run", "unsynched"], "did you mean 'unsynced'");
+    refused(&["run", "mutx"], "did you mean 'mutex'");
+    refused(&["run", "zzzzzzzzzz"], "race-lab list");
+    refused(&["run", "atomic", "--threads", "0"], "at least 1");
+    refused(&["run", "atomic", "--threads", "100000"], "limit of 1024");
+    refused(
+        &["run", "atomic", "--iters", "0"],
+        "--iters must be at least 1",
+    );
+    refused(
+        &[
+            "run",
+            "atomic",
+            "--threads",
+            "2",
+            "--iters",
+            "18446744073709551615",
+        ],
+        "overflows",
+    );
+    refused(&["run", "atomic", "--iters", "100000000000"], "limit");
+    refused(&["run", "atomic", "--ordering", "sloppy"], "sloppy");
+    refused(
+        &["run", "atomic", "--batch", "4"],
+        "--batch does not apply to atomic",
+    );
+    refused(
+        &["run", "mutex", "--window", "4"],
+        "--window does not apply to mutex",
+    );
+    refused(
+        &["run", "channel", "--batch", "0"],
+        "--batch must be at least 1",
+    );
+    refused(&["run", "atomic", "--pin", "4096"], "does not exist");
+    refused(&["run", "atomic", "--pin", "x"], "bad --pin");
+    refused(&["run", "atomic", "--trials", "0"], "--trials");
+    refused(&["run", "deadlock", "--threads", "1"], "at least 2 threads");
+    refused(
+        &["explore", "atomic", "--threads", "5"],
+        "at most 4 worker threads",
+    );
+    refused(&["explore", "atomic", "--iters", "5000"], "lower --iters");
+    refused(
+        &["replay", "racy-atomic", "--schedule", "0,x"],
+        "malformed schedule",
+    );
+    refused(
+        &["replay", "racy-atomic", "--schedule", "0,2"],
+        "only 2 workers",
+    );
+    refused(&["hunt", "racy-atomic", "--cases", "0"], "--cases");
+    refused(&["frobnicate"], "frobnicate");
+}
+
+#[test]
+fn fixed_experiments_are_exact_on_real_threads() {
+    for exp in [
+        "atomic",
+        "cas",
+        "mutex",
+        "parking-lot",
+        "channel",
+        "sharded",
+        "sharded-unpadded",
+        "local",
+    ] {
+        for threads in ["1", "2", "4", "8"] {
+            let r = json(&[
+                "run",
+                exp,
+                "--threads",
+                threads,
+                "--iters",
+                "20000",
+                "--trials",
+                "3",
+                "--json",
+            ]);
+            assert_eq!(r["schema"], "race-lab.run/1");
+            assert_eq!(r["forbidden"], false, "{exp}");
+            for t in r["trials"].as_array().unwrap() {
+                assert_eq!(t["value"], r["expected"], "{exp} x{threads}");
+            }
+        }
+    }
+}
+
+#[test]
+fn racy_runs_stay_within_the_theory() {
+    // Whether updates are lost depends on timing; the bounds do not.
+    let r = json(&[
+        "run",
+        "unsynced",
+        "--threads",
+        "4",
+        "--iters",
+        "10000",
+        "--trials",
+        "3",
+        "--json",
+    ]);
+    let expected = r["expected"].as_u64().unwrap();
+    for t in r["trials"].as_array().unwrap() {
+        let v = t["value"].as_u64().unwrap();
+        assert!((2..=expected).contains(&v), "{v}");
+        assert_ne!(t["grade"], "FORBIDDEN");
+    }
+    let histogram_total: u64 = r["histogram"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(histogram_total, 3);
+}
+
+#[test]
+fn explore_reports_the_complete_outcome_set() {
+    let r = json(&[
+        "explore",
+        "racy-atomic",
+        "--threads",
+        "2",
+        "--iters",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(r["complete"], true);
+    let values: Vec<u64> = r["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["value"].as_u64().unwrap())
+        .collect();
+    assert_eq!(values, [2, 3, 4, 5, 6]);
+    assert_eq!(r["failing"][0]["final_value"], 2);
+    let r = json(&[
+        "explore",
+        "atomic",
+        "--threads",
+        "3",
+        "--iters",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(r["complete"], true);
+    assert_eq!(r["outcomes"].as_array().unwrap().len(), 1);
+    assert_eq!(r["outcomes"][0]["value"], 6);
+}
+
+#[test]
+fn explore_survives_races_and_deadlocks() {
+    let out = lab(&["explore", "unsynced", "--threads", "2", "--iters", "1"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("read of cell at experiments/unsynced.rs"),
+        "{text}"
+    );
+    assert!(
+        text.contains("write of cell at experiments/unsynced.rs"),
+        "{text}"
+    );
+    let out = lab(&["explore", "deadlock"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("DEADLOCK") && text.contains("waits for"),
+        "{text}"
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn replay_is_identical_every_time() {
+    let args = [
+        "replay",
+        "racy-atomic",
+        "--threads",
+        "2",
+        "--iters",
+        "1",
+        "--schedule",
+        "0,1",
+    ];
+    let first = lab(&args);
+    assert!(String::from_utf8_lossy(&first.stdout).contains("final 1 (expected 2)"));
+    for _ in 0..10 {
+        assert_eq!(lab(&args).stdout, first.stdout);
+    }
+}
+
+#[test]
+fn hunt_prints_a_replayable_minimal_schedule() {
+    let r = json(&[
+        "hunt",
+        "racy-atomic",
+        "--threads",
+        "2",
+        "--iters",
+        "1",
+        "--json",
+    ]);
+    assert_eq!(r["found"], true);
+    let s = r["minimal"].as_str().unwrap().to_string();
+    let replayed = json(&[
+        "replay",
+        "racy-atomic",
+        "--threads",
+        "2",
+        "--iters",
+        "1",
+        "--schedule",
+        &s,
+        "--json",
+    ]);
+    assert_eq!(replayed["final_value"], 1);
+    let r = json(&[
+        "hunt",
+        "mutex",
+        "--threads",
+        "8",
+        "--iters",
+        "3",
+        "--cases",
+        "100",
+        "--json",
+    ]);
+    assert_eq!(r["found"], false);
+}
+
+#[test]
+fn deadlocked_run_exits_cleanly() {
+    // Whether this run deadlocks depends on timing; either way it must end cleanly.
+    let r = json(&[
+        "run",
+        "deadlock",
+        "--iters",
+        "20000",
+        "--trials",
+        "2",
+        "--watchdog",
+        "1",
+        "--json",
+    ]);
+    for t in r["trials"].as_array().unwrap() {
+        assert!(t["value"].is_null() || t["value"] == r["expected"], "{t}");
+    }
+    assert_eq!(r["forbidden"], false);
+}
+
+#[test]
+fn list_and_explain() {
+    let r = json(&["list", "--json"]);
+    assert!(r["experiments"].as_array().unwrap().len() >= 12);
+    let out = lab(&["explain", "racy-atomic"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("atomic is not the same as correct"));
+    assert!(text.contains("pub fn kernel<R: Rt>"));
+}

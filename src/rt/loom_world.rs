@@ -61,7 +61,14 @@ fn push(op: Op, object: String, value: u64, stale_latest: Option<u64>, location:
         return;
     }
     REC.with(|r| {
-        r.borrow_mut().events.push(Event { thread, op, object, value, stale_latest, location })
+        r.borrow_mut().events.push(Event {
+            thread,
+            op,
+            object,
+            value,
+            stale_latest,
+            location,
+        })
     });
 }
 
@@ -165,7 +172,10 @@ impl<T: Send + 'static> RtMutex<T> for LoomMutex<T> {
             r.next_mutex - 1
         });
         let name = char::from(b'A' + (id % 26) as u8).to_string();
-        LoomMutex { inner: loom::sync::Mutex::new(v), name }
+        LoomMutex {
+            inner: loom::sync::Mutex::new(v),
+            name,
+        }
     }
     fn lock(&self) -> LoomGuard<'_, T> {
         let t = me();
@@ -173,7 +183,10 @@ impl<T: Send + 'static> RtMutex<T> for LoomMutex<T> {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         REC.with(|r| r.borrow_mut().waiting.retain(|(w, _)| *w != t));
         push(Op::Lock, self.name.clone(), 0, None, None);
-        LoomGuard { inner, name: &self.name }
+        LoomGuard {
+            inner,
+            name: &self.name,
+        }
     }
 }
 

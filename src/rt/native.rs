@@ -124,7 +124,10 @@ impl Rt for Native {
         std::sync::mpsc::channel()
     }
     fn gate(parties: usize) -> SpinGate {
-        SpinGate { arrived: AtomicUsize::new(0), parties }
+        SpinGate {
+            arrived: AtomicUsize::new(0),
+            parties,
+        }
     }
     fn wait(gate: &SpinGate) {
         gate.arrived.fetch_add(1, Ordering::AcqRel);

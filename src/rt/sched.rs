@@ -305,7 +305,10 @@ impl RtAtomic for SchedAtomic {
         let (shared, _) = current();
         let mut st = shared.state.lock();
         st.next_atomic += 1;
-        SchedAtomic { v: AtomicU64::new(v), name: format!("a{}", st.next_atomic - 1) }
+        SchedAtomic {
+            v: AtomicU64::new(v),
+            name: format!("a{}", st.next_atomic - 1),
+        }
     }
     fn load(&self, _: Ordering) -> u64 {
         visible(Need::Any, |s, me| {
@@ -329,7 +332,9 @@ impl RtAtomic for SchedAtomic {
     }
     fn compare_exchange(&self, c: u64, n: u64, _: Ordering, _: Ordering) -> Result<u64, u64> {
         visible(Need::Any, |s, me| {
-            let r = self.v.compare_exchange(c, n, Ordering::SeqCst, Ordering::SeqCst);
+            let r = self
+                .v
+                .compare_exchange(c, n, Ordering::SeqCst, Ordering::SeqCst);
             match r {
                 Ok(old) => s.record(me, Op::CasOk, self.name.clone(), old, None),
                 Err(seen) => s.record(me, Op::CasFail, self.name.clone(), seen, None),
@@ -348,7 +353,9 @@ pub struct SchedCell {
 
 impl RtCell for SchedCell {
     fn new(v: u64) -> Self {
-        SchedCell { v: AtomicU64::new(v) }
+        SchedCell {
+            v: AtomicU64::new(v),
+        }
     }
     #[track_caller]
     fn read(&self) -> u64 {
@@ -427,7 +434,10 @@ impl<T: Send + 'static> RtMutex<T> for SchedMutex<T> {
         let mut st = shared.state.lock();
         st.next_mutex += 1;
         let name = char::from(b'A' + ((st.next_mutex - 1) % 26) as u8).to_string();
-        SchedMutex { inner: std::sync::Mutex::new(v), name }
+        SchedMutex {
+            inner: std::sync::Mutex::new(v),
+            name,
+        }
     }
     fn lock(&self) -> SchedGuard<'_, T> {
         visible(Need::Lock(self.name.clone()), |s, me| {
@@ -437,7 +447,10 @@ impl<T: Send + 'static> RtMutex<T> for SchedMutex<T> {
             }
         });
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        SchedGuard { inner: Some(inner), name: &self.name }
+        SchedGuard {
+            inner: Some(inner),
+            name: &self.name,
+        }
     }
 }
 
@@ -490,7 +503,10 @@ impl Rt for Sched {
         let (shared, _) = current();
         let tid = {
             let mut st = shared.state.lock();
-            assert!(st.spawned < st.threads.len(), "kernel spawned more workers than declared");
+            assert!(
+                st.spawned < st.threads.len(),
+                "kernel spawned more workers than declared"
+            );
             st.spawned += 1;
             st.spawned - 1
         };
