@@ -3,6 +3,7 @@
 //! over the runtime facade (`crate::rt::Rt`) and run natively, under loom and by schedule.
 
 use crate::experiment::Experiment;
+use crate::procs::ProcExperiment;
 
 pub mod atomic;
 pub mod cas;
@@ -16,6 +17,19 @@ pub mod racy_atomic;
 pub mod sharded;
 pub mod sharded_unpadded;
 pub mod unsynced;
+
+// Processes versus threads: experiments that run on the real OS only.
+pub mod cpu_vs_io;
+pub mod crash;
+pub mod gil;
+pub mod parallelism;
+pub mod pool_submit;
+pub mod process_create;
+pub mod process_isolated;
+pub mod process_pipe;
+pub mod process_shm;
+pub mod spawn_cost;
+pub mod thread_count;
 
 /// Every thread experiment, in the order `race-lab list` shows them: the races first, then
 /// the fixes, then the deadlock.
@@ -34,6 +48,27 @@ pub static ALL: &[&Experiment] = &[
     &deadlock::EXPERIMENT,
 ];
 
+/// The experiments about processes (and threads versus processes), for `race-lab run` and
+/// `race-lab claims`. They run on the real OS only: loom and the scheduled world model threads.
+pub static PROCESS: &[&ProcExperiment] = &[
+    &process_isolated::EXPERIMENT,
+    &process_shm::EXPERIMENT,
+    &process_pipe::EXPERIMENT,
+    &process_create::EXPERIMENT,
+    &spawn_cost::EXPERIMENT,
+    &pool_submit::EXPERIMENT,
+    &crash::EXPERIMENT,
+    &gil::EXPERIMENT,
+    &cpu_vs_io::EXPERIMENT,
+    &parallelism::EXPERIMENT,
+    &thread_count::EXPERIMENT,
+];
+
+/// Looks a process experiment up by name.
+pub fn find_process(name: &str) -> Option<&'static ProcExperiment> {
+    PROCESS.iter().copied().find(|e| e.name == name)
+}
+
 /// Looks an experiment up by name.
 pub fn find(name: &str) -> Option<&'static Experiment> {
     ALL.iter().copied().find(|e| e.name == name)
@@ -42,7 +77,9 @@ pub fn find(name: &str) -> Option<&'static Experiment> {
 /// The known name nearest to `name`, for "did you mean".
 pub fn nearest(name: &str) -> Option<&'static str> {
     ALL.iter()
-        .map(|e| (strsim::damerau_levenshtein(name, e.name), e.name))
+        .map(|e| e.name)
+        .chain(PROCESS.iter().map(|e| e.name))
+        .map(|n| (strsim::damerau_levenshtein(name, n), n))
         .filter(|(d, n)| *d <= 3 || n.contains(name) || name.contains(n))
         .min()
         .map(|(_, n)| n)

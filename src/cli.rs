@@ -57,9 +57,31 @@ pub enum Command {
     /// Let proptest search schedules for a failure and shrink it to a minimal one.
     #[command(after_help = SCHEDULE_HELP)]
     Hunt(HuntArgs),
+    /// Every experiment at every thread count: cost, throughput, lost updates, against the hardware.
+    Compare(CompareArgs),
+    /// Measure every claim of the study notes (C1–C23) and give each a verdict.
+    Claims {
+        /// Claim ids to run (default: all), e.g. C5 C14.
+        ids: Vec<String>,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+        /// Language of the claims' text.
+        #[arg(long, value_enum, default_value_t = Lang::En)]
+        lang: Lang,
+    },
     /// (internal) explore in a child process and print the report as JSON.
     #[command(name = "__explore", hide = true)]
     ExploreChild(ExploreArgs),
+}
+
+/// The language of `race-lab claims`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// English (CLAIMS.md).
+    En,
+    /// The original Chinese of the study notes.
+    Zh,
 }
 
 /// Options every command that runs a kernel takes.
@@ -100,6 +122,18 @@ pub struct RunArgs {
     /// Seconds without progress after which a trial is declared deadlocked.
     #[arg(long, default_value_t = 2.0)]
     pub watchdog: f64,
+    /// Child processes (process experiments).
+    #[arg(long)]
+    pub procs: Option<usize>,
+    /// How processes increment the shared counter (`process-shm`).
+    #[arg(long, value_enum)]
+    pub sync: Option<crate::procs::ShmSync>,
+    /// Workers in each pool (`pool-submit`).
+    #[arg(long)]
+    pub pool: Option<usize>,
+    /// Tasks to submit or spawn (`pool-submit`, `spawn-cost`).
+    #[arg(long)]
+    pub tasks: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -138,8 +172,40 @@ pub struct HuntArgs {
     pub seed: u64,
 }
 
-/// Looks up an experiment, suggesting the nearest name.
+#[derive(Args, Debug, Default)]
+pub struct CompareArgs {
+    /// Experiments to compare [default: every counter experiment, i.e. all but deadlock].
+    pub experiments: Vec<String>,
+    /// Thread counts, separated by commas [default: 1,2,4,8].
+    #[arg(long, short = 't', value_name = "LIST")]
+    pub threads: Option<String>,
+    /// Increments per thread.
+    #[arg(long, short = 'i', default_value_t = crate::compare::DEFAULT_ITERS)]
+    pub iters: u64,
+    /// Trials per experiment and thread count (the table shows the median).
+    #[arg(long, short = 'k', default_value_t = crate::compare::DEFAULT_TRIALS)]
+    pub trials: usize,
+    /// `channel`'s batch sizes, one row each [default: 1,1024].
+    #[arg(long, value_name = "LIST")]
+    pub batch: Option<String>,
+    /// Print JSON (schema race-lab.compare/1) instead of the table.
+    #[arg(long)]
+    pub json: bool,
+    /// Print CSV instead of the table.
+    #[arg(long)]
+    pub csv: bool,
+    /// Also write an SVG plot: throughput and lost updates vs threads.
+    #[arg(long, value_name = "FILE.svg")]
+    pub plot: Option<std::path::PathBuf>,
+}
+
+/// Looks up a thread experiment, suggesting the nearest name.
 pub fn experiment(name: &str) -> Result<&'static Experiment> {
+    if experiments::find_process(name).is_some() {
+        return Err(LabError::usage(format!(
+            "{name} runs in several processes; loom and the scheduled world model threads only (use `race-lab run {name}`)"
+        )));
+    }
     experiments::find(name).ok_or_else(|| {
         let hint = match experiments::nearest(name) {
             Some(n) => format!("; did you mean '{n}'?"),
@@ -249,7 +315,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
     match cli.command {
         Command::List { json } => {
             if json {
-                let list: Vec<_> = experiments::ALL
+                let mut list: Vec<_> = experiments::ALL
                     .iter()
                     .map(|e| {
                         serde_json::json!({
@@ -258,21 +324,47 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
                         })
                     })
                     .collect();
+                list.extend(experiments::PROCESS.iter().map(|e| {
+                    serde_json::json!({
+                        "name": e.name, "class": "process", "summary": e.summary, "claims": e.claims,
+                        "options": e.options.iter().map(|o| o.flag()).collect::<Vec<_>>(),
+                    })
+                }));
                 report::json(
                     out,
                     &serde_json::json!({"schema": "race-lab.list/1", "experiments": list}),
                 )?;
             } else {
                 report::list(out, experiments::ALL)?;
+                report::list_process(out, experiments::PROCESS)?;
             }
             Ok(0)
         }
         Command::Explain { experiment: name } => {
+            if let Some(e) = experiments::find_process(&name) {
+                report::explain_process(out, e)?;
+                return Ok(0);
+            }
             let e = experiment(&name)?;
             report::explain(out, e, None)?;
             Ok(0)
         }
         Command::Run(a) => {
+            if let Some(exp) = experiments::find_process(&a.common.experiment) {
+                return run_process(exp, &a, out);
+            }
+            let given = [
+                ("--procs", a.procs.is_some()),
+                ("--sync", a.sync.is_some()),
+                ("--pool", a.pool.is_some()),
+                ("--tasks", a.tasks.is_some()),
+            ];
+            if let Some((flag, _)) = given.iter().find(|(_, g)| *g) {
+                return Err(LabError::usage(format!(
+                    "{flag} does not apply to {} (it is for the process experiments)",
+                    a.common.experiment
+                )));
+            }
             let exp = experiment(&a.common.experiment)?;
             let p = params(
                 &a.common,
@@ -325,6 +417,41 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
             }
             Ok(if r.forbidden { 1 } else { 0 })
         }
+        Command::Compare(a) => crate::compare::execute(&a, out),
+        Command::Claims { ids, json, lang } => {
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let total = crate::claims::experiments_needed(&ids) as u64;
+            let bar = if !json && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                indicatif::ProgressBar::new(total)
+            } else {
+                indicatif::ProgressBar::hidden()
+            };
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} {pos}/{len} experiments {wide_bar} {msg}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            let meter = machine::CpuMeter::start();
+            let results = crate::claims::measure(&ids, |name| {
+                bar.inc(1);
+                bar.set_message(name.to_string());
+            });
+            bar.finish_and_clear();
+            let results = results?;
+            if json {
+                report::json(
+                    out,
+                    &serde_json::json!({"schema": "race-lab.claims/1", "cpus": machine::cpus(), "claims": results}),
+                )?;
+            } else {
+                report::claims(out, &results, lang == Lang::Zh)?;
+                if let Some(w) = machine::busy_warning(meter.others()) {
+                    writeln!(out, "{w}")?;
+                }
+            }
+            Ok(0)
+        }
         Command::ExploreChild(a) => {
             let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
             let cfg = explore_config(&a)?;
@@ -360,6 +487,15 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
 
 /// Parses `args`, runs the command, prints any error as one line; returns the exit code.
 pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    if args.get(1).is_some_and(|a| a == "__worker") {
+        // A child process of the lab: no Ctrl-C handler (a Ctrl-C ends it at once).
+        let rest: Vec<String> = args[2..]
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return crate::procs::worker_main(&rest);
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,
         Err(e) => {
@@ -407,4 +543,93 @@ fn one_line(s: &str) -> String {
         parts.push(line.trim_start_matches("error: ").to_string());
     }
     parts.join(" ")
+}
+
+/// `race-lab run` of a process experiment.
+fn run_process(
+    exp: &'static crate::procs::ProcExperiment,
+    a: &RunArgs,
+    out: &mut dyn Write,
+) -> Result<i32> {
+    use crate::procs::{check_procs, POpt, ProcParams};
+    let c = &a.common;
+    let thread_only = [
+        ("--threads", c.threads.is_some()),
+        ("--ordering", c.ordering.is_some()),
+        ("--window", c.window.is_some()),
+        ("--batch", c.batch.is_some()),
+        ("--pin", a.pin.is_some()),
+    ];
+    if let Some((flag, _)) = thread_only.iter().find(|(_, g)| *g) {
+        return Err(LabError::usage(format!(
+            "{flag} does not apply to {} (a process experiment)",
+            exp.name
+        )));
+    }
+    let given = [
+        (POpt::Procs, a.procs.is_some()),
+        (POpt::Iters, c.iters.is_some()),
+        (POpt::Sync, a.sync.is_some()),
+        (POpt::Pool, a.pool.is_some()),
+        (POpt::Tasks, a.tasks.is_some()),
+    ];
+    for (opt, is_given) in given {
+        if is_given && !exp.takes(opt) {
+            let takes: Vec<&str> = exp.options.iter().map(|o| o.flag()).collect();
+            return Err(LabError::usage(format!(
+                "{} does not apply to {} ({})",
+                opt.flag(),
+                exp.name,
+                if takes.is_empty() {
+                    "it takes no options".to_string()
+                } else {
+                    format!("it takes {}", takes.join(", "))
+                }
+            )));
+        }
+    }
+    let d = ProcParams::default();
+    let p = ProcParams {
+        procs: a.procs.unwrap_or(d.procs),
+        iters: c.iters.unwrap_or(d.iters),
+        trials: if exp.takes(POpt::Trials) { a.trials } else { 1 },
+        sync: a.sync.unwrap_or(d.sync),
+        pool: a.pool.unwrap_or(d.pool),
+        tasks: a.tasks.unwrap_or(d.tasks),
+    };
+    check_procs(p.procs, "--procs")?;
+    check_procs(p.pool, "--pool")?;
+    if p.iters == 0 || p.iters > 1_000_000_000 {
+        return Err(LabError::usage(
+            "--iters must be between 1 and 1000000000 for process experiments",
+        ));
+    }
+    if (p.procs as u64).checked_mul(p.iters).is_none() {
+        return Err(LabError::usage(
+            "--procs × --iters overflows a 64-bit counter",
+        ));
+    }
+    if p.tasks == 0 || p.tasks > 10_000 {
+        return Err(LabError::usage("--tasks must be between 1 and 10000"));
+    }
+    if a.trials == 0 || a.trials > 10_000 {
+        return Err(LabError::usage(
+            "--trials must be between 1 and 10000 for process experiments",
+        ));
+    }
+    let meter = machine::CpuMeter::start();
+    let mut ev = (exp.run)(&p)?;
+    ev.warnings.extend(machine::busy_warning(meter.others()));
+    if c.json {
+        report::json(out, &ev)?;
+    } else {
+        report::evidence(out, &ev)?;
+    }
+    if !ev.ok {
+        return Err(LabError::failed(format!(
+            "{} found an outcome that must never happen; this is a bug",
+            exp.name
+        )));
+    }
+    Ok(if machine::interrupted() { 130 } else { 0 })
 }

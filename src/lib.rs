@@ -8,7 +8,9 @@
 //!
 //! The catalogue of experiments lives in the top-level `experiments/` folder, one file each.
 
+pub mod claims;
 pub mod cli;
+pub mod compare;
 pub mod error;
 pub mod experiment;
 #[path = "../experiments/mod.rs"]
@@ -17,6 +19,7 @@ pub mod explore;
 pub mod harness;
 pub mod hunt;
 pub mod machine;
+pub mod procs;
 pub mod report;
 pub mod rt;
 pub mod schedule;

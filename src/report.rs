@@ -303,3 +303,119 @@ pub fn hunt(w: &mut dyn Write, r: &HuntReport) -> io::Result<()> {
     }
     writeln!(w, "{} ({:.2} s)", r.verdict, r.seconds)
 }
+
+/// `race-lab list`: the process experiments.
+pub fn list_process(w: &mut dyn Write, all: &[&crate::procs::ProcExperiment]) -> io::Result<()> {
+    let mut t = table(&["process experiment", "claims", "options", "what it does"]);
+    for e in all {
+        let opts = e
+            .options
+            .iter()
+            .map(|o| o.flag())
+            .collect::<Vec<_>>()
+            .join(" ");
+        t.add_row(vec![
+            e.name.to_string(),
+            e.claims.join(" "),
+            opts,
+            e.summary.to_string(),
+        ]);
+    }
+    writeln!(w, "{t}")?;
+    writeln!(
+        w,
+        "measure the study notes' claims: race-lab claims [C1 … C23] [--lang zh]"
+    )
+}
+
+/// `race-lab explain` of a process experiment.
+pub fn explain_process(w: &mut dyn Write, e: &crate::procs::ProcExperiment) -> io::Result<()> {
+    let lesson: Vec<&str> = e
+        .source
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .collect();
+    for l in &lesson {
+        writeln!(
+            w,
+            "{}",
+            l.trim_start_matches("//!").strip_prefix(' ').unwrap_or("")
+        )?;
+    }
+    writeln!(w, "\nclaims: {}", e.claims.join(", "))?;
+    writeln!(
+        w,
+        "\nthe experiment (experiments/{}.rs):\n",
+        e.name.replace('-', "_")
+    )?;
+    let code: Vec<&str> = e
+        .source
+        .lines()
+        .skip(lesson.len())
+        .skip_while(|l| l.trim().is_empty())
+        .collect();
+    writeln!(w, "{}", code.join("\n"))
+}
+
+fn number(v: f64) -> String {
+    if v.is_nan() {
+        "-".into()
+    } else if v == v.trunc() && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// A process experiment's evidence.
+pub fn evidence(w: &mut dyn Write, ev: &crate::procs::Evidence) -> io::Result<()> {
+    let mut t = table(&["measure", "value", "unit"]);
+    for m in &ev.measures {
+        t.add_row(vec![m.name.clone(), number(m.value), m.unit.clone()]);
+    }
+    writeln!(w, "{}: {} CPUs", ev.experiment, crate::machine::cpus())?;
+    writeln!(w, "{t}")?;
+    for n in &ev.notes {
+        writeln!(w, "  {n}")?;
+    }
+    for warning in &ev.warnings {
+        writeln!(w, "{warning}")?;
+    }
+    writeln!(w, "{}", ev.verdict)
+}
+
+/// `race-lab claims`.
+pub fn claims(
+    w: &mut dyn Write,
+    results: &[crate::claims::ClaimResult],
+    zh: bool,
+) -> io::Result<()> {
+    for c in results {
+        writeln!(
+            w,
+            "{} [{}] {}",
+            c.id,
+            c.verdict.as_str(),
+            if zh { c.text_zh } else { c.text }
+        )?;
+        writeln!(w, "    experiments: {}", c.experiments.join(", "))?;
+        for m in &c.evidence {
+            writeln!(w, "    • {} = {} {}", m.name, number(m.value), m.unit)?;
+        }
+        writeln!(w, "    why: {}\n", c.why)?;
+    }
+    let count = |v: crate::claims::Verdict| results.iter().filter(|c| c.verdict == v).count();
+    writeln!(
+        w,
+        "{} claims on {} CPUs: {} hold, {} hold with a nuance, {} do not hold in Rust",
+        results.len(),
+        crate::machine::cpus(),
+        count(crate::claims::Verdict::Holds),
+        count(crate::claims::Verdict::Nuance),
+        count(crate::claims::Verdict::DoesNotHold)
+    )
+}

@@ -19,7 +19,7 @@ use std::time::Instant;
 
 pub mod loom_world;
 mod native;
-mod racy;
+pub mod racy;
 pub mod sched;
 
 pub use loom_world::Loom;

@@ -73,3 +73,16 @@ impl LoomRacyCell {
         self.0.with_mut(|p| unsafe { *p = v })
     }
 }
+
+/// One deliberately racy increment of a `u64` that several *processes* share (the
+/// `process-shm --sync none` experiment): a volatile read, then a volatile write, with no
+/// synchronisation — the cross-process twin of `RacyCell`.
+pub fn increment_shared_racy(page: &crate::procs::SharedPage, slot: usize) {
+    let p = page.slot_ptr(slot);
+    // RACY ON PURPOSE: other processes read and write this u64 at the same time. The pointer
+    // is valid (in bounds and aligned: see `SharedPage::slot_ptr`); the race is the lesson.
+    unsafe {
+        let v = std::hint::black_box(std::ptr::read_volatile(p));
+        std::ptr::write_volatile(p, v + 1);
+    }
+}

@@ -1,0 +1,98 @@
+//! # cpu-vs-io — threads or processes, for CPU-bound and for I/O-bound work (C2, C21, C22)
+//!
+//! **Question.** N tasks, each either 20 ms of computation or a 20 ms wait, run on N threads
+//! or on N processes (N = 1, 2, 4, 8). What speed-up does each give over one?
+//!
+//! **Expect.** I/O-bound tasks speed up nearly N-fold with threads *and* processes, even past
+//! the number of CPUs: waiting uses no CPU. CPU-bound tasks speed up to the number of CPUs
+//! and no further — with threads as much as with processes, since Rust has no GIL.
+//!
+//! **Outcomes.** A speed-up table; the claims read it.
+
+use crate::error::{LabError, Result};
+use crate::procs::{
+    cpu_work, io_wait, timed, Children, Evidence, Pipes, ProcExperiment, ProcParams,
+};
+
+pub const EXPERIMENT: ProcExperiment = ProcExperiment {
+    name: "cpu-vs-io",
+    summary: "CPU-bound and I/O-bound tasks on 1..8 threads and processes: speed-up table",
+    claims: &["C2", "C21", "C22"],
+    options: &[],
+    source: include_str!("cpu_vs_io.rs"),
+    run,
+};
+
+const CPU_UNITS: u64 = 20_000;
+const IO_MS: u64 = 20;
+
+fn threads(n: usize, cpu: bool) -> Result<f64> {
+    let (r, t) = timed(|| {
+        let hs: Vec<_> = (0..n)
+            .map(|_| {
+                std::thread::spawn(move || {
+                    if cpu {
+                        cpu_work(CPU_UNITS);
+                    } else {
+                        io_wait(IO_MS)
+                    }
+                })
+            })
+            .collect();
+        hs.into_iter()
+            .try_for_each(|h| h.join().map_err(|_| LabError::failed("task panicked")))
+    });
+    r.map(|_| t)
+}
+
+fn processes(n: usize, cpu: bool) -> Result<f64> {
+    let (r, t) = timed(|| -> Result<()> {
+        let mut kids = Children::new();
+        let args = if cpu {
+            ["cpu".to_string(), CPU_UNITS.to_string()]
+        } else {
+            ["io".to_string(), IO_MS.to_string()]
+        };
+        for _ in 0..n {
+            kids.spawn_worker(
+                &args,
+                Pipes {
+                    stdin: false,
+                    stdout: false,
+                },
+            )?;
+        }
+        kids.wait_all_ok()
+    });
+    r.map(|_| t)
+}
+
+fn run(_: &ProcParams) -> Result<Evidence> {
+    let mut ev = Evidence::new(EXPERIMENT.name);
+    for (kind, cpu) in [("CPU-bound", true), ("I/O-bound", false)] {
+        for (how, f) in [
+            ("threads", threads as fn(usize, bool) -> Result<f64>),
+            ("processes", processes),
+        ] {
+            let one = f(1, cpu)?;
+            for n in [1usize, 2, 4, 8] {
+                let t = if n == 1 { one } else { f(n, cpu)? };
+                ev.push(
+                    format!("{kind}, {n} {how}: speed-up"),
+                    n as f64 * one / t,
+                    "x",
+                );
+            }
+        }
+    }
+    let g = |k: &str| ev.get(k).unwrap_or(0.0);
+    ev.verdict = format!(
+        "cpu-vs-io on {} CPUs: CPU-bound 8 threads {:.1}x, 8 processes {:.1}x; I/O-bound 8 threads {:.1}x, 8 processes {:.1}x",
+        crate::machine::cpus(),
+        g("CPU-bound, 8 threads: speed-up"),
+        g("CPU-bound, 8 processes: speed-up"),
+        g("I/O-bound, 8 threads: speed-up"),
+        g("I/O-bound, 8 processes: speed-up"),
+    );
+    Ok(ev)
+}

@@ -1,0 +1,96 @@
+//! # process-isolated — every process has its own memory (C5, C13)
+//!
+//! **Question.** A global counter, `COUNTER`. Child processes each increment "it" M times.
+//! What does the parent read afterwards? And a thread of the parent?
+//!
+//! **Expect.** The parent still reads what it had: each child is a separate process with its
+//! own copy of every global, so each child counts only its own M. A *thread* of the parent
+//! increments the parent's one and only `COUNTER`, and the parent sees every increment.
+//! Processes do not share globals; threads do.
+//!
+//! **Outcomes.** Parent unchanged by the children and each child reporting exactly M:
+//! ACCEPTABLE. Anything else: FORBIDDEN (processes would be sharing memory).
+
+use crate::error::Result;
+use crate::procs::{Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams};
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// "The" global counter — one per process.
+pub static COUNTER: AtomicU64 = AtomicU64::new(0);
+
+pub const EXPERIMENT: ProcExperiment = ProcExperiment {
+    name: "process-isolated",
+    summary: "children increment \"the\" global counter; the parent's stays unchanged",
+    claims: &["C5", "C13"],
+    options: &[POpt::Procs, POpt::Iters],
+    source: include_str!("process_isolated.rs"),
+    run,
+};
+
+fn run(p: &ProcParams) -> Result<Evidence> {
+    let mut ev = Evidence::new(EXPERIMENT.name);
+    let before = COUNTER.load(Ordering::SeqCst);
+    let mut kids = Children::new();
+    for _ in 0..p.procs {
+        kids.spawn_worker(
+            &["count".into(), p.iters.to_string()],
+            Pipes {
+                stdin: false,
+                stdout: true,
+            },
+        )?;
+    }
+    let mut counts = Vec::new();
+    for i in 0..kids.len() {
+        let mut s = String::new();
+        if let Some(mut out) = kids.stdout(i) {
+            out.read_to_string(&mut s)?;
+        }
+        counts.push(s.trim().parse::<u64>().unwrap_or(u64::MAX));
+    }
+    kids.wait_all_ok()?;
+    let parent = COUNTER.load(Ordering::SeqCst) - before;
+    ev.push(
+        "parent count after the children",
+        parent as f64,
+        "increments",
+    );
+    for (i, c) in counts.iter().enumerate() {
+        ev.push(format!("child {i} count"), *c as f64, "increments");
+    }
+    // The contrast: one thread of this process increments the same global.
+    let m = p.iters;
+    std::thread::spawn(move || {
+        for _ in 0..m {
+            COUNTER.fetch_add(1, Ordering::Relaxed);
+        }
+    })
+    .join()
+    .map_err(|_| crate::error::LabError::failed("counting thread panicked"))?;
+    let after_thread = COUNTER.load(Ordering::SeqCst) - before;
+    ev.push(
+        "parent count after one thread",
+        after_thread as f64,
+        "increments",
+    );
+    ev.ok = parent == 0 && counts.iter().all(|&c| c == p.iters) && after_thread == p.iters;
+    ev.verdict = if ev.ok {
+        format!(
+            "process-isolated {}x{}: the parent's counter stayed {parent} while each child counted its own {}; one thread of the parent moved it to {after_thread}",
+            p.procs, p.iters, p.iters
+        )
+    } else {
+        format!("FORBIDDEN: process-isolated: parent {parent}, children {counts:?}, thread {after_thread}")
+    };
+    Ok(ev)
+}
+
+/// The child: increments its own copy of `COUNTER` and prints it.
+pub fn child(m: u64) -> Result<()> {
+    for _ in 0..m {
+        COUNTER.fetch_add(1, Ordering::Relaxed);
+    }
+    println!("{}", COUNTER.load(Ordering::SeqCst));
+    Ok(())
+}

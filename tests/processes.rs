@@ -1,0 +1,266 @@
+//! The process experiments and `race-lab claims`: only what is deterministic is asserted —
+//! isolation, exact counts, crash survival, no orphaned children — never a timing.
+
+use std::process::{Command, Output};
+use std::time::Duration;
+
+fn lab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_race-lab"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = lab(args);
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("valid JSON")
+}
+
+fn measure(ev: &serde_json::Value, name: &str) -> f64 {
+    ev["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == name)
+        .unwrap_or_else(|| panic!("no measure {name}: {ev}"))["value"]
+        .as_f64()
+        .unwrap()
+}
+
+#[test]
+fn processes_do_not_share_globals() {
+    let ev = json(&[
+        "run",
+        "process-isolated",
+        "--procs",
+        "3",
+        "--iters",
+        "5000",
+        "--json",
+    ]);
+    assert_eq!(ev["ok"], true);
+    assert_eq!(measure(&ev, "parent count after the children"), 0.0);
+    for i in 0..3 {
+        assert_eq!(measure(&ev, &format!("child {i} count")), 5000.0);
+    }
+    assert_eq!(measure(&ev, "parent count after one thread"), 5000.0);
+}
+
+#[test]
+fn shared_memory_is_exact_with_atomics_and_bounded_without() {
+    let ev = json(&[
+        "run",
+        "process-shm",
+        "--sync",
+        "atomic",
+        "--procs",
+        "3",
+        "--iters",
+        "20000",
+        "--trials",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(ev["ok"], true);
+    for t in 1..=3 {
+        assert_eq!(measure(&ev, &format!("trial {t} final")), 60000.0);
+    }
+    // Whether updates are lost depends on timing; the bounds do not.
+    let ev = json(&[
+        "run",
+        "process-shm",
+        "--sync",
+        "none",
+        "--procs",
+        "3",
+        "--iters",
+        "20000",
+        "--trials",
+        "3",
+        "--json",
+    ]);
+    assert_eq!(ev["ok"], true);
+    for t in 1..=3 {
+        let v = measure(&ev, &format!("trial {t} final"));
+        assert!((1.0..=60000.0).contains(&v), "{v}");
+    }
+}
+
+#[test]
+fn pipes_are_exact() {
+    let ev = json(&[
+        "run",
+        "process-pipe",
+        "--procs",
+        "3",
+        "--iters",
+        "10000",
+        "--json",
+    ]);
+    assert_eq!(ev["ok"], true);
+    assert_eq!(measure(&ev, "parent's sum"), 30000.0);
+    assert_eq!(measure(&ev, "messages"), 30000.0);
+}
+
+#[test]
+fn crashes_are_contained_where_they_should_be() {
+    let ev = json(&["run", "crash", "--json"]);
+    assert_eq!(ev["ok"], true, "{ev}");
+    assert_eq!(measure(&ev, "panicking thread: join returned Err"), 1.0);
+    assert_eq!(measure(&ev, "std Mutex poisoned afterwards"), 1.0);
+    assert_eq!(measure(&ev, "parking_lot Mutex usable afterwards"), 1.0);
+    assert_eq!(measure(&ev, "child with an aborting thread: signal"), 6.0);
+    assert_eq!(measure(&ev, "segfaulting child: signal"), 11.0);
+}
+
+#[test]
+fn process_creation_and_thread_count() {
+    assert_eq!(json(&["run", "process-create", "--json"])["ok"], true);
+    let ev = json(&["run", "thread-count", "--procs", "5", "--json"]);
+    assert_eq!(ev["ok"], true);
+    assert_eq!(
+        measure(&ev, "threads while N workers run") - measure(&ev, "threads before"),
+        5.0
+    );
+}
+
+#[test]
+fn every_claim_gets_evidence_and_a_verdict() {
+    let r = json(&["claims", "--json"]);
+    let claims = r["claims"].as_array().unwrap();
+    assert_eq!(claims.len(), 23);
+    for (i, c) in claims.iter().enumerate() {
+        assert_eq!(c["id"], format!("C{}", i + 1));
+        assert!(!c["evidence"].as_array().unwrap().is_empty(), "{c}");
+        assert!(!c["text_zh"].as_str().unwrap().is_empty());
+        let v = c["verdict"].as_str().unwrap();
+        assert!(
+            ["holds", "holds with a nuance", "does not hold in Rust"].contains(&v),
+            "{v}"
+        );
+        assert!(!c["why"].as_str().unwrap().is_empty());
+    }
+    // The verdicts that do not depend on timing.
+    let verdict = |id: usize| claims[id - 1]["verdict"].as_str().unwrap().to_string();
+    assert_eq!(verdict(5), "holds");
+    assert_eq!(verdict(11), "does not hold in Rust");
+    assert_eq!(verdict(13), "holds");
+    assert_eq!(verdict(23), "holds");
+    let one = json(&["claims", "c13", "--json"]);
+    assert_eq!(one["claims"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn bad_process_input_is_refused() {
+    for (args, needle) in [
+        (vec!["run", "process-shm", "--procs", "0"], "at least 1"),
+        (vec!["run", "process-shm", "--procs", "100000"], "limit"),
+        (vec!["run", "pool-submit", "--pool", "0"], "at least 1"),
+        (
+            vec!["run", "process-shm", "--threads", "2"],
+            "--threads does not apply",
+        ),
+        (
+            vec!["run", "process-pipe", "--sync", "none"],
+            "--sync does not apply",
+        ),
+        (
+            vec!["run", "atomic", "--procs", "2"],
+            "--procs does not apply",
+        ),
+        (vec!["explore", "process-shm"], "runs in several processes"),
+        (vec!["hunt", "crash"], "runs in several processes"),
+        (vec!["claims", "C24"], "unknown claim id"),
+        (vec!["run", "process-shmm"], "did you mean 'process-shm'"),
+    ] {
+        let out = lab(&args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+}
+
+/// Every live process whose environment carries `tag`.
+fn tagged(tag: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let pid = entry.file_name().to_string_lossy().to_string();
+        if !pid.chars().all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        if let Ok(env) = std::fs::read(format!("/proc/{pid}/environ")) {
+            if env.split(|&b| b == 0).any(|kv| kv == tag.as_bytes()) {
+                // A zombie waiting to be reaped is not running; only count live ones.
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                if !stat.contains(") Z ") {
+                    found.push(pid);
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_child_outlives_the_lab() {
+    use nix::sys::signal::{kill, Signal};
+    use nix::unistd::Pid;
+    let tag = format!("RACE_LAB_ORPHAN_TEST={}", std::process::id());
+    let (k, v) = tag.split_once('=').unwrap();
+    let runs: &[(&[&str], Option<Signal>)] = &[
+        (&["run", "pool-submit"], Some(Signal::SIGINT)),
+        (&["run", "pool-submit"], Some(Signal::SIGKILL)),
+        (
+            &["run", "process-shm", "--sync", "none", "--iters", "2000000"],
+            Some(Signal::SIGINT),
+        ),
+        (
+            &["run", "process-shm", "--iters", "2000000"],
+            Some(Signal::SIGKILL),
+        ),
+        (&["run", "crash"], None),
+        (&["run", "cpu-vs-io"], Some(Signal::SIGTERM)),
+    ];
+    for (args, signal) in runs {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_race-lab"))
+            .args(*args)
+            .env(k, v)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        if let Some(sig) = signal {
+            std::thread::sleep(Duration::from_millis(150));
+            let _ = kill(Pid::from_raw(child.id() as i32), *sig);
+        }
+        let _ = child.wait();
+        // The kernel delivers the parent-death signal asynchronously: allow it a moment.
+        let mut left = tagged(&tag);
+        for _ in 0..50 {
+            if left.is_empty() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+            left = tagged(&tag);
+        }
+        assert!(
+            left.is_empty(),
+            "{args:?} with {signal:?} left processes behind: {left:?}"
+        );
+    }
+    // Shared memory is an anonymous memfd: nothing may appear in /dev/shm.
+    let leftovers: Vec<_> = std::fs::read_dir("/dev/shm")
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.file_name().to_string_lossy().contains("race-lab"))
+                .collect()
+        })
+        .unwrap_or_default();
+    assert!(leftovers.is_empty());
+}
