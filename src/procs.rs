@@ -453,8 +453,12 @@ impl ProcExperiment {
 
 /// `race-lab __worker <task> …`: the child side of every process experiment.
 pub fn worker_main(args: &[String]) -> i32 {
-    // Die with the parent, whatever happens to it.
+    // Die with the parent, whatever happens to it…
     let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
+    // …including if it died before the line above ran (then no signal will ever come).
+    if !parent_alive() {
+        return 1;
+    }
     let arg = |i: usize| args.get(i).map(String::as_str).unwrap_or("");
     let num = |i: usize| arg(i).parse::<u64>().unwrap_or(0);
     use crate::experiments::{crash, process_isolated, process_pipe, process_shm};
@@ -483,6 +487,16 @@ pub fn worker_main(args: &[String]) -> i32 {
             eprintln!("race-lab worker: {e}");
             e.code
         }
+    }
+}
+
+/// In a worker: whether the lab process that started it is still its parent. Loops that wait
+/// for other processes check it too, as a second line of defence behind the parent-death
+/// signal.
+pub fn parent_alive() -> bool {
+    match std::env::var("RACE_LAB_PARENT").ok().and_then(|p| p.parse::<i32>().ok()) {
+        Some(parent) => nix::unistd::getppid().as_raw() == parent,
+        None => true,
     }
 }
 
