@@ -54,13 +54,7 @@ fn processes(n: usize, cpu: bool) -> Result<f64> {
             ["io".to_string(), IO_MS.to_string()]
         };
         for _ in 0..n {
-            kids.spawn_worker(
-                &args,
-                Pipes {
-                    stdin: false,
-                    stdout: false,
-                },
-            )?;
+            kids.spawn_worker(&args, Pipes::NONE)?;
         }
         kids.wait_all_ok()
     });

@@ -62,13 +62,7 @@ fn run(_: &ProcParams) -> Result<Evidence> {
     let mut kids = Children::new();
     let mut signals = Vec::new();
     for task in ["abort-thread", "segv"] {
-        let i = kids.spawn_worker(
-            &[task.into()],
-            Pipes {
-                stdin: false,
-                stdout: false,
-            },
-        )?;
+        let i = kids.spawn_worker(&[task.into()], Pipes::NONE)?;
         let st = kids.wait(i)?;
         ev.note(format!("child '{task}' {}", describe(st)));
         signals.push(st.signal());

@@ -48,13 +48,7 @@ fn run(_: &ProcParams) -> Result<Evidence> {
     let mut kids = Children::new();
     let mut answers = Vec::new();
     for (name, arg) in [("square", 7u64), ("cube", 3)] {
-        let i = kids.spawn_worker(
-            &["task".into(), name.into(), arg.to_string()],
-            Pipes {
-                stdin: false,
-                stdout: true,
-            },
-        )?;
+        let i = kids.spawn_worker(&["task".into(), name.into(), arg.to_string()], Pipes::OUT)?;
         let mut s = String::new();
         if let Some(mut out) = kids.stdout(i) {
             out.read_to_string(&mut s)?;

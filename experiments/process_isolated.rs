@@ -33,13 +33,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     let before = COUNTER.load(Ordering::SeqCst);
     let mut kids = Children::new();
     for _ in 0..p.procs {
-        kids.spawn_worker(
-            &["count".into(), p.iters.to_string()],
-            Pipes {
-                stdin: false,
-                stdout: true,
-            },
-        )?;
+        kids.spawn_worker(&["count".into(), p.iters.to_string()], Pipes::OUT)?;
     }
     let mut counts = Vec::new();
     for i in 0..kids.len() {

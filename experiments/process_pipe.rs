@@ -30,10 +30,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     for _ in 0..p.procs {
         kids.spawn_worker(
             &["pipe".into(), p.iters.to_string(), "1".into()],
-            Pipes {
-                stdin: false,
-                stdout: true,
-            },
+            Pipes::OUT,
         )?;
     }
     // One reader per pipe, so no child waits on a full pipe while another is read.

@@ -57,13 +57,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
                 sync.into(),
                 p.procs.to_string(),
             ];
-            kids.spawn_worker(
-                &args,
-                Pipes {
-                    stdin: false,
-                    stdout: false,
-                },
-            )?;
+            kids.spawn_worker(&args, Pipes::NONE)?;
         }
         kids.wait_all_ok()?;
         ns.push(started.elapsed().as_nanos() as f64 / expected as f64);

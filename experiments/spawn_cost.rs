@@ -50,35 +50,27 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         Ok(())
     })?;
     let thread_us = ev.push("thread spawn+join", t / (n * 10.0) * 1e6, "µs");
-    let t = best_of_5(|| {
-        for _ in 0..tasks {
-            let mut kids = Children::new();
-            let i = kids.spawn(
-                Command::new("true"),
-                Pipes {
-                    stdin: false,
-                    stdout: false,
-                },
-            )?;
-            kids.wait(i)?;
-        }
-        Ok(())
-    })?;
-    let proc_us = ev.push("process spawn+wait (true)", t / n * 1e6, "µs");
-    let t = best_of_5(|| {
-        for _ in 0..tasks {
-            let mut kids = Children::new();
-            let i = kids.spawn_worker(
-                &["noop".into()],
-                Pipes {
-                    stdin: false,
-                    stdout: false,
-                },
-            )?;
-            kids.wait(i)?;
-        }
-        Ok(())
-    })?;
+    // A tiny program, then the lab itself re-executed as a worker.
+    let spawn_wait = |lab: bool| {
+        best_of_5(|| {
+            for _ in 0..tasks {
+                let mut kids = Children::new();
+                let i = if lab {
+                    kids.spawn_worker(&["noop".into()], Pipes::NONE)?
+                } else {
+                    kids.spawn(Command::new("true"), Pipes::NONE)?
+                };
+                kids.wait(i)?;
+            }
+            Ok(())
+        })
+    };
+    let proc_us = ev.push(
+        "process spawn+wait (true)",
+        spawn_wait(false)? / n * 1e6,
+        "µs",
+    );
+    let t = spawn_wait(true)?;
     ev.push("re-exec of race-lab (worker)", t / n * 1e6, "µs");
     let pool = ThreadPool::new(1)?;
     let t = best_of_5(|| {

@@ -217,6 +217,21 @@ pub fn experiment(name: &str) -> Result<&'static Experiment> {
     })
 }
 
+/// Refuses any option in `given` (flag, was it given) that is not among `takes`.
+fn refuse_options(name: &str, takes: &[&str], given: &[(&str, bool)]) -> Result<()> {
+    match given.iter().find(|(flag, g)| *g && !takes.contains(flag)) {
+        None => Ok(()),
+        Some((flag, _)) => Err(LabError::usage(format!(
+            "{flag} does not apply to {name} ({})",
+            if takes.is_empty() {
+                "it takes no such options".to_string()
+            } else {
+                format!("it takes {}", takes.join(", "))
+            }
+        ))),
+    }
+}
+
 /// Turns the common options into validated parameters for `exp`.
 pub fn params(
     c: &Common,
@@ -256,26 +271,15 @@ pub fn params(
             "--iters {iters} is more than this command's limit of {max_iters}"
         )));
     }
-    let given = [
-        (Opt::Ordering, c.ordering.is_some()),
-        (Opt::Window, c.window.is_some()),
-        (Opt::Batch, c.batch.is_some()),
-    ];
-    for (opt, is_given) in given {
-        if is_given && !exp.takes(opt) {
-            let takes: Vec<&str> = exp.options.iter().map(|o| o.flag()).collect();
-            return Err(LabError::usage(format!(
-                "{} does not apply to {} ({})",
-                opt.flag(),
-                exp.name,
-                if takes.is_empty() {
-                    "it takes no such options".to_string()
-                } else {
-                    format!("it takes {}", takes.join(", "))
-                }
-            )));
-        }
-    }
+    refuse_options(
+        exp.name,
+        &exp.options.iter().map(|o| o.flag()).collect::<Vec<_>>(),
+        &[
+            (Opt::Ordering.flag(), c.ordering.is_some()),
+            (Opt::Window.flag(), c.window.is_some()),
+            (Opt::Batch.flag(), c.batch.is_some()),
+        ],
+    )?;
     if let Some(w) = c.window {
         if w > 1_000_000 {
             return Err(LabError::usage("--window must be at most 1000000"));
@@ -566,28 +570,17 @@ fn run_process(
             exp.name
         )));
     }
-    let given = [
-        (POpt::Procs, a.procs.is_some()),
-        (POpt::Iters, c.iters.is_some()),
-        (POpt::Sync, a.sync.is_some()),
-        (POpt::Pool, a.pool.is_some()),
-        (POpt::Tasks, a.tasks.is_some()),
-    ];
-    for (opt, is_given) in given {
-        if is_given && !exp.takes(opt) {
-            let takes: Vec<&str> = exp.options.iter().map(|o| o.flag()).collect();
-            return Err(LabError::usage(format!(
-                "{} does not apply to {} ({})",
-                opt.flag(),
-                exp.name,
-                if takes.is_empty() {
-                    "it takes no options".to_string()
-                } else {
-                    format!("it takes {}", takes.join(", "))
-                }
-            )));
-        }
-    }
+    refuse_options(
+        exp.name,
+        &exp.options.iter().map(|o| o.flag()).collect::<Vec<_>>(),
+        &[
+            (POpt::Procs.flag(), a.procs.is_some()),
+            (POpt::Iters.flag(), c.iters.is_some()),
+            (POpt::Sync.flag(), a.sync.is_some()),
+            (POpt::Pool.flag(), a.pool.is_some()),
+            (POpt::Tasks.flag(), a.tasks.is_some()),
+        ],
+    )?;
     let d = ProcParams::default();
     let p = ProcParams {
         procs: a.procs.unwrap_or(d.procs),

@@ -757,7 +757,7 @@ fn ratio(x: Option<f64>) -> String {
 fn cells(r: &Row) -> Vec<String> {
     let f = |x: Option<f64>, unit: &str| x.map(|v| format!("{}{unit}", sig(v)));
     let lost = match r.lost_pct {
-        Some(l) if l == 0.0 => "0".to_string(),
+        Some(0.0) => "0".to_string(),
         Some(l) if l < 0.1 => format!("{l:.3}%"),
         Some(l) => format!("{l:.1}%"),
         None => "-".into(),

@@ -157,16 +157,6 @@ impl Experiment {
         self.options.contains(&o)
     }
 
-    /// Runs the kernel in the world `R`.
-    pub fn run_in<R: Rt>(&self, p: &Params) -> Run {
-        let k = match R::NAME {
-            "native" => self.kernels.native,
-            "loom" => self.kernels.loom,
-            _ => self.kernels.sched,
-        };
-        k(p)
-    }
-
     /// The fewest updates a racy counter can end with: N × M with one thread; with several,
     /// 1 if each does one increment (all read 0, all write 1), otherwise 2 (a thread reads 0,
     /// stalls while the others finish, writes 1; another reads that 1, stalls while the first
@@ -287,4 +277,43 @@ pub fn workers_with_owner<R: Rt, S: Send + Sync + 'static, T>(
         };
     }
     (metric, first.zip(last).map(|(a, b)| b - a), owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiments::{atomic, deadlock, racy_atomic};
+
+    #[test]
+    fn racy_minimum_follows_the_theory() {
+        assert_eq!(Experiment::racy_minimum(&Params::new(1, 5)), 5);
+        assert_eq!(Experiment::racy_minimum(&Params::new(4, 1)), 1);
+        assert_eq!(Experiment::racy_minimum(&Params::new(2, 3)), 2);
+        assert_eq!(Experiment::racy_minimum(&Params::new(8, 1000)), 2);
+    }
+
+    #[test]
+    fn grades() {
+        let p = Params::new(2, 3);
+        let g = |e: &Experiment, v| e.grade(&p, v).0;
+        assert_eq!(g(&racy_atomic::EXPERIMENT, Some(6)), Grade::Acceptable);
+        assert_eq!(g(&racy_atomic::EXPERIMENT, Some(2)), Grade::Interesting);
+        assert_eq!(g(&racy_atomic::EXPERIMENT, Some(1)), Grade::Forbidden);
+        assert_eq!(g(&racy_atomic::EXPERIMENT, Some(7)), Grade::Forbidden);
+        assert_eq!(g(&atomic::EXPERIMENT, Some(6)), Grade::Acceptable);
+        assert_eq!(g(&atomic::EXPERIMENT, Some(5)), Grade::Forbidden);
+        assert_eq!(g(&atomic::EXPERIMENT, None), Grade::Forbidden);
+        assert_eq!(g(&deadlock::EXPERIMENT, None), Grade::Interesting);
+    }
+
+    #[test]
+    fn every_lesson_has_a_question_an_expectation_and_outcomes() {
+        for e in crate::experiments::ALL {
+            let l = e.lesson();
+            for part in ["**Question.**", "**Expect.**", "**Outcomes.**"] {
+                assert!(l.contains(part), "{}: lesson lacks {part}", e.name);
+            }
+            assert!(e.code().contains("pub fn kernel<R: Rt>"), "{}", e.name);
+        }
+    }
 }

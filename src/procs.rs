@@ -71,6 +71,24 @@ pub struct Pipes {
     pub stdout: bool,
 }
 
+impl Pipes {
+    /// Neither stdin nor stdout piped.
+    pub const NONE: Pipes = Pipes {
+        stdin: false,
+        stdout: false,
+    };
+    /// Stdout piped to the parent.
+    pub const OUT: Pipes = Pipes {
+        stdin: false,
+        stdout: true,
+    };
+    /// Both piped.
+    pub const BOTH: Pipes = Pipes {
+        stdin: true,
+        stdout: true,
+    };
+}
+
 impl Children {
     pub fn new() -> Self {
         Children::default()
@@ -253,13 +271,7 @@ impl ProcessPool {
         let mut children = Children::new();
         let mut io = Vec::new();
         for _ in 0..size {
-            let i = children.spawn_worker(
-                &["pool".into()],
-                Pipes {
-                    stdin: true,
-                    stdout: true,
-                },
-            )?;
+            let i = children.spawn_worker(&["pool".into()], Pipes::BOTH)?;
             let (stdin, stdout) = (children.stdin(i), children.stdout(i));
             match (stdin, stdout) {
                 (Some(a), Some(b)) => io.push((a, BufReader::new(b))),
@@ -494,7 +506,10 @@ pub fn worker_main(args: &[String]) -> i32 {
 /// for other processes check it too, as a second line of defence behind the parent-death
 /// signal.
 pub fn parent_alive() -> bool {
-    match std::env::var("RACE_LAB_PARENT").ok().and_then(|p| p.parse::<i32>().ok()) {
+    match std::env::var("RACE_LAB_PARENT")
+        .ok()
+        .and_then(|p| p.parse::<i32>().ok())
+    {
         Some(parent) => nix::unistd::getppid().as_raw() == parent,
         None => true,
     }

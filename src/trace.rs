@@ -209,3 +209,72 @@ fn writes_after(events: &[Event], read: &Event) -> bool {
         .iter()
         .any(|e| e.thread == read.thread && e.object == read.object && e.is_write())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(thread: usize, op: Op, value: u64) -> Event {
+        Event {
+            thread,
+            op,
+            object: "a0".into(),
+            value,
+            stale_latest: None,
+            location: None,
+        }
+    }
+
+    #[test]
+    fn names_the_two_threads_that_read_the_same_value() {
+        let t = [
+            ev(0, Op::Load, 0),
+            ev(1, Op::Load, 0),
+            ev(1, Op::Store, 1),
+            ev(0, Op::Store, 1),
+        ];
+        let s = explain_lost_update(&t, 2, 1).unwrap();
+        assert!(
+            s.starts_with("T0 and T1 both read 0; 1 increment lost"),
+            "{s}"
+        );
+        assert!(explain_lost_update(&t, 2, 2).is_none());
+    }
+
+    #[test]
+    fn says_when_the_last_store_is_not_the_final_value() {
+        let t = [
+            ev(0, Op::Load, 0),
+            ev(1, Op::Load, 0),
+            ev(0, Op::Store, 1),
+            ev(1, Op::Store, 7),
+        ];
+        let s = explain_lost_update(&t, 2, 1).unwrap();
+        assert!(s.contains("the last store to run wrote 7"), "{s}");
+    }
+
+    #[test]
+    fn a_stale_read_is_named() {
+        let mut stale = ev(1, Op::Load, 0);
+        stale.stale_latest = Some(1);
+        let t = [
+            ev(0, Op::Load, 0),
+            ev(0, Op::Store, 1),
+            stale.clone(),
+            ev(1, Op::Store, 1),
+        ];
+        let s = explain_lost_update(&t, 2, 1).unwrap();
+        assert!(s.contains("both read 0"), "{s}");
+        assert!(timeline(&t).contains("(stale: latest 1)"));
+    }
+
+    #[test]
+    fn timeline_has_one_column_per_thread() {
+        let t = [ev(0, Op::Load, 0), ev(1, Op::Load, 0)];
+        let tl = timeline(&t);
+        let lines: Vec<&str> = tl.lines().collect();
+        assert!(lines[0].contains("T0") && lines[0].contains("T1"));
+        assert!(lines[1].contains("load a0 → 0") && lines[1].trim_end().ends_with('·'));
+        assert!(lines[2].contains("·") && lines[2].trim_end().ends_with("load a0 → 0"));
+    }
+}

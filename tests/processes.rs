@@ -1,25 +1,10 @@
 //! The process experiments and `race-lab claims`: only what is deterministic is asserted —
 //! isolation, exact counts, crash survival, no orphaned children — never a timing.
 
-use std::process::{Command, Output};
+mod common;
+use common::{json, refused};
+use std::process::Command;
 use std::time::Duration;
-
-fn lab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_race-lab"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn json(args: &[&str]) -> serde_json::Value {
-    let out = lab(args);
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("valid JSON")
-}
 
 fn measure(ev: &serde_json::Value, name: &str) -> f64 {
     ev["measures"]
@@ -178,11 +163,7 @@ fn bad_process_input_is_refused() {
         (vec!["claims", "C24"], "unknown claim id"),
         (vec!["run", "process-shmm"], "did you mean 'process-shm'"),
     ] {
-        let out = lab(&args);
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
-        assert!(err.contains(needle), "{args:?}: {err}");
+        refused(&args, needle);
     }
 }
 

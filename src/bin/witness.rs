@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 /// How long the kernel may run outside Miri before it is declared deadlocked.
 #[cfg(not(miri))]
-const WATCHDOG: std::time::Duration = std::time::Duration::from_secs(20);
+const WATCHDOG: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The lab's class as the witness scripts spell it.
 fn class_name(c: Class) -> &'static str {
@@ -92,47 +92,41 @@ fn main() -> ExitCode {
     }
     let p = Params::new(threads, iters);
     let expected = p.expected();
-    let Some(value) = run(exp.kernels.native, p) else {
-        println!(
-            "{}: deadlocked ({} threads x {} iters made no progress in {} s)",
-            exp.name,
-            threads,
-            iters,
-            watchdog_secs()
-        );
-        return ExitCode::from(4);
-    };
-    println!(
-        "{}: {} threads x {} iters -> final value {} (expected {}; lab class: {})",
-        exp.name,
-        threads,
-        iters,
-        value,
-        expected,
-        class_name(exp.class)
-    );
-    ExitCode::SUCCESS
+    match run(exp.kernels.native, p) {
+        Ok(value) => {
+            println!(
+                "{}: {threads} threads x {iters} iters -> final value {value} \
+                 (expected {expected}; lab class: {})",
+                exp.name,
+                class_name(exp.class)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(waited) => {
+            println!(
+                "{}: deadlocked: {threads} threads x {iters} iters made no progress in {waited} s \
+                 (race-lab-witness's watchdog)",
+                exp.name
+            );
+            ExitCode::from(4)
+        }
+    }
 }
 
-/// Runs the kernel once; `None` if the watchdog gave up on it.
+/// Runs the kernel once: its final value, or the seconds the watchdog waited in vain.
 #[cfg(not(miri))]
-fn run(kernel: fn(&Params) -> race_lab::experiment::Run, p: Params) -> Option<u64> {
+fn run(kernel: fn(&Params) -> race_lab::experiment::Run, p: Params) -> Result<u64, u64> {
     let (tx, rx) = std::sync::mpsc::channel();
-    // Detached on purpose: if it deadlocks, it is left blocked and the process exits.
+    // Detached on purpose: if the kernel deadlocks, its threads stay blocked and the process
+    // exits without them.
     std::thread::spawn(move || {
         let _ = tx.send(kernel(&p).value);
     });
-    rx.recv_timeout(WATCHDOG).ok()
+    rx.recv_timeout(WATCHDOG).map_err(|_| WATCHDOG.as_secs())
 }
 
+/// Under Miri: the kernel on the main thread, no watchdog (Miri reports a deadlock itself).
 #[cfg(miri)]
-fn run(kernel: fn(&Params) -> race_lab::experiment::Run, p: Params) -> Option<u64> {
-    Some(kernel(&p).value)
-}
-
-fn watchdog_secs() -> u64 {
-    #[cfg(not(miri))]
-    return WATCHDOG.as_secs();
-    #[cfg(miri)]
-    0
+fn run(kernel: fn(&Params) -> race_lab::experiment::Run, p: Params) -> Result<u64, u64> {
+    Ok(kernel(&p).value)
 }

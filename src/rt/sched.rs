@@ -539,3 +539,50 @@ impl Rt for Sched {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rt::RtAtomic;
+
+    /// Two workers, each: load, then store v + 1.
+    fn racy() -> u64 {
+        let c = Arc::new(SchedAtomic::new(0));
+        let hs: Vec<_> = (0..2)
+            .map(|_| {
+                let c = c.clone();
+                Sched::spawn(move || {
+                    let v = c.load(Ordering::SeqCst);
+                    c.store(v + 1, Ordering::SeqCst);
+                })
+            })
+            .collect();
+        hs.into_iter().for_each(Sched::join);
+        c.v.load(Ordering::SeqCst)
+    }
+
+    #[test]
+    fn the_default_order_runs_one_worker_to_the_end() {
+        let r = run(2, &[], racy);
+        assert_eq!(r.result, Some(2));
+        assert!(r.ran_out);
+        assert_eq!(r.decisions, vec![0, 0]);
+    }
+
+    #[test]
+    fn a_switch_between_load_and_store_loses_an_update() {
+        let r = run(2, &[0, 1], racy);
+        assert_eq!(r.result, Some(1));
+        let ops: Vec<(usize, Op)> = r.events.iter().map(|e| (e.thread, e.op)).collect();
+        assert_eq!(
+            ops,
+            [(0, Op::Load), (1, Op::Load), (1, Op::Store), (0, Op::Store)]
+        );
+    }
+
+    #[test]
+    fn entries_naming_finished_workers_are_skipped() {
+        let r = run(2, &[1, 1, 1, 0], racy);
+        assert_eq!(r.result, Some(2));
+    }
+}
