@@ -521,7 +521,10 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
             return 2;
         }
     };
-    machine::install_ctrlc();
+    if !matches!(cli.command, Command::ExploreChild(_)) {
+        // The loom child dies on Ctrl-C; its parent reports the interruption.
+        machine::install_ctrlc();
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let code = match execute(cli, &mut out) {

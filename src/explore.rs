@@ -164,9 +164,26 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     builder.max_permutations = None;
     builder.max_branches = 100_000;
     let started = Instant::now();
+    // Set by `explore_isolated` when the user's terminal can show a progress line.
+    let progress = std::env::var_os("RACE_LAB_PROGRESS").is_some();
+    let last_report = Arc::new(Mutex::new(Instant::now()));
     let model = move || {
         loom_world::begin();
-        c.lock().unwrap_or_else(|e| e.into_inner()).executions += 1;
+        let n = {
+            let mut col = c.lock().unwrap_or_else(|e| e.into_inner());
+            col.executions += 1;
+            col.executions
+        };
+        if progress && n % 256 == 0 {
+            let mut last = last_report.lock().unwrap_or_else(|e| e.into_inner());
+            if last.elapsed() >= Duration::from_millis(500) {
+                *last = Instant::now();
+                eprint!(
+                    "\rexploring: {n} executions, {:.0} s",
+                    started.elapsed().as_secs_f64()
+                );
+            }
+        }
         let run = (exp.kernels.loom)(&p);
         let rec = loom_world::take();
         let mut col = c.lock().unwrap_or_else(|e| e.into_inner());
@@ -192,6 +209,9 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let quiet = QuietPanics::install();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.check(model)));
     drop(quiet);
+    if progress {
+        eprint!("\r\x1b[2K");
+    }
     let seconds = started.elapsed().as_secs_f64();
     let col = std::mem::take(&mut *collector.lock().unwrap_or_else(|e| e.into_inner()));
     let mut report = ExploreReport {
@@ -481,11 +501,20 @@ pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
     }
     cmd.stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::inherit());
+    if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        cmd.env("RACE_LAB_PROGRESS", "1");
+    }
     let out = cmd
         .output()
         .map_err(|e| LabError::usage(format!("cannot start the loom child process: {e}")))?;
     if !out.status.success() {
         use std::os::unix::process::ExitStatusExt;
+        if crate::machine::interrupted() || out.status.signal() == Some(2) {
+            return Err(LabError {
+                message: "interrupted: the exploration was stopped".into(),
+                code: 130,
+            });
+        }
         if let Some(sig) = out.status.signal() {
             return Err(LabError::failed(format!(
                 "loom aborted the exploration (signal {sig}); the lab survived it in its child process"
