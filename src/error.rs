@@ -35,6 +35,13 @@ impl std::error::Error for LabError {}
 
 impl From<std::io::Error> for LabError {
     fn from(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            // The reader went away (`race-lab … | head`): not an error, nothing to say.
+            return LabError {
+                message: String::new(),
+                code: 0,
+            };
+        }
         LabError {
             message: format!("i/o error: {e}"),
             code: 2,

@@ -117,12 +117,18 @@ fn main() -> ExitCode {
 #[cfg(not(miri))]
 fn run(kernel: fn(&Params) -> race_lab::experiment::Run, p: Params) -> Result<u64, u64> {
     let (tx, rx) = std::sync::mpsc::channel();
-    // Detached on purpose: if the kernel deadlocks, its threads stay blocked and the process
-    // exits without them.
-    std::thread::spawn(move || {
+    let helper = std::thread::spawn(move || {
         let _ = tx.send(kernel(&p).value);
     });
-    rx.recv_timeout(WATCHDOG).map_err(|_| WATCHDOG.as_secs())
+    match rx.recv_timeout(WATCHDOG) {
+        Ok(value) => {
+            // Joined, so no thread outlives main (TSan would wait a second at exit for it).
+            let _ = helper.join();
+            Ok(value)
+        }
+        // Not joined: the kernel's threads stay blocked and the process exits without them.
+        Err(_) => Err(WATCHDOG.as_secs()),
+    }
 }
 
 /// Under Miri: the kernel on the main thread, no watchdog (Miri reports a deadlock itself).
