@@ -103,6 +103,8 @@ impl Children {
 
     /// Starts an arbitrary command (e.g. `true`); returns its index.
     pub fn spawn(&mut self, mut cmd: Command, pipes: Pipes) -> Result<usize> {
+        // The child checks this after arming its parent-death signal (see `worker_main`).
+        cmd.env("RACE_LAB_PARENT", std::process::id().to_string());
         cmd.stdin(if pipes.stdin {
             Stdio::piped()
         } else {
