@@ -350,7 +350,8 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
                 return Ok(0);
             }
             let e = experiment(&name)?;
-            report::explain(out, e, None)?;
+            let line = crate::witnesses::summary(e.name);
+            report::explain(out, e, Some(&line))?;
             Ok(0)
         }
         Command::Run(a) => {

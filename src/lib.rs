@@ -24,6 +24,7 @@ pub mod report;
 pub mod rt;
 pub mod schedule;
 pub mod trace;
+pub mod witnesses;
 
 /// What an experiment file imports.
 pub mod prelude {

@@ -360,9 +360,7 @@ pub fn explain_process(w: &mut dyn Write, e: &crate::procs::ProcExperiment) -> i
 fn number(v: f64) -> String {
     if v.is_nan() {
         "-".into()
-    } else if v == v.trunc() && v.abs() < 1e15 {
-        format!("{v:.0}")
-    } else if v.abs() >= 100.0 {
+    } else if (v == v.trunc() && v.abs() < 1e15) || v.abs() >= 100.0 {
         format!("{v:.0}")
     } else if v.abs() >= 10.0 {
         format!("{v:.1}")

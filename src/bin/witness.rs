@@ -4,11 +4,11 @@
 //!
 //! ```text
 //! race-lab-witness <experiment> [threads] [iters]   run the kernel once, print the final value
-//! race-lab-witness --list                           every experiment and the lab's class
+//! race-lab-witness --list                           every thread experiment and its class
 //! ```
 //!
-//! It does nothing a witness cannot follow: no signal handlers, no CPU pinning, no timing
-//! loop, no child processes — only the kernel's own threads, atomics and locks. Outside Miri
+//! It does nothing a witness cannot follow: no signal handlers, no CPU pinning, no trials, no
+//! child processes — only the kernel's own threads, atomics and locks. Outside Miri
 //! the kernel runs on a helper thread, and a watchdog on the main thread reports a kernel
 //! that makes no progress within [`WATCHDOG`] (the `deadlock` experiment, whose two threads
 //! took their locks in opposite orders) as `deadlocked` with exit code 4 instead of hanging.
