@@ -101,8 +101,9 @@ fn own_ticks() -> Option<u64> {
     // Fields after the command name, which is in parentheses and may hold spaces.
     let rest = &stat[stat.rfind(')')? + 2..];
     let f: Vec<&str> = rest.split_whitespace().collect();
-    // utime is field 14, stime 15 (1-based over the whole line): 11 and 12 here.
-    Some(f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?)
+    // utime, stime, cutime, cstime are fields 14-17 (1-based over the whole line): 11-14
+    // here. The lab's own worker processes count as the lab once they are reaped.
+    (11..=14).map(|i| f.get(i)?.parse::<u64>().ok()).sum()
 }
 
 impl CpuMeter {
