@@ -10,7 +10,8 @@ import json, datetime, re, os
 d = json.load(open("target/claims.json"))
 rows = ["| id | claim | verdict | evidence (measured) | why |", "|---|---|---|---|---|"]
 for c in d["claims"]:
-    ev = "; ".join(f"{m['name'].split(': ',1)[-1]} = {m['value']:.3g} {m['unit']}".strip() for m in c["evidence"][:3])
+    num = lambda v: str(int(v)) if float(v).is_integer() else f"{v:.3g}"
+    ev = "; ".join(f"{m['name'].split(': ',1)[-1]} = {num(m['value'])} {m['unit']}".strip() for m in c["evidence"][:3])
     rows.append(f"| {c['id']} | {c['text']} | **{c['verdict']}** | {ev} | {c['why']} |")
 counts = {v: sum(1 for c in d["claims"] if c["verdict"] == v) for v in ["holds", "holds with a nuance", "does not hold in Rust"]}
 head = (f"Measured with `race-lab claims` on {datetime.date.today()} on a {d['cpus']}-CPU machine "

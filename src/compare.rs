@@ -823,7 +823,11 @@ pub fn text(w: &mut dyn Write, r: &CompareReport) -> io::Result<()> {
             .collect::<Vec<_>>()
             .join(","),
         r.iters,
-        r.trials_requested,
+        if r.interrupted {
+            format!("up to {} (interrupted)", r.trials_requested)
+        } else {
+            r.trials_requested.to_string()
+        },
         r.cpus
     )?;
     writeln!(
