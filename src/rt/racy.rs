@@ -6,6 +6,39 @@
 //! (it loses updates) and to let loom, Miri and ThreadSanitizer catch it. Nothing else in the
 //! lab uses it, and no other module contains `unsafe` without a `// SAFETY:` proof.
 //!
+//! Safe Rust refuses to write this program, which is why it takes `unsafe`. Sharing a plain
+//! `Cell` between threads does not compile (`Cell` is not `Sync`):
+//!
+//! ```compile_fail
+//! let counter = std::cell::Cell::new(0u64);
+//! std::thread::scope(|s| {
+//!     s.spawn(|| counter.set(counter.get() + 1)); // error: `Cell<u64>` cannot be shared
+//!     s.spawn(|| counter.set(counter.get() + 1));
+//! });
+//! ```
+//!
+//! and neither does mutating a plain shared integer from two threads:
+//!
+//! ```compile_fail
+//! let mut counter = 0u64;
+//! std::thread::scope(|s| {
+//!     s.spawn(|| counter += 1); // error: cannot borrow `counter` as mutable twice
+//!     s.spawn(|| counter += 1);
+//! });
+//! ```
+//!
+//! whereas the atomic version compiles and is exact:
+//!
+//! ```
+//! use std::sync::atomic::{AtomicU64, Ordering};
+//! let counter = AtomicU64::new(0);
+//! std::thread::scope(|s| {
+//!     s.spawn(|| counter.fetch_add(1, Ordering::Relaxed));
+//!     s.spawn(|| counter.fetch_add(1, Ordering::Relaxed));
+//! });
+//! assert_eq!(counter.into_inner(), 2);
+//! ```
+//!
 //! The loom world has its own racy cell (`loom::cell::UnsafeCell`, which *detects* the race
 //! instead of committing it); it lives here too, so every racy cell is in this one file.
 
