@@ -9,6 +9,10 @@
 //! iteration counts are chosen to make one call last 5–60 ms, where spawning (~60 µs a
 //! thread) is noise.
 //!
+//! Both sides line their threads up at a start line before the loop (the lab with its spin
+//! gate, the hand-written side with a `std::sync::Barrier`): without it the hand-written
+//! threads would overlap less, and `sharded-unpadded` would suffer less false sharing.
+//!
 //! The hand-written `unsynced` is the one loop that cannot be written the way the lab
 //! writes it without `unsafe`: it uses a Relaxed atomic load and store, which on x86-64
 //! compile to the same two plain `mov`s as the lab's volatile read and write (no lock
@@ -104,15 +108,26 @@ fn cases() -> Vec<Case> {
 
 // ---- The loops written by hand: no lab code below this line. ----
 
+/// Runs `body(t)` on `n` scoped threads that all wait at a start line first — the same
+/// start the lab gives its workers (as jcstress does), so both sides overlap alike.
+fn lined_up<R: Send>(n: usize, body: impl Fn(usize) -> R + Sync) {
+    let start = std::sync::Barrier::new(n);
+    std::thread::scope(|s| {
+        for t in 0..n {
+            let (start, body) = (&start, &body);
+            s.spawn(move || {
+                start.wait();
+                body(t)
+            });
+        }
+    });
+}
+
 fn hand_atomic(n: usize, m: u64, _: u64) -> u64 {
     let c = AtomicU64::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..n {
-            s.spawn(|| {
-                for _ in 0..m {
-                    c.fetch_add(1, Ordering::SeqCst);
-                }
-            });
+    lined_up(n, |_| {
+        for _ in 0..m {
+            c.fetch_add(1, Ordering::SeqCst);
         }
     });
     c.into_inner()
@@ -120,35 +135,27 @@ fn hand_atomic(n: usize, m: u64, _: u64) -> u64 {
 
 fn hand_cas(n: usize, m: u64, _: u64) -> u64 {
     let c = AtomicU64::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..n {
-            s.spawn(|| {
-                let mut retries = 0u64;
-                for _ in 0..m {
-                    let mut v = c.load(Ordering::Relaxed);
-                    while let Err(seen) =
-                        c.compare_exchange_weak(v, v + 1, Ordering::SeqCst, Ordering::Relaxed)
-                    {
-                        v = seen;
-                        retries += 1;
-                    }
-                }
-                black_box(retries)
-            });
+    lined_up(n, |_| {
+        let mut retries = 0u64;
+        for _ in 0..m {
+            let mut v = c.load(Ordering::Relaxed);
+            while let Err(seen) =
+                c.compare_exchange_weak(v, v + 1, Ordering::SeqCst, Ordering::Relaxed)
+            {
+                v = seen;
+                retries += 1;
+            }
         }
+        black_box(retries)
     });
     c.into_inner()
 }
 
 fn hand_mutex(n: usize, m: u64, _: u64) -> u64 {
     let c = std::sync::Mutex::new(0u64);
-    std::thread::scope(|s| {
-        for _ in 0..n {
-            s.spawn(|| {
-                for _ in 0..m {
-                    *c.lock().unwrap() += 1;
-                }
-            });
+    lined_up(n, |_| {
+        for _ in 0..m {
+            *c.lock().unwrap() += 1;
         }
     });
     c.into_inner().unwrap()
@@ -156,13 +163,9 @@ fn hand_mutex(n: usize, m: u64, _: u64) -> u64 {
 
 fn hand_parking_lot(n: usize, m: u64, _: u64) -> u64 {
     let c = parking_lot::Mutex::new(0u64);
-    std::thread::scope(|s| {
-        for _ in 0..n {
-            s.spawn(|| {
-                for _ in 0..m {
-                    *c.lock() += 1;
-                }
-            });
+    lined_up(n, |_| {
+        for _ in 0..m {
+            *c.lock() += 1;
         }
     });
     c.into_inner()
@@ -171,10 +174,12 @@ fn hand_parking_lot(n: usize, m: u64, _: u64) -> u64 {
 fn hand_channel(n: usize, m: u64, batch: u64) -> u64 {
     let (tx, rx) = mpsc::channel::<u64>();
     let messages = n as u64 * m.div_ceil(batch);
+    let start = std::sync::Barrier::new(n);
     std::thread::scope(|s| {
         for _ in 0..n {
-            let tx = tx.clone();
+            let (tx, start) = (tx.clone(), &start);
             s.spawn(move || {
+                start.wait();
                 let mut left = m;
                 while left > 0 {
                     let k = left.min(batch);
@@ -191,13 +196,10 @@ fn hand_sharded(n: usize, m: u64, _: u64) -> u64 {
     let slots: Vec<CachePadded<AtomicU64>> = (0..n)
         .map(|_| CachePadded::new(AtomicU64::new(0)))
         .collect();
-    std::thread::scope(|s| {
-        for mine in &slots {
-            s.spawn(move || {
-                for _ in 0..m {
-                    mine.store(mine.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
-                }
-            });
+    lined_up(n, |t| {
+        let mine = &slots[t];
+        for _ in 0..m {
+            mine.store(mine.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
         }
     });
     slots.iter().map(|s| s.load(Ordering::Relaxed)).sum()
@@ -205,13 +207,10 @@ fn hand_sharded(n: usize, m: u64, _: u64) -> u64 {
 
 fn hand_sharded_unpadded(n: usize, m: u64, _: u64) -> u64 {
     let slots: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
-    std::thread::scope(|s| {
-        for mine in &slots {
-            s.spawn(move || {
-                for _ in 0..m {
-                    mine.store(mine.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
-                }
-            });
+    lined_up(n, |t| {
+        let mine = &slots[t];
+        for _ in 0..m {
+            mine.store(mine.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
         }
     });
     slots.iter().map(|s| s.load(Ordering::Relaxed)).sum()
@@ -219,30 +218,22 @@ fn hand_sharded_unpadded(n: usize, m: u64, _: u64) -> u64 {
 
 fn hand_local(n: usize, m: u64, _: u64) -> u64 {
     let c = AtomicU64::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..n {
-            s.spawn(|| {
-                let mut mine = 0u64;
-                for _ in 0..m {
-                    mine += 1;
-                }
-                c.fetch_add(mine, Ordering::Relaxed);
-            });
+    lined_up(n, |_| {
+        let mut mine = 0u64;
+        for _ in 0..m {
+            mine += 1;
         }
+        c.fetch_add(mine, Ordering::Relaxed);
     });
     c.into_inner()
 }
 
 fn hand_unsynced(n: usize, m: u64, _: u64) -> u64 {
     let c = AtomicU64::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..n {
-            s.spawn(|| {
-                for _ in 0..m {
-                    let v = black_box(c.load(Ordering::Relaxed)); // a plain `mov` load…
-                    c.store(v + 1, Ordering::Relaxed); // …and a plain `mov` store.
-                }
-            });
+    lined_up(n, |_| {
+        for _ in 0..m {
+            let v = black_box(c.load(Ordering::Relaxed)); // a plain `mov` load…
+            c.store(v + 1, Ordering::Relaxed); // …and a plain `mov` store.
         }
     });
     c.into_inner()
@@ -250,14 +241,10 @@ fn hand_unsynced(n: usize, m: u64, _: u64) -> u64 {
 
 fn hand_racy_atomic(n: usize, m: u64, _: u64) -> u64 {
     let c = AtomicU64::new(0);
-    std::thread::scope(|s| {
-        for _ in 0..n {
-            s.spawn(|| {
-                for _ in 0..m {
-                    let v = c.load(Ordering::SeqCst);
-                    c.store(v + 1, Ordering::SeqCst);
-                }
-            });
+    lined_up(n, |_| {
+        for _ in 0..m {
+            let v = c.load(Ordering::SeqCst);
+            c.store(v + 1, Ordering::SeqCst);
         }
     });
     c.into_inner()
