@@ -20,32 +20,16 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 WITNESS=miri
+WITNESS_NAME=Miri
 OUT=witnesses/miri.tsv
 LOGS=target/witness-logs/miri
 PER_EXPERIMENT=${MIRI_TIMEOUT:-120}
 export MIRIFLAGS=${MIRIFLAGS:--Zmiri-many-seeds=0..32}
-start_time=$(date +%s)
-mkdir -p "$LOGS" witnesses
-
-unavailable() {
-    echo "miri.sh: Miri unavailable: $*" >&2
-    exit 3
-}
-failed() {
-    echo "miri.sh: FAILED: $*" >&2
-    exit 1
-}
+# shellcheck source=ci/witness-common.sh
+. ci/witness-common.sh
 
 # ---- the toolchain: nightly, with the miri and rust-src components -------------------------
-command -v rustup >/dev/null 2>&1 || unavailable "rustup is not installed (Miri needs a nightly toolchain from rustup)"
-command -v timeout >/dev/null 2>&1 || unavailable "coreutils' timeout is missing"
-if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-    echo "miri.sh: installing the nightly toolchain" >&2
-    timeout 900 rustup toolchain install nightly --profile minimal >"$LOGS/toolchain.log" 2>&1 ||
-        unavailable "the nightly toolchain cannot be installed ($(tail -n1 "$LOGS/toolchain.log"))"
-fi
-timeout 900 rustup component add miri rust-src --toolchain nightly >"$LOGS/components.log" 2>&1 ||
-    unavailable "the miri and rust-src components cannot be installed for nightly ($(tail -n1 "$LOGS/components.log"))"
+install_nightly miri rust-src
 timeout 900 cargo +nightly miri setup >"$LOGS/setup.log" 2>&1 ||
     unavailable "Miri's sysroot cannot be built ($(tail -n1 "$LOGS/setup.log"); log: $LOGS/setup.log)"
 rustc_version=$(rustc +nightly --version)
@@ -91,24 +75,9 @@ verdict_of() {
     if [ -n "$seed" ]; then report="$report (seed $seed)"; fi
 }
 
-# agrees <lab class> <verdict>
-agrees() {
-    case "$1/$2" in
-    "data-race/data race" | logic-race/clean | fixed/clean | deadlock/clean | deadlock/deadlock) return 0 ;;
-    *) return 1 ;;
-    esac
-}
+begin_results "$(printf '# produced %s by ci/miri.sh; %s; %s; MIRIFLAGS=%s; race-lab-witness <experiment> (2 threads x 20 iters; deadlock 2 x 1)' \
+    "$(date -u '+%Y-%m-%d %H:%M UTC')" "$rustc_version" "$miri_version" "$MIRIFLAGS")"
 
-tmp=$(mktemp)
-chmod 644 "$tmp"
-trap 'rm -f "$tmp"' EXIT
-{
-    printf '# produced %s by ci/miri.sh; %s; %s; MIRIFLAGS=%s; race-lab-witness <experiment> (2 threads x 20 iters; deadlock 2 x 1)\n' \
-        "$(date -u '+%Y-%m-%d %H:%M UTC')" "$rustc_version" "$miri_version" "$MIRIFLAGS"
-    printf 'experiment\twitness\tverdict\tfirst report line\n'
-} >"$tmp"
-
-disagreements=0
 for entry in "${catalogue[@]}"; do
     exp=${entry%%$'\t'*}
     class=${entry#*$'\t'}
@@ -117,21 +86,7 @@ for entry in "${catalogue[@]}"; do
     timeout -k 10 "$PER_EXPERIMENT" cargo +nightly miri run -q --bin race-lab-witness -- "$exp" >"$log" 2>&1
     rc=$?
     verdict_of "$rc" "$log"
-    secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-    printf '%s\t%s\t%s\t%s\n' "$exp" "$WITNESS" "$verdict" "$report" >>"$tmp"
-    if agrees "$class" "$verdict"; then
-        mark=agrees
-    else
-        mark="DISAGREES with the lab ($class)"
-        disagreements=$((disagreements + 1))
-    fi
-    printf 'miri  %-18s %-10s %6ss  %s\n' "$exp" "$verdict" "$secs" "$mark" >&2
+    record "$exp" "$class" "$verdict" "$report" "$(seconds_since "$t0")"
 done
 
-mv "$tmp" "$OUT"
-trap - EXIT
-elapsed=$(($(date +%s) - start_time))
-if [ "$disagreements" -gt 0 ]; then
-    failed "$disagreements experiment(s) disagree with the lab's classification (see $OUT and $LOGS/) [${elapsed} s]"
-fi
-echo "miri.sh: ${#catalogue[@]} experiments, every verdict agrees with the lab; wrote $OUT [${elapsed} s]" >&2
+finish_results "${#catalogue[@]}"

@@ -28,6 +28,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 WITNESS=tsan
+WITNESS_NAME=ThreadSanitizer
 OUT=witnesses/tsan.tsv
 LOGS=target/witness-logs/tsan
 TARGET=x86_64-unknown-linux-gnu
@@ -35,29 +36,12 @@ RUNS=${TSAN_RUNS:-10}
 PER_RUN=${TSAN_TIMEOUT:-60}
 export CARGO_TARGET_DIR=target/tsan
 BIN=$CARGO_TARGET_DIR/$TARGET/release/race-lab-witness
-start_time=$(date +%s)
-mkdir -p "$LOGS" witnesses
-
-unavailable() {
-    echo "tsan.sh: ThreadSanitizer unavailable: $*" >&2
-    exit 3
-}
-failed() {
-    echo "tsan.sh: FAILED: $*" >&2
-    exit 1
-}
+# shellcheck source=ci/witness-common.sh
+. ci/witness-common.sh
 
 # ---- the toolchain: nightly with rust-src (for -Zbuild-std), on x86_64 Linux --------------
 [ "$(uname -s)/$(uname -m)" = Linux/x86_64 ] || unavailable "this script runs TSan on x86_64 Linux only (this is $(uname -s)/$(uname -m))"
-command -v rustup >/dev/null 2>&1 || unavailable "rustup is not installed (TSan needs a nightly toolchain from rustup)"
-command -v timeout >/dev/null 2>&1 || unavailable "coreutils' timeout is missing"
-if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-    echo "tsan.sh: installing the nightly toolchain" >&2
-    timeout 900 rustup toolchain install nightly --profile minimal >"$LOGS/toolchain.log" 2>&1 ||
-        unavailable "the nightly toolchain cannot be installed ($(tail -n1 "$LOGS/toolchain.log"))"
-fi
-timeout 900 rustup component add rust-src --toolchain nightly >"$LOGS/components.log" 2>&1 ||
-    unavailable "the rust-src component cannot be installed for nightly ($(tail -n1 "$LOGS/components.log"))"
+install_nightly rust-src
 sysroot=$(rustc +nightly --print sysroot)
 ls "$sysroot"/lib/rustlib/$TARGET/lib/librustc-nightly_rt.tsan.a >/dev/null 2>&1 ||
     unavailable "nightly has no ThreadSanitizer runtime for $TARGET (librustc-nightly_rt.tsan.a)"
@@ -109,24 +93,9 @@ verdict_of() {
     fi
 }
 
-# agrees <lab class> <verdict>
-agrees() {
-    case "$1/$2" in
-    "data-race/data race" | logic-race/clean | fixed/clean | deadlock/clean | deadlock/deadlock) return 0 ;;
-    *) return 1 ;;
-    esac
-}
+begin_results "$(printf '# produced %s by ci/tsan.sh; %s; ThreadSanitizer from %s; -Zsanitizer=thread -Zbuild-std --release; up to %s runs per experiment; race-lab-witness <experiment> (2 threads x 20 iters; deadlock 2 x 1)' \
+    "$(date -u '+%Y-%m-%d %H:%M UTC')" "$rustc_version" "$llvm_version" "$RUNS")"
 
-tmp=$(mktemp)
-chmod 644 "$tmp"
-trap 'rm -f "$tmp"' EXIT
-{
-    printf '# produced %s by ci/tsan.sh; %s; ThreadSanitizer from %s; -Zsanitizer=thread -Zbuild-std --release; up to %s runs per experiment; race-lab-witness <experiment> (2 threads x 20 iters; deadlock 2 x 1)\n' \
-        "$(date -u '+%Y-%m-%d %H:%M UTC')" "$rustc_version" "$llvm_version" "$RUNS"
-    printf 'experiment\twitness\tverdict\tfirst report line\n'
-} >"$tmp"
-
-disagreements=0
 for entry in "${catalogue[@]}"; do
     exp=${entry%%$'\t'*}
     class=${entry#*$'\t'}
@@ -143,21 +112,7 @@ for entry in "${catalogue[@]}"; do
     else
         report="$report (run $run of up to $RUNS)"
     fi
-    secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-    printf '%s\t%s\t%s\t%s\n' "$exp" "$WITNESS" "$verdict" "$report" >>"$tmp"
-    if agrees "$class" "$verdict"; then
-        mark=agrees
-    else
-        mark="DISAGREES with the lab ($class)"
-        disagreements=$((disagreements + 1))
-    fi
-    printf 'tsan  %-18s %-10s %6ss  %s\n' "$exp" "$verdict" "$secs" "$mark" >&2
+    record "$exp" "$class" "$verdict" "$report" "$(seconds_since "$t0")"
 done
 
-mv "$tmp" "$OUT"
-trap - EXIT
-elapsed=$(($(date +%s) - start_time))
-if [ "$disagreements" -gt 0 ]; then
-    failed "$disagreements experiment(s) disagree with the lab's classification (see $OUT and $LOGS/) [${elapsed} s]"
-fi
-echo "tsan.sh: ${#catalogue[@]} experiments, every verdict agrees with the lab; wrote $OUT [${elapsed} s]" >&2
+finish_results "${#catalogue[@]}"
