@@ -485,7 +485,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
             } else {
                 report::hunt(out, &r)?;
             }
-            Ok(0)
+            Ok(if r.interrupted { 130 } else { 0 })
         }
     }
 }

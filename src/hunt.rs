@@ -111,6 +111,8 @@ pub struct HuntReport {
     pub minimal: Option<String>,
     pub replay: Option<ReplayReport>,
     pub seconds: f64,
+    /// Stopped by Ctrl-C: the search (or the shrinking) is incomplete.
+    pub interrupted: bool,
     pub verdict: String,
 }
 
@@ -139,8 +141,22 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
     let calls = Cell::new(0u64);
     let first_fail_at = Cell::new(None::<u64>);
     let original = std::cell::RefCell::new(None::<Vec<usize>>);
+    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let last_report = Cell::new(Instant::now());
     let result = runner.run(&strategy, |s| {
+        if crate::machine::interrupted() {
+            return Ok(()); // Ctrl-C: let proptest run out of cases at once
+        }
         calls.set(calls.get() + 1);
+        if progress && last_report.get().elapsed().as_millis() >= 500 {
+            last_report.set(Instant::now());
+            let phase = if first_fail_at.get().is_some() {
+                "shrinking"
+            } else {
+                "searching"
+            };
+            eprint!("\rhunt: {phase}, {} schedules run", calls.get());
+        }
         if fails(exp, p, &s) {
             if first_fail_at.get().is_none() {
                 first_fail_at.set(Some(calls.get()));
@@ -151,7 +167,11 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
             Ok(())
         }
     });
+    if progress && started.elapsed().as_millis() >= 500 {
+        eprint!("\r\x1b[2K");
+    }
     let seconds = started.elapsed().as_secs_f64();
+    let interrupted = crate::machine::interrupted();
     let head = format!("{} {}x{}", exp.name, p.threads, p.iters);
     let mut report = HuntReport {
         schema: "race-lab.hunt/1".into(),
@@ -167,11 +187,19 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
         minimal: None,
         replay: None,
         seconds,
+        interrupted,
         verdict: String::new(),
     };
     match result {
         Ok(()) => {
-            report.verdict = format!("{head}: no failure in {cases} schedules (seed {seed})");
+            report.verdict = if interrupted {
+                format!(
+                    "{head}: interrupted after {} schedules, no failure so far (seed {seed})",
+                    calls.get()
+                )
+            } else {
+                format!("{head}: no failure in {cases} schedules (seed {seed})")
+            };
         }
         Err(TestError::Fail(_, minimal)) => {
             let r = replay(exp, p, &minimal);
