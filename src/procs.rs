@@ -188,7 +188,11 @@ pub fn describe(st: ExitStatus) -> String {
 /// Shared memory for processes: an anonymous memfd, mapped, inherited by children.
 pub struct SharedPage {
     fd: OwnedFd,
-    map: memmap2::MmapMut,
+    /// Kept alive for `base`; unmapped on drop.
+    _map: memmap2::MmapMut,
+    /// The mapping's start, taken from `MmapMut::as_mut_ptr`, so writes through it are
+    /// allowed.
+    base: *mut u8,
 }
 
 /// Bytes of the shared page.
@@ -204,10 +208,16 @@ impl SharedPage {
         .map_err(|e| LabError::failed(format!("cannot create shared memory (memfd): {e}")))?;
         let file = File::from(fd.try_clone()?);
         file.set_len(PAGE as u64)?;
-        Ok(SharedPage {
-            map: map(&file)?,
+        Ok(SharedPage::new(map(&file)?, fd))
+    }
+
+    fn new(mut map: memmap2::MmapMut, fd: OwnedFd) -> Self {
+        let base = map.as_mut_ptr();
+        SharedPage {
             fd,
-        })
+            _map: map,
+            base,
+        }
     }
 
     /// Opens the page a parent passed down as file descriptor `fd`.
@@ -220,10 +230,7 @@ impl SharedPage {
                 LabError::failed(format!("cannot open inherited shared memory fd {fd}: {e}"))
             })?;
         let fd = OwnedFd::from(file.try_clone()?);
-        Ok(SharedPage {
-            map: map(&file)?,
-            fd,
-        })
+        Ok(SharedPage::new(map(&file)?, fd))
     }
 
     /// The descriptor number to pass to children.
@@ -234,7 +241,7 @@ impl SharedPage {
     /// The `slot`-th 64-byte-aligned `u64` of the page, as an atomic.
     pub fn atomic(&self, slot: usize) -> &AtomicU64 {
         assert!(slot < PAGE / 64);
-        let ptr = self.map.as_ptr().wrapping_add(slot * 64) as *mut u64;
+        let ptr = self.base.wrapping_add(slot * 64) as *mut u64;
         // SAFETY: `ptr` is inside the mapping (slot < 64, 8 bytes at a 64-byte offset of a
         // 4096-byte page) and 8-byte aligned (mappings are page-aligned). The returned
         // reference borrows `self`, so the mapping outlives it. Every process that touches
@@ -246,7 +253,7 @@ impl SharedPage {
     /// The raw address of slot `slot` (for the deliberately racy accesses in `rt/racy.rs`).
     pub fn slot_ptr(&self, slot: usize) -> *mut u64 {
         assert!(slot < PAGE / 64);
-        self.map.as_ptr().wrapping_add(slot * 64) as *mut u64
+        self.base.wrapping_add(slot * 64) as *mut u64
     }
 }
 
