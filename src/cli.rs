@@ -146,7 +146,8 @@ pub struct ExploreArgs {
     /// Stop (and say the exploration is incomplete) after this many seconds.
     #[arg(long, default_value_t = 60.0)]
     pub max_seconds: f64,
-    /// How many failing executions to print as timelines (one per final value, worst first).
+    /// How many failing executions to print as timelines (one per final value; the shortest
+    /// first, then the worst).
     #[arg(long, default_value_t = 1)]
     pub show: usize,
 }

@@ -280,9 +280,11 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             meaning: meaning.into(),
         });
     }
-    report.failing = col
-        .failing
-        .iter()
+    // One execution per failing final value; the shortest first, then the worst.
+    let mut failing: Vec<(&u64, &Vec<Event>)> = col.failing.iter().collect();
+    failing.sort_by_key(|(v, events)| (events.len(), **v));
+    report.failing = failing
+        .into_iter()
         .take(cfg.show)
         .map(|(v, events)| Failing {
             final_value: *v,
