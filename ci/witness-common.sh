@@ -23,10 +23,10 @@ install_nightly() {
     command -v timeout >/dev/null 2>&1 || unavailable "coreutils' timeout is missing"
     if ! rustup run nightly rustc --version >/dev/null 2>&1; then
         echo "$WITNESS.sh: installing the nightly toolchain" >&2
-        timeout 900 rustup toolchain install nightly --profile minimal >"$LOGS/toolchain.log" 2>&1 ||
+        timeout 300 rustup toolchain install nightly --profile minimal >"$LOGS/toolchain.log" 2>&1 ||
             unavailable "the nightly toolchain cannot be installed ($(tail -n1 "$LOGS/toolchain.log"))"
     fi
-    timeout 900 rustup component add "$@" --toolchain nightly >"$LOGS/components.log" 2>&1 ||
+    timeout 300 rustup component add "$@" --toolchain nightly >"$LOGS/components.log" 2>&1 ||
         unavailable "the $* component(s) cannot be installed for nightly ($(tail -n1 "$LOGS/components.log"))"
 }
 
