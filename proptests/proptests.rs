@@ -196,3 +196,44 @@ fn cases_zero_is_refused() {
     let e = hunt::hunt(&racy_atomic::EXPERIMENT, &Params::new(2, 1), 0, 0).unwrap_err();
     assert_eq!(e.code, 2);
 }
+
+#[test]
+fn pct_finds_shrinks_and_replays() {
+    for exp in [
+        &racy_atomic::EXPERIMENT,
+        &unsynced::EXPERIMENT,
+        &deadlock::EXPERIMENT,
+    ] {
+        let p = Params::new(2, 2);
+        let r = hunt::hunt_pct(exp, &p, 200, 11, 3).unwrap();
+        assert!(r.found, "{}: {}", exp.name, r.verdict);
+        let minimal = race_lab::schedule::parse(r.minimal.as_deref().unwrap(), 2).unwrap();
+        assert!(minimal.len() <= 2, "{}: {:?}", exp.name, minimal);
+        assert!(hunt::fails(exp, &p, &minimal));
+        // The same seed finds the same schedule.
+        assert_eq!(
+            hunt::hunt_pct(exp, &p, 200, 11, 3).unwrap().original,
+            r.original
+        );
+    }
+}
+
+#[test]
+fn pct_decisions_replay_the_run() {
+    let p = Params::new(4, 2);
+    for seed in 0..20 {
+        let pct = sched::Pct::new(4, 64, 3, seed);
+        let run = sched::run_pct(4, pct, || (unsynced::EXPERIMENT.kernels.sched)(&p).value);
+        let again = hunt::replay(&unsynced::EXPERIMENT, &p, &run.decisions);
+        assert_eq!(again.final_value, run.result, "seed {seed}");
+        assert_eq!(again.events.len(), run.events.len());
+    }
+}
+
+#[test]
+fn pct_finds_nothing_in_fixed_experiments() {
+    for exp in fixed() {
+        let r = hunt::hunt_pct(exp, &Params::new(4, 2), 64, 5, 3).unwrap();
+        assert!(!r.found, "{}: {}", exp.name, r.verdict);
+    }
+}

@@ -168,9 +168,25 @@ pub struct HuntArgs {
     /// Schedules to try before giving up.
     #[arg(long, default_value_t = 1000)]
     pub cases: u32,
-    /// Seed of proptest's random generator (the same seed finds the same schedule).
+    /// Seed of the random generator (the same seed finds the same schedule).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
+    /// How schedules are chosen: `random` (proptest generates and shrinks them) or `pct`
+    /// (shuttle's probabilistic concurrency testing: random priorities with change points).
+    #[arg(long, value_enum, default_value_t = Strategy::Random)]
+    pub strategy: Strategy,
+    /// PCT's bug depth: how many ordering constraints the failure needs (change points + 1).
+    #[arg(long)]
+    pub depth: Option<usize>,
+}
+
+/// How `hunt` chooses schedules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Strategy {
+    /// Uniformly random schedules from proptest, shrunk by proptest.
+    Random,
+    /// PCT: random priorities with d - 1 priority change points.
+    Pct,
 }
 
 #[derive(Args, Debug, Default)]
@@ -480,7 +496,13 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
         Command::Hunt(a) => {
             let exp = experiment(&a.common.experiment)?;
             let p = params(&a.common, exp, 2, 2, hunt::MAX_WORKERS, hunt::MAX_ITERS)?;
-            let r = hunt::hunt(exp, &p, a.cases, a.seed)?;
+            let r = match a.strategy {
+                Strategy::Random if a.depth.is_some() => {
+                    return Err(LabError::usage("--depth applies to --strategy pct only"))
+                }
+                Strategy::Random => hunt::hunt(exp, &p, a.cases, a.seed)?,
+                Strategy::Pct => hunt::hunt_pct(exp, &p, a.cases, a.seed, a.depth.unwrap_or(3))?,
+            };
             if a.common.json {
                 report::json(out, &r)?;
             } else {

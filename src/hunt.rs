@@ -99,6 +99,8 @@ pub struct HuntReport {
     pub experiment: String,
     pub threads: usize,
     pub iters: u64,
+    /// `random` (proptest) or `pct`.
+    pub strategy: String,
     pub seed: u64,
     pub cases_requested: u32,
     /// Schedules tried before the first failure (all of them if none failed).
@@ -172,36 +174,81 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
     }
     let seconds = started.elapsed().as_secs_f64();
     let interrupted = crate::machine::interrupted();
+    let minimal = match result {
+        Ok(()) => None,
+        Err(TestError::Fail(_, minimal)) => Some(minimal),
+        Err(TestError::Abort(why)) => {
+            return Err(LabError::failed(format!("proptest gave up: {why}")));
+        }
+    };
+    let found = Found {
+        cases_run: first_fail_at.get().unwrap_or(calls.get()),
+        shrink_steps: first_fail_at.get().map(|f| calls.get() - f).unwrap_or(0),
+        original: original.borrow().clone(),
+        minimal,
+    };
+    Ok(finish(
+        exp,
+        p,
+        "random",
+        cases,
+        seed,
+        found,
+        seconds,
+        interrupted,
+    ))
+}
+
+/// What a search found.
+struct Found {
+    cases_run: u64,
+    shrink_steps: u64,
+    original: Option<Vec<usize>>,
+    minimal: Option<Vec<usize>>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    exp: &Experiment,
+    p: &Params,
+    strategy: &str,
+    cases: u32,
+    seed: u64,
+    f: Found,
+    seconds: f64,
+    interrupted: bool,
+) -> HuntReport {
     let head = format!("{} {}x{}", exp.name, p.threads, p.iters);
     let mut report = HuntReport {
         schema: "race-lab.hunt/1".into(),
         experiment: exp.name.into(),
         threads: p.threads,
         iters: p.iters,
+        strategy: strategy.into(),
         seed,
         cases_requested: cases,
-        cases_run: first_fail_at.get().unwrap_or(calls.get()),
-        shrink_steps: first_fail_at.get().map(|f| calls.get() - f).unwrap_or(0),
+        cases_run: f.cases_run,
+        shrink_steps: f.shrink_steps,
         found: false,
-        original: original.borrow().as_ref().map(|s| schedule::format(s)),
+        original: f.original.as_ref().map(|s| schedule::format(s)),
         minimal: None,
         replay: None,
         seconds,
         interrupted,
         verdict: String::new(),
     };
-    match result {
-        Ok(()) => {
+    match f.minimal {
+        None => {
             report.verdict = if interrupted {
                 format!(
-                    "{head}: interrupted after {} schedules, no failure so far (seed {seed})",
-                    calls.get()
+                    "{head}: interrupted after {} schedules, no failure so far ({strategy}, seed {seed})",
+                    f.cases_run
                 )
             } else {
-                format!("{head}: no failure in {cases} schedules (seed {seed})")
+                format!("{head}: no failure in {cases} schedules ({strategy}, seed {seed})")
             };
         }
-        Err(TestError::Fail(_, minimal)) => {
+        Some(minimal) => {
             let r = replay(exp, p, &minimal);
             report.found = true;
             report.minimal = Some(schedule::format(&minimal));
@@ -218,9 +265,109 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
             );
             report.replay = Some(r);
         }
-        Err(TestError::Abort(why)) => {
-            return Err(LabError::failed(format!("proptest gave up: {why}")));
+    }
+    report
+}
+
+/// Hunts with the PCT scheduler (see [`sched::Pct`]): `cases` runs, each with fresh random
+/// priorities and `depth - 1` change points; the first failing run's decisions become a
+/// schedule, which is then shrunk (delta debugging: drop chunks, then lower entries) while
+/// it still fails.
+pub fn hunt_pct(
+    exp: &'static Experiment,
+    p: &Params,
+    cases: u32,
+    seed: u64,
+    depth: usize,
+) -> Result<HuntReport> {
+    if cases == 0 {
+        return Err(LabError::usage("--cases must be at least 1"));
+    }
+    if depth == 0 || depth > 16 {
+        return Err(LabError::usage("--depth must be between 1 and 16"));
+    }
+    let started = Instant::now();
+    let steps = max_schedule_len(p) as u64;
+    let mut cases_run = 0;
+    let mut original = None;
+    for case in 0..cases as u64 {
+        if crate::machine::interrupted() {
+            break;
+        }
+        cases_run += 1;
+        let pct = sched::Pct::new(
+            p.threads,
+            steps,
+            depth,
+            seed ^ case.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+        );
+        let run = sched::run_pct(p.threads, pct, || (exp.kernels.sched)(p).value);
+        if exp.grade(p, run.result).0 != Grade::Acceptable {
+            original = Some(run.decisions);
+            break;
         }
     }
-    Ok(report)
+    let (minimal, shrink_steps) = match &original {
+        Some(o) => {
+            let (m, n) = shrink(exp, p, o.clone());
+            (Some(m), n)
+        }
+        None => (None, 0),
+    };
+    let found = Found {
+        cases_run,
+        shrink_steps,
+        original,
+        minimal,
+    };
+    let interrupted = crate::machine::interrupted();
+    Ok(finish(
+        exp,
+        p,
+        "pct",
+        cases,
+        seed,
+        found,
+        started.elapsed().as_secs_f64(),
+        interrupted,
+    ))
+}
+
+/// The most schedules `shrink` tries.
+const MAX_SHRINK_STEPS: u64 = 20_000;
+
+/// Shrinks a failing schedule while it keeps failing: first drop chunks (halves, quarters, …
+/// single entries), then lower entries towards worker 0; repeat until nothing helps.
+pub fn shrink(exp: &Experiment, p: &Params, mut s: Vec<usize>) -> (Vec<usize>, u64) {
+    let mut steps = 0;
+    'again: while steps < MAX_SHRINK_STEPS {
+        let mut size = s.len();
+        while size >= 1 {
+            let mut start = 0;
+            while start < s.len() {
+                let mut c = s.clone();
+                c.drain(start..(start + size).min(s.len()));
+                steps += 1;
+                if fails(exp, p, &c) {
+                    s = c;
+                    continue 'again;
+                }
+                start += size;
+            }
+            size /= 2;
+        }
+        for i in 0..s.len() {
+            for t in 0..s[i] {
+                let mut c = s.clone();
+                c[i] = t;
+                steps += 1;
+                if fails(exp, p, &c) {
+                    s = c;
+                    continue 'again;
+                }
+            }
+        }
+        break;
+    }
+    (s, steps)
 }
