@@ -248,3 +248,36 @@ fn a_capped_exploration_is_reported_incomplete() {
         r.verdict
     );
 }
+
+/// The load-buffering litmus test (LB): with Relaxed accesses, C++ and Rust allow both
+/// loads to read 1 — each thread's store may become visible before the other thread's
+/// earlier load. loom does not explore this (it never lets a load see a store that comes
+/// later in the storing thread's program order), so this test fails under loom: it is
+/// ignored, and kept to document the limit. (The lab's counters do not depend on it.)
+#[test]
+#[ignore = "loom does not explore load buffering (a documented loom limitation)"]
+fn load_buffering_is_not_explored_by_loom() {
+    use loom::sync::atomic::AtomicU64;
+    use std::sync::atomic::Ordering::Relaxed;
+    use std::sync::{Arc, Mutex};
+    let seen = Arc::new(Mutex::new(BTreeSet::new()));
+    let s = seen.clone();
+    loom::model(move || {
+        let (x, y) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let (x1, y1) = (x.clone(), y.clone());
+        let t = loom::thread::spawn(move || {
+            let r1 = x1.load(Relaxed);
+            y1.store(1, Relaxed);
+            r1
+        });
+        let r2 = y.load(Relaxed);
+        x.store(1, Relaxed);
+        let r1 = t.join().unwrap();
+        s.lock().unwrap().insert((r1, r2));
+    });
+    assert!(
+        seen.lock().unwrap().contains(&(1, 1)),
+        "loom saw {:?}",
+        seen.lock().unwrap()
+    );
+}
