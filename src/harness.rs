@@ -170,13 +170,31 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
 }
 
 /// Runs one trial on a helper thread and gives up on it after the watchdog's time.
+/// Runs one trial on a helper thread; gives up on it once the kernel has reported no
+/// progress (`Rt::tick`) for the watchdog's time — however long the trial itself takes.
 fn run_watched(cfg: &RunConfig) -> Option<crate::experiment::Run> {
+    use std::sync::atomic::Ordering;
     let (tx, rx) = std::sync::mpsc::channel();
     let (kernel, p) = (cfg.exp.kernels.native, cfg.params.clone());
     std::thread::spawn(move || {
         let _ = tx.send(kernel(&p));
     });
-    rx.recv_timeout(cfg.watchdog).ok()
+    let mut seen = crate::rt::PROGRESS.load(Ordering::Relaxed);
+    let mut last_progress = std::time::Instant::now();
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(run) => return Some(run),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return None,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        let now = crate::rt::PROGRESS.load(Ordering::Relaxed);
+        if now != seen {
+            seen = now;
+            last_progress = std::time::Instant::now();
+        } else if last_progress.elapsed() >= cfg.watchdog {
+            return None;
+        }
+    }
 }
 
 fn histogram(exp: &Experiment, p: &Params, trials: &[Trial]) -> Vec<Row> {
