@@ -18,6 +18,15 @@ pub mod sharded;
 pub mod sharded_unpadded;
 pub mod unsynced;
 
+// Memory-model litmus tests (`race-lab litmus`).
+pub mod litmus_lb;
+pub mod litmus_mp;
+pub mod litmus_sb;
+
+/// Every litmus test.
+pub static LITMUS: &[&crate::litmus::Litmus] =
+    &[&litmus_sb::TEST, &litmus_mp::TEST, &litmus_lb::TEST];
+
 // Processes versus threads: experiments that run on the real OS only.
 pub mod cpu_vs_io;
 pub mod crash;

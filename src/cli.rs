@@ -59,6 +59,20 @@ pub enum Command {
     Hunt(HuntArgs),
     /// Every experiment at every thread count: cost, throughput, lost updates, against the hardware.
     Compare(CompareArgs),
+    /// Memory-model litmus tests (SB, MP, LB): outcome counts on this CPU and under loom.
+    Litmus {
+        /// Tests to run (default: all): SB, MP, LB.
+        tests: Vec<String>,
+        /// Memory ordering of the accesses.
+        #[arg(long, value_enum, default_value_t = Ord::Relaxed)]
+        ordering: Ord,
+        /// Iterations on real threads.
+        #[arg(long, short = 'i', default_value_t = 1_000_000)]
+        iters: u64,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Measure every claim of the study notes (C1–C23) and give each a verdict.
     Claims {
         /// Claim ids to run (default: all), e.g. C5 C14.
@@ -358,10 +372,27 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
             } else {
                 report::list(out, experiments::ALL)?;
                 report::list_process(out, experiments::PROCESS)?;
+                let names: Vec<&str> = experiments::LITMUS.iter().map(|t| t.name).collect();
+                writeln!(
+                    out,
+                    "litmus tests ({}): race-lab litmus [TEST…] [--ordering O]",
+                    names.join(", ")
+                )?;
             }
             Ok(0)
         }
         Command::Explain { experiment: name } => {
+            if let Some(t) = experiments::LITMUS
+                .iter()
+                .find(|t| t.name.eq_ignore_ascii_case(&name))
+            {
+                report::explain_source(
+                    out,
+                    t.source,
+                    &format!("experiments/litmus_{}.rs", t.name.to_lowercase()),
+                )?;
+                return Ok(0);
+            }
             if let Some(e) = experiments::find_process(&name) {
                 report::explain_process(out, e)?;
                 return Ok(0);
@@ -440,6 +471,53 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
             Ok(if r.forbidden { 1 } else { 0 })
         }
         Command::Compare(a) => crate::compare::execute(&a, out),
+        Command::Litmus {
+            tests,
+            ordering,
+            iters,
+            json,
+        } => {
+            let chosen: Vec<&'static crate::litmus::Litmus> = if tests.is_empty() {
+                experiments::LITMUS.to_vec()
+            } else {
+                tests
+                    .iter()
+                    .map(|t| {
+                        experiments::LITMUS
+                            .iter()
+                            .copied()
+                            .find(|l| l.name.eq_ignore_ascii_case(t))
+                            .ok_or_else(|| {
+                                LabError::usage(format!(
+                                    "unknown litmus test '{t}': the tests are SB, MP, LB"
+                                ))
+                            })
+                    })
+                    .collect::<Result<_>>()?
+            };
+            let mut reports = Vec::new();
+            for t in chosen {
+                if machine::interrupted() {
+                    break;
+                }
+                reports.push(crate::litmus::run(t, iters, ordering)?);
+            }
+            if json {
+                report::json(
+                    out,
+                    &serde_json::json!({"schema": "race-lab.litmus/1", "tests": reports}),
+                )?;
+            } else {
+                for r in &reports {
+                    report::litmus(out, r)?;
+                }
+            }
+            Ok(if reports.iter().any(|r| r.forbidden_seen) {
+                1
+            } else {
+                0
+            })
+        }
         Command::Claims { ids, json, lang } => {
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             let total = crate::claims::experiments_needed(&ids) as u64;

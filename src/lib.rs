@@ -18,6 +18,7 @@ pub mod experiments;
 pub mod explore;
 pub mod harness;
 pub mod hunt;
+pub mod litmus;
 pub mod machine;
 pub mod procs;
 pub mod report;

@@ -330,8 +330,17 @@ pub fn list_process(w: &mut dyn Write, all: &[&crate::procs::ProcExperiment]) ->
 
 /// `race-lab explain` of a process experiment.
 pub fn explain_process(w: &mut dyn Write, e: &crate::procs::ProcExperiment) -> io::Result<()> {
-    let lesson: Vec<&str> = e
-        .source
+    writeln!(w, "claims: {}\n", e.claims.join(", "))?;
+    explain_source(
+        w,
+        e.source,
+        &format!("experiments/{}.rs", e.name.replace('-', "_")),
+    )
+}
+
+/// The lesson (the `//!` header) and then the code of an experiment's source file.
+pub fn explain_source(w: &mut dyn Write, source: &str, path: &str) -> io::Result<()> {
+    let lesson: Vec<&str> = source
         .lines()
         .take_while(|l| l.starts_with("//!"))
         .collect();
@@ -342,14 +351,8 @@ pub fn explain_process(w: &mut dyn Write, e: &crate::procs::ProcExperiment) -> i
             l.trim_start_matches("//!").strip_prefix(' ').unwrap_or("")
         )?;
     }
-    writeln!(w, "\nclaims: {}", e.claims.join(", "))?;
-    writeln!(
-        w,
-        "\nthe experiment (experiments/{}.rs):\n",
-        e.name.replace('-', "_")
-    )?;
-    let code: Vec<&str> = e
-        .source
+    writeln!(w, "\nthe experiment ({path}):\n")?;
+    let code: Vec<&str> = source
         .lines()
         .skip(lesson.len())
         .skip_while(|l| l.trim().is_empty())
@@ -416,4 +419,41 @@ pub fn claims(
         count(crate::claims::Verdict::Nuance),
         count(crate::claims::Verdict::DoesNotHold)
     )
+}
+
+/// `race-lab litmus`: one test.
+pub fn litmus(w: &mut dyn Write, r: &crate::litmus::LitmusReport) -> io::Result<()> {
+    writeln!(
+        w,
+        "{} (ordering {}): {} iterations on this CPU, {} executions under loom",
+        r.test,
+        r.ordering.name(),
+        r.iterations,
+        r.loom_executions
+    )?;
+    let mut t = table(&[
+        "outcome",
+        "seen here",
+        "frequency",
+        "loom",
+        "grade",
+        "meaning",
+    ]);
+    for row in &r.rows {
+        t.add_row(vec![
+            row.outcome.clone(),
+            row.native.to_string(),
+            pct(row.native as f64 / r.iterations.max(1) as f64),
+            if row.loom {
+                "allowed".into()
+            } else {
+                "-".into()
+            },
+            row.grade.as_str().to_string(),
+            row.meaning.to_string(),
+        ]);
+    }
+    writeln!(w, "{t}")?;
+    writeln!(w, "{}", r.observation)?;
+    writeln!(w, "{}\n", r.verdict)
 }

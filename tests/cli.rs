@@ -271,3 +271,49 @@ fn list_and_explain() {
     assert!(text.contains("atomic is not the same as correct"));
     assert!(text.contains("pub fn kernel<R: Rt>"));
 }
+
+#[test]
+fn litmus_never_shows_what_the_language_forbids() {
+    // Whatever the hardware, Rust guarantees these: SeqCst forbids store buffering, and
+    // Release/Acquire forbids seeing the flag without the data.
+    let r = json(&[
+        "litmus",
+        "SB",
+        "MP",
+        "--ordering",
+        "seqcst",
+        "--iters",
+        "20000",
+        "--json",
+    ]);
+    let r2 = json(&[
+        "litmus",
+        "MP",
+        "--ordering",
+        "acqrel",
+        "--iters",
+        "20000",
+        "--json",
+    ]);
+    for t in r["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(r2["tests"].as_array().unwrap())
+    {
+        assert_eq!(t["forbidden_seen"], false, "{t}");
+        let total: u64 = t["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|row| row["native"].as_u64().unwrap())
+            .sum();
+        assert_eq!(total, 20000);
+        assert!(t["observation"]
+            .as_str()
+            .unwrap()
+            .starts_with("Observation "));
+    }
+    refused(&["litmus", "XY"], "unknown litmus test");
+    refused(&["litmus", "--iters", "0"], "--iters");
+}
