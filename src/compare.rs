@@ -558,10 +558,7 @@ pub fn run(cfg: &CompareConfig) -> CompareReport {
             name,
             experiment: v.map(|v| v.exp.name.to_string()),
             batch: v.and_then(|v| v.batch),
-            class: v
-                .map(|v| class_name(v.exp.class))
-                .unwrap_or("hardware")
-                .into(),
+            class: v.map(|v| v.exp.class.name()).unwrap_or("hardware").into(),
             threads,
             iters,
             trials: s.lost.len(),
@@ -644,15 +641,6 @@ pub fn run(cfg: &CompareConfig) -> CompareReport {
         warnings,
         forbidden,
         plot: cfg.plot.as_ref().map(|p| p.display().to_string()),
-    }
-}
-
-fn class_name(c: Class) -> &'static str {
-    match c {
-        Class::DataRace => "data-race",
-        Class::LogicRace => "logic-race",
-        Class::Fixed => "fixed",
-        Class::Deadlock => "deadlock",
     }
 }
 

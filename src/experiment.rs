@@ -61,6 +61,17 @@ pub enum Class {
 }
 
 impl Class {
+    /// The class as JSON, scripts and tables spell it: `data-race`, `logic-race`, `fixed`,
+    /// `deadlock`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::DataRace => "data-race",
+            Class::LogicRace => "logic-race",
+            Class::Fixed => "fixed",
+            Class::Deadlock => "deadlock",
+        }
+    }
+
     pub fn describe(self) -> &'static str {
         match self {
             Class::DataRace => "data race (undefined behaviour), loses updates",

@@ -34,12 +34,10 @@ pub fn list(w: &mut dyn Write, all: &[&Experiment]) -> io::Result<()> {
             .map(|o| o.flag())
             .collect::<Vec<_>>()
             .join(" ");
-        let class = serde_json::to_value(e.class)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from));
+
         t.add_row(vec![
             e.name.to_string(),
-            class.unwrap_or_default(),
+            e.class.name().to_string(),
             opts,
             e.summary.to_string(),
         ]);

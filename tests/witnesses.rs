@@ -23,15 +23,6 @@ fn acceptable(class: Class) -> &'static [&'static str] {
     }
 }
 
-fn class_name(c: Class) -> &'static str {
-    match c {
-        Class::DataRace => "data-race",
-        Class::LogicRace => "logic-race",
-        Class::Fixed => "fixed",
-        Class::Deadlock => "deadlock",
-    }
-}
-
 fn table() -> Vec<Row<'static>> {
     witnesses::parse(witnesses::TABLE).unwrap_or_else(|e| panic!("witnesses/table.tsv: {e}"))
 }
@@ -67,11 +58,11 @@ fn every_experiment_has_exactly_one_row_and_no_row_is_stale() {
         });
         assert_eq!(
             r.lab,
-            class_name(e.class),
+            e.class.name(),
             "{}: the table was produced when the lab's class was {}; it is now {} (regenerate it)",
             e.name,
             r.lab,
-            class_name(e.class)
+            e.class.name()
         );
     }
 }

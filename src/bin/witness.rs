@@ -23,16 +23,6 @@ use std::process::ExitCode;
 #[cfg(not(miri))]
 const WATCHDOG: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// The lab's class as the witness scripts spell it.
-fn class_name(c: Class) -> &'static str {
-    match c {
-        Class::DataRace => "data-race",
-        Class::LogicRace => "logic-race",
-        Class::Fixed => "fixed",
-        Class::Deadlock => "deadlock",
-    }
-}
-
 fn usage() -> ExitCode {
     eprintln!(
         "usage: race-lab-witness <experiment> [threads] [iters]   |   race-lab-witness --list"
@@ -56,7 +46,7 @@ fn main() -> ExitCode {
     };
     if first == "--list" {
         for e in experiments::ALL {
-            println!("{}\t{}", e.name, class_name(e.class));
+            println!("{}\t{}", e.name, e.class.name());
         }
         return ExitCode::SUCCESS;
     }
@@ -98,7 +88,7 @@ fn main() -> ExitCode {
                 "{}: {threads} threads x {iters} iters -> final value {value} \
                  (expected {expected}; lab class: {})",
                 exp.name,
-                class_name(exp.class)
+                exp.class.name()
             );
             ExitCode::SUCCESS
         }
