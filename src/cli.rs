@@ -173,6 +173,10 @@ pub struct ReplayArgs {
     /// The schedule to run (see below).
     #[arg(long, short = 's', allow_hyphen_values = true)]
     pub schedule: String,
+    /// Step through the interleaving one operation at a time, with the shared state after
+    /// each (on a terminal, Enter shows the next step and q stops).
+    #[arg(long)]
+    pub step: bool,
 }
 
 #[derive(Args, Debug)]
@@ -566,6 +570,10 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
             let r = hunt::replay(exp, &p, &s);
             if a.common.json {
                 report::json(out, &r)?;
+            } else if a.step {
+                let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin())
+                    && std::io::IsTerminal::is_terminal(&std::io::stdout());
+                report::step(out, &r, interactive)?;
             } else {
                 report::replay(out, &r)?;
             }

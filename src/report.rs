@@ -455,3 +455,51 @@ pub fn litmus(w: &mut dyn Write, r: &crate::litmus::LitmusReport) -> io::Result<
     writeln!(w, "{}", r.observation)?;
     writeln!(w, "{}\n", r.verdict)
 }
+
+/// `race-lab replay --step`: the interleaving one operation at a time, with the shared
+/// state after each — The Deadlock Empire's view. Interactive on a terminal.
+pub fn step(w: &mut dyn Write, r: &ReplayReport, interactive: bool) -> io::Result<()> {
+    writeln!(
+        w,
+        "{}: {} threads × {} increments, schedule \"{}\" — {} steps",
+        r.experiment,
+        r.threads,
+        r.iters,
+        r.schedule,
+        r.events.len()
+    )?;
+    let events: Vec<crate::trace::Event> = r.events.iter().map(|e| e.to_event()).collect();
+    let states = crate::trace::states(&events);
+    let stdin = std::io::stdin();
+    for (i, (e, state)) in events.iter().zip(&states).enumerate() {
+        writeln!(
+            w,
+            "step {:>3}  {:<4} {}",
+            i + 1,
+            crate::trace::thread_name(e.thread),
+            e.describe()
+        )?;
+        writeln!(w, "          {state}")?;
+        if interactive && i + 1 < events.len() {
+            write!(w, "          [Enter: next step, q: stop] ")?;
+            w.flush()?;
+            let mut line = String::new();
+            if stdin.read_line(&mut line)? == 0 || line.trim() == "q" {
+                writeln!(w)?;
+                return Ok(());
+            }
+        }
+    }
+    match r.final_value {
+        Some(v) => writeln!(
+            w,
+            "final {v} (expected {}): {} — {}",
+            r.expected, r.grade, r.meaning
+        )?,
+        None => writeln!(w, "DEADLOCK: {}", r.deadlock.join("; "))?,
+    }
+    if !r.explanation.is_empty() && r.final_value.is_some() {
+        writeln!(w, "→ {}", r.explanation)?;
+    }
+    Ok(())
+}

@@ -317,3 +317,20 @@ fn litmus_never_shows_what_the_language_forbids() {
     refused(&["litmus", "XY"], "unknown litmus test");
     refused(&["litmus", "--iters", "0"], "--iters");
 }
+
+#[test]
+fn replay_steps_through_the_interleaving() {
+    let out = lab(&["replay", "racy-atomic", "--schedule", "0,1", "--step"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let steps: Vec<&str> = text.lines().filter(|l| l.starts_with("step ")).collect();
+    assert_eq!(steps.len(), 4, "{text}");
+    assert!(steps[0].contains("T0") && steps[0].contains("load a0 → 0"));
+    assert!(steps[3].contains("T0") && steps[3].contains("store a0 ← 1"));
+    // The state after step 2: both threads hold a private copy of 0.
+    assert!(
+        text.contains("a0 = 0 · T0 read a0 = 0 · T1 read a0 = 0"),
+        "{text}"
+    );
+    assert!(text.contains("final 1 (expected 2)"));
+}
