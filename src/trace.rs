@@ -210,6 +210,59 @@ fn writes_after(events: &[Event], read: &Event) -> bool {
         .any(|e| e.thread == read.thread && e.object == read.object && e.is_write())
 }
 
+/// The shared state after each event of a trace, as one line: every atomic's and the cell's
+/// current value, who holds which lock, and what each thread last read (its private copy —
+/// the value its next store will be computed from). For stepping through an interleaving.
+pub fn states(events: &[Event]) -> Vec<String> {
+    use std::collections::BTreeMap;
+    let mut memory: BTreeMap<String, u64> = BTreeMap::new();
+    let mut holders: BTreeMap<String, usize> = BTreeMap::new();
+    let mut last_read: BTreeMap<usize, (String, u64)> = BTreeMap::new();
+    let mut out = Vec::with_capacity(events.len());
+    for e in events {
+        match e.op {
+            Op::Load | Op::Read => {
+                // Before any store, a read shows the initial value (the scheduled world is
+                // sequentially consistent: a read returns what memory holds).
+                memory.entry(e.object.clone()).or_insert(e.value);
+                last_read.insert(e.thread, (e.object.clone(), e.value));
+            }
+            Op::Store | Op::Write => {
+                memory.insert(e.object.clone(), e.value);
+            }
+            Op::FetchAdd => {
+                memory.insert(e.object.clone(), e.value + 1);
+            }
+            Op::CasOk => {
+                memory.insert(e.object.clone(), e.value + 1);
+            }
+            Op::CasFail => {
+                last_read.insert(e.thread, (e.object.clone(), e.value));
+            }
+            Op::Lock => {
+                holders.insert(e.object.clone(), e.thread);
+            }
+            Op::Unlock => {
+                holders.remove(&e.object);
+            }
+            Op::Send | Op::Recv | Op::RacyRead | Op::RacyWrite => {}
+        }
+        let mut parts: Vec<String> = memory.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        parts.extend(
+            holders
+                .iter()
+                .map(|(l, t)| format!("{} holds {l}", thread_name(*t))),
+        );
+        parts.extend(
+            last_read
+                .iter()
+                .map(|(t, (o, v))| format!("{} read {o} = {v}", thread_name(*t))),
+        );
+        out.push(parts.join(" · "));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,57 +330,4 @@ mod tests {
         assert!(lines[1].contains("load a0 → 0") && lines[1].trim_end().ends_with('·'));
         assert!(lines[2].contains("·") && lines[2].trim_end().ends_with("load a0 → 0"));
     }
-}
-
-/// The shared state after each event of a trace, as one line: every atomic's and the cell's
-/// current value, who holds which lock, and what each thread last read (its private copy —
-/// the value its next store will be computed from). For stepping through an interleaving.
-pub fn states(events: &[Event]) -> Vec<String> {
-    use std::collections::BTreeMap;
-    let mut memory: BTreeMap<String, u64> = BTreeMap::new();
-    let mut holders: BTreeMap<String, usize> = BTreeMap::new();
-    let mut last_read: BTreeMap<usize, (String, u64)> = BTreeMap::new();
-    let mut out = Vec::with_capacity(events.len());
-    for e in events {
-        match e.op {
-            Op::Load | Op::Read => {
-                // Before any store, a read shows the initial value (the scheduled world is
-                // sequentially consistent: a read returns what memory holds).
-                memory.entry(e.object.clone()).or_insert(e.value);
-                last_read.insert(e.thread, (e.object.clone(), e.value));
-            }
-            Op::Store | Op::Write => {
-                memory.insert(e.object.clone(), e.value);
-            }
-            Op::FetchAdd => {
-                memory.insert(e.object.clone(), e.value + 1);
-            }
-            Op::CasOk => {
-                memory.insert(e.object.clone(), e.value + 1);
-            }
-            Op::CasFail => {
-                last_read.insert(e.thread, (e.object.clone(), e.value));
-            }
-            Op::Lock => {
-                holders.insert(e.object.clone(), e.thread);
-            }
-            Op::Unlock => {
-                holders.remove(&e.object);
-            }
-            Op::Send | Op::Recv | Op::RacyRead | Op::RacyWrite => {}
-        }
-        let mut parts: Vec<String> = memory.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-        parts.extend(
-            holders
-                .iter()
-                .map(|(l, t)| format!("{} holds {l}", thread_name(*t))),
-        );
-        parts.extend(
-            last_read
-                .iter()
-                .map(|(t, (o, v))| format!("{} read {o} = {v}", thread_name(*t))),
-        );
-        out.push(parts.join(" · "));
-    }
-    out
 }
