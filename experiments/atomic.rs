@@ -5,8 +5,10 @@
 //! **Expect.** Always N × M, under every ordering, even `relaxed`: a read-modify-write always
 //! acts on the latest value of the counter (its place in the counter's modification order is
 //! after every earlier one). Orderings matter only for *other* memory published with the
-//! counter. The cost: on x86 a `lock xadd`, ~3 ns alone, and the cache line holding the
-//! counter bouncing between CPUs when several threads hammer it (~12–15 ns on 2 CPUs).
+//! counter. The cost: on x86 a `lock xadd` — 3–5 ns alone — plus the cache line holding the
+//! counter bouncing between CPUs when several threads hammer it (7 ns per increment on the
+//! 2-CPU VM the README's figures come from, 12–15 ns on others: `race-lab compare` measures
+//! yours).
 //!
 //! **Outcomes.** N × M ACCEPTABLE; anything else FORBIDDEN.
 

@@ -4,7 +4,7 @@
 //!
 //! **Expect.** Always N × M: while one thread holds the guard no other can read or write the
 //! counter, and unlocking publishes the write to the next thread that locks (release, then
-//! acquire). Uncontended, a lock and an unlock are two atomic operations (~6 ns); contended,
+//! acquire). Uncontended, a lock and an unlock are two atomic operations (6–10 ns); contended,
 //! threads go to sleep in the kernel and wake each other, and the cost climbs.
 //!
 //! **Outcomes.** N × M ACCEPTABLE; anything else FORBIDDEN.
