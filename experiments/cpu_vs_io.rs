@@ -9,9 +9,9 @@
 //!
 //! **Outcomes.** A speed-up table; the claims read it.
 
-use crate::error::{LabError, Result};
+use crate::error::Result;
 use crate::procs::{
-    cpu_work, io_wait, timed, Children, Evidence, Pipes, ProcExperiment, ProcParams,
+    cpu_work, io_wait, threads_wall, timed, Children, Evidence, Pipes, ProcExperiment, ProcParams,
 };
 
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
@@ -27,22 +27,13 @@ const CPU_UNITS: u64 = 20_000;
 const IO_MS: u64 = 20;
 
 fn threads(n: usize, cpu: bool) -> Result<f64> {
-    let (r, t) = timed(|| {
-        let hs: Vec<_> = (0..n)
-            .map(|_| {
-                std::thread::spawn(move || {
-                    if cpu {
-                        cpu_work(CPU_UNITS);
-                    } else {
-                        io_wait(IO_MS)
-                    }
-                })
-            })
-            .collect();
-        hs.into_iter()
-            .try_for_each(|h| h.join().map_err(|_| LabError::failed("task panicked")))
-    });
-    r.map(|_| t)
+    threads_wall(n, || {
+        if cpu {
+            cpu_work(CPU_UNITS);
+        } else {
+            io_wait(IO_MS)
+        }
+    })
 }
 
 fn processes(n: usize, cpu: bool) -> Result<f64> {

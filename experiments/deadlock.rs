@@ -6,8 +6,8 @@
 //! **Expect.** Sometimes. If thread 0 holds A while thread 1 holds B, each waits forever for
 //! the lock the other holds: a deadlock. Every finished run is exact (the locks do protect
 //! the count), which is why deadlocks hide in tests. loom finds the deadlocking interleaving
-//! every time; `race-lab run` stops on a watchdog (no increment for S seconds: "no progress").
-//! The fix:
+//! every time; `race-lab run` stops on a watchdog (its threads use no CPU for S seconds: "no
+//! progress"). The fix:
 //! one global lock order.
 //!
 //! **Outcomes.** N × M ACCEPTABLE (finished); a deadlock INTERESTING; anything else
@@ -43,7 +43,6 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
                 let mut count = a.lock(); // …and waits for A
                 *count += 1;
             }
-            R::tick(); // one more increment done: the watchdog sees progress
         }
         0
     });

@@ -12,8 +12,8 @@
 //!
 //! **Outcomes.** Measured speed-ups; the claims read them.
 
-use crate::error::{LabError, Result};
-use crate::procs::{cpu_work, io_wait, timed, Evidence, ProcExperiment, ProcParams};
+use crate::error::Result;
+use crate::procs::{cpu_work, io_wait, threads_wall, timed, Evidence, ProcExperiment, ProcParams};
 
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     name: "gil",
@@ -56,15 +56,7 @@ fn io_task(gil: bool) {
 
 /// Runs `n` tasks on `n` threads; the speed-up over running them one after another.
 fn speedup(n: usize, task: fn(bool), gil: bool, single: f64) -> Result<f64> {
-    let (r, wall) = timed(|| {
-        let hs: Vec<_> = (0..n)
-            .map(|_| std::thread::spawn(move || task(gil)))
-            .collect();
-        hs.into_iter()
-            .try_for_each(|h| h.join().map_err(|_| LabError::failed("task panicked")))
-    });
-    r?;
-    Ok(n as f64 * single / wall)
+    Ok(n as f64 * single / threads_wall(n, || task(gil))?)
 }
 
 fn run(_: &ProcParams) -> Result<Evidence> {

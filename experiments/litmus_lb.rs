@@ -49,6 +49,6 @@ pub const TEST: Litmus = Litmus {
         ),
         _ => (Grade::Acceptable, "an interleaving of the two threads"),
     },
-    native: crate::litmus_worlds!(Lb).0,
-    loom: crate::litmus_worlds!(Lb).1,
+    native: crate::litmus::run_native::<Lb>,
+    loom: crate::litmus::run_loom::<Lb>,
 };

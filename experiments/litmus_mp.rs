@@ -51,6 +51,6 @@ pub const TEST: Litmus = Litmus {
         ),
         _ => (Grade::Acceptable, "consistent: no flag, or flag and data"),
     },
-    native: crate::litmus_worlds!(Mp).0,
-    loom: crate::litmus_worlds!(Mp).1,
+    native: crate::litmus::run_native::<Mp>,
+    loom: crate::litmus::run_loom::<Mp>,
 };

@@ -46,6 +46,6 @@ pub const TEST: Litmus = Litmus {
         ),
         _ => (Grade::Acceptable, "an interleaving of the two threads"),
     },
-    native: crate::litmus_worlds!(Sb).0,
-    loom: crate::litmus_worlds!(Sb).1,
+    native: crate::litmus::run_native::<Sb>,
+    loom: crate::litmus::run_loom::<Sb>,
 };

@@ -73,6 +73,14 @@ pub static PROCESS: &[&ProcExperiment] = &[
     &thread_count::EXPERIMENT,
 ];
 
+/// Looks a litmus test up by name (any case: `sb` is `SB`).
+pub fn find_litmus(name: &str) -> Option<&'static crate::litmus::Litmus> {
+    LITMUS
+        .iter()
+        .copied()
+        .find(|t| t.name.eq_ignore_ascii_case(name))
+}
+
 /// Looks a process experiment up by name.
 pub fn find_process(name: &str) -> Option<&'static ProcExperiment> {
     PROCESS.iter().copied().find(|e| e.name == name)

@@ -13,7 +13,7 @@
 
 use crate::error::{LabError, Result};
 use crate::experiment::Params;
-use crate::procs::{cpu_work, timed, Evidence, ProcExperiment, ProcParams};
+use crate::procs::{cpu_work, threads_wall, timed, Evidence, ProcExperiment, ProcParams};
 
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     name: "parallelism",
@@ -41,23 +41,17 @@ fn on_cpus<T: Send + 'static>(
     .map_err(|_| LabError::failed("helper thread panicked"))?
 }
 
-fn two_threads() -> f64 {
-    timed(|| {
-        let hs: Vec<_> = (0..2)
-            .map(|_| std::thread::spawn(|| cpu_work(UNITS)))
-            .collect();
-        for h in hs {
-            let _ = h.join();
-        }
+fn two_threads() -> Result<f64> {
+    threads_wall(2, || {
+        cpu_work(UNITS);
     })
-    .1
 }
 
 fn run(_: &ProcParams) -> Result<Evidence> {
     let mut ev = Evidence::new(EXPERIMENT.name);
     let one = on_cpus(None, || timed(|| cpu_work(UNITS)).1)?;
-    let pinned = on_cpus(Some(vec![0]), two_threads)?;
-    let free = on_cpus(None, two_threads)?;
+    let pinned = on_cpus(Some(vec![0]), two_threads)??;
+    let free = on_cpus(None, two_threads)??;
     ev.push("one CPU-bound thread", one * 1e3, "ms");
     ev.push("two threads pinned to CPU 0", pinned * 1e3, "ms");
     ev.push("two threads on all CPUs", free * 1e3, "ms");

@@ -386,10 +386,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
             Ok(0)
         }
         Command::Explain { experiment: name } => {
-            if let Some(t) = experiments::LITMUS
-                .iter()
-                .find(|t| t.name.eq_ignore_ascii_case(&name))
-            {
+            if let Some(t) = experiments::find_litmus(&name) {
                 report::explain_source(
                     out,
                     t.source,
@@ -410,19 +407,17 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
             if let Some(exp) = experiments::find_process(&a.common.experiment) {
                 return run_process(exp, &a, out);
             }
-            let given = [
-                ("--procs", a.procs.is_some()),
-                ("--sync", a.sync.is_some()),
-                ("--pool", a.pool.is_some()),
-                ("--tasks", a.tasks.is_some()),
-            ];
-            if let Some((flag, _)) = given.iter().find(|(_, g)| *g) {
-                return Err(LabError::usage(format!(
-                    "{flag} does not apply to {} (it is for the process experiments)",
-                    a.common.experiment
-                )));
-            }
             let exp = experiment(&a.common.experiment)?;
+            refuse_options(
+                exp.name,
+                &exp.options.iter().map(|o| o.flag()).collect::<Vec<_>>(),
+                &[
+                    ("--procs", a.procs.is_some()),
+                    ("--sync", a.sync.is_some()),
+                    ("--pool", a.pool.is_some()),
+                    ("--tasks", a.tasks.is_some()),
+                ],
+            )?;
             let p = params(
                 &a.common,
                 exp,
@@ -487,15 +482,11 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
                 tests
                     .iter()
                     .map(|t| {
-                        experiments::LITMUS
-                            .iter()
-                            .copied()
-                            .find(|l| l.name.eq_ignore_ascii_case(t))
-                            .ok_or_else(|| {
-                                LabError::usage(format!(
-                                    "unknown litmus test '{t}': the tests are SB, MP, LB"
-                                ))
-                            })
+                        experiments::find_litmus(t).ok_or_else(|| {
+                            LabError::usage(format!(
+                                "unknown litmus test '{t}': the tests are SB, MP, LB"
+                            ))
+                        })
                     })
                     .collect::<Result<_>>()?
             };
@@ -525,17 +516,8 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
         Command::Claims { ids, json, lang } => {
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
             let total = crate::claims::experiments_needed(&ids) as u64;
-            let bar = if !json && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-                indicatif::ProgressBar::new(total)
-            } else {
-                indicatif::ProgressBar::hidden()
-            };
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} {pos}/{len} experiments {wide_bar} {msg}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
+            let visible = !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let bar = machine::progress_bar(visible, total, "{pos}/{len} experiments");
             let meter = machine::CpuMeter::start();
             let results = crate::claims::measure(&ids, |name| {
                 bar.inc(1);
@@ -573,7 +555,21 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
             } else if a.step {
                 let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin())
                     && std::io::IsTerminal::is_terminal(&std::io::stdout());
-                report::step(out, &r, interactive)?;
+                // On a terminal, wait for Enter between steps; `q` (or end of input) stops.
+                let mut pause = |w: &mut dyn Write| -> std::io::Result<bool> {
+                    if !interactive {
+                        return Ok(true);
+                    }
+                    write!(w, "          [Enter: next step, q: stop] ")?;
+                    w.flush()?;
+                    let mut line = String::new();
+                    let more = std::io::stdin().read_line(&mut line)? > 0 && line.trim() != "q";
+                    if !more {
+                        writeln!(w)?;
+                    }
+                    Ok(more)
+                };
+                report::step(out, &r, &mut pause)?;
             } else {
                 report::replay(out, &r)?;
             }

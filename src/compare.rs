@@ -15,13 +15,14 @@ use crate::error::{LabError, Result};
 use crate::experiment::{Class, Experiment, Opt, Params};
 use crate::experiments;
 use crate::machine;
+use crate::rt::{Native, Rt};
 use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
 use crossbeam_utils::CachePadded;
 use serde::{Deserialize, Serialize};
 use std::fmt::Display;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 /// The JSON schema's name and version.
@@ -403,22 +404,13 @@ impl Baseline {
 /// Runs `body(i)` on `n` scoped threads that start together (spin start, as the lab's
 /// workers do) and returns the time from the first start to the last finish.
 fn timed(n: usize, body: impl Fn(usize) + Sync) -> Duration {
-    let arrived = AtomicUsize::new(0);
+    let gate = Native::gate(n);
     let spans: Vec<(Instant, Instant)> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..n)
             .map(|i| {
-                let (arrived, body) = (&arrived, &body);
+                let (gate, body) = (&gate, &body);
                 s.spawn(move || {
-                    arrived.fetch_add(1, Ordering::AcqRel);
-                    let mut spins = 0u32;
-                    while arrived.load(Ordering::Acquire) < n {
-                        spins = spins.wrapping_add(1);
-                        if spins % 64 == 0 {
-                            std::thread::yield_now();
-                        } else {
-                            std::hint::spin_loop();
-                        }
-                    }
+                    Native::wait(gate); // the lab's spin start line, outside the timing
                     let start = Instant::now();
                     body(i);
                     (start, Instant::now())
@@ -484,18 +476,11 @@ fn ping_pong(per_thread: u64) -> (u64, u64, Duration) {
 pub fn run(cfg: &CompareConfig) -> CompareReport {
     let started = Instant::now();
     let cells = cfg.variants.len() * cfg.threads.len();
-    let bar = if cfg.progress {
-        let b = indicatif::ProgressBar::new((cfg.trials * (cells + BASELINES.len())) as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} {pos}/{len} {wide_bar} {elapsed} {msg}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = machine::progress_bar(
+        cfg.progress,
+        (cfg.trials * (cells + BASELINES.len())) as u64,
+        "{pos}/{len}",
+    );
     let meter = machine::CpuMeter::start();
     let mut base = vec![Samples::default(); BASELINES.len()];
     let mut samples = vec![Samples::default(); cells];
@@ -677,8 +662,7 @@ pub fn execute(a: &CompareArgs, out: &mut dyn Write) -> Result<i32> {
 
 /// The report as pretty JSON (schema `race-lab.compare/1`).
 pub fn json(w: &mut dyn Write, r: &CompareReport) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, r).map_err(io::Error::other)?;
-    writeln!(w)
+    crate::report::json(w, r)
 }
 
 /// The columns of the CSV, one per field of [`Row`].

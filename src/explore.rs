@@ -9,7 +9,7 @@
 use crate::error::{LabError, Result};
 use crate::experiment::{Class, Experiment, Grade, Opt, Params};
 use crate::rt::loom_world;
-use crate::trace::{self, Event, Op};
+use crate::trace::{self, Event};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -57,27 +57,8 @@ pub struct EventOut {
     pub value: u64,
     pub stale_latest: Option<u64>,
     pub location: Option<String>,
-}
-
-impl EventOut {
-    /// Back to a trace event (for stepping through a printed run).
-    pub fn to_event(&self) -> Event {
-        let op =
-            serde_json::from_value(serde_json::Value::String(self.op.clone())).unwrap_or(Op::Load);
-        let thread = self
-            .thread
-            .strip_prefix('T')
-            .and_then(|t| t.parse().ok())
-            .unwrap_or(trace::MAIN);
-        Event {
-            thread,
-            op,
-            object: self.object.clone(),
-            value: self.value,
-            stale_latest: self.stale_latest,
-            location: self.location.clone(),
-        }
-    }
+    /// The event as the timeline shows it ("load a0 → 0").
+    pub text: String,
 }
 
 impl From<&Event> for EventOut {
@@ -92,6 +73,7 @@ impl From<&Event> for EventOut {
             value: e.value,
             stale_latest: e.stale_latest,
             location: e.location.clone(),
+            text: e.describe(),
         }
     }
 }

@@ -79,18 +79,11 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
     }
     let p = &cfg.params;
     let expected = p.expected();
-    let bar = if cfg.progress && cfg.trials > 1 {
-        let b = indicatif::ProgressBar::new(cfg.trials as u64);
-        b.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} trial {pos}/{len} {wide_bar} {elapsed}",
-            )
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = machine::progress_bar(
+        cfg.progress && cfg.trials > 1,
+        cfg.trials as u64,
+        "trial {pos}/{len}",
+    );
     let meter = machine::CpuMeter::start();
     let mut trials = Vec::with_capacity(cfg.trials);
     let mut deadlocked = false;
@@ -169,17 +162,16 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
     })
 }
 
-/// Runs one trial on a helper thread and gives up on it after the watchdog's time.
-/// Runs one trial on a helper thread; gives up on it once the kernel has reported no
-/// progress (`Rt::tick`) for the watchdog's time — however long the trial itself takes.
+/// Runs one trial on a helper thread; gives up on it once the lab's other threads have used
+/// no CPU for the watchdog's time (deadlocked threads sleep in the kernel; working ones,
+/// however slow, burn CPU). The kernel's timed loop is left alone.
 fn run_watched(cfg: &RunConfig) -> Option<crate::experiment::Run> {
-    use std::sync::atomic::Ordering;
     let (tx, rx) = std::sync::mpsc::channel();
     let (kernel, p) = (cfg.exp.kernels.native, cfg.params.clone());
     std::thread::spawn(move || {
         let _ = tx.send(kernel(&p));
     });
-    let mut seen = crate::rt::PROGRESS.load(Ordering::Relaxed);
+    let mut seen = machine::other_threads_cpu_ticks();
     let mut last_progress = std::time::Instant::now();
     loop {
         match rx.recv_timeout(Duration::from_millis(50)) {
@@ -187,7 +179,7 @@ fn run_watched(cfg: &RunConfig) -> Option<crate::experiment::Run> {
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return None,
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
         }
-        let now = crate::rt::PROGRESS.load(Ordering::Relaxed);
+        let now = machine::other_threads_cpu_ticks();
         if now != seen {
             seen = now;
             last_progress = std::time::Instant::now();

@@ -46,6 +46,8 @@ pub struct ReplayReport {
     pub deadlock: Vec<String>,
     pub events: Vec<EventOut>,
     pub timeline: String,
+    /// The shared state after each event (`replay --step`).
+    pub states: Vec<String>,
 }
 
 /// Runs `exp` under `schedule` in the scheduled world.
@@ -83,6 +85,7 @@ pub fn replay(exp: &Experiment, p: &Params, schedule: &[usize]) -> ReplayReport 
             .collect(),
         events: run.events.iter().map(EventOut::from).collect(),
         timeline: trace::timeline(&run.events),
+        states: trace::states(&run.events),
     }
 }
 
@@ -172,8 +175,6 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
     if progress && started.elapsed().as_millis() >= 500 {
         eprint!("\r\x1b[2K");
     }
-    let seconds = started.elapsed().as_secs_f64();
-    let interrupted = crate::machine::interrupted();
     let minimal = match result {
         Ok(()) => None,
         Err(TestError::Fail(_, minimal)) => Some(minimal),
@@ -181,43 +182,42 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
             return Err(LabError::failed(format!("proptest gave up: {why}")));
         }
     };
-    let found = Found {
+    let search = Search {
+        strategy: "random",
+        cases,
+        seed,
         cases_run: first_fail_at.get().unwrap_or(calls.get()),
         shrink_steps: first_fail_at.get().map(|f| calls.get() - f).unwrap_or(0),
         original: original.borrow().clone(),
         minimal,
+        seconds: started.elapsed().as_secs_f64(),
+        interrupted: crate::machine::interrupted(),
     };
-    Ok(finish(
-        exp,
-        p,
-        "random",
-        cases,
-        seed,
-        found,
-        seconds,
-        interrupted,
-    ))
+    Ok(finish(exp, p, search))
 }
 
-/// What a search found.
-struct Found {
+/// How a search went, whatever its strategy.
+struct Search {
+    strategy: &'static str,
+    cases: u32,
+    seed: u64,
     cases_run: u64,
     shrink_steps: u64,
     original: Option<Vec<usize>>,
     minimal: Option<Vec<usize>>,
-}
-
-#[allow(clippy::too_many_arguments)]
-fn finish(
-    exp: &Experiment,
-    p: &Params,
-    strategy: &str,
-    cases: u32,
-    seed: u64,
-    f: Found,
     seconds: f64,
     interrupted: bool,
-) -> HuntReport {
+}
+
+fn finish(exp: &Experiment, p: &Params, f: Search) -> HuntReport {
+    let Search {
+        strategy,
+        cases,
+        seed,
+        seconds,
+        interrupted,
+        ..
+    } = f;
     let head = format!("{} {}x{}", exp.name, p.threads, p.iters);
     let mut report = HuntReport {
         schema: "race-lab.hunt/1".into(),
@@ -314,23 +314,18 @@ pub fn hunt_pct(
         }
         None => (None, 0),
     };
-    let found = Found {
+    let search = Search {
+        strategy: "pct",
+        cases,
+        seed,
         cases_run,
         shrink_steps,
         original,
         minimal,
+        seconds: started.elapsed().as_secs_f64(),
+        interrupted: crate::machine::interrupted(),
     };
-    let interrupted = crate::machine::interrupted();
-    Ok(finish(
-        exp,
-        p,
-        "pct",
-        cases,
-        seed,
-        found,
-        started.elapsed().as_secs_f64(),
-        interrupted,
-    ))
+    Ok(finish(exp, p, search))
 }
 
 /// The most schedules `shrink` tries.

@@ -44,17 +44,6 @@ pub struct Litmus {
     pub loom: fn(Ord) -> (u64, u64),
 }
 
-/// `litmus_worlds!(Actors)`: the native runner and the loom model of one test.
-#[macro_export]
-macro_rules! litmus_worlds {
-    ($a:ty) => {
-        (
-            $crate::litmus::run_native::<$a>,
-            $crate::litmus::run_loom::<$a>,
-        )
-    };
-}
-
 /// Runs `iters` iterations natively and counts the outcomes.
 pub fn run_native<A: Actors>(iters: u64, o: Ord) -> BTreeMap<(u64, u64), u64> {
     let vars: Arc<Vec<[AtomicU64; 2]>> = Arc::new(

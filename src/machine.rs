@@ -96,14 +96,37 @@ fn total_busy_ticks() -> Option<u64> {
     Some(f.get(0..3)?.iter().sum::<u64>() + f.get(5..8).map(|s| s.iter().sum()).unwrap_or(0))
 }
 
-fn own_ticks() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the command name, which is in parentheses and may hold spaces.
+/// The sum of the clock-tick fields `fields` (1-based over the whole line, as `man 5 proc`
+/// numbers them) of a `/proc/…/stat` file.
+fn stat_ticks(
+    path: impl AsRef<std::path::Path>,
+    fields: std::ops::RangeInclusive<usize>,
+) -> Option<u64> {
+    let stat = std::fs::read_to_string(path).ok()?;
+    // Fields 3 onwards follow the command name, which is in parentheses and may hold spaces.
     let rest = &stat[stat.rfind(')')? + 2..];
     let f: Vec<&str> = rest.split_whitespace().collect();
-    // utime, stime, cutime, cstime are fields 14-17 (1-based over the whole line): 11-14
-    // here. The lab's own worker processes count as the lab once they are reaped.
-    (11..=14).map(|i| f.get(i)?.parse::<u64>().ok()).sum()
+    fields.map(|i| f.get(i - 3)?.parse::<u64>().ok()).sum()
+}
+
+fn own_ticks() -> Option<u64> {
+    // utime, stime, cutime, cstime: the lab's own worker processes count as the lab once
+    // they are reaped.
+    stat_ticks("/proc/self/stat", 14..=17)
+}
+
+/// CPU time (in clock ticks) used so far by every thread of this process except the calling
+/// one, from `/proc/self/task/*/stat`: what the deadlock watchdog reads as progress.
+pub fn other_threads_cpu_ticks() -> u64 {
+    let me = nix::unistd::gettid().as_raw().to_string();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter(|t| t.file_name().to_string_lossy() != me)
+        .filter_map(|t| stat_ticks(t.path().join("stat"), 14..=15)) // utime, stime
+        .sum()
 }
 
 impl CpuMeter {
@@ -138,6 +161,22 @@ pub fn busy_warning(others: Option<f64>) -> Option<String> {
         )),
         _ => None,
     }
+}
+
+/// A progress bar on stderr (hidden unless `visible`): `what` names the counted steps, e.g.
+/// `"trial {pos}/{len}"`.
+pub fn progress_bar(visible: bool, len: u64, what: &str) -> indicatif::ProgressBar {
+    if !visible {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{spinner}} {what} {{wide_bar}} {{elapsed}} {{msg}}"
+        ))
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
 }
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);

@@ -290,10 +290,6 @@ impl ProcessPool {
         Ok(ProcessPool { children, io })
     }
 
-    pub fn size(&self) -> usize {
-        self.io.len()
-    }
-
     /// Sends a task to worker `w` without waiting (apply_async).
     pub fn submit(&mut self, w: usize, task: &str) -> Result<()> {
         let stdin = &mut self.io[w].0;
@@ -585,10 +581,6 @@ impl ThreadPool {
         Ok(pool)
     }
 
-    pub fn size(&self) -> usize {
-        self.jobs.len()
-    }
-
     /// Hands a job to worker `w` without waiting (apply_async).
     pub fn submit(&self, w: usize, job: impl FnOnce() + Send + 'static) -> Result<()> {
         self.jobs[w]
@@ -617,6 +609,18 @@ impl Drop for ThreadPool {
             let _ = h.join();
         }
     }
+}
+
+/// Runs `task` on `n` threads at once; the wall time until all are done, in seconds.
+pub fn threads_wall(n: usize, task: impl Fn() + Sync) -> Result<f64> {
+    let (r, t) = timed(|| {
+        std::thread::scope(|s| {
+            let hs: Vec<_> = (0..n).map(|_| s.spawn(&task)).collect();
+            hs.into_iter()
+                .try_for_each(|h| h.join().map_err(|_| LabError::failed("a task panicked")))
+        })
+    });
+    r.map(|()| t)
 }
 
 /// Times `f`, in seconds.

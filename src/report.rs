@@ -236,14 +236,8 @@ pub fn explore(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
     writeln!(w, "{}", r.verdict)
 }
 
-/// `race-lab replay`.
-pub fn replay(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
-    writeln!(
-        w,
-        "{}: {} threads × {} increments, schedule \"{}\"",
-        r.experiment, r.threads, r.iters, r.schedule
-    )?;
-    write!(w, "{}", r.timeline)?;
+/// How a replayed run ended, and why.
+fn replay_outcome(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
     match r.final_value {
         Some(v) => writeln!(
             w,
@@ -255,6 +249,18 @@ pub fn replay(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
     if !r.explanation.is_empty() && r.final_value.is_some() {
         writeln!(w, "→ {}", r.explanation)?;
     }
+    Ok(())
+}
+
+/// `race-lab replay`.
+pub fn replay(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
+    writeln!(
+        w,
+        "{}: {} threads × {} increments, schedule \"{}\"",
+        r.experiment, r.threads, r.iters, r.schedule
+    )?;
+    write!(w, "{}", r.timeline)?;
+    replay_outcome(w, r)?;
     if r.ran_out {
         writeln!(
             w,
@@ -457,8 +463,13 @@ pub fn litmus(w: &mut dyn Write, r: &crate::litmus::LitmusReport) -> io::Result<
 }
 
 /// `race-lab replay --step`: the interleaving one operation at a time, with the shared
-/// state after each — The Deadlock Empire's view. Interactive on a terminal.
-pub fn step(w: &mut dyn Write, r: &ReplayReport, interactive: bool) -> io::Result<()> {
+/// state after each — The Deadlock Empire's view. `pause` is called between steps (the CLI
+/// waits for Enter there, on a terminal); it returns false to stop.
+pub fn step(
+    w: &mut dyn Write,
+    r: &ReplayReport,
+    pause: &mut dyn FnMut(&mut dyn Write) -> io::Result<bool>,
+) -> io::Result<()> {
     writeln!(
         w,
         "{}: {} threads × {} increments, schedule \"{}\" — {} steps",
@@ -468,38 +479,12 @@ pub fn step(w: &mut dyn Write, r: &ReplayReport, interactive: bool) -> io::Resul
         r.schedule,
         r.events.len()
     )?;
-    let events: Vec<crate::trace::Event> = r.events.iter().map(|e| e.to_event()).collect();
-    let states = crate::trace::states(&events);
-    let stdin = std::io::stdin();
-    for (i, (e, state)) in events.iter().zip(&states).enumerate() {
-        writeln!(
-            w,
-            "step {:>3}  {:<4} {}",
-            i + 1,
-            crate::trace::thread_name(e.thread),
-            e.describe()
-        )?;
+    for (i, (e, state)) in r.events.iter().zip(&r.states).enumerate() {
+        writeln!(w, "step {:>3}  {:<4} {}", i + 1, e.thread, e.text)?;
         writeln!(w, "          {state}")?;
-        if interactive && i + 1 < events.len() {
-            write!(w, "          [Enter: next step, q: stop] ")?;
-            w.flush()?;
-            let mut line = String::new();
-            if stdin.read_line(&mut line)? == 0 || line.trim() == "q" {
-                writeln!(w)?;
-                return Ok(());
-            }
+        if i + 1 < r.events.len() && !pause(w)? {
+            return Ok(());
         }
     }
-    match r.final_value {
-        Some(v) => writeln!(
-            w,
-            "final {v} (expected {}): {} — {}",
-            r.expected, r.grade, r.meaning
-        )?,
-        None => writeln!(w, "DEADLOCK: {}", r.deadlock.join("; "))?,
-    }
-    if !r.explanation.is_empty() && r.final_value.is_some() {
-        writeln!(w, "→ {}", r.explanation)?;
-    }
-    Ok(())
+    replay_outcome(w, r)
 }

@@ -31,7 +31,7 @@ fn ser_thread<S: serde::Serializer>(t: &usize, s: S) -> Result<S::Ok, S::Error> 
 }
 
 /// Kinds of operation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Op {
     Load,

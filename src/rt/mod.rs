@@ -23,7 +23,7 @@ pub mod racy;
 pub mod sched;
 
 pub use loom_world::Loom;
-pub use native::{Native, PROGRESS};
+pub use native::Native;
 pub use sched::Sched;
 
 /// An atomic `u64`, as `std::sync::atomic::AtomicU64`.
@@ -104,9 +104,6 @@ pub trait Rt: Sized + 'static {
     fn window(w: u32);
     /// The clock, in the native world only.
     fn now() -> Option<Instant>;
-    /// Reports one step of progress to the native watchdog (experiments that can hang call
-    /// it; nothing in the checked worlds, which detect deadlocks themselves).
-    fn tick() {}
 }
 
 /// Memory ordering chosen on the command line with `--ordering`.

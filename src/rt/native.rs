@@ -11,9 +11,6 @@ use std::time::Instant;
 /// Real threads. See the module docs.
 pub struct Native;
 
-/// Steps of progress reported by `Rt::tick`, read by the harness's watchdog.
-pub static PROGRESS: AtomicU64 = AtomicU64::new(0);
-
 impl RtAtomic for AtomicU64 {
     #[inline(always)]
     fn new(v: u64) -> Self {
@@ -153,9 +150,5 @@ impl Rt for Native {
     #[inline(always)]
     fn now() -> Option<Instant> {
         Some(Instant::now())
-    }
-    #[inline(always)]
-    fn tick() {
-        PROGRESS.fetch_add(1, Ordering::Relaxed);
     }
 }

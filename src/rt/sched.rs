@@ -150,7 +150,8 @@ impl Pct {
             self.change_points.iter().position(|&c| c == self.step),
             last,
         ) {
-            // The j-th change point: the running worker drops to priority d - 1 - j.
+            // The j-th change point (0-based): the running worker drops to d - 2 - j, below
+            // every initial priority (d and up) and below every earlier change point's.
             self.priority[l] = (self.change_points.len() - j) as u64 - 1;
         }
         *eligible
@@ -628,10 +629,10 @@ mod tests {
     use super::*;
     use crate::rt::RtAtomic;
 
-    /// Two workers, each: load, then store v + 1.
-    fn racy() -> u64 {
+    /// `n` workers, each: load, then store v + 1.
+    fn racy_n(n: usize) -> u64 {
         let c = Arc::new(SchedAtomic::new(0));
-        let hs: Vec<_> = (0..2)
+        let hs: Vec<_> = (0..n)
             .map(|_| {
                 let c = c.clone();
                 Sched::spawn(move || {
@@ -642,6 +643,10 @@ mod tests {
             .collect();
         hs.into_iter().for_each(Sched::join);
         c.v.load(Ordering::SeqCst)
+    }
+
+    fn racy() -> u64 {
+        racy_n(2)
     }
 
     #[test]
@@ -665,7 +670,13 @@ mod tests {
 
     #[test]
     fn entries_naming_finished_workers_are_skipped() {
-        let r = run(2, &[1, 1, 1, 0], racy);
-        assert_eq!(r.result, Some(2));
+        // T0 loads and stores (two decisions) and finishes; the third entry names T0 again,
+        // is skipped, and the fourth picks T2 over T1.
+        let r = run(3, &[0, 0, 0, 2], || racy_n(3));
+        assert_eq!(r.used, 4);
+        assert_eq!(&r.decisions[..3], &[0, 0, 2]);
+        let threads: Vec<usize> = r.events.iter().map(|e| e.thread).collect();
+        assert_eq!(&threads[..3], &[0, 0, 2]);
+        assert_eq!(r.result, Some(3));
     }
 }
