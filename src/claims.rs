@@ -109,9 +109,9 @@ fn params_for(name: &str) -> ProcParams {
     }
 }
 
-/// Runs what `ids` need; `progress` is called after each experiment.
-pub fn measure(ids: &[&str], mut progress: impl FnMut(&str)) -> Result<Vec<ClaimResult>> {
-    let chosen: Vec<&Claim> = if ids.is_empty() {
+/// The claims `ids` name (all of them for none), or the first unknown id as an error.
+pub fn select(ids: &[&str]) -> Result<Vec<&'static Claim>> {
+    Ok(if ids.is_empty() {
         CLAIMS.iter().collect()
     } else {
         ids.iter()
@@ -122,17 +122,29 @@ pub fn measure(ids: &[&str], mut progress: impl FnMut(&str)) -> Result<Vec<Claim
                 })
             })
             .collect::<Result<_>>()?
-    };
-    let mut lab = Lab {
-        evidence: HashMap::new(),
-    };
+    })
+}
+
+/// The experiments `chosen` read their evidence from, each once.
+pub fn experiments_needed(chosen: &[&Claim]) -> Vec<&'static str> {
     let mut needed: Vec<&'static str> = chosen
         .iter()
         .flat_map(|c| c.experiments.iter().copied())
         .collect();
     needed.sort_unstable();
     needed.dedup();
-    for name in needed {
+    needed
+}
+
+/// Runs what `chosen` need; `progress` is called after each experiment.
+pub fn measure(
+    chosen: &[&'static Claim],
+    mut progress: impl FnMut(&str),
+) -> Result<Vec<ClaimResult>> {
+    let mut lab = Lab {
+        evidence: HashMap::new(),
+    };
+    for name in experiments_needed(chosen) {
         if crate::machine::interrupted() {
             return Err(LabError {
                 message: "interrupted".into(),
@@ -159,7 +171,7 @@ pub fn measure(ids: &[&str], mut progress: impl FnMut(&str)) -> Result<Vec<Claim
         progress(name);
     }
     Ok(chosen
-        .into_iter()
+        .iter()
         .map(|c| {
             let (verdict, why, evidence) = (c.judge)(&lab);
             ClaimResult {
@@ -174,18 +186,6 @@ pub fn measure(ids: &[&str], mut progress: impl FnMut(&str)) -> Result<Vec<Claim
             }
         })
         .collect())
-}
-
-/// How many distinct experiments `ids` need (for a progress bar).
-pub fn experiments_needed(ids: &[&str]) -> usize {
-    let mut v: Vec<&str> = CLAIMS
-        .iter()
-        .filter(|c| ids.is_empty() || ids.iter().any(|i| i.eq_ignore_ascii_case(c.id)))
-        .flat_map(|c| c.experiments.iter().copied())
-        .collect();
-    v.sort_unstable();
-    v.dedup();
-    v.len()
 }
 
 /// The thread counters of the lab, run natively: which lose updates, which do not, and what

@@ -515,11 +515,12 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
         }
         Command::Claims { ids, json, lang } => {
             let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
-            let total = crate::claims::experiments_needed(&ids) as u64;
+            let chosen = crate::claims::select(&ids)?;
+            let total = crate::claims::experiments_needed(&chosen).len() as u64;
             let visible = !json && std::io::IsTerminal::is_terminal(&std::io::stderr());
             let bar = machine::progress_bar(visible, total, "{pos}/{len} experiments");
             let meter = machine::CpuMeter::start();
-            let results = crate::claims::measure(&ids, |name| {
+            let results = crate::claims::measure(&chosen, |name| {
                 bar.inc(1);
                 bar.set_message(name.to_string());
             });

@@ -126,9 +126,8 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
     let others = meter.others();
     let histogram = histogram(cfg.exp, p, &trials);
     let forbidden = trials.iter().any(|t| t.grade == Grade::Forbidden);
-    let mut costs: Vec<f64> = trials.iter().filter_map(|t| t.ns_per_increment).collect();
-    costs.sort_by(f64::total_cmp);
-    let median = (!costs.is_empty()).then(|| costs[costs.len() / 2]);
+    let costs: Vec<f64> = trials.iter().filter_map(|t| t.ns_per_increment).collect();
+    let median = median(&costs);
     let mut warnings: Vec<String> = machine::busy_warning(others).into_iter().collect();
     if p.threads > machine::cpus() * 4 && cfg.exp.class.is_racy() {
         warnings.push(format!(
@@ -160,6 +159,13 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
         other_cpu_use: others,
         warnings,
     })
+}
+
+/// The median (the upper one of an even count), `None` for no values.
+pub fn median(xs: &[f64]) -> Option<f64> {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    (!v.is_empty()).then(|| v[v.len() / 2])
 }
 
 /// Runs one trial on a helper thread; gives up on it once the lab's other threads have used
