@@ -22,6 +22,9 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// The most iterations of one litmus run (160 MB of variables and results).
+pub const MAX_ITERS: u64 = 5_000_000;
+
 /// The two actors of a litmus test, over the shared variables `x` and `y`.
 pub trait Actors: 'static {
     fn t0<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: Ord) -> u64;
@@ -127,10 +130,11 @@ pub struct LitmusReport {
 
 /// Runs one test natively and under loom.
 pub fn run(t: &'static Litmus, iters: u64, o: Ord) -> Result<LitmusReport> {
-    if iters == 0 || iters > 50_000_000 {
-        return Err(LabError::usage(
-            "--iters must be between 1 and 50000000 for litmus tests",
-        ));
+    // Every iteration has its own pair of variables and results: 32 bytes each.
+    if iters == 0 || iters > MAX_ITERS {
+        return Err(LabError::usage(format!(
+            "--iters must be between 1 and {MAX_ITERS} for litmus tests"
+        )));
     }
     let native = (t.native)(iters, o);
     let seen = Arc::new(Mutex::new(BTreeMap::<(u64, u64), u64>::new()));

@@ -4,7 +4,9 @@
 
 use race_lab::cli::CompareArgs;
 use race_lab::compare::{self, CompareReport, Row};
-use std::process::{Command, Output};
+
+mod common;
+use common::{lab, refused};
 
 fn args(experiments: &[&str], threads: &str, iters: u64, trials: usize) -> CompareArgs {
     CompareArgs {
@@ -19,14 +21,6 @@ fn args(experiments: &[&str], threads: &str, iters: u64, trials: usize) -> Compa
 fn measure(experiments: &[&str], threads: &str, iters: u64, trials: usize) -> CompareReport {
     let cfg = compare::config(&args(experiments, threads, iters, trials)).expect("valid");
     compare::run(&cfg)
-}
-
-fn lab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_race-lab"))
-        .args(args)
-        .env("RUST_BACKTRACE", "1")
-        .output()
-        .expect("the binary runs")
 }
 
 /// Parses the CSV back into rows (its fields hold no commas or quotes).
@@ -330,17 +324,6 @@ fn the_cli_writes_the_plot_and_the_table() {
     let from_json: Vec<_> = r.baselines.iter().chain(&r.rows).map(key).collect();
     assert_eq!(rows.iter().map(key).collect::<Vec<_>>(), from_json);
     assert!(r.cpus >= 1);
-}
-
-/// Bad input: exit 2, one line on stderr starting `race-lab:`, containing `needle`.
-fn refused(args: &[&str], needle: &str) {
-    let out = lab(args);
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
-    assert!(err.starts_with("race-lab: "), "{args:?}: {err}");
-    assert!(err.contains(needle), "{args:?}: {err:?} lacks {needle:?}");
-    assert!(out.stdout.is_empty(), "{args:?}: printed before refusing");
 }
 
 #[test]

@@ -24,7 +24,8 @@ pub fn json(args: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("valid JSON")
 }
 
-/// Bad input: exit 2, one line on stderr starting `race-lab:`, containing `needle`.
+/// Bad input: exit 2, one line on stderr starting `race-lab:`, containing `needle`, and
+/// nothing on stdout (refused before anything ran).
 pub fn refused(args: &[&str], needle: &str) {
     let out = lab(args);
     let err = String::from_utf8_lossy(&out.stderr);
@@ -40,4 +41,5 @@ pub fn refused(args: &[&str], needle: &str) {
         !err.contains("panicked") && !err.contains("backtrace"),
         "{args:?}: {err}"
     );
+    assert!(out.stdout.is_empty(), "{args:?}: printed before refusing");
 }
