@@ -31,7 +31,7 @@ fn run(_: &ProcParams) -> Result<Evidence> {
     let std_lock = Arc::new(std::sync::Mutex::new(0u64));
     let pl_lock = Arc::new(parking_lot::Mutex::new(0u64));
     let (a, b) = (std_lock.clone(), pl_lock.clone());
-    let quiet = crate::explore::QuietPanics::install();
+    let quiet = crate::error::QuietPanics::install();
     let joined = std::thread::spawn(move || {
         let _held = a.lock();
         let _held_too = b.lock();

@@ -1,4 +1,5 @@
-//! The lab's one error type: a one-line message and an exit code.
+//! The lab's one error type (a one-line message and an exit code), and the handling of
+//! panics the lab expects.
 
 use std::fmt;
 
@@ -50,3 +51,39 @@ impl From<std::io::Error> for LabError {
 }
 
 pub type Result<T> = std::result::Result<T, LabError>;
+
+/// The text of a panic payload.
+pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = p.downcast_ref::<String>() {
+        s.clone()
+    } else if let Some(s) = p.downcast_ref::<&str>() {
+        s.to_string()
+    } else if let Some(inner) = p.downcast_ref::<Box<dyn std::any::Any + Send>>() {
+        panic_message(inner.as_ref())
+    } else {
+        format!("(non-text panic {:?})", p.type_id())
+    }
+}
+
+type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync>;
+
+/// Silences the panic hook until dropped: loom reports races and deadlocks by panicking, and
+/// the `crash` experiment panics a thread on purpose; the lab prints its own report instead
+/// of a message and a backtrace.
+pub struct QuietPanics(Option<PanicHook>);
+
+impl QuietPanics {
+    pub fn install() -> Self {
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(|_| {}));
+        QuietPanics(Some(prev))
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        if let Some(prev) = self.0.take() {
+            std::panic::set_hook(prev);
+        }
+    }
+}

@@ -6,7 +6,7 @@
 //! runs each exploration in a child process of the lab ([`explore_isolated`]); the library
 //! function [`explore`] does the work in-process.
 
-use crate::error::{LabError, Result};
+use crate::error::{panic_message, LabError, QuietPanics, Result};
 use crate::experiment::{Class, Experiment, Grade, Opt, Params};
 use crate::rt::loom_world;
 use crate::trace::{self, Event};
@@ -437,42 +437,6 @@ fn deadlock_report(msg: &str, rec: &loom_world::Recording) -> DeadlockReport {
 
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
-}
-
-/// The text of a panic payload.
-pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = p.downcast_ref::<String>() {
-        s.clone()
-    } else if let Some(s) = p.downcast_ref::<&str>() {
-        s.to_string()
-    } else if let Some(inner) = p.downcast_ref::<Box<dyn std::any::Any + Send>>() {
-        panic_message(inner.as_ref())
-    } else {
-        format!("(non-text panic {:?})", p.type_id())
-    }
-}
-
-/// Silences the panic hook while loom reports races and deadlocks by panicking: the lab
-/// prints its own report instead of a backtrace.
-type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync>;
-
-/// Silences the panic hook (see above) until dropped.
-pub struct QuietPanics(Option<PanicHook>);
-
-impl QuietPanics {
-    pub fn install() -> Self {
-        let prev = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
-        QuietPanics(Some(prev))
-    }
-}
-
-impl Drop for QuietPanics {
-    fn drop(&mut self) {
-        if let Some(prev) = self.0.take() {
-            std::panic::set_hook(prev);
-        }
-    }
 }
 
 /// Runs the exploration in a child process of the lab (the hidden `__explore` command), so

@@ -140,7 +140,7 @@ pub fn run(t: &'static Litmus, iters: u64, o: Ord) -> Result<LitmusReport> {
     let seen = Arc::new(Mutex::new(BTreeMap::<(u64, u64), u64>::new()));
     let s = seen.clone();
     let model = t.loom;
-    let quiet = crate::explore::QuietPanics::install();
+    let quiet = crate::error::QuietPanics::install();
     let explored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         loom::model::Builder::new().check(move || {
             let out = model(o);
@@ -155,7 +155,7 @@ pub fn run(t: &'static Litmus, iters: u64, o: Ord) -> Result<LitmusReport> {
         return Err(LabError::failed(format!(
             "loom stopped the {} model: {}",
             t.name,
-            crate::explore::panic_message(p.as_ref())
+            crate::error::panic_message(p.as_ref())
         )));
     }
     let loom_set = seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
