@@ -26,7 +26,7 @@ use race_lab::experiments;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// One pair: the lab's experiment and the hand-written loop, with the iterations per thread
 /// that make a call last long enough for spawn cost to vanish.
@@ -36,7 +36,8 @@ struct Case {
     exp: &'static Experiment,
     batch: u64,
     iters: u64,
-    hand: fn(usize, u64, u64) -> u64,
+    /// The hand-written loop: (final count, loop time from the start line).
+    hand: fn(usize, u64, u64) -> (u64, Duration),
 }
 
 fn cases() -> Vec<Case> {
@@ -45,7 +46,7 @@ fn cases() -> Vec<Case> {
                 exp: &'static Experiment,
                 batch: u64,
                 iters: u64,
-                hand: fn(usize, u64, u64) -> u64| Case {
+                hand: fn(usize, u64, u64) -> (u64, Duration)| Case {
         name,
         exp,
         batch,
@@ -114,17 +115,33 @@ fn cases() -> Vec<Case> {
 /// until all have. A sleeping barrier (`std::sync::Barrier`) would not do: the woken thread
 /// starts tens of microseconds late, often on the waker's CPU, and the two overlap less —
 /// which makes contended loops look cheaper than they are.
-fn lined_up<R: Send>(n: usize, body: impl Fn(usize) -> R + Sync) {
+///
+/// Returns the loop's time as the lab measures its own: from the first thread leaving the
+/// start line to the last one finishing (spawn and join excluded).
+fn lined_up<R: Send>(n: usize, body: impl Fn(usize) -> R + Sync) -> Duration {
     let arrived = AtomicUsize::new(0);
-    std::thread::scope(|s| {
-        for t in 0..n {
-            let (arrived, body) = (&arrived, &body);
-            s.spawn(move || {
-                start_line(arrived, n);
-                body(t)
-            });
-        }
+    let spans: Vec<(Instant, Instant)> = std::thread::scope(|s| {
+        let hs: Vec<_> = (0..n)
+            .map(|t| {
+                let (arrived, body) = (&arrived, &body);
+                s.spawn(move || {
+                    start_line(arrived, n);
+                    let start = Instant::now();
+                    black_box(body(t));
+                    (start, Instant::now())
+                })
+            })
+            .collect();
+        hs.into_iter().map(|h| h.join().unwrap()).collect()
     });
+    span(&spans)
+}
+
+/// From the first start to the last end.
+fn span(spans: &[(Instant, Instant)]) -> Duration {
+    let first = spans.iter().map(|s| s.0).min().unwrap();
+    let last = spans.iter().map(|s| s.1).max().unwrap();
+    last - first
 }
 
 /// Announce, then spin (yielding now and then) until `n` threads have arrived.
@@ -141,19 +158,19 @@ fn start_line(arrived: &AtomicUsize, n: usize) {
     }
 }
 
-fn hand_atomic(n: usize, m: u64, _: u64) -> u64 {
+fn hand_atomic(n: usize, m: u64, _: u64) -> (u64, Duration) {
     let c = AtomicU64::new(0);
-    lined_up(n, |_| {
+    let loop_time = lined_up(n, |_| {
         for _ in 0..m {
             c.fetch_add(1, Ordering::SeqCst);
         }
     });
-    c.into_inner()
+    (c.into_inner(), loop_time)
 }
 
-fn hand_cas(n: usize, m: u64, _: u64) -> u64 {
+fn hand_cas(n: usize, m: u64, _: u64) -> (u64, Duration) {
     let c = AtomicU64::new(0);
-    lined_up(n, |_| {
+    let loop_time = lined_up(n, |_| {
         let mut retries = 0u64;
         for _ in 0..m {
             let mut v = c.load(Ordering::Relaxed);
@@ -166,106 +183,118 @@ fn hand_cas(n: usize, m: u64, _: u64) -> u64 {
         }
         black_box(retries)
     });
-    c.into_inner()
+    (c.into_inner(), loop_time)
 }
 
-fn hand_mutex(n: usize, m: u64, _: u64) -> u64 {
+fn hand_mutex(n: usize, m: u64, _: u64) -> (u64, Duration) {
     let c = std::sync::Mutex::new(0u64);
-    lined_up(n, |_| {
+    let loop_time = lined_up(n, |_| {
         for _ in 0..m {
             *c.lock().unwrap() += 1;
         }
     });
-    c.into_inner().unwrap()
+    (c.into_inner().unwrap(), loop_time)
 }
 
-fn hand_parking_lot(n: usize, m: u64, _: u64) -> u64 {
+fn hand_parking_lot(n: usize, m: u64, _: u64) -> (u64, Duration) {
     let c = parking_lot::Mutex::new(0u64);
-    lined_up(n, |_| {
+    let loop_time = lined_up(n, |_| {
         for _ in 0..m {
             *c.lock() += 1;
         }
     });
-    c.into_inner()
+    (c.into_inner(), loop_time)
 }
 
-fn hand_channel(n: usize, m: u64, batch: u64) -> u64 {
+fn hand_channel(n: usize, m: u64, batch: u64) -> (u64, Duration) {
     let (tx, rx) = mpsc::channel::<u64>();
     let messages = n as u64 * m.div_ceil(batch);
     let arrived = AtomicUsize::new(0);
     std::thread::scope(|s| {
-        for _ in 0..n {
-            let (tx, arrived) = (tx.clone(), &arrived);
-            s.spawn(move || {
-                start_line(arrived, n);
-                let mut left = m;
-                while left > 0 {
-                    let k = left.min(batch);
-                    tx.send(k).unwrap();
-                    left -= k;
-                }
-            });
-        }
-        (0..messages).map(|_| rx.recv().unwrap()).sum()
+        let senders: Vec<_> = (0..n)
+            .map(|_| {
+                let (tx, arrived) = (tx.clone(), &arrived);
+                s.spawn(move || {
+                    start_line(arrived, n);
+                    let start = Instant::now();
+                    let mut left = m;
+                    while left > 0 {
+                        let k = left.min(batch);
+                        tx.send(k).unwrap();
+                        left -= k;
+                    }
+                    (start, Instant::now())
+                })
+            })
+            .collect();
+        let sum = (0..messages).map(|_| rx.recv().unwrap()).sum();
+        let spans: Vec<_> = senders.into_iter().map(|h| h.join().unwrap()).collect();
+        (sum, span(&spans))
     })
 }
 
-fn hand_sharded(n: usize, m: u64, _: u64) -> u64 {
+fn hand_sharded(n: usize, m: u64, _: u64) -> (u64, Duration) {
     let slots: Vec<CachePadded<AtomicU64>> = (0..n)
         .map(|_| CachePadded::new(AtomicU64::new(0)))
         .collect();
-    lined_up(n, |t| {
+    let loop_time = lined_up(n, |t| {
         let mine = &slots[t];
         for _ in 0..m {
             mine.store(mine.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
         }
     });
-    slots.iter().map(|s| s.load(Ordering::Relaxed)).sum()
+    (
+        slots.iter().map(|s| s.load(Ordering::Relaxed)).sum(),
+        loop_time,
+    )
 }
 
-fn hand_sharded_unpadded(n: usize, m: u64, _: u64) -> u64 {
+fn hand_sharded_unpadded(n: usize, m: u64, _: u64) -> (u64, Duration) {
     let slots: Vec<AtomicU64> = (0..n).map(|_| AtomicU64::new(0)).collect();
-    lined_up(n, |t| {
+    let loop_time = lined_up(n, |t| {
         let mine = &slots[t];
         for _ in 0..m {
             mine.store(mine.load(Ordering::Relaxed) + 1, Ordering::Relaxed);
         }
     });
-    slots.iter().map(|s| s.load(Ordering::Relaxed)).sum()
+    (
+        slots.iter().map(|s| s.load(Ordering::Relaxed)).sum(),
+        loop_time,
+    )
 }
 
-fn hand_local(n: usize, m: u64, _: u64) -> u64 {
+fn hand_local(n: usize, m: u64, _: u64) -> (u64, Duration) {
     let c = AtomicU64::new(0);
-    lined_up(n, |_| {
+    let loop_time = lined_up(n, |_| {
         let mut mine = 0u64;
         for _ in 0..m {
             mine += 1;
         }
         c.fetch_add(mine, Ordering::Relaxed);
     });
-    c.into_inner()
+    (c.into_inner(), loop_time)
 }
 
-fn hand_unsynced(n: usize, m: u64, _: u64) -> u64 {
+fn hand_unsynced(n: usize, m: u64, _: u64) -> (u64, Duration) {
     let c = AtomicU64::new(0);
-    lined_up(n, |_| {
+    let loop_time = lined_up(n, |_| {
         for _ in 0..m {
             let v = black_box(c.load(Ordering::Relaxed)); // a plain `mov` load…
             c.store(v + 1, Ordering::Relaxed); // …and a plain `mov` store.
         }
     });
-    c.into_inner()
+    (c.into_inner(), loop_time)
 }
 
-fn hand_racy_atomic(n: usize, m: u64, _: u64) -> u64 {
+fn hand_racy_atomic(n: usize, m: u64, _: u64) -> (u64, Duration) {
     let c = AtomicU64::new(0);
-    lined_up(n, |_| {
+    let loop_time = lined_up(n, |_| {
         for _ in 0..m {
             let v = c.load(Ordering::SeqCst);
             c.store(v + 1, Ordering::SeqCst);
         }
     });
-    c.into_inner()
+    (c.into_inner(), loop_time)
 }
 
 // ---- The benchmarks. ----
@@ -284,7 +313,7 @@ fn kernels(crit: &mut Criterion) {
         if case.exp.class == race_lab::experiment::Class::Fixed {
             let p = params(&case, 2);
             assert_eq!((case.exp.kernels.native)(&p).value, p.expected());
-            assert_eq!((case.hand)(2, case.iters, case.batch), p.expected());
+            assert_eq!((case.hand)(2, case.iters, case.batch).0, p.expected());
         }
         let mut g = crit.benchmark_group(case.name);
         g.sampling_mode(SamplingMode::Flat);
@@ -294,7 +323,7 @@ fn kernels(crit: &mut Criterion) {
                 b.iter(|| (case.exp.kernels.native)(black_box(p)).value)
             });
             g.bench_with_input(BenchmarkId::new("hand", n), &n, |b, &n| {
-                b.iter(|| (case.hand)(black_box(n), black_box(case.iters), black_box(case.batch)))
+                b.iter(|| (case.hand)(black_box(n), black_box(case.iters), black_box(case.batch)).0)
             });
         }
         g.finish();
@@ -365,28 +394,35 @@ fn ratios() {
 /// the ratios are measured again with the two sides alternating call by call, and the
 /// median of the per-pair ratios is printed.
 fn alternating() {
-    println!("\nlab ÷ hand-written, the two sides alternating call by call (median of 21 pairs):");
+    println!("\nlab ÷ hand-written, the two sides alternating call by call (21 pairs):");
+    println!("  call: the whole call, spawn and join included (median)");
     println!(
-        "{:<20} {:>8} {:>8} {:>8} {:>8}",
-        "experiment", "threads", "min", "median", "max"
+        "  loop: the timed loop only, from the start line to the last finish, as `run` reports it"
+    );
+    println!(
+        "{:<20} {:>8} {:>10} {:>10} {:>12} {:>10}",
+        "experiment", "threads", "call", "loop min", "loop median", "loop max"
     );
     for case in cases() {
         for n in THREADS {
             let p = params(&case, n);
-            let mut ratios: Vec<f64> = (0..21)
+            let (mut calls, mut loops): (Vec<f64>, Vec<f64>) = (0..21)
                 .map(|_| {
-                    let t = std::time::Instant::now();
-                    black_box((case.exp.kernels.native)(&p).value);
-                    let lab = t.elapsed().as_secs_f64();
-                    let t = std::time::Instant::now();
-                    black_box((case.hand)(n, case.iters, case.batch));
-                    lab / t.elapsed().as_secs_f64()
+                    let t = Instant::now();
+                    let lab = (case.exp.kernels.native)(&p);
+                    let lab_call = t.elapsed().as_secs_f64();
+                    let t = Instant::now();
+                    let (_, hand_loop) = (case.hand)(n, case.iters, case.batch);
+                    let hand_call = t.elapsed().as_secs_f64();
+                    let lab_loop = lab.elapsed.expect("native runs are timed").as_secs_f64();
+                    (lab_call / hand_call, lab_loop / hand_loop.as_secs_f64())
                 })
-                .collect();
-            ratios.sort_by(f64::total_cmp);
+                .unzip();
+            calls.sort_by(f64::total_cmp);
+            loops.sort_by(f64::total_cmp);
             println!(
-                "{:<20} {:>8} {:>8.3} {:>8.3} {:>8.3}",
-                case.name, n, ratios[0], ratios[10], ratios[20]
+                "{:<20} {:>8} {:>10.3} {:>10.3} {:>12.3} {:>10.3}",
+                case.name, n, calls[10], loops[0], loops[10], loops[20]
             );
         }
     }
