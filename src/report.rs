@@ -24,21 +24,19 @@ fn pct(x: f64) -> String {
     format!("{:.1}%", 100.0 * x)
 }
 
+/// Option flags, space-separated.
+fn flags<'a>(f: impl Iterator<Item = &'a str>) -> String {
+    f.collect::<Vec<_>>().join(" ")
+}
+
 /// `race-lab list`.
 pub fn list(w: &mut dyn Write, all: &[&Experiment]) -> io::Result<()> {
     let mut t = table(&["experiment", "class", "options", "what it does"]);
     for e in all {
-        let opts = e
-            .options
-            .iter()
-            .map(|o| o.flag())
-            .collect::<Vec<_>>()
-            .join(" ");
-
         t.add_row(vec![
             e.name.to_string(),
             e.class.name().to_string(),
-            opts,
+            flags(e.options.iter().map(|o| o.flag())),
             e.summary.to_string(),
         ]);
     }
@@ -312,16 +310,10 @@ pub fn hunt(w: &mut dyn Write, r: &HuntReport) -> io::Result<()> {
 pub fn list_process(w: &mut dyn Write, all: &[&crate::procs::ProcExperiment]) -> io::Result<()> {
     let mut t = table(&["process experiment", "claims", "options", "what it does"]);
     for e in all {
-        let opts = e
-            .options
-            .iter()
-            .map(|o| o.flag())
-            .collect::<Vec<_>>()
-            .join(" ");
         t.add_row(vec![
             e.name.to_string(),
             e.claims.join(" "),
-            opts,
+            flags(e.options.iter().map(|o| o.flag())),
             e.summary.to_string(),
         ]);
     }
