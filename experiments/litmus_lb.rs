@@ -15,17 +15,17 @@
 
 use crate::experiment::Grade;
 use crate::litmus::{Actors, Litmus};
-use crate::rt::{Ord, Rt, RtAtomic};
+use crate::rt::{MemOrder, Rt, RtAtomic};
 
 pub struct Lb;
 
 impl Actors for Lb {
-    fn t0<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: Ord) -> u64 {
+    fn t0<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: MemOrder) -> u64 {
         let r0 = x.load(o.load());
         y.store(1, o.store()); // could this become visible before the load above completes?
         r0
     }
-    fn t1<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: Ord) -> u64 {
+    fn t1<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: MemOrder) -> u64 {
         let r1 = y.load(o.load());
         x.store(1, o.store());
         r1
@@ -39,7 +39,7 @@ pub const TEST: Litmus = Litmus {
     interesting: (1, 1),
     label: |(r0, r1)| format!("r0={r0}, r1={r1}"),
     grade: |o, out| match (o, out) {
-        (Ord::Relaxed, (1, 1)) => (
+        (MemOrder::Relaxed, (1, 1)) => (
             Grade::Interesting,
             "load buffering: allowed by the model, rare in hardware",
         ),

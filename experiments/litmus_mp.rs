@@ -14,20 +14,20 @@
 
 use crate::experiment::Grade;
 use crate::litmus::{Actors, Litmus};
-use crate::rt::{Ord, Rt, RtAtomic};
+use crate::rt::{MemOrder, Rt, RtAtomic};
 use std::sync::atomic::Ordering::Relaxed;
 
 pub struct Mp;
 
 impl Actors for Mp {
     /// The writer: data (x), then the flag (y). It reads nothing: 0.
-    fn t0<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: Ord) -> u64 {
+    fn t0<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: MemOrder) -> u64 {
         x.store(1, Relaxed); // the message…
         y.store(1, o.store()); // …published by the flag: Release makes it visible with it
         0
     }
     /// The reader: the flag, then the data; returns flag * 2 + data, decoded by the lab.
-    fn t1<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: Ord) -> u64 {
+    fn t1<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: MemOrder) -> u64 {
         let flag = y.load(o.load()); // Acquire: if this sees 1…
         let data = x.load(Relaxed); // …this must see 1 too
         flag * 2 + data
@@ -41,7 +41,7 @@ pub const TEST: Litmus = Litmus {
     interesting: (0, 2),
     label: |(_, r)| format!("flag={}, data={}", r / 2, r % 2),
     grade: |o, (_, r)| match (o, r) {
-        (Ord::Relaxed, 2) => (
+        (MemOrder::Relaxed, 2) => (
             Grade::Interesting,
             "flag seen, data not: allowed without Release/Acquire",
         ),

@@ -14,16 +14,16 @@
 
 use crate::experiment::Grade;
 use crate::litmus::{Actors, Litmus};
-use crate::rt::{Ord, Rt, RtAtomic};
+use crate::rt::{MemOrder, Rt, RtAtomic};
 
 pub struct Sb;
 
 impl Actors for Sb {
-    fn t0<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: Ord) -> u64 {
+    fn t0<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: MemOrder) -> u64 {
         x.store(1, o.store());
         y.load(o.load()) // may run before the store above leaves this CPU
     }
-    fn t1<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: Ord) -> u64 {
+    fn t1<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: MemOrder) -> u64 {
         y.store(1, o.store());
         x.load(o.load())
     }
@@ -36,7 +36,7 @@ pub const TEST: Litmus = Litmus {
     interesting: (0, 0),
     label: |(r0, r1)| format!("r0={r0}, r1={r1}"),
     grade: |o, out| match (o, out) {
-        (Ord::Seqcst, (0, 0)) => (
+        (MemOrder::Seqcst, (0, 0)) => (
             Grade::Forbidden,
             "both loads before both stores: impossible under SeqCst",
         ),

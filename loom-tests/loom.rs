@@ -11,14 +11,14 @@
 use race_lab::experiment::{Class, Experiment, Params};
 use race_lab::experiments::{self, deadlock, plain, racy_atomic, unsynced};
 use race_lab::explore::{explore, ExploreConfig, ExploreReport};
-use race_lab::rt::Ord;
+use race_lab::rt::MemOrder;
 use std::collections::BTreeSet;
 
 fn run(
     exp: &'static Experiment,
     threads: usize,
     iters: u64,
-    ord: Ord,
+    ord: MemOrder,
     bound: Option<usize>,
 ) -> ExploreReport {
     let mut params = Params::new(threads, iters);
@@ -48,7 +48,7 @@ fn assert_exact(
     exp: &'static Experiment,
     threads: usize,
     iters: u64,
-    ord: Ord,
+    ord: MemOrder,
     bound: Option<usize>,
 ) {
     let r = run(exp, threads, iters, ord, bound);
@@ -77,8 +77,8 @@ fn assert_exact(
 #[test]
 fn fixed_experiments_are_exact_2x2_and_3x1() {
     for exp in fixed() {
-        assert_exact(exp, 2, 2, Ord::Seqcst, None);
-        assert_exact(exp, 3, 1, Ord::Seqcst, None);
+        assert_exact(exp, 2, 2, MemOrder::Seqcst, None);
+        assert_exact(exp, 3, 1, MemOrder::Seqcst, None);
     }
 }
 
@@ -86,14 +86,14 @@ fn fixed_experiments_are_exact_2x2_and_3x1() {
 fn fixed_experiments_are_exact_3x2() {
     for exp in fixed() {
         let bound = (exp.name == "cas").then_some(2);
-        assert_exact(exp, 3, 2, Ord::Seqcst, bound);
+        assert_exact(exp, 3, 2, MemOrder::Seqcst, bound);
     }
 }
 
 #[test]
 fn fixed_experiments_are_exact_with_four_workers_bounded() {
     for exp in fixed() {
-        assert_exact(exp, 4, 1, Ord::Seqcst, Some(2));
+        assert_exact(exp, 4, 1, MemOrder::Seqcst, Some(2));
     }
 }
 
@@ -101,7 +101,7 @@ fn fixed_experiments_are_exact_with_four_workers_bounded() {
 fn atomic_and_cas_are_exact_under_every_ordering() {
     for name in ["atomic", "cas"] {
         let exp = experiments::find(name).unwrap();
-        for ord in [Ord::Relaxed, Ord::Acqrel, Ord::Seqcst] {
+        for ord in [MemOrder::Relaxed, MemOrder::Acqrel, MemOrder::Seqcst] {
             assert_exact(exp, 2, 2, ord, None);
             assert_exact(exp, 3, 1, ord, None);
         }
@@ -110,7 +110,7 @@ fn atomic_and_cas_are_exact_under_every_ordering() {
 
 #[test]
 fn racy_atomic_outcomes_are_the_theoretical_set() {
-    for ord in [Ord::Relaxed, Ord::Acqrel, Ord::Seqcst] {
+    for ord in [MemOrder::Relaxed, MemOrder::Acqrel, MemOrder::Seqcst] {
         let r = run(&racy_atomic::EXPERIMENT, 2, 1, ord, None);
         assert!(r.complete);
         assert_eq!(outcomes(&r), BTreeSet::from([1, 2]), "{ord:?}");
@@ -140,7 +140,7 @@ fn relaxed_loads_can_be_stale_and_are_marked() {
     let stale = std::sync::Arc::new(AtomicUsize::new(0));
     let s = stale.clone();
     let mut p = Params::new(2, 2);
-    p.ordering = Ord::Relaxed;
+    p.ordering = MemOrder::Relaxed;
     loom::model::Builder::new().check(move || {
         race_lab::rt::loom_world::begin();
         let run = (racy_atomic::EXPERIMENT.kernels.loom)(&p);
@@ -159,7 +159,7 @@ fn relaxed_loads_can_be_stale_and_are_marked() {
 }
 
 fn assert_race(exp: &'static Experiment, file: &str) {
-    let r = run(exp, 2, 1, Ord::Seqcst, None);
+    let r = run(exp, 2, 1, MemOrder::Seqcst, None);
     let race = r
         .race
         .as_ref()
@@ -202,7 +202,7 @@ fn plain_data_race_is_detected_too() {
 
 #[test]
 fn deadlock_is_detected() {
-    let r = run(&deadlock::EXPERIMENT, 2, 1, Ord::Seqcst, None);
+    let r = run(&deadlock::EXPERIMENT, 2, 1, MemOrder::Seqcst, None);
     let d = r.deadlock.as_ref().expect("loom finds the deadlock");
     assert!(d.loom_message.starts_with("deadlock"));
     assert_eq!(d.blocked.len(), 2, "{:?}", d.blocked);
@@ -291,7 +291,7 @@ fn load_buffering_is_not_explored_by_loom() {
 }
 
 /// The litmus tests' outcome sets under loom, through the same actors `race-lab litmus` runs.
-fn litmus_set(t: &'static race_lab::litmus::Litmus, o: Ord) -> BTreeSet<(u64, u64)> {
+fn litmus_set(t: &'static race_lab::litmus::Litmus, o: MemOrder) -> BTreeSet<(u64, u64)> {
     let r = race_lab::litmus::run(t, 1000, o).unwrap();
     r.rows
         .iter()
@@ -305,13 +305,13 @@ fn litmus_outcome_sets_under_loom() {
     use race_lab::experiments::{litmus_lb, litmus_mp, litmus_sb};
     let all = BTreeSet::from([(0, 0), (0, 1), (1, 0), (1, 1)]);
     // SB: every outcome under Relaxed, store buffering included.
-    assert_eq!(litmus_set(&litmus_sb::TEST, Ord::Relaxed), all);
+    assert_eq!(litmus_set(&litmus_sb::TEST, MemOrder::Relaxed), all);
     // MP: "flag seen, data not" (r1 = 2) is found under Relaxed, never under Acquire/Release.
-    assert!(litmus_set(&litmus_mp::TEST, Ord::Relaxed).contains(&(0, 2)));
-    assert!(!litmus_set(&litmus_mp::TEST, Ord::Acqrel).contains(&(0, 2)));
+    assert!(litmus_set(&litmus_mp::TEST, MemOrder::Relaxed).contains(&(0, 2)));
+    assert!(!litmus_set(&litmus_mp::TEST, MemOrder::Acqrel).contains(&(0, 2)));
     // LB: allowed by the model under Relaxed, but loom does not explore load buffering.
-    assert!(!litmus_set(&litmus_lb::TEST, Ord::Relaxed).contains(&(1, 1)));
+    assert!(!litmus_set(&litmus_lb::TEST, MemOrder::Relaxed).contains(&(1, 1)));
     // SB under SeqCst: forbidden by the model, yet loom produces it (SeqCst treated as
     // AcqRel). This asserts the documented limitation, so a loom that fixes it is noticed.
-    assert!(litmus_set(&litmus_sb::TEST, Ord::Seqcst).contains(&(0, 0)));
+    assert!(litmus_set(&litmus_sb::TEST, MemOrder::Seqcst).contains(&(0, 0)));
 }

@@ -19,7 +19,7 @@ use proptest::test_runner::FileFailurePersistence;
 use race_lab::experiment::{Class, Experiment, Params};
 use race_lab::experiments::{self, deadlock, racy_atomic, unsynced};
 use race_lab::hunt;
-use race_lab::rt::{sched, Ord};
+use race_lab::rt::{sched, MemOrder};
 
 fn fixed() -> Vec<&'static Experiment> {
     experiments::ALL
@@ -37,8 +37,12 @@ fn racy() -> Vec<&'static Experiment> {
         .collect()
 }
 
-fn ordering() -> impl Strategy<Value = Ord> {
-    prop_oneof![Just(Ord::Relaxed), Just(Ord::Acqrel), Just(Ord::Seqcst)]
+fn ordering() -> impl Strategy<Value = MemOrder> {
+    prop_oneof![
+        Just(MemOrder::Relaxed),
+        Just(MemOrder::Acqrel),
+        Just(MemOrder::Seqcst)
+    ]
 }
 
 fn config(cases: u32) -> ProptestConfig {
@@ -77,7 +81,7 @@ proptest! {
     ) {
         let schedule: Vec<usize> = schedule.into_iter().filter(|&t| t < threads).collect();
         for exp in fixed() {
-            let p = Params { threads, iters, ordering: Ord::Seqcst, window: 0, batch };
+            let p = Params { threads, iters, ordering: MemOrder::Seqcst, window: 0, batch };
             prop_assert_eq!(scheduled(exp, &p, &schedule), Some(p.expected()), "{} {:?}", exp.name, schedule);
         }
     }

@@ -9,7 +9,7 @@ use crate::harness::{self, RunConfig};
 use crate::hunt;
 use crate::machine;
 use crate::report;
-use crate::rt::Ord;
+use crate::rt::MemOrder;
 use crate::schedule;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
@@ -64,8 +64,8 @@ pub enum Command {
         /// Tests to run (default: all): SB, MP, LB.
         tests: Vec<String>,
         /// Memory ordering of the accesses.
-        #[arg(long, value_enum, default_value_t = Ord::Relaxed)]
-        ordering: Ord,
+        #[arg(long, value_enum, default_value_t = MemOrder::Relaxed)]
+        ordering: MemOrder,
         /// Iterations on real threads.
         #[arg(long, short = 'i', default_value_t = 1_000_000)]
         iters: u64,
@@ -111,7 +111,7 @@ pub struct Common {
     pub iters: Option<u64>,
     /// Memory ordering of the atomic accesses (experiments that take it).
     #[arg(long, value_enum)]
-    pub ordering: Option<Ord>,
+    pub ordering: Option<MemOrder>,
     /// Units of busy work between a load and its store (widens the race window).
     #[arg(long)]
     pub window: Option<u32>,
@@ -326,7 +326,7 @@ pub fn params(
     Ok(Params {
         threads,
         iters,
-        ordering: c.ordering.unwrap_or(Ord::Seqcst),
+        ordering: c.ordering.unwrap_or(MemOrder::Seqcst),
         window: c.window.unwrap_or(0),
         batch: c.batch.unwrap_or(1),
     })

@@ -1,7 +1,7 @@
 //! What an experiment is: a kernel written once over [`Rt`], the outcomes it declares
 //! acceptable, interesting or forbidden, and the options it takes.
 
-use crate::rt::{Ord, Rt};
+use crate::rt::{MemOrder, Rt};
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +11,7 @@ use std::time::Duration;
 pub struct Params {
     pub threads: usize,
     pub iters: u64,
-    pub ordering: Ord,
+    pub ordering: MemOrder,
     /// Units of busy work between a load and the store that depends on it.
     pub window: u32,
     /// Increments summed locally before one message is sent (`channel`).
@@ -23,7 +23,7 @@ impl Params {
         Params {
             threads,
             iters,
-            ordering: Ord::Seqcst,
+            ordering: MemOrder::Seqcst,
             window: 0,
             batch: 1,
         }

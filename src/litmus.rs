@@ -16,7 +16,7 @@
 
 use crate::error::{LabError, Result};
 use crate::experiment::Grade;
-use crate::rt::{Loom, Native, Ord, Rt, RtAtomic};
+use crate::rt::{Loom, MemOrder, Native, Rt, RtAtomic};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -27,8 +27,8 @@ pub const MAX_ITERS: u64 = 5_000_000;
 
 /// The two actors of a litmus test, over the shared variables `x` and `y`.
 pub trait Actors: 'static {
-    fn t0<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: Ord) -> u64;
-    fn t1<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: Ord) -> u64;
+    fn t0<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: MemOrder) -> u64;
+    fn t1<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: MemOrder) -> u64;
 }
 
 /// One litmus test of the catalogue.
@@ -42,13 +42,13 @@ pub struct Litmus {
     /// How an outcome reads ("r0=0, r1=0").
     pub label: fn((u64, u64)) -> String,
     /// Grades an outcome under an ordering (what the memory model allows).
-    pub grade: fn(Ord, (u64, u64)) -> (Grade, &'static str),
-    pub native: fn(u64, Ord) -> BTreeMap<(u64, u64), u64>,
-    pub loom: fn(Ord) -> (u64, u64),
+    pub grade: fn(MemOrder, (u64, u64)) -> (Grade, &'static str),
+    pub native: fn(u64, MemOrder) -> BTreeMap<(u64, u64), u64>,
+    pub loom: fn(MemOrder) -> (u64, u64),
 }
 
 /// Runs `iters` iterations natively and counts the outcomes.
-pub fn run_native<A: Actors>(iters: u64, o: Ord) -> BTreeMap<(u64, u64), u64> {
+pub fn run_native<A: Actors>(iters: u64, o: MemOrder) -> BTreeMap<(u64, u64), u64> {
     let vars: Arc<Vec<[AtomicU64; 2]>> = Arc::new(
         (0..iters)
             .map(|_| [AtomicU64::new(0), AtomicU64::new(0)])
@@ -86,7 +86,7 @@ pub fn run_native<A: Actors>(iters: u64, o: Ord) -> BTreeMap<(u64, u64), u64> {
 }
 
 /// One execution of the loom model: both actors on fresh variables.
-pub fn run_loom<A: Actors>(o: Ord) -> (u64, u64) {
+pub fn run_loom<A: Actors>(o: MemOrder) -> (u64, u64) {
     crate::rt::loom_world::begin(); // the trace is not needed here; keep it from growing
     let vars = Arc::new([
         <Loom as Rt>::AtomicU64::new(0),
@@ -118,7 +118,7 @@ pub struct LitmusRow {
 pub struct LitmusReport {
     pub schema: &'static str,
     pub test: &'static str,
-    pub ordering: Ord,
+    pub ordering: MemOrder,
     pub iterations: u64,
     pub loom_executions: u64,
     pub rows: Vec<LitmusRow>,
@@ -129,7 +129,7 @@ pub struct LitmusReport {
 }
 
 /// Runs one test natively and under loom.
-pub fn run(t: &'static Litmus, iters: u64, o: Ord) -> Result<LitmusReport> {
+pub fn run(t: &'static Litmus, iters: u64, o: MemOrder) -> Result<LitmusReport> {
     // Every iteration has its own pair of variables and results: 32 bytes each.
     if iters == 0 || iters > MAX_ITERS {
         return Err(LabError::usage(format!(

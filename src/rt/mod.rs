@@ -109,7 +109,7 @@ pub trait Rt: Sized + 'static {
 /// Memory ordering chosen on the command line with `--ordering`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
-pub enum Ord {
+pub enum MemOrder {
     /// Relaxed loads, stores and read-modify-writes.
     Relaxed,
     /// Acquire loads, Release stores, AcqRel read-modify-writes.
@@ -118,36 +118,36 @@ pub enum Ord {
     Seqcst,
 }
 
-impl Ord {
+impl MemOrder {
     #[inline(always)]
     pub fn load(self) -> Ordering {
         match self {
-            Ord::Relaxed => Ordering::Relaxed,
-            Ord::Acqrel => Ordering::Acquire,
-            Ord::Seqcst => Ordering::SeqCst,
+            MemOrder::Relaxed => Ordering::Relaxed,
+            MemOrder::Acqrel => Ordering::Acquire,
+            MemOrder::Seqcst => Ordering::SeqCst,
         }
     }
     #[inline(always)]
     pub fn store(self) -> Ordering {
         match self {
-            Ord::Relaxed => Ordering::Relaxed,
-            Ord::Acqrel => Ordering::Release,
-            Ord::Seqcst => Ordering::SeqCst,
+            MemOrder::Relaxed => Ordering::Relaxed,
+            MemOrder::Acqrel => Ordering::Release,
+            MemOrder::Seqcst => Ordering::SeqCst,
         }
     }
     #[inline(always)]
     pub fn rmw(self) -> Ordering {
         match self {
-            Ord::Relaxed => Ordering::Relaxed,
-            Ord::Acqrel => Ordering::AcqRel,
-            Ord::Seqcst => Ordering::SeqCst,
+            MemOrder::Relaxed => Ordering::Relaxed,
+            MemOrder::Acqrel => Ordering::AcqRel,
+            MemOrder::Seqcst => Ordering::SeqCst,
         }
     }
     pub fn name(self) -> &'static str {
         match self {
-            Ord::Relaxed => "relaxed",
-            Ord::Acqrel => "acqrel",
-            Ord::Seqcst => "seqcst",
+            MemOrder::Relaxed => "relaxed",
+            MemOrder::Acqrel => "acqrel",
+            MemOrder::Seqcst => "seqcst",
         }
     }
 }
