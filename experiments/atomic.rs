@@ -24,6 +24,7 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("atomic.rs"),
     kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -35,9 +36,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         0
     });
-    Run {
-        value: counter.load(Ordering::SeqCst),
-        metric,
-        elapsed,
-    }
+    Run::counted(counter.load(Ordering::SeqCst), metric, elapsed)
 }

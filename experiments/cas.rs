@@ -23,6 +23,7 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("cas.rs"),
     kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -33,16 +34,12 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         for _ in 0..m {
             let mut v = c.load(Ordering::Relaxed);
             // Succeeds only if nobody stored since our load; otherwise learn the new value.
-            while let Err(seen) = c.compare_exchange(v, v + 1, ord.rmw(), Ordering::Relaxed) {
+            while let Err(seen) = c.compare_exchange_weak(v, v + 1, ord.rmw(), Ordering::Relaxed) {
                 v = seen;
                 retries += 1;
             }
         }
         retries
     });
-    Run {
-        value: counter.load(Ordering::SeqCst),
-        metric: retries,
-        elapsed,
-    }
+    Run::counted(counter.load(Ordering::SeqCst), retries, elapsed)
 }

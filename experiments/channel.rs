@@ -23,6 +23,7 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("channel.rs"),
     kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -46,9 +47,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         // receives an exact number of messages (loom does not model a closed channel).
         move || (0..messages).map(|_| rx.recv()).sum::<u64>(),
     );
-    Run {
-        value,
-        metric: sent,
-        elapsed,
-    }
+    Run::counted(value, sent, elapsed)
 }

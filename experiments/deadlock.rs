@@ -25,10 +25,11 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("deadlock.rs"),
     kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
-    let locks = Arc::new((R::Mutex::new(0u64), R::Mutex::new(())));
+    let locks = Arc::new((<R::Mutex<StdLock, u64>>::new(0), <R::Mutex<StdLock, ()>>::new(())));
     let (m, w) = (p.iters, p.window);
     let (metric, elapsed) = workers::<R, _>(p, &locks, move |(a, b), t| {
         for _ in 0..m {
@@ -47,9 +48,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         0
     });
     let value = *locks.0.lock();
-    Run {
-        value,
-        metric,
-        elapsed,
-    }
+    Run::counted(value, metric, elapsed)
 }

@@ -21,6 +21,7 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("local.rs"),
     kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -34,9 +35,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         c.fetch_add(mine, Ordering::Relaxed); // one shared operation per thread
         0
     });
-    Run {
-        value: counter.load(Ordering::SeqCst),
-        metric,
-        elapsed,
-    }
+    Run::counted(counter.load(Ordering::SeqCst), metric, elapsed)
 }

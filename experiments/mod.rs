@@ -5,18 +5,31 @@
 use crate::experiment::Experiment;
 use crate::procs::ProcExperiment;
 
-pub mod atomic;
-pub mod cas;
-pub mod channel;
-pub mod deadlock;
-pub mod local;
-pub mod mutex;
-pub mod parking_lot;
-pub mod plain;
-pub mod racy_atomic;
-pub mod sharded;
-pub mod sharded_unpadded;
-pub mod unsynced;
+/// `catalogue![a, b, …]`: declares each experiment's module and lists its `EXPERIMENT` in
+/// [`BUILTIN`], in the order given. Adding an experiment is one file and one name here.
+macro_rules! catalogue {
+    ($($m:ident),* $(,)?) => {
+        $(pub mod $m;)*
+        /// Every built-in thread experiment, in the order `race-lab list` shows them.
+        pub static BUILTIN: &[&Experiment] = &[$(&$m::EXPERIMENT),*];
+    };
+}
+
+catalogue![
+    // The lost update and its fixes.
+    unsynced,
+    plain,
+    racy_atomic,
+    atomic,
+    cas,
+    mutex,
+    parking_lot,
+    channel,
+    sharded,
+    sharded_unpadded,
+    local,
+    deadlock,
+];
 
 // Memory-model litmus tests (`race-lab litmus`).
 pub mod litmus_lb;
@@ -40,22 +53,28 @@ pub mod process_shm;
 pub mod spawn_cost;
 pub mod thread_count;
 
-/// Every thread experiment, in the order `race-lab list` shows them: the races first, then
-/// the fixes, then the deadlock.
-pub static ALL: &[&Experiment] = &[
-    &unsynced::EXPERIMENT,
-    &plain::EXPERIMENT,
-    &racy_atomic::EXPERIMENT,
-    &atomic::EXPERIMENT,
-    &cas::EXPERIMENT,
-    &mutex::EXPERIMENT,
-    &parking_lot::EXPERIMENT,
-    &channel::EXPERIMENT,
-    &sharded::EXPERIMENT,
-    &sharded_unpadded::EXPERIMENT,
-    &local::EXPERIMENT,
-    &deadlock::EXPERIMENT,
-];
+/// Experiments added through the library API ([`crate::run_with_catalogue`]).
+static EXTRA: std::sync::OnceLock<Vec<&'static Experiment>> = std::sync::OnceLock::new();
+
+/// Adds a program's own experiments to the catalogue (once per process; later calls are
+/// ignored). Names must not clash with built-in ones.
+pub fn extend(extra: &[&'static Experiment]) -> Result<(), String> {
+    for e in extra {
+        if BUILTIN.iter().any(|b| b.name == e.name) {
+            return Err(format!("experiment '{}' is already built in", e.name));
+        }
+    }
+    let _ = EXTRA.set(extra.to_vec());
+    Ok(())
+}
+
+/// Every thread experiment: the built-in ones, then any a program added.
+pub fn all() -> impl Iterator<Item = &'static Experiment> + Clone {
+    BUILTIN
+        .iter()
+        .copied()
+        .chain(EXTRA.get().into_iter().flatten().copied())
+}
 
 /// The experiments about processes (and threads versus processes), for `race-lab run` and
 /// `race-lab claims`. They run on the real OS only: loom and the scheduled world model threads.
@@ -86,14 +105,14 @@ pub fn find_process(name: &str) -> Option<&'static ProcExperiment> {
     PROCESS.iter().copied().find(|e| e.name == name)
 }
 
-/// Looks an experiment up by name.
+/// Looks an experiment up by name (any case).
 pub fn find(name: &str) -> Option<&'static Experiment> {
-    ALL.iter().copied().find(|e| e.name == name)
+    all().find(|e| e.name.eq_ignore_ascii_case(name))
 }
 
 /// The known name nearest to `name`, for "did you mean".
 pub fn nearest(name: &str) -> Option<&'static str> {
-    ALL.iter()
+    all()
         .map(|e| e.name)
         .chain(PROCESS.iter().map(|e| e.name))
         .map(|n| (strsim::damerau_levenshtein(name, n), n))

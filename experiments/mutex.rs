@@ -21,10 +21,16 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("mutex.rs"),
     kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
-    let counter = Arc::new(R::Mutex::new(0u64));
+    locked_counter::<R, StdLock>(p)
+}
+
+/// The counter under a lock of kind `K` (`parking-lot` runs this with `ParkingLot`).
+pub fn locked_counter<R: Rt, K: LockKind>(p: &Params) -> Run {
+    let counter = Arc::new(<R::Mutex<K, u64>>::new(0));
     let m = p.iters;
     let (metric, elapsed) = workers::<R, _>(p, &counter, move |c, _| {
         for _ in 0..m {
@@ -33,9 +39,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         0
     });
     let value = *counter.lock();
-    Run {
-        value,
-        metric,
-        elapsed,
-    }
+    Run::counted(value, metric, elapsed)
 }

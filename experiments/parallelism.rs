@@ -68,7 +68,7 @@ fn run(_: &ProcParams) -> Result<Evidence> {
     for _ in 0..3 {
         let q = p.clone();
         let run = on_cpus(Some(vec![0]), move || (exp.kernels.native)(&q))?;
-        if run.value < p.expected() {
+        if run.value() < p.expected() {
             lossy += 1;
         }
     }

@@ -21,21 +21,10 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("parking_lot.rs"),
     kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
-    let counter = Arc::new(R::PlMutex::new(0u64));
-    let m = p.iters;
-    let (metric, elapsed) = workers::<R, _>(p, &counter, move |c, _| {
-        for _ in 0..m {
-            *c.lock() += 1;
-        }
-        0
-    });
-    let value = *counter.lock();
-    Run {
-        value,
-        metric,
-        elapsed,
-    }
+    // The `mutex` experiment's kernel, with parking_lot's lock in the native world.
+    super::mutex::locked_counter::<R, ParkingLot>(p)
 }

@@ -25,6 +25,7 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("plain.rs"),
     kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -34,9 +35,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         c.add_plain(m); // for _ in 0..m { *counter += 1 }
         0
     });
-    Run {
-        value: counter.read(),
-        metric,
-        elapsed,
-    }
+    Run::counted(counter.read(), metric, elapsed)
 }

@@ -26,6 +26,7 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("racy_atomic.rs"),
     kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -39,9 +40,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         0
     });
-    Run {
-        value: counter.load(Ordering::SeqCst),
-        metric,
-        elapsed,
-    }
+    Run::counted(counter.load(Ordering::SeqCst), metric, elapsed)
 }

@@ -24,6 +24,7 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("sharded.rs"),
     kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -43,9 +44,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
     });
     // After join, every slot's last store happens-before these loads.
     let value = slots.iter().map(|s| s.load(Ordering::Relaxed)).sum();
-    Run {
-        value,
-        metric,
-        elapsed,
-    }
+    Run::counted(value, metric, elapsed)
 }

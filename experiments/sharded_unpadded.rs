@@ -22,6 +22,7 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("sharded_unpadded.rs"),
     kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -36,9 +37,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         0
     });
     let value = slots.iter().map(|s| s.load(Ordering::Relaxed)).sum();
-    Run {
-        value,
-        metric,
-        elapsed,
-    }
+    Run::counted(value, metric, elapsed)
 }

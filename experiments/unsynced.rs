@@ -28,6 +28,7 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("unsynced.rs"),
     kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -41,9 +42,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         0
     });
-    Run {
-        value: counter.read(),
-        metric,
-        elapsed,
-    }
+    Run::counted(counter.read(), metric, elapsed)
 }

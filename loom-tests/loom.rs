@@ -38,10 +38,7 @@ fn outcomes(r: &ExploreReport) -> BTreeSet<u64> {
 }
 
 fn fixed() -> impl Iterator<Item = &'static Experiment> {
-    experiments::ALL
-        .iter()
-        .copied()
-        .filter(|e| e.class == Class::Fixed)
+    experiments::all().filter(|e| e.class == Class::Fixed)
 }
 
 fn assert_exact(
@@ -153,7 +150,7 @@ fn relaxed_loads_can_be_stale_and_are_marked() {
         if !marked.is_empty() {
             s.fetch_add(1, SeqCst);
         }
-        assert!(run.value <= 4);
+        assert!(run.value() <= 4);
     });
     assert!(stale.load(SeqCst) > 0, "no execution had a stale read");
 }

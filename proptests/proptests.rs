@@ -22,19 +22,13 @@ use race_lab::hunt;
 use race_lab::rt::{sched, MemOrder};
 
 fn fixed() -> Vec<&'static Experiment> {
-    experiments::ALL
-        .iter()
-        .copied()
+    experiments::all()
         .filter(|e| e.class == Class::Fixed)
         .collect()
 }
 
 fn racy() -> Vec<&'static Experiment> {
-    experiments::ALL
-        .iter()
-        .copied()
-        .filter(|e| e.class.is_racy())
-        .collect()
+    experiments::all().filter(|e| e.class.is_racy()).collect()
 }
 
 fn ordering() -> impl Strategy<Value = MemOrder> {
@@ -57,7 +51,9 @@ fn config(cases: u32) -> ProptestConfig {
 
 /// A scheduled run of `exp`: the final value, or `None` for a deadlock.
 fn scheduled(exp: &Experiment, p: &Params, schedule: &[usize]) -> Option<u64> {
-    sched::run(p.threads, schedule, || (exp.kernels.sched)(p).value).result
+    hunt::run_scheduled(exp, p, schedule, true)
+        .result
+        .map(|o| o.primary())
 }
 
 proptest! {
@@ -70,7 +66,7 @@ proptest! {
         for exp in fixed() {
             let p = Params { threads, iters, ordering: ord, window: 0, batch };
             let run = (exp.kernels.native)(&p);
-            prop_assert_eq!(run.value, p.expected(), "{} {:?}", exp.name, p);
+            prop_assert_eq!(run.value(), p.expected(), "{} {:?}", exp.name, p);
         }
     }
 
@@ -227,7 +223,10 @@ fn pct_decisions_replay_the_run() {
     let p = Params::new(4, 2);
     for seed in 0..20 {
         let pct = sched::Pct::new(4, 64, 3, seed);
-        let run = sched::run_pct(4, pct, || (unsynced::EXPERIMENT.kernels.sched)(&p).value);
+        let q = p.clone();
+        let run = sched::run_pct(4, pct, true, 100_000, move || {
+            (unsynced::EXPERIMENT.kernels.sched)(&q).value()
+        });
         let again = hunt::replay(&unsynced::EXPERIMENT, &p, &run.decisions);
         assert_eq!(again.final_value, run.result, "seed {seed}");
         assert_eq!(again.events.len(), run.events.len());

@@ -354,8 +354,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
     match cli.command {
         Command::List { json } => {
             if json {
-                let mut list: Vec<_> = experiments::ALL
-                    .iter()
+                let mut list: Vec<_> = experiments::all()
                     .map(|e| {
                         serde_json::json!({
                             "name": e.name, "class": e.class, "summary": e.summary,
@@ -374,7 +373,7 @@ pub fn execute(cli: Cli, out: &mut dyn Write) -> Result<i32> {
                     &serde_json::json!({"schema": "race-lab.list/1", "experiments": list}),
                 )?;
             } else {
-                report::list(out, experiments::ALL)?;
+                report::list(out, &experiments::all().collect::<Vec<_>>())?;
                 report::list_process(out, experiments::PROCESS)?;
                 let names: Vec<&str> = experiments::LITMUS.iter().map(|t| t.name).collect();
                 writeln!(

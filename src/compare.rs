@@ -172,7 +172,8 @@ pub fn config(a: &CompareArgs) -> Result<CompareConfig> {
         }
     }
     if chosen.is_empty() {
-        chosen = experiments::ALL
+        chosen = experiments::all()
+            .collect::<Vec<_>>()
             .iter()
             .copied()
             .filter(|e| e.class != Class::Deadlock)
@@ -502,8 +503,8 @@ pub fn run(cfg: &CompareConfig) -> CompareReport {
                 let p = v.params(t, cfg.iters);
                 let run = (v.exp.kernels.native)(&p);
                 let cell = vi * cfg.threads.len() + ti;
-                samples[cell].push(run.value, p.expected(), run.elapsed.unwrap_or_default());
-                values[cell].push(run.value);
+                samples[cell].push(run.value(), p.expected(), run.elapsed.unwrap_or_default());
+                values[cell].push(run.value());
                 bar.inc(1);
             }
         }
@@ -589,7 +590,7 @@ pub fn run(cfg: &CompareConfig) -> CompareReport {
             let p = v.params(t, cfg.iters);
             for &value in values[cell(ti)]
                 .iter()
-                .filter(|&&x| v.exp.grade(&p, Some(x)).0 == Grade::Forbidden)
+                .filter(|&&x| v.exp.grade_value(&p, Some(x)).0 == Grade::Forbidden)
             {
                 forbidden.push(format!(
                     "{} at {t} threads counted {value} (expected {})",

@@ -1,10 +1,91 @@
 //! What an experiment is: a kernel written once over [`Rt`], the outcomes it declares
-//! acceptable, interesting or forbidden, and the options it takes.
+//! acceptable, interesting or forbidden (jcstress style), the options it takes, and what a
+//! tool needs to know to run it anywhere: thread limits, names of its shared variables,
+//! which worlds can show its bug, and the sizes at which it is proved and played.
 
 use crate::rt::{MemOrder, Rt};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
+
+/// What one run of a kernel ended with: a small record of named fields. A counter's
+/// outcome is its final `value`; a lock's is how many threads were in the critical section
+/// at once and the count it protected; a lazy initialiser's how often the initialiser ran.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Outcome(Vec<(String, u64)>);
+
+impl Outcome {
+    /// A counter's outcome: its final value.
+    pub fn value(v: u64) -> Self {
+        Outcome(vec![("value".to_string(), v)])
+    }
+    /// An outcome of several named fields, in the order given.
+    pub fn of(fields: &[(&str, u64)]) -> Self {
+        Outcome(fields.iter().map(|(n, v)| (n.to_string(), *v)).collect())
+    }
+    /// A field's value.
+    pub fn get(&self, name: &str) -> Option<u64> {
+        self.0.iter().find(|(n, _)| n == name).map(|(_, v)| *v)
+    }
+    /// The first field: a counter's value.
+    pub fn primary(&self) -> u64 {
+        self.0.first().map_or(0, |(_, v)| *v)
+    }
+    pub fn fields(&self) -> &[(String, u64)] {
+        &self.0
+    }
+    /// Whether this is a plain counter outcome (one field, `value`).
+    pub fn is_value(&self) -> bool {
+        self.0.len() == 1 && self.0[0].0 == "value"
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Outcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Outcome;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of named unsigned integers")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Outcome, A::Error> {
+                let mut fields = Vec::new();
+                while let Some((k, v)) = m.next_entry::<String, u64>()? {
+                    fields.push((k, v));
+                }
+                Ok(Outcome(fields))
+            }
+        }
+        d.deserialize_map(Fields)
+    }
+}
+
+impl fmt::Display for Outcome {
+    /// `6` for a counter; `in_cs=2, count=5` for a record.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_value() {
+            return write!(f, "{}", self.primary());
+        }
+        let parts: Vec<String> = self.0.iter().map(|(n, v)| format!("{n}={v}")).collect();
+        write!(f, "{}", parts.join(", "))
+    }
+}
+
+impl Serialize for Outcome {
+    /// Always an object of named fields: `{"value": 6}`, `{"in_cs": 2, "count": 5}`.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (n, v) in &self.0 {
+            m.serialize_entry(n, v)?;
+        }
+        m.end()
+    }
+}
 
 /// The parameters of one run of a kernel.
 #[derive(Clone, Debug, Serialize)]
@@ -38,12 +119,27 @@ impl Params {
 /// What one run of a kernel produced.
 #[derive(Clone, Debug)]
 pub struct Run {
-    /// The counter's final value.
-    pub value: u64,
+    /// What the run ended with (a counter's final value, or a record of named fields).
+    pub outcome: Outcome,
     /// The experiment's own metric summed over workers (e.g. CAS retries), if it has one.
     pub metric: u64,
     /// From the first worker leaving the start line to the last one finishing (native only).
     pub elapsed: Option<Duration>,
+}
+
+impl Run {
+    /// A counter's run: its final value, the experiment's metric and the elapsed time.
+    pub fn counted(value: u64, metric: u64, elapsed: Option<Duration>) -> Self {
+        Run {
+            outcome: Outcome::value(value),
+            metric,
+            elapsed,
+        }
+    }
+    /// The counter's final value (the outcome's first field).
+    pub fn value(&self) -> u64 {
+        self.outcome.primary()
+    }
 }
 
 /// How the lab classifies an experiment; grades and the witnesses' expected verdicts follow.
@@ -123,12 +219,67 @@ macro_rules! kernels {
     };
 }
 
-/// One entry of the catalogue.
+/// Which worlds can show an experiment's bug.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Worlds {
+    /// Real threads on this kind of hardware (x86-64: total store order).
+    pub native: bool,
+    /// loom's model of the C11/Rust memory model (weak memory, data races).
+    pub loom: bool,
+    /// Sequentially consistent schedules (`hunt`, `replay`, `explore --world scheduled`).
+    pub scheduled: bool,
+}
+
+impl Worlds {
+    pub const ALL: Worlds = Worlds {
+        native: true,
+        loom: true,
+        scheduled: true,
+    };
+    pub const NONE: Worlds = Worlds {
+        native: false,
+        loom: false,
+        scheduled: false,
+    };
+    /// A bug of the weak memory model: loom shows it, schedules cannot.
+    pub const WEAK_MEMORY: Worlds = Worlds {
+        native: false,
+        loom: true,
+        scheduled: false,
+    };
+}
+
+/// A size (threads × iterations) at which an experiment is proved or played.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Size {
+    pub threads: usize,
+    pub iters: u64,
+}
+
+/// How an experiment grades one outcome: `(grade, meaning)`.
+pub type Judge = fn(&Params, &Outcome) -> (Grade, &'static str);
+
+/// One entry of the catalogue. Write one with struct update from [`Experiment::DEFAULTS`]:
+/// only what differs from a counter needs saying.
 pub struct Experiment {
     pub name: &'static str,
+    /// The family `race-lab list` groups it under (`counters`, `locks`, …).
+    pub family: &'static str,
     /// One line for `race-lab list`.
     pub summary: &'static str,
     pub class: Class,
+    /// The fewest and most worker threads the kernel takes (Peterson's lock: exactly 2).
+    pub threads: (usize, usize),
+    /// Names for the shared objects in the order the kernel creates them, per kind:
+    /// atomics (`a0`, `a1`, …) and locks (`A`, `B`, …). Timelines use these.
+    pub atomics: &'static [&'static str],
+    pub locks: &'static [&'static str],
+    /// Which worlds can show the bug (none, for a fix).
+    pub bug_shows_in: Worlds,
+    /// The size at which `explore` and the suites prove (a fix) or find (a bug) it.
+    pub proof: Size,
+    /// How its outcomes are graded; `None`: as a counter of its class.
+    pub judge: Option<Judge>,
     /// Options this experiment takes beyond `--threads`, `--iters`, `--trials`, `--pin`.
     pub options: &'static [Opt],
     /// The name of the experiment's own metric (summed over workers), if any.
@@ -140,7 +291,66 @@ pub struct Experiment {
     pub kernels: Kernels,
 }
 
+fn no_kernel(_: &Params) -> Run {
+    panic!("this catalogue entry declares no kernel")
+}
+
 impl Experiment {
+    /// What every field means when an experiment does not say: a counter with
+    /// `--threads`/`--iters` only, 8 × 100,000 natively, proved at 2 × 2.
+    pub const DEFAULTS: Experiment = Experiment {
+        name: "",
+        family: "counters",
+        summary: "",
+        class: Class::Fixed,
+        threads: (1, usize::MAX),
+        atomics: &[],
+        locks: &[],
+        bug_shows_in: Worlds::NONE,
+        proof: Size {
+            threads: 2,
+            iters: 2,
+        },
+        judge: None,
+        options: &[],
+        metric: None,
+        default_threads: 8,
+        default_iters: 100_000,
+        source: "",
+        kernels: Kernels {
+            native: no_kernel,
+            loom: no_kernel,
+            sched: no_kernel,
+        },
+    };
+
+    /// Renames the worlds' default object names (`a0`, `A`) to the declared ones.
+    pub fn object_name<'a>(&self, default: &'a str) -> std::borrow::Cow<'a, str> {
+        let pick = |names: &[&'static str], i: Option<usize>| i.and_then(|i| names.get(i).copied());
+        let renamed = match default.as_bytes() {
+            [b'a', rest @ ..] if !rest.is_empty() && rest.iter().all(u8::is_ascii_digit) => {
+                pick(self.atomics, default[1..].parse().ok())
+            }
+            [c] if c.is_ascii_uppercase() => pick(self.locks, Some((c - b'A') as usize)),
+            _ => None,
+        };
+        match renamed {
+            Some(n) => n.into(),
+            None => default.into(),
+        }
+    }
+
+    /// Renames the objects of a trace to the declared names.
+    pub fn name_objects(&self, events: &mut [crate::trace::Event]) {
+        if self.atomics.is_empty() && self.locks.is_empty() {
+            return;
+        }
+        for e in events {
+            let renamed = self.object_name(&e.object).into_owned();
+            e.object = renamed;
+        }
+    }
+
     /// The `//!` header of the experiment's file: the lesson.
     pub fn lesson(&self) -> String {
         self.source
@@ -181,10 +391,18 @@ impl Experiment {
         }
     }
 
-    /// Grades one outcome (`None` = deadlocked), as jcstress does.
-    pub fn grade(&self, p: &Params, outcome: Option<u64>) -> (Grade, &'static str) {
+    /// Grades a counter's final value (`None` = deadlocked).
+    pub fn grade_value(&self, p: &Params, value: Option<u64>) -> (Grade, &'static str) {
+        self.grade(p, value.map(Outcome::value).as_ref())
+    }
+
+    /// Grades one outcome (`None` = did not finish: deadlocked), as jcstress does.
+    pub fn grade(&self, p: &Params, outcome: Option<&Outcome>) -> (Grade, &'static str) {
+        if let (Some(judge), Some(o)) = (self.judge, outcome) {
+            return judge(p, o);
+        }
         let expected = p.expected();
-        match (self.class, outcome) {
+        match (self.class, outcome.map(Outcome::primary)) {
             (Class::Deadlock, None) => (
                 Grade::Interesting,
                 "deadlocked: each thread holds the lock the other wants",
@@ -306,7 +524,7 @@ mod tests {
     #[test]
     fn grades() {
         let p = Params::new(2, 3);
-        let g = |e: &Experiment, v| e.grade(&p, v).0;
+        let g = |e: &Experiment, v: Option<u64>| e.grade(&p, v.map(Outcome::value).as_ref()).0;
         assert_eq!(g(&racy_atomic::EXPERIMENT, Some(6)), Grade::Acceptable);
         assert_eq!(g(&racy_atomic::EXPERIMENT, Some(2)), Grade::Interesting);
         assert_eq!(g(&racy_atomic::EXPERIMENT, Some(1)), Grade::Forbidden);
@@ -319,12 +537,17 @@ mod tests {
 
     #[test]
     fn every_lesson_has_a_question_an_expectation_and_outcomes() {
-        for e in crate::experiments::ALL {
+        for e in crate::experiments::all() {
             let l = e.lesson();
             for part in ["**Question.**", "**Expect.**", "**Outcomes.**"] {
                 assert!(l.contains(part), "{}: lesson lacks {part}", e.name);
             }
             assert!(e.code().contains("pub fn kernel<R: Rt>"), "{}", e.name);
+            assert!(
+                !e.name.is_empty() && e.proof.threads >= e.threads.0,
+                "{}",
+                e.name
+            );
         }
     }
 }

@@ -7,7 +7,7 @@
 //! function [`explore`] does the work in-process.
 
 use crate::error::{panic_message, LabError, QuietPanics, Result};
-use crate::experiment::{Class, Experiment, Grade, Opt, Params};
+use crate::experiment::{Class, Experiment, Grade, Opt, Outcome, Params};
 use crate::rt::loom_world;
 use crate::trace::{self, Event};
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,8 @@ pub struct ExploreConfig {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OutcomeCount {
     pub value: u64,
+    /// The outcome as its record of named fields.
+    pub outcome: Outcome,
     pub executions: u64,
     pub grade: String,
     pub meaning: String,
@@ -43,6 +45,7 @@ pub struct OutcomeCount {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Failing {
     pub final_value: u64,
+    pub outcome: Outcome,
     pub explanation: String,
     pub events: Vec<EventOut>,
     pub timeline: String,
@@ -130,9 +133,9 @@ pub struct ExploreReport {
 #[derive(Default)]
 struct Collector {
     executions: u64,
-    outcomes: BTreeMap<u64, u64>,
-    /// The shortest failing trace for each final value.
-    failing: BTreeMap<u64, Vec<Event>>,
+    outcomes: BTreeMap<Outcome, u64>,
+    /// The shortest failing trace for each outcome.
+    failing: BTreeMap<Outcome, Vec<Event>>,
     failing_count: u64,
 }
 
@@ -188,10 +191,11 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             }
         }
         let run = (exp.kernels.loom)(&p);
-        let rec = loom_world::take();
+        let mut rec = loom_world::take();
+        exp.name_objects(&mut rec.events);
         let mut col = c.lock().unwrap_or_else(|e| e.into_inner());
-        *col.outcomes.entry(run.value).or_default() += 1;
-        if run.value != expected {
+        *col.outcomes.entry(run.outcome.clone()).or_default() += 1;
+        if exp.grade(&p, Some(&run.outcome)).0 != Grade::Acceptable {
             col.failing_count += 1;
             // Per final value, keep the clearest story: fewest stale reads, then shortest.
             let key = |t: &[Event]| {
@@ -202,10 +206,10 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             };
             let keep = col
                 .failing
-                .get(&run.value)
+                .get(&run.outcome)
                 .is_none_or(|t| key(&rec.events) < key(t));
             if keep {
-                col.failing.insert(run.value, rec.events);
+                col.failing.insert(run.outcome, rec.events);
             }
         }
     };
@@ -273,25 +277,31 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             }
         }
     }
-    for (v, n) in col.outcomes.iter() {
-        let (grade, meaning) = exp.grade(&cfg.params, Some(*v));
+    for (o, n) in col.outcomes.iter() {
+        let (grade, meaning) = exp.grade(&cfg.params, Some(o));
         report.forbidden |= grade == Grade::Forbidden;
         report.outcomes.push(OutcomeCount {
-            value: *v,
+            value: o.primary(),
+            outcome: o.clone(),
             executions: *n,
             grade: grade.as_str().into(),
             meaning: meaning.into(),
         });
     }
     // One execution per failing final value; the shortest first, then the worst.
-    let mut failing: Vec<(&u64, &Vec<Event>)> = col.failing.iter().collect();
-    failing.sort_by_key(|(v, events)| (events.len(), **v));
+    let mut failing: Vec<(&Outcome, &Vec<Event>)> = col.failing.iter().collect();
+    failing.sort_by_key(|(o, events)| (events.len(), (*o).clone()));
     report.failing = failing
         .into_iter()
         .take(cfg.show)
-        .map(|(v, events)| Failing {
-            final_value: *v,
-            explanation: trace::explain_lost_update(events, expected, *v).unwrap_or_default(),
+        .map(|(o, events)| Failing {
+            final_value: o.primary(),
+            outcome: o.clone(),
+            explanation: if o.is_value() {
+                trace::explain_lost_update(events, expected, o.primary()).unwrap_or_default()
+            } else {
+                String::new()
+            },
             events: events.iter().map(EventOut::from).collect(),
             timeline: trace::timeline(events),
         })

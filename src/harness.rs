@@ -23,6 +23,8 @@ pub struct RunConfig {
 pub struct Trial {
     /// The final count, or `None` if the trial deadlocked.
     pub value: Option<u64>,
+    /// The whole outcome record, or `None` if the trial deadlocked.
+    pub outcome: Option<crate::experiment::Outcome>,
     pub expected: u64,
     pub lost: u64,
     pub wall_ns: Option<u64>,
@@ -98,14 +100,16 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
         } else {
             Some((cfg.exp.kernels.native)(p))
         };
-        let value = run.as_ref().map(|r| r.value);
-        let (grade, _) = cfg.exp.grade(p, value);
+        let value = run.as_ref().map(|r| r.value());
+        let outcome = run.as_ref().map(|r| r.outcome.clone());
+        let (grade, _) = cfg.exp.grade(p, outcome.as_ref());
         let wall_ns = run
             .as_ref()
             .and_then(|r| r.elapsed)
             .map(|d| d.as_nanos() as u64);
         trials.push(Trial {
             value,
+            outcome,
             expected,
             lost: value.map(|v| expected.saturating_sub(v)).unwrap_or(0),
             wall_ns,
@@ -197,12 +201,37 @@ fn run_watched(cfg: &RunConfig) -> Option<crate::experiment::Run> {
 
 fn histogram(exp: &Experiment, p: &Params, trials: &[Trial]) -> Vec<Row> {
     let n = trials.len().max(1) as f64;
+    if trials
+        .iter()
+        .any(|t| t.outcome.as_ref().is_some_and(|o| !o.is_value()))
+    {
+        // Records of named fields: one row per distinct outcome, as jcstress prints them.
+        let mut exact: BTreeMap<Option<&crate::experiment::Outcome>, usize> = BTreeMap::new();
+        for t in trials {
+            *exact.entry(t.outcome.as_ref()).or_default() += 1;
+        }
+        return exact
+            .into_iter()
+            .map(|(o, count)| {
+                let (grade, meaning) = exp.grade(p, o);
+                Row {
+                    outcome: o.map_or("deadlock".to_string(), |o| o.to_string()),
+                    min: o.map(|o| o.primary()),
+                    max: o.map(|o| o.primary()),
+                    count,
+                    frequency: count as f64 / n,
+                    grade,
+                    meaning,
+                }
+            })
+            .collect();
+    }
     let mut exact: BTreeMap<Option<u64>, usize> = BTreeMap::new();
     for t in trials {
         *exact.entry(t.value).or_default() += 1;
     }
     let row = |outcome: String, min, max, count: usize, value: Option<u64>| {
-        let (grade, meaning) = exp.grade(p, value);
+        let (grade, meaning) = exp.grade_value(p, value);
         Row {
             outcome,
             min,
@@ -228,7 +257,7 @@ fn histogram(exp: &Experiment, p: &Params, trials: &[Trial]) -> Vec<Row> {
     // rows, the interesting ones in up to eight ranges.
     let mut interesting = Vec::new();
     for (v, c) in exact.iter().rev() {
-        match exp.grade(p, *v).0 {
+        match exp.grade_value(p, *v).0 {
             Grade::Interesting if v.is_some() => interesting.push((v.unwrap_or(0), *c)),
             _ => rows.push(row(label(*v), *v, *v, *c, *v)),
         }

@@ -6,9 +6,9 @@
 //! schedule always produces the same execution.
 
 use crate::error::{LabError, Result};
-use crate::experiment::{Experiment, Grade, Params};
+use crate::experiment::{Experiment, Grade, Outcome, Params};
 use crate::explore::EventOut;
-use crate::rt::sched;
+use crate::rt::sched::{self, End};
 use crate::schedule;
 use crate::trace;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
@@ -39,6 +39,8 @@ pub struct ReplayReport {
     pub decisions: String,
     /// The final value, or `None` for a deadlock.
     pub final_value: Option<u64>,
+    /// The whole outcome record (`None` if the run did not finish).
+    pub outcome: Option<Outcome>,
     pub expected: u64,
     pub grade: String,
     pub meaning: String,
@@ -50,14 +52,63 @@ pub struct ReplayReport {
     pub states: Vec<String>,
 }
 
+/// Runs `exp`'s kernel once in the scheduled world under `schedule` (`record`: keep the
+/// trace, with the experiment's names for its objects).
+pub fn run_scheduled(
+    exp: &Experiment,
+    p: &Params,
+    schedule: &[usize],
+    record: bool,
+) -> sched::SchedRun<Outcome> {
+    let (kernel, params) = (exp.kernels.sched, p.clone());
+    let limit = sched::step_limit(p.threads, p.iters);
+    let body = move || kernel(&params).outcome;
+    let mut run = if record {
+        sched::run(p.threads, schedule, limit, body)
+    } else {
+        sched::run_quiet(p.threads, schedule, limit, body)
+    };
+    exp.name_objects(&mut run.events);
+    run
+}
+
+/// How a scheduled run is graded: its outcome by the experiment's rules; a deadlock as
+/// the experiment says; a livelock, a panic or a run past its step limit as a failure.
+pub fn grade_run(exp: &Experiment, p: &Params, run: &sched::SchedRun<Outcome>) -> (Grade, String) {
+    match &run.end {
+        End::Finished => {
+            let (g, m) = exp.grade(p, run.result.as_ref());
+            (g, m.to_string())
+        }
+        End::Deadlock(_) => {
+            let (g, m) = exp.grade(p, None);
+            (g, m.to_string())
+        }
+        End::Livelock(_) => (
+            Grade::Forbidden,
+            "livelock: every live worker spins or yields, and nothing changes any more".into(),
+        ),
+        End::Panicked(msg) => (Grade::Forbidden, format!("a thread panicked: {msg}")),
+        End::StepLimit => (
+            Grade::Forbidden,
+            "no end within the step limit: the threads keep running without finishing".into(),
+        ),
+    }
+}
+
 /// Runs `exp` under `schedule` in the scheduled world.
 pub fn replay(exp: &Experiment, p: &Params, schedule: &[usize]) -> ReplayReport {
-    let run = sched::run(p.threads, schedule, || (exp.kernels.sched)(p).value);
+    let run = run_scheduled(exp, p, schedule, true);
     let expected = p.expected();
-    let (grade, meaning) = exp.grade(p, run.result);
-    let explanation = match run.result {
-        Some(v) => trace::explain_lost_update(&run.events, expected, v).unwrap_or_default(),
-        None => run
+    let (grade, meaning) = grade_run(exp, p, &run);
+    let value = run.result.as_ref().map(Outcome::primary);
+    let explanation = match (&run.end, value) {
+        (End::Finished, Some(v)) if run.result.as_ref().is_some_and(Outcome::is_value) => {
+            trace::explain_lost_update(&run.events, expected, v).unwrap_or_default()
+        }
+        (End::Finished, _) => String::new(),
+        (End::Panicked(m), _) => format!("a thread panicked: {m}"),
+        _ => run
             .waiting
             .iter()
             .map(|(t, l)| format!("{} waits for {l}", trace::thread_name(*t)))
@@ -73,10 +124,11 @@ pub fn replay(exp: &Experiment, p: &Params, schedule: &[usize]) -> ReplayReport 
         used: run.used,
         ran_out: run.ran_out,
         decisions: schedule::format(&run.decisions),
-        final_value: run.result,
+        final_value: value,
+        outcome: run.result.clone(),
         expected,
         grade: grade.as_str().into(),
-        meaning: meaning.into(),
+        meaning,
         explanation,
         deadlock: run
             .waiting
@@ -91,8 +143,8 @@ pub fn replay(exp: &Experiment, p: &Params, schedule: &[usize]) -> ReplayReport 
 
 /// Whether a scheduled run failed: anything but an ACCEPTABLE outcome.
 pub fn fails(exp: &Experiment, p: &Params, schedule: &[usize]) -> bool {
-    let run = sched::run(p.threads, schedule, || (exp.kernels.sched)(p).value);
-    exp.grade(p, run.result).0 != Grade::Acceptable
+    let run = run_scheduled(exp, p, schedule, false);
+    grade_run(exp, p, &run).0 != Grade::Acceptable
 }
 
 /// What `hunt` found.
@@ -254,9 +306,13 @@ fn finish(exp: &Experiment, p: &Params, f: Search) -> HuntReport {
             report.minimal = Some(schedule::format(&minimal));
             report.verdict = format!(
                 "{head}: {} after {} schedules; shrunk in {} steps to the {}-entry schedule \"{}\"",
-                match r.final_value {
-                    None => "deadlock".to_string(),
-                    Some(v) => format!("{} (final {v}, expected {})", r.meaning, r.expected),
+                match (&r.outcome, r.final_value) {
+                    (None, _) if r.deadlock.is_empty() => r.meaning.clone(),
+                    (None, _) => "deadlock".to_string(),
+                    (Some(o), Some(v)) if o.is_value() => {
+                        format!("{} (final {v}, expected {})", r.meaning, r.expected)
+                    }
+                    (Some(o), _) => format!("{} ({o})", r.meaning),
                 },
                 report.cases_run,
                 report.shrink_steps,
@@ -301,8 +357,12 @@ pub fn hunt_pct(
             depth,
             seed ^ case.wrapping_mul(0x9E37_79B9_7F4A_7C15),
         );
-        let run = sched::run_pct(p.threads, pct, || (exp.kernels.sched)(p).value);
-        if exp.grade(p, run.result).0 != Grade::Acceptable {
+        let (kernel, params) = (exp.kernels.sched, p.clone());
+        let limit = sched::step_limit(p.threads, p.iters);
+        let run = sched::run_pct(p.threads, pct, false, limit, move || {
+            kernel(&params).outcome
+        });
+        if grade_run(exp, p, &run).0 != Grade::Acceptable {
             original = Some(run.decisions);
             break;
         }

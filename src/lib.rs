@@ -29,9 +29,15 @@ pub mod witnesses;
 
 /// What an experiment file imports.
 pub mod prelude {
-    pub use crate::experiment::{workers, workers_with_owner, Class, Experiment, Opt, Params, Run};
+    pub use crate::experiment::{
+        workers, workers_with_owner, Class, Experiment, Grade, Opt, Outcome, Params, Run, Size,
+        Worlds,
+    };
     pub use crate::kernels;
-    pub use crate::rt::{Rt, RtAtomic, RtCell, RtMutex, RtReceiver, RtSender};
+    pub use crate::rt::{
+        LockKind, Once, ParkingLot, Rt, RtAtomic, RtAtomicInt, RtCell, RtCondvar, RtMutex,
+        RtReceiver, RtRwLock, RtSender, StdLock,
+    };
     pub use std::sync::atomic::Ordering;
     pub use std::sync::Arc;
 }

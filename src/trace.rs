@@ -18,8 +18,11 @@ pub struct Event {
     pub op: Op,
     /// The object touched: `a0`, `a1`… for atomics, `A`, `B`… for locks, `cell`, `chan`.
     pub object: String,
-    /// The value read, written, added or sent.
+    /// The value read (for a read-modify-write: the value it replaced), written or sent.
     pub value: u64,
+    /// For a read-modify-write that wrote (fetch_add, swap, a successful cas): what it wrote.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub written: Option<u64>,
     /// For a load that did not return the latest store: the latest value it missed.
     pub stale_latest: Option<u64>,
     /// Source location of the access (racy cell accesses).
@@ -39,8 +42,23 @@ pub enum Op {
     FetchAdd,
     CasOk,
     CasFail,
+    Swap,
     Lock,
     Unlock,
+    /// `try_lock` found the lock held.
+    TryLockFail,
+    /// A reader took / released a reader-writer lock (`Lock`/`Unlock` are the writer's).
+    ReadLock,
+    ReadUnlock,
+    /// Released the lock and went to sleep on a condition variable.
+    Wait,
+    /// Woke on a condition variable and holds the lock again.
+    Woken,
+    Notify,
+    NotifyAll,
+    /// `yield_now` or `spin_loop`: handed the turn to another thread.
+    Yield,
+    Fence,
     Send,
     Recv,
     Read,
@@ -76,11 +94,24 @@ impl Event {
         let mut s = match self.op {
             Op::Load => format!("load {o} → {v}"),
             Op::Store => format!("store {o} ← {v}"),
-            Op::FetchAdd => format!("fetch_add {o} +1 (was {v})"),
-            Op::CasOk => format!("cas {o} {v}→{} ok", v + 1),
+            Op::FetchAdd => match self.written {
+                Some(w) if w < v => format!("fetch_sub {o} -{} (was {v})", v - w),
+                w => format!("fetch_add {o} +{} (was {v})", w.map_or(1, |w| w - v)),
+            },
+            Op::Swap => format!("swap {o} ← {} (was {v})", self.written.unwrap_or_default()),
+            Op::CasOk => format!("cas {o} {v}→{} ok", self.written.unwrap_or(v + 1)),
             Op::CasFail => format!("cas {o} failed (saw {v})"),
             Op::Lock => format!("lock {o}"),
             Op::Unlock => format!("unlock {o}"),
+            Op::TryLockFail => format!("try_lock {o} failed (held)"),
+            Op::ReadLock => format!("read-lock {o}"),
+            Op::ReadUnlock => format!("read-unlock {o}"),
+            Op::Wait => format!("wait {o}"),
+            Op::Woken => format!("woken on {o}"),
+            Op::Notify => format!("notify_one {o}"),
+            Op::NotifyAll => format!("notify_all {o}"),
+            Op::Yield => "yield".to_string(),
+            Op::Fence => "fence".to_string(),
             Op::Send => format!("send {v}"),
             Op::Recv => format!("recv {v}"),
             Op::Read => format!("read {o} → {v}"),
@@ -99,6 +130,19 @@ impl Event {
     }
     fn is_write(&self) -> bool {
         matches!(self.op, Op::Store | Op::Write)
+    }
+
+    /// An event of a world: no location, nothing stale, nothing written back.
+    pub fn new(thread: usize, op: Op, object: impl Into<String>, value: u64) -> Self {
+        Event {
+            thread,
+            op,
+            object: object.into(),
+            value,
+            written: None,
+            stale_latest: None,
+            location: None,
+        }
     }
 }
 
@@ -230,11 +274,8 @@ pub fn states(events: &[Event]) -> Vec<String> {
             Op::Store | Op::Write => {
                 memory.insert(e.object.clone(), e.value);
             }
-            Op::FetchAdd => {
-                memory.insert(e.object.clone(), e.value + 1);
-            }
-            Op::CasOk => {
-                memory.insert(e.object.clone(), e.value + 1);
+            Op::FetchAdd | Op::CasOk | Op::Swap => {
+                memory.insert(e.object.clone(), e.written.unwrap_or(e.value + 1));
             }
             Op::CasFail => {
                 last_read.insert(e.thread, (e.object.clone(), e.value));
@@ -245,7 +286,20 @@ pub fn states(events: &[Event]) -> Vec<String> {
             Op::Unlock => {
                 holders.remove(&e.object);
             }
-            Op::Send | Op::Recv | Op::RacyRead | Op::RacyWrite => {}
+            // The worlds record a condvar wait as `unlock M, wait cv … woken cv, lock M`.
+            Op::Wait
+            | Op::Woken
+            | Op::Send
+            | Op::Recv
+            | Op::RacyRead
+            | Op::RacyWrite
+            | Op::TryLockFail
+            | Op::ReadLock
+            | Op::ReadUnlock
+            | Op::Notify
+            | Op::NotifyAll
+            | Op::Yield
+            | Op::Fence => {}
         }
         let mut parts: Vec<String> = memory.iter().map(|(k, v)| format!("{k} = {v}")).collect();
         parts.extend(
@@ -268,14 +322,7 @@ mod tests {
     use super::*;
 
     fn ev(thread: usize, op: Op, value: u64) -> Event {
-        Event {
-            thread,
-            op,
-            object: "a0".into(),
-            value,
-            stale_latest: None,
-            location: None,
-        }
+        Event::new(thread, op, "a0", value)
     }
 
     #[test]

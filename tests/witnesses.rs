@@ -41,7 +41,7 @@ fn the_table_says_when_it_was_produced() {
 #[test]
 fn every_experiment_has_exactly_one_row_and_no_row_is_stale() {
     let rows = table();
-    for e in experiments::ALL {
+    for e in experiments::all() {
         let n = rows.iter().filter(|r| r.experiment == e.name).count();
         assert_eq!(
             n, 1,
@@ -71,7 +71,7 @@ fn every_experiment_has_exactly_one_row_and_no_row_is_stale() {
 fn every_witness_agrees_with_the_lab() {
     let rows = table();
     let mut disagreements = Vec::new();
-    for e in experiments::ALL {
+    for e in experiments::all() {
         let Some(r) = rows.iter().find(|r| r.experiment == e.name) else {
             disagreements.push(format!("{}: no row", e.name));
             continue;

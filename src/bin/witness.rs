@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         return usage();
     };
     if first == "--list" {
-        for e in experiments::ALL {
+        for e in experiments::all() {
             println!("{}\t{}", e.name, e.class.name());
         }
         return ExitCode::SUCCESS;
@@ -108,7 +108,7 @@ fn main() -> ExitCode {
 fn run(kernel: fn(&Params) -> race_lab::experiment::Run, p: Params) -> Result<u64, u64> {
     let (tx, rx) = std::sync::mpsc::channel();
     let helper = std::thread::spawn(move || {
-        let _ = tx.send(kernel(&p).value);
+        let _ = tx.send(kernel(&p).value());
     });
     match rx.recv_timeout(WATCHDOG) {
         Ok(value) => {
@@ -124,5 +124,5 @@ fn run(kernel: fn(&Params) -> race_lab::experiment::Run, p: Params) -> Result<u6
 /// Under Miri: the kernel on the main thread, no watchdog (Miri reports a deadlock itself).
 #[cfg(miri)]
 fn run(kernel: fn(&Params) -> race_lab::experiment::Run, p: Params) -> Result<u64, u64> {
-    Ok(kernel(&p).value)
+    Ok(kernel(&p).value())
 }

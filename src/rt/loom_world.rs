@@ -8,9 +8,13 @@
 //! interleavings without adding a distinct outcome.
 
 use super::racy::LoomRacyCell;
-use super::{Rt, RtAtomic, RtCell, RtMutex, RtReceiver, RtSender};
+use super::{
+    AtomicValue, LockKind, MutexGuard, Rt, RtAtomic, RtAtomicInt, RtCell, RtCondvar, RtMutex,
+    RtReceiver, RtRwLock, RtSender,
+};
 use crate::trace::{Event, Op, MAIN};
 use std::cell::{Cell, RefCell};
+use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::Ordering;
 
@@ -25,6 +29,7 @@ pub struct Recording {
     pub waiting: Vec<(usize, String)>,
     next_atomic: u32,
     next_mutex: u32,
+    next_other: u32,
     next_thread: usize,
 }
 
@@ -55,82 +60,118 @@ fn me() -> usize {
 
 /// Records an operation of a worker (the main thread's set-up and final read are not part
 /// of the story).
-fn push(op: Op, object: String, value: u64, stale_latest: Option<u64>, location: Option<String>) {
+fn record(e: impl FnOnce(usize) -> Event) {
     let thread = me();
     if thread == MAIN {
         return;
     }
-    REC.with(|r| {
-        r.borrow_mut().events.push(Event {
-            thread,
-            op,
-            object,
-            value,
-            stale_latest,
-            location,
-        })
-    });
+    REC.with(|r| r.borrow_mut().events.push(e(thread)));
+}
+
+fn push(op: Op, object: &str, value: u64) {
+    record(|t| Event::new(t, op, object, value));
 }
 
 fn next_id(f: impl FnOnce(&mut Recording) -> u32) -> u32 {
     REC.with(|r| f(&mut r.borrow_mut()))
 }
 
+fn other_name(prefix: &str) -> String {
+    let id = next_id(|r| {
+        r.next_other += 1;
+        r.next_other - 1
+    });
+    format!("{prefix}{id}")
+}
+
 /// An atomic that remembers the latest value stored, to tell a stale read from a fresh one.
-pub struct LoomAtomic {
+/// Every width is modelled as loom's `AtomicU64`: the model is the same.
+pub struct LoomAtomic<V> {
     inner: loom::sync::atomic::AtomicU64,
     /// The value of the last store in execution order (loom appends stores to the
     /// modification order as they execute). Not modelled: bookkeeping only.
     latest: std::sync::atomic::AtomicU64,
     name: String,
+    _v: PhantomData<fn() -> V>,
 }
 
-impl LoomAtomic {
+impl<V: AtomicValue> LoomAtomic<V> {
     fn set_latest(&self, v: u64) {
         self.latest.store(v, Ordering::Relaxed);
     }
+    fn rmw(&self, op: Op, old: u64, new: u64) {
+        self.set_latest(new);
+        record(|t| Event {
+            written: Some(new),
+            ..Event::new(t, op, &self.name, old)
+        });
+    }
+    fn cas(&self, r: Result<u64, u64>, new: u64) -> Result<V, V> {
+        match r {
+            Ok(old) => {
+                self.rmw(Op::CasOk, old, new);
+                Ok(V::from_u64(old))
+            }
+            Err(seen) => {
+                push(Op::CasFail, &self.name, seen);
+                Err(V::from_u64(seen))
+            }
+        }
+    }
 }
 
-impl RtAtomic for LoomAtomic {
-    fn new(v: u64) -> Self {
+impl<V: AtomicValue> RtAtomic<V> for LoomAtomic<V> {
+    fn new(v: V) -> Self {
         let id = next_id(|r| {
             r.next_atomic += 1;
             r.next_atomic - 1
         });
         LoomAtomic {
-            inner: loom::sync::atomic::AtomicU64::new(v),
-            latest: std::sync::atomic::AtomicU64::new(v),
+            inner: loom::sync::atomic::AtomicU64::new(v.to_u64()),
+            latest: std::sync::atomic::AtomicU64::new(v.to_u64()),
             name: format!("a{id}"),
+            _v: PhantomData,
         }
     }
-    fn load(&self, order: Ordering) -> u64 {
+    fn load(&self, order: Ordering) -> V {
         let v = self.inner.load(order);
         let latest = self.latest.load(Ordering::Relaxed);
-        let stale = (v != latest).then_some(latest);
-        push(Op::Load, self.name.clone(), v, stale, None);
-        v
+        record(|t| Event {
+            stale_latest: (v != latest).then_some(latest),
+            ..Event::new(t, Op::Load, &self.name, v)
+        });
+        V::from_u64(v)
     }
-    fn store(&self, v: u64, order: Ordering) {
-        self.inner.store(v, order);
-        self.set_latest(v);
-        push(Op::Store, self.name.clone(), v, None, None);
+    fn store(&self, v: V, order: Ordering) {
+        self.inner.store(v.to_u64(), order);
+        self.set_latest(v.to_u64());
+        push(Op::Store, &self.name, v.to_u64());
     }
-    fn fetch_add(&self, v: u64, order: Ordering) -> u64 {
-        let old = self.inner.fetch_add(v, order);
-        self.set_latest(old + v);
-        push(Op::FetchAdd, self.name.clone(), old, None, None);
-        old
+    fn swap(&self, v: V, order: Ordering) -> V {
+        let old = self.inner.swap(v.to_u64(), order);
+        self.rmw(Op::Swap, old, v.to_u64());
+        V::from_u64(old)
     }
-    fn compare_exchange(&self, c: u64, n: u64, s: Ordering, f: Ordering) -> Result<u64, u64> {
-        let r = self.inner.compare_exchange(c, n, s, f);
-        match r {
-            Ok(old) => {
-                self.set_latest(n);
-                push(Op::CasOk, self.name.clone(), old, None, None);
-            }
-            Err(seen) => push(Op::CasFail, self.name.clone(), seen, None, None),
-        }
-        r
+    fn compare_exchange(&self, c: V, n: V, s: Ordering, f: Ordering) -> Result<V, V> {
+        let r = self.inner.compare_exchange(c.to_u64(), n.to_u64(), s, f);
+        self.cas(r, n.to_u64())
+    }
+    fn compare_exchange_weak(&self, c: V, n: V, s: Ordering, f: Ordering) -> Result<V, V> {
+        // loom does not model spurious failures: weak is strong here.
+        self.compare_exchange(c, n, s, f)
+    }
+}
+
+impl<V: AtomicValue> RtAtomicInt<V> for LoomAtomic<V> {
+    fn fetch_add(&self, v: V, order: Ordering) -> V {
+        let old = self.inner.fetch_add(v.to_u64(), order);
+        self.rmw(Op::FetchAdd, old, old.wrapping_add(v.to_u64()));
+        V::from_u64(old)
+    }
+    fn fetch_sub(&self, v: V, order: Ordering) -> V {
+        let old = self.inner.fetch_sub(v.to_u64(), order);
+        self.rmw(Op::FetchAdd, old, old.wrapping_sub(v.to_u64()));
+        V::from_u64(old)
     }
 }
 
@@ -141,25 +182,26 @@ pub struct LoomMutex<T> {
 }
 
 pub struct LoomGuard<'a, T> {
-    inner: loom::sync::MutexGuard<'a, T>,
+    /// `None` only while a condvar wait holds the inner guard.
+    inner: Option<loom::sync::MutexGuard<'a, T>>,
     name: &'a str,
 }
 
 impl<T> Deref for LoomGuard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
-        &self.inner
+        self.inner.as_ref().expect("guard is live")
     }
 }
 impl<T> DerefMut for LoomGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
-        &mut self.inner
+        self.inner.as_mut().expect("guard is live")
     }
 }
 impl<T> Drop for LoomGuard<'_, T> {
     fn drop(&mut self) {
-        if !std::thread::panicking() {
-            push(Op::Unlock, self.name.to_string(), 0, None, None);
+        if self.inner.is_some() && !std::thread::panicking() {
+            push(Op::Unlock, self.name, 0);
         }
     }
 }
@@ -182,11 +224,133 @@ impl<T: Send + 'static> RtMutex<T> for LoomMutex<T> {
         REC.with(|r| r.borrow_mut().waiting.push((t, self.name.clone())));
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         REC.with(|r| r.borrow_mut().waiting.retain(|(w, _)| *w != t));
-        push(Op::Lock, self.name.clone(), 0, None, None);
+        push(Op::Lock, &self.name, 0);
         LoomGuard {
-            inner,
+            inner: Some(inner),
             name: &self.name,
         }
+    }
+    fn try_lock(&self) -> Option<LoomGuard<'_, T>> {
+        match self.inner.try_lock() {
+            Ok(inner) => {
+                push(Op::Lock, &self.name, 0);
+                Some(LoomGuard {
+                    inner: Some(inner),
+                    name: &self.name,
+                })
+            }
+            Err(std::sync::TryLockError::Poisoned(e)) => {
+                push(Op::Lock, &self.name, 0);
+                Some(LoomGuard {
+                    inner: Some(e.into_inner()),
+                    name: &self.name,
+                })
+            }
+            Err(std::sync::TryLockError::WouldBlock) => {
+                push(Op::TryLockFail, &self.name, 0);
+                None
+            }
+        }
+    }
+}
+
+/// loom's reader-writer lock, recorded.
+pub struct LoomRwLock<T> {
+    inner: loom::sync::RwLock<T>,
+    name: String,
+}
+
+/// A recorded guard: `op` is pushed when it is dropped.
+pub struct Recorded<'a, G> {
+    inner: G,
+    name: &'a str,
+    op: Op,
+}
+
+impl<G: Deref> Deref for Recorded<'_, G> {
+    type Target = G::Target;
+    fn deref(&self) -> &G::Target {
+        &self.inner
+    }
+}
+impl<G: DerefMut> DerefMut for Recorded<'_, G> {
+    fn deref_mut(&mut self) -> &mut G::Target {
+        &mut self.inner
+    }
+}
+impl<G> Drop for Recorded<'_, G> {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            push(self.op, self.name, 0);
+        }
+    }
+}
+
+impl<T: Send + Sync + 'static> RtRwLock<T> for LoomRwLock<T> {
+    type ReadGuard<'a> = Recorded<'a, loom::sync::RwLockReadGuard<'a, T>>;
+    type WriteGuard<'a> = Recorded<'a, loom::sync::RwLockWriteGuard<'a, T>>;
+    fn new(v: T) -> Self {
+        LoomRwLock {
+            inner: loom::sync::RwLock::new(v),
+            name: other_name("rw"),
+        }
+    }
+    fn read(&self) -> Self::ReadGuard<'_> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        push(Op::ReadLock, &self.name, 0);
+        Recorded {
+            inner,
+            name: &self.name,
+            op: Op::ReadUnlock,
+        }
+    }
+    fn write(&self) -> Self::WriteGuard<'_> {
+        let inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        push(Op::Lock, &self.name, 0);
+        Recorded {
+            inner,
+            name: &self.name,
+            op: Op::Unlock,
+        }
+    }
+}
+
+/// loom's condition variable, recorded as `unlock M, wait cv … woken cv, lock M`.
+pub struct LoomCondvar {
+    inner: loom::sync::Condvar,
+    name: String,
+}
+
+impl RtCondvar<Loom> for LoomCondvar {
+    fn new() -> Self {
+        LoomCondvar {
+            inner: loom::sync::Condvar::new(),
+            name: other_name("cv"),
+        }
+    }
+    fn wait<'a, T: Send + 'static>(
+        &self,
+        mut guard: MutexGuard<'a, Loom, T>,
+    ) -> MutexGuard<'a, Loom, T> {
+        let inner = guard.inner.take().expect("guard is live");
+        push(Op::Unlock, guard.name, 0);
+        push(Op::Wait, &self.name, 0);
+        let t = me();
+        REC.with(|r| r.borrow_mut().waiting.push((t, self.name.clone())));
+        let inner = self.inner.wait(inner).unwrap_or_else(|e| e.into_inner());
+        REC.with(|r| r.borrow_mut().waiting.retain(|(w, _)| *w != t));
+        push(Op::Woken, &self.name, 0);
+        push(Op::Lock, guard.name, 0);
+        guard.inner = Some(inner);
+        guard
+    }
+    fn notify_one(&self) {
+        push(Op::Notify, &self.name, 0);
+        self.inner.notify_one()
+    }
+    fn notify_all(&self) {
+        push(Op::NotifyAll, &self.name, 0);
+        self.inner.notify_all()
     }
 }
 
@@ -198,7 +362,10 @@ impl RtCell for LoomRacyCell {
     fn read(&self) -> u64 {
         let loc = crate::trace::location(std::panic::Location::caller());
         // Recorded first as the access loom may stop; turned into a plain read if it passes.
-        push(Op::RacyRead, "cell".into(), 0, None, Some(loc));
+        record(|t| Event {
+            location: Some(loc),
+            ..Event::new(t, Op::RacyRead, "cell", 0)
+        });
         let v = LoomRacyCell::read(self);
         settle(Op::Read, v);
         v
@@ -206,7 +373,10 @@ impl RtCell for LoomRacyCell {
     #[track_caller]
     fn write(&self, v: u64) {
         let loc = crate::trace::location(std::panic::Location::caller());
-        push(Op::RacyWrite, "cell".into(), v, None, Some(loc));
+        record(|t| Event {
+            location: Some(loc),
+            ..Event::new(t, Op::RacyWrite, "cell", v)
+        });
         LoomRacyCell::write(self, v);
         settle(Op::Write, v);
     }
@@ -239,13 +409,13 @@ pub struct LoomReceiver(loom::sync::mpsc::Receiver<u64>);
 impl RtSender for LoomSender {
     fn send(&self, v: u64) {
         self.0.send(v).expect("loom channels do not disconnect");
-        push(Op::Send, "chan".into(), v, None, None);
+        push(Op::Send, "chan", v);
     }
 }
 impl RtReceiver for LoomReceiver {
     fn recv(&self) -> u64 {
         let v = self.0.recv().expect("the kernel receives an exact count");
-        push(Op::Recv, "chan".into(), v, None, None);
+        push(Op::Recv, "chan", v);
         v
     }
 }
@@ -254,10 +424,13 @@ pub struct LoomJoin<T>(loom::thread::JoinHandle<T>);
 
 impl Rt for Loom {
     const NAME: &'static str = "loom";
-    type AtomicU64 = LoomAtomic;
+    type AtomicU64 = LoomAtomic<u64>;
+    type AtomicUsize = LoomAtomic<usize>;
+    type AtomicBool = LoomAtomic<bool>;
     type Cell = LoomRacyCell;
-    type Mutex<T: Send + 'static> = LoomMutex<T>;
-    type PlMutex<T: Send + 'static> = LoomMutex<T>;
+    type Mutex<K: LockKind, T: Send + 'static> = LoomMutex<T>;
+    type RwLock<T: Send + Sync + 'static> = LoomRwLock<T>;
+    type Condvar = LoomCondvar;
     type Sender = LoomSender;
     type Receiver = LoomReceiver;
     type Join<T: Send + 'static> = LoomJoin<T>;
@@ -286,6 +459,18 @@ impl Rt for Loom {
     }
     fn gate(_: usize) {}
     fn wait(_: &()) {}
+    fn yield_now() {
+        push(Op::Yield, "", 0);
+        loom::thread::yield_now()
+    }
+    fn spin_loop() {
+        push(Op::Yield, "", 0);
+        loom::hint::spin_loop()
+    }
+    fn fence(order: Ordering) {
+        push(Op::Fence, "", 0);
+        loom::sync::atomic::fence(order)
+    }
     fn window(_: u32) {}
     fn now() -> Option<std::time::Instant> {
         None

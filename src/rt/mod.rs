@@ -6,39 +6,124 @@
 //! |-------|------|----------------|
 //! | native | [`Native`] | real OS threads (std, parking_lot, crossbeam-utils): `race-lab run`, timing |
 //! | loom | [`Loom`] | loom's exhaustive model checker: `race-lab explore`, the loom suite |
-//! | scheduled | [`Sched`] | real threads taking turns by an explicit schedule: `hunt`, `replay`, proptest |
+//! | scheduled | [`Sched`] | coroutines taking turns by a schedule: `hunt`, `replay`, `explore --world scheduled`, proptest |
 //!
-//! The vocabulary mirrors `std` (`load`, `store`, `fetch_add`, `lock`, `send`, `recv`,
-//! `spawn`, `join`), so a kernel reads like ordinary Rust. The native world compiles to
+//! The vocabulary mirrors `std` (atomics with `load`/`store`/`swap`/`fetch_add`/
+//! `compare_exchange`, `fence`, `Mutex` with `try_lock`, `RwLock`, `Condvar`, [`Once`], mpsc,
+//! `spawn`/`join`, `yield_now`, `spin_loop`), so a kernel reads like ordinary Rust. The native world compiles to
 //! exactly the std operation (every method is `#[inline(always)]`, nothing is recorded), so
 //! the loop `race-lab run` times is the loop a person would write by hand.
 
-use std::ops::DerefMut;
+use std::fmt::Debug;
+use std::ops::{Deref, DerefMut};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 pub mod loom_world;
 mod native;
-pub mod racy;
+mod once;
+pub(crate) mod racy;
 pub mod sched;
 
 pub use loom_world::Loom;
 pub use native::Native;
+pub use once::Once;
 pub use sched::Sched;
 
-/// An atomic `u64`, as `std::sync::atomic::AtomicU64`.
-pub trait RtAtomic: Send + Sync + 'static {
-    fn new(v: u64) -> Self;
-    fn load(&self, order: Ordering) -> u64;
-    fn store(&self, v: u64, order: Ordering);
-    fn fetch_add(&self, v: u64, order: Ordering) -> u64;
+/// A value an atomic can hold: `u64`, `usize` or `bool`. The checked worlds store every
+/// atomic as a `u64`; these conversions are exact.
+pub trait AtomicValue: Copy + Eq + Debug + Send + Sync + 'static {
+    fn to_u64(self) -> u64;
+    fn from_u64(v: u64) -> Self;
+}
+
+impl AtomicValue for u64 {
+    #[inline(always)]
+    fn to_u64(self) -> u64 {
+        self
+    }
+    #[inline(always)]
+    fn from_u64(v: u64) -> Self {
+        v
+    }
+}
+
+impl AtomicValue for usize {
+    #[inline(always)]
+    fn to_u64(self) -> u64 {
+        self as u64
+    }
+    #[inline(always)]
+    fn from_u64(v: u64) -> Self {
+        v as usize
+    }
+}
+
+impl AtomicValue for bool {
+    #[inline(always)]
+    fn to_u64(self) -> u64 {
+        self as u64
+    }
+    #[inline(always)]
+    fn from_u64(v: u64) -> Self {
+        v != 0
+    }
+}
+
+/// An atomic, as `std::sync::atomic::AtomicU64` / `AtomicUsize` / `AtomicBool`.
+pub trait RtAtomic<V: AtomicValue>: Send + Sync + 'static {
+    fn new(v: V) -> Self;
+    fn load(&self, order: Ordering) -> V;
+    fn store(&self, v: V, order: Ordering);
+    fn swap(&self, v: V, order: Ordering) -> V;
     fn compare_exchange(
         &self,
-        current: u64,
-        new: u64,
+        current: V,
+        new: V,
         success: Ordering,
         failure: Ordering,
-    ) -> Result<u64, u64>;
+    ) -> Result<V, V>;
+    /// As std's: may fail spuriously on real hardware (never in the checked worlds), so it
+    /// belongs in a loop.
+    fn compare_exchange_weak(
+        &self,
+        current: V,
+        new: V,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<V, V>;
+}
+
+/// The arithmetic read-modify-writes of the integer atomics.
+pub trait RtAtomicInt<V: AtomicValue>: RtAtomic<V> {
+    /// Wrapping add, as std's; returns the previous value.
+    fn fetch_add(&self, v: V, order: Ordering) -> V;
+    /// Wrapping subtract, as std's; returns the previous value.
+    fn fetch_sub(&self, v: V, order: Ordering) -> V;
+}
+
+/// Which mutex an experiment takes in the native world: std's or parking_lot's. The checked
+/// worlds model every kind the same way (a lock is a lock to a model checker).
+pub trait LockKind: Send + Sync + 'static {
+    /// `std` or `parking_lot`.
+    const NAME: &'static str;
+    /// The real lock of this kind.
+    type Native<T: Send + 'static>: RtMutex<T>;
+}
+
+/// `std::sync::Mutex`.
+pub struct StdLock;
+/// `parking_lot::Mutex`.
+pub struct ParkingLot;
+
+impl LockKind for StdLock {
+    const NAME: &'static str = "std";
+    type Native<T: Send + 'static> = std::sync::Mutex<T>;
+}
+
+impl LockKind for ParkingLot {
+    const NAME: &'static str = "parking_lot";
+    type Native<T: Send + 'static> = parking_lot::Mutex<T>;
 }
 
 /// A mutual-exclusion lock, as `std::sync::Mutex` (poisoning is ignored: the guard is
@@ -49,6 +134,47 @@ pub trait RtMutex<T>: Send + Sync + 'static {
         Self: 'a;
     fn new(v: T) -> Self;
     fn lock(&self) -> Self::Guard<'_>;
+    /// The lock if it is free now, `None` if another thread holds it.
+    fn try_lock(&self) -> Option<Self::Guard<'_>>;
+}
+
+/// A reader-writer lock, as `std::sync::RwLock`: many readers or one writer.
+pub trait RtRwLock<T>: Send + Sync + 'static {
+    type ReadGuard<'a>: Deref<Target = T>
+    where
+        Self: 'a;
+    type WriteGuard<'a>: DerefMut<Target = T>
+    where
+        Self: 'a;
+    fn new(v: T) -> Self;
+    fn read(&self) -> Self::ReadGuard<'_>;
+    fn write(&self) -> Self::WriteGuard<'_>;
+}
+
+/// The guard of a world's std-kind mutex: what a [`RtCondvar`] waits with.
+pub type MutexGuard<'a, R, T> = <<R as Rt>::Mutex<StdLock, T> as RtMutex<T>>::Guard<'a>;
+
+/// A condition variable, as `std::sync::Condvar`, paired with the world's std-kind mutex.
+/// No world wakes a waiter spuriously (loom does not model it, and the scheduled world
+/// does not either), so a wait without a predicate loop shows its bug as a lost wake-up.
+pub trait RtCondvar<R: Rt>: Send + Sync + 'static {
+    fn new() -> Self;
+    /// Releases the guard's lock, sleeps until notified, takes the lock again.
+    fn wait<'a, T: Send + 'static>(&self, guard: MutexGuard<'a, R, T>) -> MutexGuard<'a, R, T>;
+    fn notify_one(&self);
+    fn notify_all(&self);
+    /// Waits while `condition` holds, re-checking it after every wake-up — built from
+    /// [`wait`](Self::wait) identically in every world (loom 0.7 has no `wait_while`).
+    fn wait_while<'a, T: Send + 'static>(
+        &self,
+        mut guard: MutexGuard<'a, R, T>,
+        mut condition: impl FnMut(&mut T) -> bool,
+    ) -> MutexGuard<'a, R, T> {
+        while condition(&mut *guard) {
+            guard = self.wait(guard);
+        }
+        guard
+    }
 }
 
 /// The deliberately unsynchronised cell: a `u64` that several threads read and write with
@@ -76,16 +202,18 @@ pub trait RtReceiver: Send + 'static {
     fn recv(&self) -> u64;
 }
 
-/// A world in which an experiment runs.
+/// A world in which an experiment runs: std's vocabulary, three implementations.
 pub trait Rt: Sized + 'static {
     /// `native`, `loom` or `scheduled`.
     const NAME: &'static str;
-    type AtomicU64: RtAtomic;
+    type AtomicU64: RtAtomicInt<u64>;
+    type AtomicUsize: RtAtomicInt<usize>;
+    type AtomicBool: RtAtomic<bool>;
     type Cell: RtCell;
-    /// `std::sync::Mutex` in the native world.
-    type Mutex<T: Send + 'static>: RtMutex<T>;
-    /// `parking_lot::Mutex` in the native world.
-    type PlMutex<T: Send + 'static>: RtMutex<T>;
+    /// A mutex of kind `K` ([`StdLock`] or [`ParkingLot`] in the native world).
+    type Mutex<K: LockKind, T: Send + 'static>: RtMutex<T>;
+    type RwLock<T: Send + Sync + 'static>: RtRwLock<T>;
+    type Condvar: RtCondvar<Self>;
     type Sender: RtSender;
     type Receiver: RtReceiver;
     type Join<T: Send + 'static>;
@@ -99,6 +227,13 @@ pub trait Rt: Sized + 'static {
     fn channel() -> (Self::Sender, Self::Receiver);
     fn gate(parties: usize) -> Self::Gate;
     fn wait(gate: &Self::Gate);
+    /// `std::thread::yield_now`. In the scheduled world: hand the turn to another worker
+    /// (and, in a spin loop that re-reads what it read, sleep until someone writes it).
+    fn yield_now();
+    /// `std::hint::spin_loop`: a spin-wait iteration; in the checked worlds, as `yield_now`.
+    fn spin_loop();
+    /// `std::sync::atomic::fence`.
+    fn fence(order: Ordering);
     /// `w` units of busy work that touch no shared memory: widens the window between a
     /// load and the store that depends on it (nothing in the checked worlds).
     fn window(w: u32);

@@ -4,35 +4,70 @@
 //! compiles to the same instructions as the loop written by hand (see `benches/`).
 
 use super::racy::RacyCell;
-use super::{Rt, RtAtomic, RtCell, RtMutex, RtReceiver, RtSender};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use super::{
+    LockKind, MutexGuard, Rt, RtAtomic, RtAtomicInt, RtCell, RtCondvar, RtMutex, RtReceiver,
+    RtRwLock, RtSender,
+};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// Real threads. See the module docs.
 pub struct Native;
 
-impl RtAtomic for AtomicU64 {
-    #[inline(always)]
-    fn new(v: u64) -> Self {
-        AtomicU64::new(v)
-    }
-    #[inline(always)]
-    fn load(&self, order: Ordering) -> u64 {
-        AtomicU64::load(self, order)
-    }
-    #[inline(always)]
-    fn store(&self, v: u64, order: Ordering) {
-        AtomicU64::store(self, v, order)
-    }
-    #[inline(always)]
-    fn fetch_add(&self, v: u64, order: Ordering) -> u64 {
-        AtomicU64::fetch_add(self, v, order)
-    }
-    #[inline(always)]
-    fn compare_exchange(&self, c: u64, n: u64, s: Ordering, f: Ordering) -> Result<u64, u64> {
-        AtomicU64::compare_exchange_weak(self, c, n, s, f)
-    }
+/// The std atomics are the facade's atomics, method for method.
+macro_rules! std_atomic {
+    ($atomic:ty, $v:ty) => {
+        impl RtAtomic<$v> for $atomic {
+            #[inline(always)]
+            fn new(v: $v) -> Self {
+                <$atomic>::new(v)
+            }
+            #[inline(always)]
+            fn load(&self, order: Ordering) -> $v {
+                <$atomic>::load(self, order)
+            }
+            #[inline(always)]
+            fn store(&self, v: $v, order: Ordering) {
+                <$atomic>::store(self, v, order)
+            }
+            #[inline(always)]
+            fn swap(&self, v: $v, order: Ordering) -> $v {
+                <$atomic>::swap(self, v, order)
+            }
+            #[inline(always)]
+            fn compare_exchange(&self, c: $v, n: $v, s: Ordering, f: Ordering) -> Result<$v, $v> {
+                <$atomic>::compare_exchange(self, c, n, s, f)
+            }
+            #[inline(always)]
+            fn compare_exchange_weak(
+                &self,
+                c: $v,
+                n: $v,
+                s: Ordering,
+                f: Ordering,
+            ) -> Result<$v, $v> {
+                <$atomic>::compare_exchange_weak(self, c, n, s, f)
+            }
+        }
+    };
+    ($atomic:ty, $v:ty, int) => {
+        std_atomic!($atomic, $v);
+        impl RtAtomicInt<$v> for $atomic {
+            #[inline(always)]
+            fn fetch_add(&self, v: $v, order: Ordering) -> $v {
+                <$atomic>::fetch_add(self, v, order)
+            }
+            #[inline(always)]
+            fn fetch_sub(&self, v: $v, order: Ordering) -> $v {
+                <$atomic>::fetch_sub(self, v, order)
+            }
+        }
+    };
 }
+
+std_atomic!(AtomicU64, u64, int);
+std_atomic!(AtomicUsize, usize, int);
+std_atomic!(AtomicBool, bool);
 
 impl<T: Send + 'static> RtMutex<T> for std::sync::Mutex<T> {
     type Guard<'a> = std::sync::MutexGuard<'a, T>;
@@ -45,6 +80,14 @@ impl<T: Send + 'static> RtMutex<T> for std::sync::Mutex<T> {
         // A poisoned lock still guards a valid counter: take it either way.
         std::sync::Mutex::lock(self).unwrap_or_else(|e| e.into_inner())
     }
+    #[inline(always)]
+    fn try_lock(&self) -> Option<Self::Guard<'_>> {
+        match std::sync::Mutex::try_lock(self) {
+            Ok(g) => Some(g),
+            Err(std::sync::TryLockError::Poisoned(e)) => Some(e.into_inner()),
+            Err(std::sync::TryLockError::WouldBlock) => None,
+        }
+    }
 }
 
 impl<T: Send + 'static> RtMutex<T> for parking_lot::Mutex<T> {
@@ -56,6 +99,42 @@ impl<T: Send + 'static> RtMutex<T> for parking_lot::Mutex<T> {
     #[inline(always)]
     fn lock(&self) -> Self::Guard<'_> {
         parking_lot::Mutex::lock(self)
+    }
+    #[inline(always)]
+    fn try_lock(&self) -> Option<Self::Guard<'_>> {
+        parking_lot::Mutex::try_lock(self)
+    }
+}
+
+impl<T: Send + Sync + 'static> RtRwLock<T> for std::sync::RwLock<T> {
+    type ReadGuard<'a> = std::sync::RwLockReadGuard<'a, T>;
+    type WriteGuard<'a> = std::sync::RwLockWriteGuard<'a, T>;
+    fn new(v: T) -> Self {
+        std::sync::RwLock::new(v)
+    }
+    fn read(&self) -> Self::ReadGuard<'_> {
+        std::sync::RwLock::read(self).unwrap_or_else(|e| e.into_inner())
+    }
+    fn write(&self) -> Self::WriteGuard<'_> {
+        std::sync::RwLock::write(self).unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl RtCondvar<Native> for std::sync::Condvar {
+    fn new() -> Self {
+        std::sync::Condvar::new()
+    }
+    fn wait<'a, T: Send + 'static>(
+        &self,
+        guard: MutexGuard<'a, Native, T>,
+    ) -> MutexGuard<'a, Native, T> {
+        std::sync::Condvar::wait(self, guard).unwrap_or_else(|e| e.into_inner())
+    }
+    fn notify_one(&self) {
+        std::sync::Condvar::notify_one(self)
+    }
+    fn notify_all(&self) {
+        std::sync::Condvar::notify_all(self)
     }
 }
 
@@ -103,9 +182,12 @@ pub struct SpinGate {
 impl Rt for Native {
     const NAME: &'static str = "native";
     type AtomicU64 = AtomicU64;
+    type AtomicUsize = AtomicUsize;
+    type AtomicBool = AtomicBool;
     type Cell = RacyCell;
-    type Mutex<T: Send + 'static> = std::sync::Mutex<T>;
-    type PlMutex<T: Send + 'static> = parking_lot::Mutex<T>;
+    type Mutex<K: LockKind, T: Send + 'static> = K::Native<T>;
+    type RwLock<T: Send + Sync + 'static> = std::sync::RwLock<T>;
+    type Condvar = std::sync::Condvar;
     type Sender = std::sync::mpsc::Sender<u64>;
     type Receiver = std::sync::mpsc::Receiver<u64>;
     type Join<T: Send + 'static> = std::thread::JoinHandle<T>;
@@ -140,6 +222,18 @@ impl Rt for Native {
                 std::hint::spin_loop();
             }
         }
+    }
+    #[inline(always)]
+    fn yield_now() {
+        std::thread::yield_now()
+    }
+    #[inline(always)]
+    fn spin_loop() {
+        std::hint::spin_loop()
+    }
+    #[inline(always)]
+    fn fence(order: Ordering) {
+        std::sync::atomic::fence(order)
     }
     #[inline(always)]
     fn window(w: u32) {

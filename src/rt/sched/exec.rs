@@ -1,0 +1,394 @@
+//! One scheduled execution: the kernel's main thread and its workers as stackful coroutines
+//! (the `generator` crate, which loom uses too) on the calling OS thread, stepped one
+//! visible operation at a time.
+//!
+//! [`Execution`] is the state machine every driver shares: `run` follows a schedule, PCT
+//! picks by priorities, the exhaustive search replays prefixes and branches, and `play`
+//! lets a person choose. Coroutines are pooled per OS thread, so a run costs no stack
+//! allocation once the pool is warm.
+
+use super::world::{self, Aborted, Access, Need, Status};
+use crate::trace::{Event, MAIN};
+use std::cell::RefCell;
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+
+/// A coroutine's work: a thread's body, with its result sent through a slot.
+pub(super) type Job = Box<dyn FnOnce() + Send>;
+type Coroutine = generator::Generator<'static, Job, ()>;
+
+/// Stack size of a coroutine, in words (512 KiB: unwinding a panic needs room; untouched
+/// pages cost nothing).
+const STACK_WORDS: usize = 0x1_0000;
+
+/// Idle coroutines of this OS thread, each parked at the top of its job loop.
+struct Pool(Vec<Coroutine>);
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // At thread exit the generator crate's own thread-locals may already be gone, so a
+        // parked coroutine cannot be resumed to unwind: its stack is left to the process.
+        for c in self.0.drain(..) {
+            std::mem::forget(c);
+        }
+    }
+}
+
+thread_local! {
+    static POOL: RefCell<Pool> = const { RefCell::new(Pool(Vec::new())) };
+    /// Workers spawned during the current step, started by the executor after it.
+    static SPAWNED: RefCell<Vec<(usize, Job)>> = const { RefCell::new(Vec::new()) };
+}
+
+fn coroutine() -> Coroutine {
+    if let Some(c) = POOL.with(|p| p.borrow_mut().0.pop()) {
+        return c;
+    }
+    #[allow(deprecated)] // the free-function API lets the facade yield from any depth
+    generator::Gn::<Job>::new_opt(STACK_WORDS, || loop {
+        if let Some(job) = generator::get_yield::<Job>() {
+            job(); // never unwinds: every job catches its own panics
+        }
+        generator::yield_with(());
+    })
+}
+
+fn recycle(c: Coroutine) {
+    if !c.is_done() {
+        POOL.with(|p| p.borrow_mut().0.push(c));
+    }
+}
+
+/// Hands the turn back to the executor (called by a coroutine at a decision point).
+pub(super) fn suspend() {
+    #[allow(deprecated)]
+    generator::yield_with(());
+}
+
+/// Registers a worker spawned by the running thread; it starts after the current step.
+pub(super) fn spawn(id: usize, job: Job) {
+    SPAWNED.with(|s| s.borrow_mut().push((id, job)));
+}
+
+/// How an execution ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum End {
+    /// The kernel returned.
+    Finished,
+    /// Every live thread is blocked on a lock, a channel, a condvar or a join: each entry
+    /// is a blocked worker and what it waits for.
+    Deadlock(Vec<(usize, String)>),
+    /// Every live worker is spinning or yielding on values nobody will write any more, or
+    /// the run reached its step limit while every live worker kept yielding.
+    Livelock(Vec<(usize, String)>),
+    /// The kernel (or a worker it joined) panicked.
+    Panicked(String),
+    /// The step limit was reached by threads still doing work (not all yielding).
+    StepLimit,
+}
+
+/// One execution in progress.
+pub struct Execution<T> {
+    main: Option<Coroutine>,
+    workers: Vec<Option<Coroutine>>,
+    result: Arc<parking_lot::Mutex<Option<std::thread::Result<T>>>>,
+    pub steps: u64,
+    max_steps: u64,
+    /// The worker that took the last step.
+    pub last: Option<usize>,
+    end: Option<End>,
+    /// Per step: who, and what it touched (for the exhaustive search).
+    pub history: Vec<(usize, Vec<Access>)>,
+    keep_history: bool,
+}
+
+impl<T: Send + 'static> Execution<T> {
+    /// Starts `kernel` as the main coroutine and runs it, and every worker it spawns, up to
+    /// the first decision. `record` keeps the trace of events; `max_steps` bounds the run.
+    pub fn start(
+        threads: usize,
+        record: bool,
+        max_steps: u64,
+        kernel: impl FnOnce() -> T + Send + 'static,
+    ) -> Self {
+        world::install(threads, record);
+        let result = Arc::new(parking_lot::Mutex::new(None));
+        let slot = result.clone();
+        let job: Job = Box::new(move || {
+            let r = std::panic::catch_unwind(AssertUnwindSafe(kernel));
+            *slot.lock() = Some(r);
+            world::with(|w| {
+                w.main.status = Status::Finished;
+                w.running = None;
+            });
+        });
+        let mut ex = Execution {
+            main: Some(coroutine()),
+            workers: Vec::with_capacity(threads),
+            result,
+            steps: 0,
+            max_steps,
+            last: None,
+            end: None,
+            history: Vec::new(),
+            keep_history: false,
+        };
+        if let Some(m) = ex.main.as_mut() {
+            m.raw_send(Some(job));
+        }
+        ex.settle();
+        ex
+    }
+
+    /// Keeps, per step, who stepped and what it touched.
+    pub fn keep_history(&mut self) {
+        self.keep_history = true;
+    }
+
+    /// Runs main while it can proceed and starts every spawned worker up to its first
+    /// decision point; then decides whether the execution has ended.
+    fn settle(&mut self) {
+        loop {
+            let spawned = SPAWNED.with(|s| std::mem::take(&mut *s.borrow_mut()));
+            if !spawned.is_empty() {
+                for (id, job) in spawned {
+                    let mut c = coroutine();
+                    world::with(|w| {
+                        w.running = Some(id);
+                        w.workers[id].status = Status::Running;
+                    });
+                    c.raw_send(Some(job));
+                    if self.workers.len() <= id {
+                        self.workers.resize_with(id + 1, || None);
+                    }
+                    self.workers[id] = Some(c);
+                }
+                continue;
+            }
+            let main_can = world::with(|w| {
+                let can = w.can_proceed(MAIN);
+                if can {
+                    w.running = Some(MAIN);
+                    w.main.status = Status::Running;
+                }
+                can
+            });
+            if main_can {
+                if let Some(m) = self.main.as_mut() {
+                    m.resume();
+                }
+                continue;
+            }
+            break;
+        }
+        self.end = self.check_end();
+        if self.end.is_some() {
+            // Unwinds whatever is still live: every thread of a deadlock or livelock, or
+            // workers a finished kernel never joined.
+            self.abort();
+        }
+    }
+
+    fn check_end(&self) -> Option<End> {
+        world::with(|w| {
+            if w.main.status == Status::Finished {
+                let panicked = match &*self.result.lock() {
+                    Some(Err(p)) if !p.is::<Aborted>() => {
+                        Some(crate::error::panic_message(p.as_ref()))
+                    }
+                    _ => None,
+                };
+                return Some(match panicked {
+                    Some(m) => End::Panicked(m),
+                    None => End::Finished,
+                });
+            }
+            let live: Vec<usize> = (0..w.workers.len())
+                .filter(|&t| w.workers[t].status != Status::Finished)
+                .collect();
+            if live.iter().any(|&t| w.can_proceed(t)) {
+                if self.steps >= self.max_steps {
+                    let yielding = live.iter().all(|&t| {
+                        matches!(
+                            w.workers[t].status,
+                            Status::Waiting(Need::Yielded) | Status::Waiting(Need::Changed(_))
+                        )
+                    });
+                    return Some(if yielding {
+                        End::Livelock(describe_waits(w, &live))
+                    } else {
+                        End::StepLimit
+                    });
+                }
+                return None;
+            }
+            let spinning = live
+                .iter()
+                .any(|&t| matches!(w.workers[t].status, Status::Waiting(Need::Changed(_))));
+            let waits = describe_waits(w, &live);
+            Some(if spinning {
+                End::Livelock(waits)
+            } else {
+                End::Deadlock(waits)
+            })
+        })
+    }
+
+    /// The workers that can take the next step; empty once the execution has ended.
+    pub fn enabled(&self) -> Vec<usize> {
+        if self.end.is_some() {
+            return Vec::new();
+        }
+        world::with(|w| (0..w.workers.len()).filter(|&t| w.can_proceed(t)).collect())
+    }
+
+    /// Whether worker `t` is waiting because it yielded (the default choice passes it over).
+    pub fn yielded(&self, t: usize) -> bool {
+        world::with(|w| {
+            matches!(
+                w.workers.get(t).map(|th| &th.status),
+                Some(Status::Waiting(Need::Yielded))
+            )
+        })
+    }
+
+    /// What worker `t` will touch when it next runs.
+    pub fn pending(&self, t: usize) -> Option<Access> {
+        world::with(|w| w.workers.get(t).and_then(|th| th.pending))
+    }
+
+    /// Runs worker `t` (which must be enabled) for one step: its pending operation, up to
+    /// its next decision point; then main and any new workers as far as they go.
+    pub fn step(&mut self, t: usize) {
+        world::with(|w| {
+            debug_assert!(w.can_proceed(t), "stepped a worker that cannot proceed");
+            w.running = Some(t);
+            w.workers[t].status = Status::Running;
+            w.step_accesses.clear();
+        });
+        if let Some(c) = self.workers[t].as_mut() {
+            c.resume();
+        }
+        self.steps += 1;
+        self.last = Some(t);
+        self.settle();
+        if self.keep_history {
+            let acc = world::with(|w| std::mem::take(&mut w.step_accesses));
+            self.history.push((t, acc));
+        }
+    }
+
+    /// How the execution ended, once it has.
+    pub fn end(&self) -> Option<&End> {
+        self.end.as_ref()
+    }
+
+    /// The events so far.
+    pub fn events(&self) -> Vec<Event> {
+        world::with(|w| w.events.clone())
+    }
+
+    /// The shared state now: each object's name and state.
+    pub fn snapshot(&self) -> Vec<(String, String)> {
+        world::with(|w| w.snapshot())
+    }
+
+    /// Tears every unfinished coroutine down: each resumes, sees the execution aborting and
+    /// unwinds (releasing what it holds), caught by its job.
+    fn abort(&mut self) {
+        world::with(|w| w.aborting = true);
+        SPAWNED.with(|s| s.borrow_mut().clear());
+        for t in 0..self.workers.len() {
+            let unfinished = world::with(|w| w.workers[t].status != Status::Finished);
+            if unfinished {
+                world::with(|w| {
+                    w.running = Some(t);
+                    w.workers[t].status = Status::Running;
+                });
+                if let Some(c) = self.workers[t].as_mut() {
+                    c.resume();
+                }
+            }
+        }
+        let main_unfinished = world::with(|w| w.main.status != Status::Finished);
+        if main_unfinished {
+            world::with(|w| {
+                w.running = Some(MAIN);
+                w.main.status = Status::Running;
+            });
+            if let Some(m) = self.main.as_mut() {
+                m.resume();
+            }
+        }
+    }
+
+    /// Ends the execution: the kernel's result (if it returned), the trace, how it ended.
+    pub fn finish(mut self) -> (Option<T>, Vec<Event>, End) {
+        if self.end.is_none() {
+            self.end = Some(End::StepLimit);
+            self.abort();
+        }
+        let end = self.end.take().unwrap_or(End::StepLimit);
+        let result = match self.result.lock().take() {
+            Some(Ok(v)) if end == End::Finished => Some(v),
+            _ => None,
+        };
+        let world = world::uninstall();
+        for c in self.workers.drain(..).flatten() {
+            recycle(c);
+        }
+        if let Some(m) = self.main.take() {
+            recycle(m);
+        }
+        (result, world.map(|w| w.events).unwrap_or_default(), end)
+    }
+}
+
+impl<T> Drop for Execution<T> {
+    fn drop(&mut self) {
+        // An execution dropped before `finish` (a driver that panicked): unwind its
+        // coroutines so nothing they hold outlives it, and free the thread for the next.
+        if world::active() {
+            world::with(|w| w.aborting = true);
+            for c in self.workers.iter_mut().flatten() {
+                if !c.is_done() {
+                    world::with(|w| w.running = Some(MAIN));
+                    c.resume();
+                }
+            }
+            world::uninstall();
+        }
+    }
+}
+
+fn describe_waits(w: &world::World, live: &[usize]) -> Vec<(usize, String)> {
+    live.iter()
+        .map(|&t| {
+            let what = match &w.workers[t].status {
+                Status::Waiting(Need::Lock(m) | Need::WriteLock(m) | Need::ReadLock(m)) => {
+                    w.objects[*m].name.clone()
+                }
+                Status::Waiting(Need::Recv(c)) => w.objects[*c].name.clone(),
+                Status::Waiting(Need::Notified { cv, mutex }) => {
+                    if w.workers[t].notified {
+                        w.objects[*mutex].name.clone()
+                    } else {
+                        format!("a notify on {}", w.objects[*cv].name)
+                    }
+                }
+                Status::Waiting(Need::Join(j)) => crate::trace::thread_name(*j),
+                Status::Waiting(Need::Changed(reads)) => {
+                    let mut names: Vec<String> = reads
+                        .iter()
+                        .map(|(o, _)| w.objects[*o].name.clone())
+                        .collect();
+                    names.dedup();
+                    format!("a change of {} (spinning)", names.join(", "))
+                }
+                Status::Waiting(Need::Yielded) => "its turn (yielding)".to_string(),
+                _ => "nothing".to_string(),
+            };
+            (t, what)
+        })
+        .collect()
+}

@@ -1,0 +1,372 @@
+//! The state of one scheduled execution: every shared object (its value, version, holder,
+//! queue or waiters), every thread's status and what it waits for, and the trace.
+//!
+//! All coroutines of an execution run on one OS thread, so the state lives in a
+//! thread-local for the execution's lifetime; the facade's types reach it through
+//! [`with`]. A coroutine never holds the borrow across a switch.
+
+use crate::trace::{Event, Op, MAIN};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+
+/// An object's index in the execution.
+pub type ObjId = usize;
+
+/// What kind of object, for default names and for the dependency relation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Atomic,
+    Cell,
+    Mutex,
+    RwLock,
+    Condvar,
+    Chan,
+    /// A worker, as something another thread joins.
+    Thread,
+}
+
+/// One shared object.
+#[derive(Clone, Debug)]
+pub struct Obj {
+    pub name: String,
+    pub kind: Kind,
+    /// Bumped whenever the object's observable state changes (the yield rule's "written").
+    pub version: u64,
+    /// An atomic's or the cell's value; a channel's queue length.
+    pub value: u64,
+    /// The worker (or [`MAIN`]) holding a mutex, or an rwlock's writer.
+    pub holder: Option<usize>,
+    /// An rwlock's readers.
+    pub readers: usize,
+    pub queue: VecDeque<u64>,
+    /// A condvar's sleepers, in the order they went to sleep (notify_one wakes the first).
+    pub sleepers: VecDeque<usize>,
+}
+
+/// How an operation touches an object, for the dependency relation of the exhaustive
+/// search: two accesses conflict unless both are reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Access {
+    Read(ObjId),
+    Write(ObjId),
+}
+
+impl Access {
+    pub fn obj(self) -> ObjId {
+        match self {
+            Access::Read(o) | Access::Write(o) => o,
+        }
+    }
+    pub fn conflicts(self, other: Access) -> bool {
+        self.obj() == other.obj() && !matches!((self, other), (Access::Read(_), Access::Read(_)))
+    }
+}
+
+/// What a waiting thread needs before it can take its next step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Need {
+    /// Nothing: it can go whenever it is chosen.
+    Any,
+    /// It yielded: it can go, but the default choice prefers someone else.
+    Yielded,
+    Lock(ObjId),
+    ReadLock(ObjId),
+    WriteLock(ObjId),
+    Recv(ObjId),
+    /// Asleep on a condvar until notified, then the mutex.
+    Notified {
+        cv: ObjId,
+        mutex: ObjId,
+    },
+    Join(usize),
+    /// The yield rule: spinning on values it already read; wakes when one of them changes.
+    Changed(Vec<(ObjId, u64)>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Status {
+    NotStarted,
+    Running,
+    Waiting(Need),
+    Finished,
+}
+
+/// One thread (a worker, or main) of the execution.
+#[derive(Clone, Debug)]
+pub struct Thread {
+    pub status: Status,
+    /// The operation it will perform when it next runs (for the exhaustive search).
+    pub pending: Option<Access>,
+    /// A condvar sleeper that was notified (it still needs the mutex).
+    pub notified: bool,
+    /// Objects read, with the version read, since its last yield (the yield rule).
+    reads: Vec<(ObjId, u64)>,
+    /// Whether it changed anything since its last yield.
+    wrote: bool,
+}
+
+impl Thread {
+    /// A worker just spawned: it starts after the current step.
+    pub fn not_started() -> Self {
+        Self::new()
+    }
+    fn new() -> Self {
+        Thread {
+            status: Status::NotStarted,
+            pending: None,
+            notified: false,
+            reads: Vec::new(),
+            wrote: false,
+        }
+    }
+}
+
+/// The state of one execution.
+pub struct World {
+    pub objects: Vec<Obj>,
+    pub workers: Vec<Thread>,
+    pub main: Thread,
+    /// Who is running now.
+    pub running: Option<usize>,
+    pub events: Vec<Event>,
+    /// Accesses performed during the current step (by the stepped worker, and by main or
+    /// silent releases that ran during it).
+    pub step_accesses: Vec<Access>,
+    /// Set when the execution is being torn down: every resumed coroutine unwinds.
+    pub aborting: bool,
+    pub record: bool,
+    next_default_name: [u32; 7],
+}
+
+thread_local! {
+    static WORLD: RefCell<Option<World>> = const { RefCell::new(None) };
+}
+
+/// The payload a coroutine unwinds with when its execution is torn down.
+pub struct Aborted;
+
+/// Runs `f` on the current execution's state.
+pub fn with<R>(f: impl FnOnce(&mut World) -> R) -> R {
+    WORLD.with(|w| {
+        let mut w = w.borrow_mut();
+        f(w.as_mut()
+            .expect("the scheduled world is only used inside a scheduled execution"))
+    })
+}
+
+/// Whether an execution is in progress on this thread.
+pub fn active() -> bool {
+    WORLD.with(|w| w.borrow().is_some())
+}
+
+/// Installs a fresh world (refusing to nest executions on one thread).
+pub fn install(threads: usize, record: bool) {
+    WORLD.with(|w| {
+        let mut w = w.borrow_mut();
+        assert!(w.is_none(), "scheduled executions do not nest");
+        *w = Some(World {
+            objects: Vec::new(),
+            workers: Vec::with_capacity(threads),
+            main: Thread {
+                status: Status::Running,
+                ..Thread::new()
+            },
+            running: Some(MAIN),
+            events: Vec::new(),
+            step_accesses: Vec::new(),
+            aborting: false,
+            record,
+            next_default_name: [0; 7],
+        })
+    });
+}
+
+/// Removes the world.
+pub fn uninstall() -> Option<World> {
+    WORLD.with(|w| w.borrow_mut().take())
+}
+
+impl World {
+    pub fn thread(&self, t: usize) -> &Thread {
+        if t == MAIN {
+            &self.main
+        } else {
+            &self.workers[t]
+        }
+    }
+    pub fn thread_mut(&mut self, t: usize) -> &mut Thread {
+        if t == MAIN {
+            &mut self.main
+        } else {
+            &mut self.workers[t]
+        }
+    }
+
+    /// Creates an object with the kind's default name (`a0`, `A`, `rw0`, `cv0`, `cell`, `chan`).
+    pub fn object(&mut self, kind: Kind, value: u64) -> ObjId {
+        let k = kind as usize;
+        let n = self.next_default_name[k];
+        self.next_default_name[k] += 1;
+        let name = match kind {
+            Kind::Atomic => format!("a{n}"),
+            Kind::Cell => "cell".to_string(),
+            Kind::Mutex => char::from(b'A' + (n % 26) as u8).to_string(),
+            Kind::RwLock => format!("rw{n}"),
+            Kind::Condvar => format!("cv{n}"),
+            Kind::Chan => "chan".to_string(),
+            Kind::Thread => format!("T{n}"),
+        };
+        self.objects.push(Obj {
+            name,
+            kind,
+            version: 0,
+            value,
+            holder: None,
+            readers: 0,
+            queue: VecDeque::new(),
+            sleepers: VecDeque::new(),
+        });
+        self.objects.len() - 1
+    }
+
+    /// Whether thread `t` could take its next step now.
+    pub fn can_proceed(&self, t: usize) -> bool {
+        let th = self.thread(t);
+        match &th.status {
+            Status::Waiting(need) => self.satisfied(need, th.notified),
+            _ => false,
+        }
+    }
+
+    pub fn satisfied(&self, need: &Need, notified: bool) -> bool {
+        match need {
+            Need::Any | Need::Yielded => true,
+            Need::Lock(m) | Need::WriteLock(m) => {
+                self.objects[*m].holder.is_none() && self.objects[*m].readers == 0
+            }
+            Need::ReadLock(m) => self.objects[*m].holder.is_none(),
+            Need::Recv(c) => !self.objects[*c].queue.is_empty(),
+            Need::Notified { mutex, .. } => notified && self.objects[*mutex].holder.is_none(),
+            Need::Join(w) => self
+                .workers
+                .get(*w)
+                .is_some_and(|t| t.status == Status::Finished),
+            Need::Changed(reads) => reads.iter().any(|&(o, v)| self.objects[o].version != v),
+        }
+    }
+
+    /// Records that thread `t` read object `o` (the yield rule and the dependency relation).
+    pub fn read(&mut self, t: usize, o: ObjId) {
+        let v = self.objects[o].version;
+        self.step_accesses.push(Access::Read(o));
+        self.thread_mut(t).reads.push((o, v));
+    }
+
+    /// Records that thread `t` wrote object `o`; `changed` says its state really changed.
+    pub fn write(&mut self, t: usize, o: ObjId, changed: bool) {
+        self.step_accesses.push(Access::Write(o));
+        if changed {
+            self.objects[o].version += 1;
+            self.thread_mut(t).wrote = true;
+        }
+    }
+
+    /// What a yield becomes under the yield rule: a wait for a change if the thread has
+    /// only re-read values that are all still current since its last yield.
+    pub fn yield_need(&mut self, t: usize) -> Need {
+        let th = self.thread_mut(t);
+        let reads = std::mem::take(&mut th.reads);
+        let wrote = std::mem::replace(&mut th.wrote, false);
+        if wrote || reads.is_empty() {
+            return Need::Yielded;
+        }
+        if reads.iter().all(|&(o, v)| self.objects[o].version == v) {
+            Need::Changed(reads)
+        } else {
+            Need::Yielded
+        }
+    }
+
+    /// Appends an event of thread `t` to the trace (main's are not part of the story).
+    pub fn event(&mut self, t: usize, op: Op, o: ObjId, value: u64, written: Option<u64>) {
+        if self.record && t != MAIN {
+            let object = self
+                .objects
+                .get(o)
+                .map_or(String::new(), |ob| ob.name.clone());
+            self.events.push(Event {
+                written,
+                ..Event::new(t, op, object, value)
+            });
+        }
+    }
+
+    /// An event with a source location (the racy cell's accesses).
+    pub fn event_at(&mut self, t: usize, op: Op, o: ObjId, value: u64, location: String) {
+        if self.record && t != MAIN {
+            self.events.push(Event {
+                location: Some(location),
+                ..Event::new(t, op, self.objects[o].name.clone(), value)
+            });
+        }
+    }
+
+    /// The shared state as one line per object: values, holders, queues, sleepers.
+    pub fn snapshot(&self) -> Vec<(String, String)> {
+        self.objects
+            .iter()
+            .filter(|o| o.kind != Kind::Thread)
+            .map(|o| {
+                let v = match o.kind {
+                    Kind::Atomic | Kind::Cell => o.value.to_string(),
+                    Kind::Mutex | Kind::RwLock => match (o.holder, o.readers) {
+                        (Some(h), _) => format!("held by {}", crate::trace::thread_name(h)),
+                        (None, 0) => "free".to_string(),
+                        (None, r) => format!("{r} readers"),
+                    },
+                    Kind::Chan => format!("{} queued", o.queue.len()),
+                    Kind::Condvar => match o.sleepers.len() {
+                        0 => "no sleepers".to_string(),
+                        _ => format!(
+                            "sleeping: {}",
+                            o.sleepers
+                                .iter()
+                                .map(|&t| crate::trace::thread_name(t))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    },
+                    Kind::Thread => String::new(),
+                };
+                (o.name.clone(), v)
+            })
+            .collect()
+    }
+}
+
+/// Stops the calling thread before a visible operation until the scheduler lets it go.
+///
+/// A worker always stops here (this is a decision point); main stops only if it cannot
+/// proceed, so main adds no decision points. `pending` is the access the operation will
+/// make. Unwinds with [`Aborted`] if the execution is torn down meanwhile.
+pub fn point(need: Need, pending: Option<Access>) -> usize {
+    let (me, must_wait) = with(|w| {
+        let me = w.running.expect("a thread is running");
+        let notified = w.thread(me).notified;
+        let must_wait = me != MAIN || !w.satisfied(&need, notified);
+        if must_wait {
+            let th = w.thread_mut(me);
+            th.status = Status::Waiting(need);
+            th.pending = pending;
+            w.running = None;
+        }
+        (me, must_wait)
+    });
+    if must_wait {
+        super::exec::suspend();
+        if with(|w| w.aborting) {
+            std::panic::resume_unwind(Box::new(Aborted));
+        }
+    }
+    me
+}
