@@ -312,7 +312,7 @@ fn kernels(crit: &mut Criterion) {
         // Both sides count exactly for the fixed versions (checked once, outside the timing).
         if case.exp.class == race_lab::experiment::Class::Fixed {
             let p = params(&case, 2);
-            assert_eq!((case.exp.kernels.native)(&p).value, p.expected());
+            assert_eq!((case.exp.kernels.native)(&p).value(), p.expected());
             assert_eq!((case.hand)(2, case.iters, case.batch).0, p.expected());
         }
         let mut g = crit.benchmark_group(case.name);
@@ -320,7 +320,7 @@ fn kernels(crit: &mut Criterion) {
         for n in THREADS {
             let p = params(&case, n);
             g.bench_with_input(BenchmarkId::new("lab", n), &p, |b, p| {
-                b.iter(|| (case.exp.kernels.native)(black_box(p)).value)
+                b.iter(|| (case.exp.kernels.native)(black_box(p)).value())
             });
             g.bench_with_input(BenchmarkId::new("hand", n), &n, |b, &n| {
                 b.iter(|| (case.hand)(black_box(n), black_box(case.iters), black_box(case.batch)).0)
