@@ -26,6 +26,8 @@
 
 mod exec;
 pub mod pct;
+#[cfg(test)]
+mod tests;
 mod world;
 
 pub use exec::{End, Execution};
@@ -196,6 +198,7 @@ impl<V: AtomicValue> SchedAtomic<V> {
             let old = w.objects[self.id].value;
             match f(old) {
                 Some(new) => {
+                    w.read(me, self.id); // it read `old`: a swap of true over true only reads
                     w.objects[self.id].value = new;
                     w.write(me, self.id, new != old);
                     w.event(me, op, self.id, old, Some(new));
@@ -319,6 +322,7 @@ pub struct SchedMutex<T> {
 pub struct SchedGuard<'a, T> {
     /// `None` only while a condvar wait has given the lock up.
     inner: Option<std::sync::MutexGuard<'a, T>>,
+    lock: &'a std::sync::Mutex<T>,
     id: ObjId,
 }
 
@@ -370,6 +374,7 @@ impl<T: Send + 'static> SchedMutex<T> {
         });
         SchedGuard {
             inner: Some(self.inner.lock().unwrap_or_else(|e| e.into_inner())),
+            lock: &self.inner,
             id: self.id,
         }
     }
@@ -507,7 +512,7 @@ impl RtCondvar<Sched> for SchedCondvar {
         let mutex = guard.id;
         // Step 1: release the lock and go to sleep, in one visible operation.
         let me = world::point(Need::Any, Some(world::Access::Write(self.id)));
-        let inner = guard.inner.take().expect("guard is live");
+        drop(guard.inner.take()); // the real lock is free while this thread sleeps
         world::with(|w| {
             w.objects[mutex].holder = None;
             w.write(me, mutex, true);
@@ -529,7 +534,7 @@ impl RtCondvar<Sched> for SchedCondvar {
             w.event(me, Op::Woken, self.id, 0, None);
             w.event(me, Op::Lock, mutex, 0, None);
         });
-        guard.inner = Some(inner);
+        guard.inner = Some(guard.lock.lock().unwrap_or_else(|e| e.into_inner()));
         guard
     }
     fn notify_one(&self) {
