@@ -12,6 +12,7 @@
 use crate::error::Result;
 use crate::procs::{
     cpu_work, io_wait, threads_wall, timed, Children, Evidence, Pipes, ProcExperiment, ProcParams,
+    Task,
 };
 
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
@@ -39,13 +40,13 @@ fn threads(n: usize, cpu: bool) -> Result<f64> {
 fn processes(n: usize, cpu: bool) -> Result<f64> {
     let (r, t) = timed(|| -> Result<()> {
         let mut kids = Children::new();
-        let args = if cpu {
-            ["cpu".to_string(), CPU_UNITS.to_string()]
+        let task = if cpu {
+            Task::Cpu { units: CPU_UNITS }
         } else {
-            ["io".to_string(), IO_MS.to_string()]
+            Task::Io { ms: IO_MS }
         };
         for _ in 0..n {
-            kids.spawn_worker(&args, Pipes::NONE)?;
+            kids.spawn_worker(&task, Pipes::NONE)?;
         }
         kids.wait_all_ok()
     });

@@ -12,7 +12,7 @@
 //! ACCEPTABLE. Anything else: FORBIDDEN (processes would be sharing memory).
 
 use crate::error::Result;
-use crate::procs::{Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams};
+use crate::procs::{Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams, Task};
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -33,7 +33,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     let before = COUNTER.load(Ordering::SeqCst);
     let mut kids = Children::new();
     for _ in 0..p.procs {
-        kids.spawn_worker(&["count".into(), p.iters.to_string()], Pipes::OUT)?;
+        kids.spawn_worker(&Task::Count { iters: p.iters }, Pipes::OUT)?;
     }
     let mut counts = Vec::new();
     for i in 0..kids.len() {

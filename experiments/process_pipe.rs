@@ -11,7 +11,7 @@
 //! **Outcomes.** P × M ACCEPTABLE; anything else FORBIDDEN.
 
 use crate::error::{LabError, Result};
-use crate::procs::{Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams};
+use crate::procs::{Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams, Task};
 use std::io::{BufWriter, Read, Write};
 
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
@@ -28,10 +28,11 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     let mut kids = Children::new();
     let started = std::time::Instant::now();
     for _ in 0..p.procs {
-        kids.spawn_worker(
-            &["pipe".into(), p.iters.to_string(), "1".into()],
-            Pipes::OUT,
-        )?;
+        let task = Task::Pipe {
+            iters: p.iters,
+            batch: 1,
+        };
+        kids.spawn_worker(&task, Pipes::OUT)?;
     }
     // One reader per pipe, so no child waits on a full pipe while another is read.
     let readers: Vec<_> = (0..kids.len())

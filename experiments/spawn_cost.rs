@@ -14,7 +14,8 @@
 
 use crate::error::Result;
 use crate::procs::{
-    timed, Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams, ProcessPool, ThreadPool,
+    timed, Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams, ProcessPool, Task,
+    ThreadPool,
 };
 use std::process::Command;
 
@@ -56,7 +57,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
             for _ in 0..tasks {
                 let mut kids = Children::new();
                 let i = if lab {
-                    kids.spawn_worker(&["noop".into()], Pipes::NONE)?
+                    kids.spawn_worker(&Task::Noop, Pipes::NONE)?
                 } else {
                     kids.spawn(Command::new("true"), Pipes::NONE)?
                 };
@@ -81,10 +82,10 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     })?;
     let tpool_us = ev.push("task on a reused thread pool", t / (n * 10.0) * 1e6, "µs");
     let mut ppool = ProcessPool::new(1)?;
-    ppool.apply(0, "noop")?; // the worker is up
+    ppool.apply(0, &Task::Noop)?; // the worker is up
     let t = best_of_5(|| {
         for _ in 0..tasks * 10 {
-            ppool.apply(0, "noop")?;
+            ppool.apply(0, &Task::Noop)?;
         }
         Ok(())
     })?;
