@@ -60,6 +60,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     }
     let after = threads_now();
     addrs.dedup();
+    ev.push("workers", n as f64, "threads");
     ev.push("threads before", before as f64, "threads");
     ev.push("threads while N workers run", during as f64, "threads");
     ev.push("threads after", after as f64, "threads");
