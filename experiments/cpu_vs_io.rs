@@ -11,8 +11,7 @@
 
 use crate::error::Result;
 use crate::procs::{
-    cpu_work, io_wait, threads_wall, timed, Children, Evidence, Pipes, ProcExperiment, ProcParams,
-    Task,
+    cpu_work, io_wait, processes_wall, threads_wall, Evidence, ProcExperiment, ProcParams, Task,
 };
 
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
@@ -38,19 +37,14 @@ fn threads(n: usize, cpu: bool) -> Result<f64> {
 }
 
 fn processes(n: usize, cpu: bool) -> Result<f64> {
-    let (r, t) = timed(|| -> Result<()> {
-        let mut kids = Children::new();
-        let task = if cpu {
+    processes_wall(
+        n,
+        &if cpu {
             Task::Cpu { units: CPU_UNITS }
         } else {
             Task::Io { ms: IO_MS }
-        };
-        for _ in 0..n {
-            kids.spawn_worker(&task, Pipes::NONE)?;
-        }
-        kids.wait_all_ok()
-    });
-    r.map(|_| t)
+        },
+    )
 }
 
 fn run(_: &ProcParams) -> Result<Evidence> {

@@ -77,12 +77,11 @@ fn run(_: &ProcParams) -> Result<Evidence> {
         nix::sys::signal::Signal::SIGABRT as i32,
         nix::sys::signal::Signal::SIGSEGV as i32,
     );
-    ev.ok = join_err && poisoned && pl_free && survived && signals == [Some(abrt), Some(segv)];
-    ev.verdict = if ev.ok {
-        "crash: a panicking thread left the process running (join → Err; std Mutex poisoned, parking_lot not); an abort in one thread killed its whole process (SIGABRT); a segfaulting child (SIGSEGV) left the parent running".into()
-    } else {
-        format!("FORBIDDEN: crash: join_err={join_err} poisoned={poisoned} parking_lot_free={pl_free} survived={survived} signals={signals:?}")
-    };
+    ev.conclude(
+        join_err && poisoned && pl_free && survived && signals == [Some(abrt), Some(segv)],
+        "crash: a panicking thread left the process running (join → Err; std Mutex poisoned, parking_lot not); an abort in one thread killed its whole process (SIGABRT); a segfaulting child (SIGSEGV) left the parent running".into(),
+        format!("join_err={join_err} poisoned={poisoned} parking_lot_free={pl_free} survived={survived} signals={signals:?}"),
+    );
     Ok(ev)
 }
 

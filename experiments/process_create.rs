@@ -13,7 +13,6 @@
 
 use crate::error::{LabError, Result};
 use crate::procs::{Children, Evidence, Pipes, ProcExperiment, ProcParams};
-use std::io::Read;
 
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     name: "process-create",
@@ -53,10 +52,7 @@ fn run(_: &ProcParams) -> Result<Evidence> {
             arg,
         };
         let i = kids.spawn_worker(&task, Pipes::OUT)?;
-        let mut s = String::new();
-        if let Some(mut out) = kids.stdout(i) {
-            out.read_to_string(&mut s)?;
-        }
+        let s = kids.read_stdout(i)?;
         let mut it = s.split_whitespace().map(|x| x.parse::<u64>().unwrap_or(0));
         let (pid, value) = (it.next().unwrap_or(0), it.next().unwrap_or(0));
         ev.push(format!("{name}({arg}) in child"), value as f64, "");
@@ -73,12 +69,11 @@ fn run(_: &ProcParams) -> Result<Evidence> {
         elsewhere as f64,
         "children",
     );
-    ev.ok = answers.iter().map(|a| a.1).eq([49, 27]) && elsewhere == answers.len();
-    ev.verdict = if ev.ok {
-        "process-create: a target function (square(7) = 49) and a Task type (Cube.run(3) = 27) each ran in a child process of its own".into()
-    } else {
-        format!("FORBIDDEN: process-create: answers {answers:?}")
-    };
+    ev.conclude(
+        answers.iter().map(|a| a.1).eq([49, 27]) && elsewhere == answers.len(),
+        "process-create: a target function (square(7) = 49) and a Task type (Cube.run(3) = 27) each ran in a child process of its own".into(),
+        format!("answers (pid, value) {answers:?}, parent pid {parent}"),
+    );
     Ok(ev)
 }
 

@@ -122,6 +122,21 @@ impl Children {
         self.kids[i].stdout.take()
     }
 
+    /// Reads child `i`'s piped stdout to its end.
+    pub fn read_stdout(&mut self, i: usize) -> Result<String> {
+        use std::io::Read;
+        let mut s = String::new();
+        match self.stdout(i) {
+            Some(mut out) => out.read_to_string(&mut s)?,
+            None => {
+                return Err(LabError::failed(format!(
+                    "worker {i}'s stdout is not piped"
+                )))
+            }
+        };
+        Ok(s)
+    }
+
     pub fn stdin(&mut self, i: usize) -> Option<ChildStdin> {
         self.kids[i].stdin.take()
     }

@@ -1,8 +1,12 @@
 //! The process harness: what every process experiment shares — its declaration
 //! ([`ProcExperiment`]) and parameters, the [`Evidence`] it produces (named measures with a
-//! value and a unit, a verdict, warnings), timing helpers, the median, and the trial loop of
-//! counting experiments with its jcstress-style grading ([`count_trials`]).
+//! value and a unit, a verdict, warnings), timing helpers (threads and children timed
+//! together, best of N batches), the median, and grading: the trial loop of counting
+//! experiments ([`count_trials`]) and the verdict of one-shot ones ([`Evidence::conclude`]),
+//! jcstress style.
 
+use super::children::{Children, Pipes};
+use super::protocol::Task;
 use crate::error::{LabError, Result};
 use serde::{Deserialize, Serialize};
 
@@ -67,6 +71,17 @@ impl Evidence {
 
     pub fn note(&mut self, s: impl Into<String>) {
         self.notes.push(s.into());
+    }
+
+    /// Grades a one-shot experiment by its verdict rule: `ok` is ACCEPTABLE and says `fine`;
+    /// anything else is FORBIDDEN and says `details` (the outcome that must never happen).
+    pub fn conclude(&mut self, ok: bool, fine: String, details: String) {
+        self.ok = ok;
+        self.verdict = if ok {
+            fine
+        } else {
+            format!("FORBIDDEN: {}: {details}", self.experiment)
+        };
     }
 }
 
@@ -165,6 +180,30 @@ pub fn threads_wall(n: usize, task: impl Fn() + Sync) -> Result<f64> {
         })
     });
     r.map(|()| t)
+}
+
+/// Starts `n` children doing `task` at once; the wall time until all have exited, in seconds.
+pub fn processes_wall(n: usize, task: &Task) -> Result<f64> {
+    let (r, t) = timed(|| -> Result<()> {
+        let mut kids = Children::new();
+        for _ in 0..n {
+            kids.spawn_worker(task, Pipes::NONE)?;
+        }
+        kids.wait_all_ok()
+    });
+    r.map(|()| t)
+}
+
+/// Runs `f` in `batches` batches and keeps the fastest, in seconds: other processes on a
+/// shared machine only ever make a batch slower, so the minimum is the closest to the cost.
+pub fn best_of(batches: usize, mut f: impl FnMut() -> Result<()>) -> Result<f64> {
+    let mut best = f64::INFINITY;
+    for _ in 0..batches {
+        let (r, t) = timed(&mut f);
+        r?;
+        best = best.min(t);
+    }
+    Ok(best)
 }
 
 /// Times `f`, in seconds.

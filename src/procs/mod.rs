@@ -22,8 +22,8 @@ pub mod worker;
 
 pub use children::{check_procs, describe, parent_alive, Children, Pipes, MAX_PROCS};
 pub use harness::{
-    count_trials, median, threads_wall, timed, Evidence, Grade, Measure, POpt, ProcExperiment,
-    ProcParams, ShmSync,
+    best_of, count_trials, median, processes_wall, threads_wall, timed, Evidence, Grade, Measure,
+    POpt, ProcExperiment, ProcParams, ShmSync,
 };
 pub use pools::{ProcessPool, ThreadPool};
 pub use protocol::Task;
