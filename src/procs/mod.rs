@@ -28,4 +28,4 @@ pub use harness::{
 pub use pools::{ProcessPool, ThreadPool};
 pub use protocol::Task;
 pub use shared_page::SharedPage;
-pub use worker::{cpu_work, io_wait, worker_main};
+pub use worker::{cpu_work, io_wait, worker_main, ChildWork};
