@@ -126,6 +126,37 @@ fn a_malformed_worker_task_is_refused_with_its_reason() {
 }
 
 #[test]
+fn a_pool_worker_answers_every_line() {
+    use std::io::Write;
+    let mut pool = Command::new(env!("CARGO_BIN_EXE_race-lab"))
+        .args(["__worker", r#"{"task":"pool"}"#])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = pool.stdin.take().unwrap();
+    writeln!(stdin, r#"{{"task":"noop"}}"#).unwrap();
+    writeln!(stdin, "sleep 20").unwrap();
+    writeln!(stdin, r#"{{"task":"pool"}}"#).unwrap();
+    writeln!(stdin, r#"{{"task":"io","ms":1}}"#).unwrap();
+    drop(stdin); // the pool ends when its stdin closes
+    let out = pool.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let answers: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(answers.len(), 4, "{answers:?}");
+    assert_eq!(answers[0], "done");
+    assert!(
+        answers[1].starts_with("failed: malformed worker task 'sleep 20'"),
+        "{answers:?}"
+    );
+    assert_eq!(answers[2], "failed: a pool worker cannot serve a pool");
+    assert_eq!(answers[3], "done");
+}
+
+#[test]
 fn process_creation_and_thread_count() {
     assert_eq!(json(&["run", "process-create", "--json"])["ok"], true);
     let ev = json(&["run", "thread-count", "--procs", "5", "--json"]);
