@@ -11,7 +11,7 @@
 
 use crate::error::Result;
 use crate::procs::{
-    cpu_work, io_wait, threads_wall, timed, Children, Evidence, Pipes, ProcExperiment, ProcParams,
+    cpu_work, io_wait, processes_wall, threads_wall, Evidence, ProcExperiment, ProcParams, Task,
 };
 
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
@@ -37,19 +37,14 @@ fn threads(n: usize, cpu: bool) -> Result<f64> {
 }
 
 fn processes(n: usize, cpu: bool) -> Result<f64> {
-    let (r, t) = timed(|| -> Result<()> {
-        let mut kids = Children::new();
-        let args = if cpu {
-            ["cpu".to_string(), CPU_UNITS.to_string()]
+    processes_wall(
+        n,
+        &if cpu {
+            Task::Cpu { units: CPU_UNITS }
         } else {
-            ["io".to_string(), IO_MS.to_string()]
-        };
-        for _ in 0..n {
-            kids.spawn_worker(&args, Pipes::NONE)?;
-        }
-        kids.wait_all_ok()
-    });
-    r.map(|_| t)
+            Task::Io { ms: IO_MS }
+        },
+    )
 }
 
 fn run(_: &ProcParams) -> Result<Evidence> {

@@ -4,15 +4,15 @@
 //! process, while a crashing process leaves the others alone. What happens in Rust?
 //!
 //! **Expect.** A *panicking* thread does not kill the process: the panic unwinds that thread
-//! only, and `join` returns the error. A `std::sync::Mutex` it held is *poisoned* (the next
+//! only, and `join` returns the error; a child whose thread panics runs to its end. A `std::sync::Mutex` it held is *poisoned* (the next
 //! `lock` says a holder panicked); a `parking_lot::Mutex` is simply released. An *abort* in
 //! any thread does kill the whole process — shown safely inside a child — and a child that
 //! aborts or segfaults is reported by its parent, which carries on.
 //!
-//! **Outcomes.** All four observed as described: ACCEPTABLE; otherwise FORBIDDEN.
+//! **Outcomes.** All five observed as described: ACCEPTABLE; otherwise FORBIDDEN.
 
 use crate::error::{LabError, Result};
-use crate::procs::{describe, Children, Evidence, Pipes, ProcExperiment, ProcParams};
+use crate::procs::{describe, Children, Evidence, Pipes, ProcExperiment, ProcParams, Task};
 use std::os::unix::process::ExitStatusExt;
 use std::sync::Arc;
 
@@ -42,29 +42,24 @@ fn run(_: &ProcParams) -> Result<Evidence> {
     let join_err = joined.is_err();
     let poisoned = std_lock.is_poisoned();
     let pl_free = pl_lock.try_lock().is_some();
-    ev.push(
-        "panicking thread: join returned Err",
-        join_err as u8 as f64,
-        "bool",
-    );
-    ev.push(
-        "std Mutex poisoned afterwards",
-        poisoned as u8 as f64,
-        "bool",
-    );
-    ev.push(
-        "parking_lot Mutex usable afterwards",
-        pl_free as u8 as f64,
-        "bool",
-    );
-    ev.push("process still running after the panic", 1.0, "bool");
-    // 2. and 3. Children that abort in a thread, and that segfault.
+    ev.push_bool("panicking thread: join returned Err", join_err);
+    ev.push_bool("std Mutex poisoned afterwards", poisoned);
+    ev.push_bool("parking_lot Mutex usable afterwards", pl_free);
+    // 2. The same panic in a child, which must then run to its end and exit normally.
     let mut kids = Children::new();
+    let i = kids.spawn_worker(&Task::PanicThread, Pipes::NONE)?;
+    let st = kids.wait(i)?;
+    ev.note(format!("child with a panicking thread {}", describe(st)));
+    let survived = ev.push_bool(
+        "process still running after the panic (a child that ran to its end)",
+        st.success(),
+    );
+    // 3. and 4. Children that abort in a thread, and that segfault.
     let mut signals = Vec::new();
-    for task in ["abort-thread", "segv"] {
-        let i = kids.spawn_worker(&[task.into()], Pipes::NONE)?;
+    for task in [Task::AbortThread, Task::Segv] {
+        let i = kids.spawn_worker(&task, Pipes::NONE)?;
         let st = kids.wait(i)?;
-        ev.note(format!("child '{task}' {}", describe(st)));
+        ev.note(format!("child {} {}", task.to_arg(), describe(st)));
         signals.push(st.signal());
     }
     ev.push(
@@ -82,13 +77,23 @@ fn run(_: &ProcParams) -> Result<Evidence> {
         nix::sys::signal::Signal::SIGABRT as i32,
         nix::sys::signal::Signal::SIGSEGV as i32,
     );
-    ev.ok = join_err && poisoned && pl_free && signals == [Some(abrt), Some(segv)];
-    ev.verdict = if ev.ok {
-        "crash: a panicking thread left the process running (join → Err; std Mutex poisoned, parking_lot not); an abort in one thread killed its whole process (SIGABRT); a segfaulting child (SIGSEGV) left the parent running".into()
-    } else {
-        format!("FORBIDDEN: crash: join_err={join_err} poisoned={poisoned} parking_lot_free={pl_free} signals={signals:?}")
-    };
+    ev.conclude(
+        join_err && poisoned && pl_free && survived && signals == [Some(abrt), Some(segv)],
+        "crash: a panicking thread left the process running (join → Err; std Mutex poisoned, parking_lot not); an abort in one thread killed its whole process (SIGABRT); a segfaulting child (SIGSEGV) left the parent running".into(),
+        format!("join_err={join_err} poisoned={poisoned} parking_lot_free={pl_free} survived={survived} signals={signals:?}"),
+    );
     Ok(ev)
+}
+
+/// In a child: one thread panics; the process joins it (an `Err`) and ends normally.
+pub fn panic_in_thread() -> Result<()> {
+    let _quiet = crate::error::QuietPanics::install();
+    match std::thread::spawn(|| panic!("a task failed")).join() {
+        Err(_) => Ok(()), // the panic stayed in its thread
+        Ok(()) => Err(LabError::failed(
+            "the panicking thread joined without an error",
+        )),
+    }
 }
 
 /// In a child: one thread aborts; the whole process dies with it.

@@ -92,6 +92,30 @@ pub static PROCESS: &[&ProcExperiment] = &[
     &thread_count::EXPERIMENT,
 ];
 
+/// The child side of the process experiments: runs the task a worker process was given
+/// (the harness runs its own tasks — noop, cpu, io, pool — itself).
+pub fn run_child(task: crate::procs::Task) -> crate::error::Result<()> {
+    use crate::procs::Task;
+    match task {
+        Task::Count { iters } => process_isolated::child(iters),
+        Task::Shm {
+            fd,
+            iters,
+            sync,
+            procs,
+        } => process_shm::child(fd, iters, sync, procs),
+        Task::Pipe { iters, batch } => process_pipe::child(iters, batch),
+        Task::Target { name, arg } => process_create::child(&name, arg),
+        Task::PanicThread => crash::panic_in_thread(),
+        Task::AbortThread => crash::abort_in_thread(),
+        Task::Segv => crash::segfault(),
+        other => Err(crate::error::LabError::usage(format!(
+            "{} is the harness's task, not an experiment's",
+            other.to_arg()
+        ))),
+    }
+}
+
 /// Looks a litmus test up by name (any case: `sb` is `SB`).
 pub fn find_litmus(name: &str) -> Option<&'static crate::litmus::Litmus> {
     LITMUS

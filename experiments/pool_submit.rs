@@ -13,7 +13,7 @@
 
 use crate::error::Result;
 use crate::procs::{
-    io_wait, timed, Evidence, POpt, ProcExperiment, ProcParams, ProcessPool, ThreadPool,
+    io_wait, timed, Evidence, POpt, ProcExperiment, ProcParams, ProcessPool, Task, ThreadPool,
 };
 
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
@@ -54,9 +54,9 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     let ta = ev.push("thread pool, apply_async (non-blocking)", t * 1e3, "ms");
     let mut procs = ProcessPool::new(size)?;
     for w in 0..size {
-        procs.apply(w, "noop")?; // every worker is up before timing
+        procs.apply(w, &Task::Noop)?; // every worker is up before timing
     }
-    let task = format!("sleep {TASK_MS}");
+    let task = Task::Io { ms: TASK_MS };
     let (r, t) = timed(|| -> Result<()> {
         for i in 0..n {
             procs.apply(i % size, &task)?;

@@ -13,7 +13,6 @@
 
 use crate::error::{LabError, Result};
 use crate::procs::{Children, Evidence, Pipes, ProcExperiment, ProcParams};
-use std::io::Read;
 
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     name: "process-create",
@@ -48,11 +47,12 @@ fn run(_: &ProcParams) -> Result<Evidence> {
     let mut kids = Children::new();
     let mut answers = Vec::new();
     for (name, arg) in [("square", 7u64), ("cube", 3)] {
-        let i = kids.spawn_worker(&["task".into(), name.into(), arg.to_string()], Pipes::OUT)?;
-        let mut s = String::new();
-        if let Some(mut out) = kids.stdout(i) {
-            out.read_to_string(&mut s)?;
-        }
+        let task = crate::procs::Task::Target {
+            name: name.into(),
+            arg,
+        };
+        let i = kids.spawn_worker(&task, Pipes::OUT)?;
+        let s = kids.read_stdout(i)?;
         let mut it = s.split_whitespace().map(|x| x.parse::<u64>().unwrap_or(0));
         let (pid, value) = (it.next().unwrap_or(0), it.next().unwrap_or(0));
         ev.push(format!("{name}({arg}) in child"), value as f64, "");
@@ -60,13 +60,20 @@ fn run(_: &ProcParams) -> Result<Evidence> {
         answers.push((pid, value));
     }
     kids.wait_all_ok()?;
-    ev.ok = answers == [(answers[0].0, 49), (answers[1].0, 27)]
-        && answers.iter().all(|(p, _)| *p != parent as u64 && *p != 0);
-    ev.verdict = if ev.ok {
-        "process-create: a target function (square(7) = 49) and a Task type (Cube.run(3) = 27) each ran in a child process of its own".into()
-    } else {
-        format!("FORBIDDEN: process-create: answers {answers:?}")
-    };
+    let elsewhere = answers
+        .iter()
+        .filter(|(p, _)| *p != parent as u64 && *p != 0)
+        .count();
+    ev.push(
+        "children that ran in a process of their own",
+        elsewhere as f64,
+        "children",
+    );
+    ev.conclude(
+        answers.iter().map(|a| a.1).eq([49, 27]) && elsewhere == answers.len(),
+        "process-create: a target function (square(7) = 49) and a Task type (Cube.run(3) = 27) each ran in a child process of its own".into(),
+        format!("answers (pid, value) {answers:?}, parent pid {parent}"),
+    );
     Ok(ev)
 }
 

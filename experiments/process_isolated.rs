@@ -12,8 +12,7 @@
 //! ACCEPTABLE. Anything else: FORBIDDEN (processes would be sharing memory).
 
 use crate::error::Result;
-use crate::procs::{Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams};
-use std::io::Read;
+use crate::procs::{Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams, Task};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// "The" global counter — one per process.
@@ -33,14 +32,11 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     let before = COUNTER.load(Ordering::SeqCst);
     let mut kids = Children::new();
     for _ in 0..p.procs {
-        kids.spawn_worker(&["count".into(), p.iters.to_string()], Pipes::OUT)?;
+        kids.spawn_worker(&Task::Count { iters: p.iters }, Pipes::OUT)?;
     }
     let mut counts = Vec::new();
     for i in 0..kids.len() {
-        let mut s = String::new();
-        if let Some(mut out) = kids.stdout(i) {
-            out.read_to_string(&mut s)?;
-        }
+        let s = kids.read_stdout(i)?;
         counts.push(s.trim().parse::<u64>().unwrap_or(u64::MAX));
     }
     kids.wait_all_ok()?;
@@ -68,15 +64,14 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         after_thread as f64,
         "increments",
     );
-    ev.ok = parent == 0 && counts.iter().all(|&c| c == p.iters) && after_thread == p.iters;
-    ev.verdict = if ev.ok {
+    ev.conclude(
+        parent == 0 && counts.iter().all(|&c| c == p.iters) && after_thread == p.iters,
         format!(
             "process-isolated {}x{}: the parent's counter stayed {parent} while each child counted its own {}; one thread of the parent moved it to {after_thread}",
             p.procs, p.iters, p.iters
-        )
-    } else {
-        format!("FORBIDDEN: process-isolated: parent {parent}, children {counts:?}, thread {after_thread}")
-    };
+        ),
+        format!("parent {parent}, children {counts:?}, thread {after_thread}"),
+    );
     Ok(ev)
 }
 

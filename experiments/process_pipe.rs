@@ -11,7 +11,7 @@
 //! **Outcomes.** P × M ACCEPTABLE; anything else FORBIDDEN.
 
 use crate::error::{LabError, Result};
-use crate::procs::{Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams};
+use crate::procs::{Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams, Task};
 use std::io::{BufWriter, Read, Write};
 
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
@@ -28,10 +28,11 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     let mut kids = Children::new();
     let started = std::time::Instant::now();
     for _ in 0..p.procs {
-        kids.spawn_worker(
-            &["pipe".into(), p.iters.to_string(), "1".into()],
-            Pipes::OUT,
-        )?;
+        let task = Task::Pipe {
+            iters: p.iters,
+            batch: 1,
+        };
+        kids.spawn_worker(&task, Pipes::OUT)?;
     }
     // One reader per pipe, so no child waits on a full pipe while another is read.
     let readers: Vec<_> = (0..kids.len())
@@ -67,15 +68,14 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         elapsed.as_nanos() as f64 / messages.max(1) as f64,
         "ns/message",
     );
-    ev.ok = total == expected;
-    ev.verdict = if ev.ok {
+    ev.conclude(
+        total == expected,
         format!(
             "process-pipe {}x{}: exact ({expected}) through {messages} messages",
             p.procs, p.iters
-        )
-    } else {
-        format!("FORBIDDEN: process-pipe: the parent summed {total}, expected {expected}")
-    };
+        ),
+        format!("the parent summed {total}, expected {expected}"),
+    );
     Ok(ev)
 }
 

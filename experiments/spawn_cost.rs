@@ -14,7 +14,8 @@
 
 use crate::error::Result;
 use crate::procs::{
-    timed, Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams, ProcessPool, ThreadPool,
+    best_of, Children, Evidence, POpt, Pipes, ProcExperiment, ProcParams, ProcessPool, Task,
+    ThreadPool,
 };
 use std::process::Command;
 
@@ -27,23 +28,14 @@ pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     run,
 };
 
-/// Runs `f` in five batches and keeps the fastest: other processes on a shared machine only
-/// ever make a batch slower, so the minimum is the closest to the cost itself.
-fn best_of_5(mut f: impl FnMut() -> Result<()>) -> Result<f64> {
-    let mut best = f64::INFINITY;
-    for _ in 0..5 {
-        let (r, t) = timed(&mut f);
-        r?;
-        best = best.min(t);
-    }
-    Ok(best)
-}
+/// Each figure is the fastest of this many batches (see `best_of`).
+const BATCHES: usize = 5;
 
 fn run(p: &ProcParams) -> Result<Evidence> {
     let mut ev = Evidence::new(EXPERIMENT.name);
     let n = p.tasks.max(1) as f64;
     let tasks = p.tasks.max(1);
-    let t = best_of_5(|| {
+    let t = best_of(BATCHES, || {
         for _ in 0..tasks * 10 {
             let _ = std::thread::spawn(|| {}).join();
         }
@@ -52,11 +44,11 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     let thread_us = ev.push("thread spawn+join", t / (n * 10.0) * 1e6, "µs");
     // A tiny program, then the lab itself re-executed as a worker.
     let spawn_wait = |lab: bool| {
-        best_of_5(|| {
+        best_of(BATCHES, || {
             for _ in 0..tasks {
                 let mut kids = Children::new();
                 let i = if lab {
-                    kids.spawn_worker(&["noop".into()], Pipes::NONE)?
+                    kids.spawn_worker(&Task::Noop, Pipes::NONE)?
                 } else {
                     kids.spawn(Command::new("true"), Pipes::NONE)?
                 };
@@ -73,7 +65,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     let t = spawn_wait(true)?;
     ev.push("re-exec of race-lab (worker)", t / n * 1e6, "µs");
     let pool = ThreadPool::new(1)?;
-    let t = best_of_5(|| {
+    let t = best_of(BATCHES, || {
         for _ in 0..tasks * 10 {
             pool.apply(0, || {})?;
         }
@@ -81,10 +73,10 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     })?;
     let tpool_us = ev.push("task on a reused thread pool", t / (n * 10.0) * 1e6, "µs");
     let mut ppool = ProcessPool::new(1)?;
-    ppool.apply(0, "noop")?; // the worker is up
-    let t = best_of_5(|| {
+    ppool.apply(0, &Task::Noop)?; // the worker is up
+    let t = best_of(BATCHES, || {
         for _ in 0..tasks * 10 {
-            ppool.apply(0, "noop")?;
+            ppool.apply(0, &Task::Noop)?;
         }
         Ok(())
     })?;

@@ -60,6 +60,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     }
     let after = threads_now();
     addrs.dedup();
+    ev.push("workers", n as f64, "threads");
     ev.push("threads before", before as f64, "threads");
     ev.push("threads while N workers run", during as f64, "threads");
     ev.push("threads after", after as f64, "threads");
@@ -73,13 +74,11 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         counter.load(Ordering::SeqCst) as f64,
         "increments",
     );
-    ev.ok = during == before + n
-        && after == before
-        && addrs.len() == 1
-        && counter.load(Ordering::SeqCst) == n as u64 * 1000;
-    ev.verdict = format!(
-        "thread-count: {before} thread(s) before, {during} with {n} workers, {after} after; all workers saw one counter at one address and counted {}",
-        counter.load(Ordering::SeqCst)
+    let count = counter.load(Ordering::SeqCst);
+    ev.conclude(
+        during == before + n && after == before && addrs.len() == 1 && count == n as u64 * 1000,
+        format!("thread-count: {before} thread(s) before, {during} with {n} workers, {after} after; all workers saw one counter at one address and counted {count}"),
+        format!("{before} thread(s) before, {during} with {n} workers, {after} after; {} address(es); count {count}", addrs.len()),
     );
     Ok(ev)
 }

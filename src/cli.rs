@@ -604,7 +604,7 @@ pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
             .iter()
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
-        return crate::procs::worker_main(&rest);
+        return crate::procs::worker_main(&rest, crate::experiments::run_child);
     }
     let cli = match Cli::try_parse_from(args) {
         Ok(c) => c,

@@ -90,6 +90,70 @@ fn crashes_are_contained_where_they_should_be() {
     assert_eq!(measure(&ev, "parking_lot Mutex usable afterwards"), 1.0);
     assert_eq!(measure(&ev, "child with an aborting thread: signal"), 6.0);
     assert_eq!(measure(&ev, "segfaulting child: signal"), 11.0);
+    assert_eq!(
+        measure(
+            &ev,
+            "process still running after the panic (a child that ran to its end)"
+        ),
+        1.0
+    );
+}
+
+#[test]
+fn a_malformed_worker_task_is_refused_with_its_reason() {
+    let lab = env!("CARGO_BIN_EXE_race-lab");
+    for (args, needle) in [
+        (vec!["shm 3 100 none 4"], "malformed worker task"),
+        (vec![r#"{"task":"cpu"}"#], "missing field `units`"),
+        (vec![r#"{"task":"fly"}"#], "unknown variant `fly`"),
+        (vec![], "exactly one task"),
+        (vec![r#"{"task":"noop"}"#, "extra"], "exactly one task"),
+    ] {
+        let out = Command::new(lab)
+            .arg("__worker")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    let ok = Command::new(lab)
+        .args(["__worker", r#"{"task":"cpu","units":1}"#])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+#[test]
+fn a_pool_worker_answers_every_line() {
+    use std::io::Write;
+    let mut pool = Command::new(env!("CARGO_BIN_EXE_race-lab"))
+        .args(["__worker", r#"{"task":"pool"}"#])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = pool.stdin.take().unwrap();
+    writeln!(stdin, r#"{{"task":"noop"}}"#).unwrap();
+    writeln!(stdin, "sleep 20").unwrap();
+    writeln!(stdin, r#"{{"task":"pool"}}"#).unwrap();
+    writeln!(stdin, r#"{{"task":"io","ms":1}}"#).unwrap();
+    drop(stdin); // the pool ends when its stdin closes
+    let out = pool.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let answers: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(answers.len(), 4, "{answers:?}");
+    assert_eq!(answers[0], "done");
+    assert!(
+        answers[1].starts_with("failed: malformed worker task 'sleep 20'"),
+        "{answers:?}"
+    );
+    assert_eq!(answers[2], "failed: a pool worker cannot serve a pool");
+    assert_eq!(answers[3], "done");
 }
 
 #[test]
@@ -110,7 +174,10 @@ fn every_claim_gets_evidence_and_a_verdict() {
     assert_eq!(claims.len(), 23);
     for (i, c) in claims.iter().enumerate() {
         assert_eq!(c["id"], format!("C{}", i + 1));
-        assert!(!c["evidence"].as_array().unwrap().is_empty(), "{c}");
+        let evidence = c["evidence"].as_array().unwrap();
+        assert!(!evidence.is_empty(), "{c}");
+        // Every measure a judge reads was produced by its experiment.
+        assert!(evidence.iter().all(|m| m["unit"] != "missing"), "{c}");
         assert!(!c["text_zh"].as_str().unwrap().is_empty());
         let v = c["verdict"].as_str().unwrap();
         assert!(

@@ -43,6 +43,8 @@
 //! instead of committing it); it lives here too, so every racy cell is in this one file.
 
 use std::cell::UnsafeCell;
+use std::marker::PhantomData;
+use std::ptr::NonNull;
 
 /// A `u64` shared between threads without any synchronisation. Deliberately unsound.
 pub struct RacyCell(UnsafeCell<u64>);
@@ -107,13 +109,36 @@ impl LoomRacyCell {
     }
 }
 
+/// A `u64` that several *processes* map (handed out by the lab's shared page): the address
+/// the deliberately racy cross-process increment works on. It borrows whatever keeps the
+/// memory mapped, so it cannot outlive the mapping.
+#[derive(Clone, Copy)]
+pub struct SharedWord<'a> {
+    ptr: NonNull<u64>,
+    _mapping: PhantomData<&'a u64>,
+}
+
+impl SharedWord<'_> {
+    /// # Safety
+    /// `ptr` must be valid for volatile reads and writes of a `u64` (in bounds of a live
+    /// mapping, 8-byte aligned) for the whole lifetime of the word. Other processes may
+    /// access it concurrently: that race is the point, and the only unsoundness allowed.
+    pub unsafe fn new(ptr: NonNull<u64>) -> Self {
+        SharedWord {
+            ptr,
+            _mapping: PhantomData,
+        }
+    }
+}
+
 /// One deliberately racy increment of a `u64` that several *processes* share (the
 /// `process-shm --sync none` experiment): a volatile read, then a volatile write, with no
 /// synchronisation — the cross-process twin of `RacyCell`.
-pub fn increment_shared_racy(page: &crate::procs::SharedPage, slot: usize) {
-    let p = page.slot_ptr(slot);
+pub fn increment_shared_racy(word: SharedWord<'_>) {
+    let p = word.ptr.as_ptr();
     // RACY ON PURPOSE: other processes read and write this u64 at the same time. The pointer
-    // is valid (in bounds and aligned: see `SharedPage::slot_ptr`); the race is the lesson.
+    // is valid (the promise of `SharedWord::new`, proved where the page hands it out); the
+    // race is the lesson.
     unsafe {
         let v = std::hint::black_box(std::ptr::read_volatile(p));
         std::ptr::write_volatile(p, v + 1);
