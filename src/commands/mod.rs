@@ -188,12 +188,15 @@ mod tests {
 
     #[test]
     fn clap_errors_fold_into_one_line() {
-        let e = Cli::try_parse_from(["race-lab", "run", "atomic", "--ordering", "sloppy"])
-            .unwrap_err();
+        let e =
+            Cli::try_parse_from(["race-lab", "run", "atomic", "--ordering", "sloppy"]).unwrap_err();
         let exit = parse_error(e);
         assert_eq!(exit.code(), 2);
         let m = exit.message().unwrap();
-        assert!(!m.contains('\n') && m.contains("sloppy") && !m.contains("Usage:"), "{m}");
+        assert!(
+            !m.contains('\n') && m.contains("sloppy") && !m.contains("Usage:"),
+            "{m}"
+        );
     }
 
     #[test]

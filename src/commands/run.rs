@@ -172,11 +172,7 @@ pub fn process_config(exp: &ProcExperiment, a: &RunArgs) -> Result<ProcParams> {
 }
 
 /// `race-lab run` of a process experiment.
-fn execute_process(
-    exp: &'static ProcExperiment,
-    a: &RunArgs,
-    out: &mut dyn Write,
-) -> Result<Exit> {
+fn execute_process(exp: &'static ProcExperiment, a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
     let p = process_config(exp, a)?;
     let meter = machine::CpuMeter::start();
     let mut ev = (exp.run)(&p)?;

@@ -174,10 +174,11 @@ mod tests {
 
     #[test]
     fn unknown_and_process_experiments_are_refused_with_a_hint() {
-        let e = experiment("mutx").unwrap_err();
+        let e = experiment("mutx").err().expect("refused");
         assert!(e.message.contains("did you mean 'mutex'"), "{}", e.message);
         if let Some(p) = experiments::PROCESS.first() {
-            assert!(experiment(p.name).unwrap_err().message.contains("race-lab run"));
+            let e = experiment(p.name).err().expect("refused");
+            assert!(e.message.contains("race-lab run"), "{}", e.message);
         }
     }
 

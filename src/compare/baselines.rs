@@ -136,4 +136,3 @@ fn ping_pong(per_thread: u64) -> (u64, u64, Duration) {
     // A ping-pong cut short by the time limit counted `done` handoffs, all of them real.
     (done, done.max(1), elapsed)
 }
-

@@ -141,4 +141,3 @@ pub struct CompareReport {
     /// Where the plot was written, if it was asked for.
     pub plot: Option<String>,
 }
-

@@ -198,4 +198,3 @@ pub fn run(cfg: &CompareConfig) -> CompareReport {
         plot: cfg.plot.as_ref().map(|p| p.display().to_string()),
     }
 }
-

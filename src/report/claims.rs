@@ -13,11 +13,7 @@ pub fn json(w: &mut dyn Write, results: &[ClaimResult]) -> io::Result<()> {
 }
 
 /// `race-lab claims`.
-pub fn text(
-    w: &mut dyn Write,
-    results: &[ClaimResult],
-    zh: bool,
-) -> io::Result<()> {
+pub fn text(w: &mut dyn Write, results: &[ClaimResult], zh: bool) -> io::Result<()> {
     for c in results {
         writeln!(
             w,
@@ -43,4 +39,3 @@ pub fn text(
         count(Verdict::DoesNotHold)
     )
 }
-

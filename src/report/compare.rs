@@ -49,7 +49,6 @@ pub fn csv(w: &mut dyn Write, r: &CompareReport) -> io::Result<()> {
     Ok(())
 }
 
-
 /// Three significant figures, without scientific notation.
 pub(super) fn sig(x: f64) -> String {
     if !x.is_finite() {
@@ -188,4 +187,3 @@ pub fn text(w: &mut dyn Write, r: &CompareReport) -> io::Result<()> {
     }
     Ok(())
 }
-

@@ -62,4 +62,3 @@ pub fn source(w: &mut dyn Write, source: &str, path: &str) -> io::Result<()> {
         .collect();
     writeln!(w, "{}", code.join("\n"))
 }
-

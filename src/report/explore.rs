@@ -74,4 +74,3 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
     }
     writeln!(w, "{}", r.verdict)
 }
-

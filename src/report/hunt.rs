@@ -76,7 +76,6 @@ pub fn text(w: &mut dyn Write, r: &HuntReport) -> io::Result<()> {
     writeln!(w, "{} ({:.2} s)", r.verdict, r.seconds)
 }
 
-
 /// `race-lab replay --step`: the interleaving one operation at a time, with the shared
 /// state after each — The Deadlock Empire's view. `pause` is called between steps (the CLI
 /// waits for Enter there, on a terminal); it returns false to stop.

@@ -69,7 +69,6 @@ fn thread_table(w: &mut dyn Write, all: &[&Experiment]) -> io::Result<()> {
     )
 }
 
-
 /// The process experiments.
 fn process_table(w: &mut dyn Write, all: &[&ProcExperiment]) -> io::Result<()> {
     let mut t = table(&["process experiment", "claims", "options", "what it does"]);
@@ -87,4 +86,3 @@ fn process_table(w: &mut dyn Write, all: &[&ProcExperiment]) -> io::Result<()> {
         "measure the study notes' claims: race-lab claims [C1 … C23] [--lang zh]"
     )
 }
-

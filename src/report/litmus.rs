@@ -53,4 +53,3 @@ fn one(w: &mut dyn Write, r: &LitmusReport) -> io::Result<()> {
     writeln!(w, "{}", r.observation)?;
     writeln!(w, "{}\n", r.verdict)
 }
-

@@ -52,7 +52,6 @@ fn number(v: f64) -> String {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

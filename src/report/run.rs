@@ -112,4 +112,3 @@ pub fn evidence(w: &mut dyn Write, ev: &Evidence) -> io::Result<()> {
     }
     writeln!(w, "{}", ev.verdict)
 }
-
