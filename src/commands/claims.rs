@@ -2,7 +2,7 @@
 //! experiments, and give each a verdict.
 
 use super::Exit;
-use crate::claims;
+use crate::claims::{self, Claim};
 use crate::error::Result;
 use crate::machine;
 use crate::report;
@@ -30,10 +30,25 @@ pub enum Lang {
     Zh,
 }
 
+/// Validated claims to measure.
+pub struct ClaimsConfig {
+    pub claims: Vec<&'static Claim>,
+    pub lang: Lang,
+}
+
+/// Validates the claim ids (none: all of them).
+pub fn config(a: &ClaimsArgs) -> Result<ClaimsConfig> {
+    let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+    Ok(ClaimsConfig {
+        claims: claims::select(&ids)?,
+        lang: a.lang,
+    })
+}
+
 /// Measures the chosen claims and prints their verdicts.
 pub fn execute(a: &ClaimsArgs, out: &mut dyn Write) -> Result<Exit> {
-    let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
-    let chosen = claims::select(&ids)?;
+    let cfg = config(a)?;
+    let chosen = cfg.claims;
     let total = claims::experiments_needed(&chosen).len() as u64;
     let visible = !a.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let bar = machine::progress_bar(visible, total, "{pos}/{len} experiments");
@@ -47,7 +62,7 @@ pub fn execute(a: &ClaimsArgs, out: &mut dyn Write) -> Result<Exit> {
     if a.json {
         report::claims::json(out, &results)?;
     } else {
-        report::claims::text(out, &results, a.lang == Lang::Zh)?;
+        report::claims::text(out, &results, cfg.lang == Lang::Zh)?;
         if let Some(w) = machine::busy_warning(meter.others()) {
             writeln!(out, "{w}")?;
         }
