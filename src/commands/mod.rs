@@ -199,6 +199,41 @@ mod tests {
         );
     }
 
+    /// Runs a command in this process, its report captured.
+    fn run_cli(args: &[&str]) -> (Exit, String) {
+        let cli = Cli::try_parse_from(std::iter::once("race-lab").chain(args.iter().copied()))
+            .expect("parses");
+        let mut out = Vec::new();
+        let exit = execute(cli, &Lab::default(), &mut out).unwrap_or_else(Exit::from);
+        (exit, String::from_utf8(out).expect("UTF-8"))
+    }
+
+    #[test]
+    fn commands_write_to_any_writer_and_return_their_exit() {
+        let (exit, text) = run_cli(&["explain", "SB"]);
+        assert_eq!(exit, Exit::Ok);
+        assert!(text.contains("(experiments/litmus_sb.rs)"), "{text}");
+        let (exit, text) = run_cli(&["list"]);
+        assert_eq!(exit, Exit::Ok);
+        assert!(text.contains("litmus tests (SB, MP, LB)"), "{text}");
+        let (exit, text) = run_cli(&["replay", "racy-atomic", "--schedule", "0,1"]);
+        assert_eq!(exit, Exit::Ok);
+        assert!(text.contains("final 1 (expected 2)"), "{text}");
+        // Refused before anything ran: exit 2, nothing written.
+        let (exit, text) = run_cli(&["explain", "nope"]);
+        assert_eq!(exit.code(), 2);
+        assert!(exit
+            .message()
+            .is_some_and(|m| m.contains("unknown experiment")));
+        assert!(text.is_empty(), "{text}");
+        let (exit, text) = run_cli(&["hunt", "racy-atomic", "--depth", "2"]);
+        assert_eq!(
+            exit,
+            Exit::Usage("--depth applies to --strategy pct only".into())
+        );
+        assert!(text.is_empty(), "{text}");
+    }
+
     #[test]
     fn the_command_line_is_well_formed() {
         use clap::CommandFactory;
