@@ -4,7 +4,7 @@
 //! Each subcommand lives in its own module and reads the same way: its arguments (clap),
 //! `config(&Args)` which validates everything and builds the engine's configuration, the
 //! engine call, then the printer from [`crate::report`]. Checks shared by several commands
-//! are in [`validate`].
+//! are in `validate.rs`.
 
 pub(crate) mod claims;
 pub mod compare;
@@ -96,7 +96,7 @@ pub(crate) struct Common {
 ///
 /// Today only the built-in catalogue (`crate::experiments`). This is the place where a
 /// user's own catalogue of experiments is passed in: the catalogue branch adds a field here
-/// (e.g. `extra: Option<&'static Catalogue>`) and the lookups in [`validate`] consult it.
+/// (e.g. `extra: Option<&'static Catalogue>`) and the lookups in `validate.rs` consult it.
 #[derive(Default)]
 #[non_exhaustive]
 pub struct Lab {}

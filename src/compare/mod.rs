@@ -7,8 +7,8 @@
 //! threads on one counter) and a cache line ping-ponging between two CPUs. Every figure is
 //! also given as a multiple of them, so "12 ns" reads as "4× the cost of one `lock xadd`".
 //!
-//! This module holds the configuration and the report's types; [`baselines`] measures the
-//! hardware, [`sweep`] the experiments. The command line is validated in
+//! This module holds the configuration and the report's types; `baselines.rs` measures the
+//! hardware, `sweep.rs` the experiments. The command line is validated in
 //! `commands::compare`; the table, CSV, JSON and plot are printed by `report::compare` and
 //! `report::plot`.
 
