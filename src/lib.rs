@@ -34,7 +34,7 @@ pub mod schedule;
 pub(crate) mod trace;
 pub mod witnesses;
 
-pub use commands::{main_with, main_with_lab, Exit, Lab};
+pub use commands::{main_with, main_with_lab, Lab};
 
 /// What an experiment file imports.
 pub mod prelude {

@@ -211,7 +211,7 @@ fn check_plot_path(p: &Path) -> Result<PathBuf> {
 }
 
 /// Validates, measures, prints, plots.
-pub fn execute(a: &CompareArgs, out: &mut dyn Write) -> Result<Exit> {
+pub(crate) fn execute(a: &CompareArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
     let r = compare::run(&cfg);
     match cfg.format {

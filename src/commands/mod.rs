@@ -18,7 +18,7 @@ pub(crate) mod replay;
 pub(crate) mod run;
 pub(crate) mod validate;
 
-pub use exit::Exit;
+pub(crate) use exit::Exit;
 
 use crate::error::Result;
 use crate::machine;
