@@ -1,31 +1,40 @@
 //! # race-lab — a race-condition and thread-safety laboratory
 //!
 //! One experiment kernel, written once over the runtime facade [`rt::Rt`], runs in three
-//! worlds: on real threads ([`harness`]: outcome histograms and timing), under loom's model
+//! worlds: on real threads (`harness`: outcome histograms and timing), under loom's model
 //! checker ([`explore`]: every interleaving, the failing one as a timeline), and on threads
 //! that take turns by an explicit schedule ([`hunt`]: proptest finds and shrinks a failing
 //! schedule, `replay` runs it again).
 //!
 //! The catalogue of experiments lives in the top-level `experiments/` folder, one file each.
+//! The command line is in `commands/`, one module per subcommand; the printers in
+//! [`report`]. Dependencies run one way — commands → engines → experiments → rt → leaves —
+//! and `tests/modgraph.rs` checks it.
+//!
+//! What is public is what the binaries, tests and benches use; the rest is `pub(crate)`.
 
-pub mod claims;
-pub mod cli;
+pub(crate) mod claims;
+pub mod commands;
 pub mod compare;
 pub mod error;
 pub mod experiment;
 #[path = "../experiments/mod.rs"]
 pub mod experiments;
 pub mod explore;
-pub mod harness;
+pub(crate) mod harness;
 pub mod hunt;
 pub mod litmus;
-pub mod machine;
+pub(crate) mod machine;
+// Public until the procs branch's rewrite lands (it decides what of `procs` is API);
+// `pub(crate)` today would flag its unused `Children::is_empty` as dead code.
 pub mod procs;
 pub mod report;
 pub mod rt;
 pub mod schedule;
-pub mod trace;
+pub(crate) mod trace;
 pub mod witnesses;
+
+pub use commands::{main_with, main_with_lab, Lab};
 
 /// What an experiment file imports.
 pub mod prelude {

@@ -2,8 +2,9 @@
 //! nothing, the plot is a well-formed SVG, bad input is refused. Deterministic: nothing
 //! here asserts a timing or that a race happened.
 
-use race_lab::cli::CompareArgs;
+use race_lab::commands::compare::{config, CompareArgs};
 use race_lab::compare::{self, CompareReport, Row};
+use race_lab::report::{compare as print, plot};
 
 mod common;
 use common::{lab, refused};
@@ -19,14 +20,14 @@ fn args(experiments: &[&str], threads: &str, iters: u64, trials: usize) -> Compa
 }
 
 fn measure(experiments: &[&str], threads: &str, iters: u64, trials: usize) -> CompareReport {
-    let cfg = compare::config(&args(experiments, threads, iters, trials)).expect("valid");
+    let cfg = config(&args(experiments, threads, iters, trials)).expect("valid");
     compare::run(&cfg)
 }
 
 /// Parses the CSV back into rows (its fields hold no commas or quotes).
 fn parse_csv(csv: &str) -> Vec<Row> {
     let mut lines = csv.lines();
-    assert_eq!(lines.next(), Some(compare::CSV_HEADER));
+    assert_eq!(lines.next(), Some(print::CSV_HEADER));
     let opt_f = |s: &str| (!s.is_empty()).then(|| s.parse::<f64>().expect("a number"));
     lines
         .map(|line| {
@@ -90,9 +91,9 @@ fn assert_same(a: &Row, b: &Row) {
 fn json_and_csv_carry_the_same_rows() {
     let r = measure(&["atomic", "channel", "unsynced"], "1,2", 2_000, 2);
     let mut json = Vec::new();
-    compare::json(&mut json, &r).unwrap();
+    print::json(&mut json, &r).unwrap();
     let mut csv = Vec::new();
-    compare::csv(&mut csv, &r).unwrap();
+    print::csv(&mut csv, &r).unwrap();
     let back: CompareReport = serde_json::from_slice(&json).expect("valid JSON");
     assert_eq!(back.schema, "race-lab.compare/1");
     let from_csv = parse_csv(std::str::from_utf8(&csv).unwrap());
@@ -108,7 +109,7 @@ fn json_and_csv_carry_the_same_rows() {
         serde_json::Value::Object(m) => m.keys().cloned().collect(),
         _ => panic!("a row is an object"),
     };
-    let header: Vec<&str> = compare::CSV_HEADER.split(',').collect();
+    let header: Vec<&str> = print::CSV_HEADER.split(',').collect();
     let mut sorted_keys = keys.clone();
     sorted_keys.sort();
     let mut sorted_header: Vec<String> = header.iter().map(|s| s.to_string()).collect();
@@ -116,7 +117,7 @@ fn json_and_csv_carry_the_same_rows() {
     assert_eq!(sorted_keys, sorted_header);
     // And the text table shows every row.
     let mut text = Vec::new();
-    compare::text(&mut text, &r).unwrap();
+    print::text(&mut text, &r).unwrap();
     let text = String::from_utf8(text).unwrap();
     for row in &from_json {
         assert!(
@@ -246,7 +247,7 @@ fn check_text(t: &str) {
 #[test]
 fn the_plot_is_well_formed_svg() {
     let r = measure(&["atomic", "unsynced", "channel"], "1,2", 2_000, 1);
-    let svg = compare::svg(&r).expect("drawn");
+    let svg = plot::svg(&r).expect("drawn");
     assert_well_formed(&svg);
     for name in [
         "atomic",
@@ -258,11 +259,11 @@ fn the_plot_is_well_formed_svg() {
     }
     // Degenerate reports draw too: one thread count, and nothing measured (Ctrl-C at once).
     let one = measure(&["sharded"], "2", 1_000, 1);
-    assert_well_formed(&compare::svg(&one).expect("drawn"));
+    assert_well_formed(&plot::svg(&one).expect("drawn"));
     let mut empty = one.clone();
     empty.rows.clear();
     empty.baselines.clear();
-    assert_well_formed(&compare::svg(&empty).expect("drawn"));
+    assert_well_formed(&plot::svg(&empty).expect("drawn"));
 }
 
 #[test]

@@ -1,0 +1,71 @@
+//! `race-lab claims`: measure the study notes' claims (C1–C23) with the thread and process
+//! experiments, and give each a verdict.
+
+use super::Exit;
+use crate::claims::{self, Claim};
+use crate::error::Result;
+use crate::machine;
+use crate::report;
+use clap::Args;
+use std::io::Write;
+
+#[derive(Args, Debug)]
+pub struct ClaimsArgs {
+    /// Claim ids to run (default: all), e.g. C5 C14.
+    pub ids: Vec<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Language of the claims' text.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+}
+
+/// The language of `race-lab claims`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Lang {
+    /// English (CLAIMS.md).
+    En,
+    /// The original Chinese of the study notes.
+    Zh,
+}
+
+/// Validated claims to measure.
+pub struct ClaimsConfig {
+    pub claims: Vec<&'static Claim>,
+    pub lang: Lang,
+}
+
+/// Validates the claim ids (none: all of them).
+pub fn config(a: &ClaimsArgs) -> Result<ClaimsConfig> {
+    let ids: Vec<&str> = a.ids.iter().map(String::as_str).collect();
+    Ok(ClaimsConfig {
+        claims: claims::select(&ids)?,
+        lang: a.lang,
+    })
+}
+
+/// Measures the chosen claims and prints their verdicts.
+pub fn execute(a: &ClaimsArgs, out: &mut dyn Write) -> Result<Exit> {
+    let cfg = config(a)?;
+    let chosen = cfg.claims;
+    let total = claims::experiments_needed(&chosen).len() as u64;
+    let visible = !a.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let bar = machine::progress_bar(visible, total, "{pos}/{len} experiments");
+    let meter = machine::CpuMeter::start();
+    let results = claims::measure(&chosen, |name| {
+        bar.inc(1);
+        bar.set_message(name.to_string());
+    });
+    bar.finish_and_clear();
+    let results = results?;
+    if a.json {
+        report::claims::json(out, &results)?;
+    } else {
+        report::claims::text(out, &results, cfg.lang == Lang::Zh)?;
+        if let Some(w) = machine::busy_warning(meter.others()) {
+            writeln!(out, "{w}")?;
+        }
+    }
+    Ok(Exit::Ok)
+}

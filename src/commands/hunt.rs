@@ -1,0 +1,104 @@
+//! `race-lab hunt`: search schedules for a failure — proptest's random schedules or PCT —
+//! and shrink the first failing one to a minimal schedule that `replay` runs again.
+
+use super::validate::{self, Limits};
+use super::{Common, Exit};
+use crate::error::{LabError, Result};
+use crate::experiment::{Experiment, Params};
+use crate::hunt;
+use crate::report;
+use clap::Args;
+use std::io::Write;
+
+/// PCT's bug depth when `--depth` is not given.
+const DEFAULT_DEPTH: usize = 3;
+/// The deepest PCT search.
+const MAX_DEPTH: usize = 16;
+
+#[derive(Args, Debug)]
+pub struct HuntArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Schedules to try before giving up.
+    #[arg(long, default_value_t = 1000)]
+    pub cases: u32,
+    /// Seed of the random generator (the same seed finds the same schedule).
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+    /// How schedules are chosen: `random` (proptest generates and shrinks them) or `pct`
+    /// (shuttle's probabilistic concurrency testing: random priorities with change points).
+    #[arg(long, value_enum, default_value_t = Strategy::Random)]
+    pub strategy: Strategy,
+    /// PCT's bug depth: how many ordering constraints the failure needs (change points + 1).
+    #[arg(long)]
+    pub depth: Option<usize>,
+}
+
+/// How `hunt` chooses schedules.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Strategy {
+    /// Uniformly random schedules from proptest, shrunk by proptest.
+    Random,
+    /// PCT: random priorities with d - 1 priority change points.
+    Pct,
+}
+
+/// A validated hunt.
+pub struct HuntConfig {
+    pub exp: &'static Experiment,
+    pub params: Params,
+    pub cases: u32,
+    pub seed: u64,
+    /// `None`: proptest's random schedules; `Some(depth)`: PCT.
+    pub pct_depth: Option<usize>,
+}
+
+/// Validates a hunt.
+pub fn config(a: &HuntArgs) -> Result<HuntConfig> {
+    let exp = validate::experiment(&a.common.experiment)?;
+    let limits = Limits {
+        default_threads: 2,
+        default_iters: 2,
+        max_threads: hunt::MAX_WORKERS,
+        max_iters: hunt::MAX_ITERS,
+    };
+    let params = validate::params(&a.common, exp, &limits)?;
+    let pct_depth = match a.strategy {
+        Strategy::Random if a.depth.is_some() => {
+            return Err(LabError::usage("--depth applies to --strategy pct only"))
+        }
+        Strategy::Random => None,
+        Strategy::Pct => Some(a.depth.unwrap_or(DEFAULT_DEPTH)),
+    };
+    validate::within(a.cases, 1, u32::MAX, "--cases must be at least 1")?;
+    if let Some(d) = pct_depth {
+        validate::within(
+            d,
+            1,
+            MAX_DEPTH,
+            format!("--depth must be between 1 and {MAX_DEPTH}"),
+        )?;
+    }
+    Ok(HuntConfig {
+        exp,
+        params,
+        cases: a.cases,
+        seed: a.seed,
+        pct_depth,
+    })
+}
+
+/// Hunts and prints what was found.
+pub fn execute(a: &HuntArgs, out: &mut dyn Write) -> Result<Exit> {
+    let cfg = config(a)?;
+    let r = match cfg.pct_depth {
+        None => hunt::hunt(cfg.exp, &cfg.params, cfg.cases, cfg.seed)?,
+        Some(depth) => hunt::hunt_pct(cfg.exp, &cfg.params, cfg.cases, cfg.seed, depth)?,
+    };
+    if a.common.json {
+        report::json(out, &r)?;
+    } else {
+        report::hunt::text(out, &r)?;
+    }
+    Ok(Exit::ok_unless_interrupted(r.interrupted))
+}

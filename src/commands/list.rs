@@ -1,0 +1,26 @@
+//! `race-lab list`: the catalogue — thread experiments, process experiments, litmus tests.
+
+use super::Exit;
+use crate::error::Result;
+use crate::experiments;
+use crate::report;
+use clap::Args;
+use std::io::Write;
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Print JSON (schema race-lab.list/1) instead of the tables.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Prints the catalogue.
+pub fn execute(a: &ListArgs, out: &mut dyn Write) -> Result<Exit> {
+    let thread: Vec<_> = experiments::all().collect();
+    if a.json {
+        report::list::json(out, &thread, experiments::PROCESS)?;
+    } else {
+        report::list::text(out, &thread, experiments::PROCESS, experiments::LITMUS)?;
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,242 @@
+//! The command line: the clap types, the dispatch, and the one place where a command's
+//! [`Exit`] becomes a process exit status and its message one line on stderr.
+//!
+//! Each subcommand lives in its own module and reads the same way: its arguments (clap),
+//! `config(&Args)` which validates everything and builds the engine's configuration, the
+//! engine call, then the printer from [`crate::report`]. Checks shared by several commands
+//! are in `validate.rs`.
+
+pub(crate) mod claims;
+pub mod compare;
+pub(crate) mod exit;
+pub(crate) mod explain;
+pub(crate) mod explore;
+pub(crate) mod hunt;
+pub(crate) mod list;
+pub(crate) mod litmus;
+pub(crate) mod replay;
+pub(crate) mod run;
+pub(crate) mod validate;
+
+pub(crate) use exit::Exit;
+
+use crate::error::Result;
+use crate::machine;
+use crate::rt::MemOrder;
+use clap::{Args, Parser, Subcommand};
+use std::io::Write;
+
+/// The lab's command line.
+#[derive(Parser, Debug)]
+#[command(
+    name = "race-lab",
+    version,
+    about = "A race-condition laboratory: see updates get lost, then prove the fixes correct",
+    after_help = "Start with: race-lab run unsynced --threads 8   then: race-lab explore racy-atomic --threads 2 --iters 3"
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// One subcommand and its arguments; each variant's arguments live in its module.
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// List the experiments.
+    List(list::ListArgs),
+    /// Run an experiment on real threads: per-trial counts, outcome histogram, verdict, cost.
+    Run(run::RunArgs),
+    /// Print an experiment's lesson and its kernel's source.
+    Explain(explain::ExplainArgs),
+    /// Model-check an experiment with loom: every interleaving, outcome counts, failing timelines.
+    Explore(explore::ExploreArgs),
+    /// Run one interleaving, chosen by a schedule, and print its timeline.
+    #[command(after_help = replay::SCHEDULE_HELP)]
+    Replay(replay::ReplayArgs),
+    /// Let proptest search schedules for a failure and shrink it to a minimal one.
+    #[command(after_help = replay::SCHEDULE_HELP)]
+    Hunt(hunt::HuntArgs),
+    /// Every experiment at every thread count: cost, throughput, lost updates, against the hardware.
+    Compare(compare::CompareArgs),
+    /// Memory-model litmus tests (SB, MP, LB): outcome counts on this CPU and under loom.
+    Litmus(litmus::LitmusArgs),
+    /// Measure every claim of the study notes (C1–C23) and give each a verdict.
+    Claims(claims::ClaimsArgs),
+    /// (internal) explore in a child process and print the report as JSON.
+    #[command(name = "__explore", hide = true)]
+    ExploreChild(explore::ExploreArgs),
+}
+
+/// Options every command that runs a kernel takes.
+#[derive(Args, Debug, Clone)]
+pub(crate) struct Common {
+    /// The experiment (see `race-lab list`).
+    pub experiment: String,
+    /// Worker threads.
+    #[arg(long, short = 't')]
+    pub threads: Option<usize>,
+    /// Increments per thread.
+    #[arg(long, short = 'i')]
+    pub iters: Option<u64>,
+    /// Memory ordering of the atomic accesses (experiments that take it).
+    #[arg(long, value_enum)]
+    pub ordering: Option<MemOrder>,
+    /// Units of busy work between a load and its store (widens the race window).
+    #[arg(long)]
+    pub window: Option<u32>,
+    /// Increments summed locally per message (`channel`).
+    #[arg(long)]
+    pub batch: Option<u64>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What the commands read besides their arguments.
+///
+/// Today only the built-in catalogue (`crate::experiments`). This is the place where a
+/// user's own catalogue of experiments is passed in: the catalogue branch adds a field here
+/// (e.g. `extra: Option<&'static Catalogue>`) and the lookups in `validate.rs` consult it.
+#[derive(Default)]
+#[non_exhaustive]
+pub struct Lab {}
+
+/// Runs one parsed command, writing its report to `out`.
+fn execute(cli: Cli, _lab: &Lab, out: &mut dyn Write) -> Result<Exit> {
+    match cli.command {
+        Command::List(a) => list::execute(&a, out),
+        Command::Explain(a) => explain::execute(&a, out),
+        Command::Run(a) => run::execute(&a, out),
+        Command::Explore(a) => explore::execute(&a, out),
+        Command::ExploreChild(a) => explore::execute_child(&a, out),
+        Command::Replay(a) => replay::execute(&a, out),
+        Command::Hunt(a) => hunt::execute(&a, out),
+        Command::Compare(a) => compare::execute(&a, out),
+        Command::Litmus(a) => litmus::execute(&a, out),
+        Command::Claims(a) => claims::execute(&a, out),
+    }
+}
+
+/// Parses `args`, runs the command, prints any message as one line; returns the exit code.
+pub fn main_with(args: impl IntoIterator<Item = std::ffi::OsString>) -> i32 {
+    main_with_lab(args, &Lab::default())
+}
+
+/// [`main_with`], reading `lab` (the place for a user's own catalogue).
+pub fn main_with_lab(args: impl IntoIterator<Item = std::ffi::OsString>, lab: &Lab) -> i32 {
+    let args: Vec<std::ffi::OsString> = args.into_iter().collect();
+    if args.get(1).is_some_and(|a| a == "__worker") {
+        // A child process of the lab, speaking the worker protocol of `procs` (not a
+        // command: its status is the protocol's). No Ctrl-C handler: a Ctrl-C ends it at once.
+        let rest: Vec<String> = args[2..]
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return crate::procs::worker_main(&rest, crate::experiments::run_child);
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let exit = match Cli::try_parse_from(args) {
+        Err(e) => parse_error(e),
+        Ok(cli) => {
+            if !matches!(cli.command, Command::ExploreChild(_)) {
+                // The loom child dies on Ctrl-C; its parent reports the interruption.
+                machine::install_ctrlc();
+            }
+            execute(cli, lab, &mut out).unwrap_or_else(Exit::from)
+        }
+    };
+    let _ = out.flush();
+    if let Some(message) = exit.message() {
+        eprintln!("race-lab: {message}");
+    }
+    exit.code()
+}
+
+/// clap's verdict on the arguments: help and version are printed and succeed; a missing
+/// subcommand prints the help and is a usage error; any other error is one line.
+fn parse_error(e: clap::Error) -> Exit {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            Exit::Ok
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            Exit::Usage(String::new())
+        }
+        _ => Exit::Usage(one_line(&e.render().to_string())),
+    }
+}
+
+/// Folds clap's multi-line error into one line: the error, and the possible values if any.
+fn one_line(s: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for line in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            continue;
+        }
+        parts.push(line.trim_start_matches("error: ").to_string());
+    }
+    parts.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_errors_fold_into_one_line() {
+        let e =
+            Cli::try_parse_from(["race-lab", "run", "atomic", "--ordering", "sloppy"]).unwrap_err();
+        let exit = parse_error(e);
+        assert_eq!(exit.code(), 2);
+        let m = exit.message().unwrap();
+        assert!(
+            !m.contains('\n') && m.contains("sloppy") && !m.contains("Usage:"),
+            "{m}"
+        );
+    }
+
+    /// Runs a command in this process, its report captured.
+    fn run_cli(args: &[&str]) -> (Exit, String) {
+        let cli = Cli::try_parse_from(std::iter::once("race-lab").chain(args.iter().copied()))
+            .expect("parses");
+        let mut out = Vec::new();
+        let exit = execute(cli, &Lab::default(), &mut out).unwrap_or_else(Exit::from);
+        (exit, String::from_utf8(out).expect("UTF-8"))
+    }
+
+    #[test]
+    fn commands_write_to_any_writer_and_return_their_exit() {
+        let (exit, text) = run_cli(&["explain", "SB"]);
+        assert_eq!(exit, Exit::Ok);
+        assert!(text.contains("(experiments/litmus_sb.rs)"), "{text}");
+        let (exit, text) = run_cli(&["list"]);
+        assert_eq!(exit, Exit::Ok);
+        assert!(text.contains("litmus tests (SB, MP, LB)"), "{text}");
+        let (exit, text) = run_cli(&["replay", "racy-atomic", "--schedule", "0,1"]);
+        assert_eq!(exit, Exit::Ok);
+        assert!(text.contains("final 1 (expected 2)"), "{text}");
+        // Refused before anything ran: exit 2, nothing written.
+        let (exit, text) = run_cli(&["explain", "nope"]);
+        assert_eq!(exit.code(), 2);
+        assert!(exit
+            .message()
+            .is_some_and(|m| m.contains("unknown experiment")));
+        assert!(text.is_empty(), "{text}");
+        let (exit, text) = run_cli(&["hunt", "racy-atomic", "--depth", "2"]);
+        assert_eq!(
+            exit,
+            Exit::Usage("--depth applies to --strategy pct only".into())
+        );
+        assert!(text.is_empty(), "{text}");
+    }
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,89 @@
+//! `race-lab replay`: one interleaving, chosen by a schedule, run by the scheduled world and
+//! printed as a timeline — or, with `--step`, one operation at a time with the shared state.
+
+use super::validate::{self, Limits};
+use super::{Common, Exit};
+use crate::error::Result;
+use crate::experiment::{Experiment, Params};
+use crate::hunt;
+use crate::report;
+use crate::schedule;
+use clap::Args;
+use std::io::Write;
+
+/// The help on schedules, shared by `replay` and `hunt`.
+pub const SCHEDULE_HELP: &str = "Schedule: the worker to run at each decision point (a moment when two or more workers could go next), \
+as indices separated by commas or spaces; TxK repeats worker T K times: `1,1,0,0` = `1x2 0x2`. \
+When the schedule runs out, the worker that ran last keeps running.";
+
+#[derive(Args, Debug)]
+pub struct ReplayArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The schedule to run (see below).
+    #[arg(long, short = 's', allow_hyphen_values = true)]
+    pub schedule: String,
+    /// Step through the interleaving one operation at a time, with the shared state after
+    /// each (on a terminal, Enter shows the next step and q stops).
+    #[arg(long)]
+    pub step: bool,
+}
+
+/// A validated replay.
+pub struct ReplayConfig {
+    pub exp: &'static Experiment,
+    pub params: Params,
+    pub schedule: Vec<usize>,
+}
+
+/// Validates a replay: the experiment, its parameters, and the schedule against them.
+pub fn config(a: &ReplayArgs) -> Result<ReplayConfig> {
+    let exp = validate::experiment(&a.common.experiment)?;
+    let limits = Limits {
+        default_threads: 2,
+        default_iters: 1,
+        max_threads: hunt::MAX_WORKERS,
+        max_iters: hunt::MAX_ITERS,
+    };
+    let params = validate::params(&a.common, exp, &limits)?;
+    let schedule = schedule::parse(&a.schedule, params.threads)?;
+    Ok(ReplayConfig {
+        exp,
+        params,
+        schedule,
+    })
+}
+
+/// Replays the schedule and prints the interleaving.
+pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
+    let cfg = config(a)?;
+    let r = hunt::replay(cfg.exp, &cfg.params, &cfg.schedule);
+    if a.common.json {
+        report::json(out, &r)?;
+    } else if a.step {
+        report::hunt::step(out, &r, &mut pause_on_terminal())?;
+    } else {
+        report::hunt::replay(out, &r)?;
+    }
+    Ok(Exit::Ok)
+}
+
+/// Between steps: on a terminal, wait for Enter (`q` or the end of input stops); elsewhere
+/// go straight on.
+fn pause_on_terminal() -> impl FnMut(&mut dyn Write) -> std::io::Result<bool> {
+    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin())
+        && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    move |w: &mut dyn Write| {
+        if !interactive {
+            return Ok(true);
+        }
+        write!(w, "          [Enter: next step, q: stop] ")?;
+        w.flush()?;
+        let mut line = String::new();
+        let more = std::io::stdin().read_line(&mut line)? > 0 && line.trim() != "q";
+        if !more {
+            writeln!(w)?;
+        }
+        Ok(more)
+    }
+}

@@ -1,0 +1,192 @@
+//! `race-lab run`: an experiment on real threads (per-trial counts, outcome histogram,
+//! verdict, cost), or a process experiment in child processes (its evidence).
+//!
+//! A FORBIDDEN outcome — a fixed version that lost an update — prints the report and exits 1.
+
+use super::validate::{self, Limits};
+use super::{Common, Exit};
+use crate::error::{LabError, Result};
+use crate::experiments;
+use crate::harness::{self, RunConfig};
+use crate::machine;
+use crate::procs::{check_procs, POpt, ProcExperiment, ProcParams};
+use crate::report;
+use clap::Args;
+use std::io::Write;
+use std::time::Duration;
+
+/// The most threads `race-lab run` starts.
+pub const MAX_THREADS: usize = 1024;
+/// The most increments per thread `race-lab run` performs.
+pub const MAX_ITERS: u64 = validate::MAX_ITERS;
+/// The most trials.
+pub const MAX_TRIALS: usize = 1_000_000;
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// Trials to run.
+    #[arg(long, short = 'k', default_value_t = 10)]
+    pub trials: usize,
+    /// Run on these CPUs only, e.g. `0` (one CPU: concurrency without parallelism) or `0,1`.
+    #[arg(long)]
+    pub pin: Option<String>,
+    /// Seconds without progress after which a trial is declared deadlocked.
+    #[arg(long, default_value_t = 2.0)]
+    pub watchdog: f64,
+    /// Child processes (process experiments).
+    #[arg(long)]
+    pub procs: Option<usize>,
+    /// How processes increment the shared counter (`process-shm`).
+    #[arg(long, value_enum)]
+    pub sync: Option<crate::procs::ShmSync>,
+    /// Workers in each pool (`pool-submit`).
+    #[arg(long)]
+    pub pool: Option<usize>,
+    /// Tasks to submit or spawn (`pool-submit`, `spawn-cost`).
+    #[arg(long)]
+    pub tasks: Option<usize>,
+}
+
+/// Validates a run of a thread experiment.
+pub fn config(a: &RunArgs) -> Result<RunConfig> {
+    let exp = validate::experiment(&a.common.experiment)?;
+    validate::refuse_options(
+        exp.name,
+        &validate::flags_of(exp),
+        &[
+            ("--procs", a.procs.is_some()),
+            ("--sync", a.sync.is_some()),
+            ("--pool", a.pool.is_some()),
+            ("--tasks", a.tasks.is_some()),
+        ],
+    )?;
+    let limits = Limits {
+        default_threads: exp.default_threads,
+        default_iters: exp.default_iters,
+        max_threads: MAX_THREADS,
+        max_iters: MAX_ITERS,
+    };
+    let p = validate::params(&a.common, exp, &limits)?;
+    validate::within(
+        a.trials,
+        1,
+        MAX_TRIALS,
+        format!("--trials must be between 1 and {MAX_TRIALS}"),
+    )?;
+    validate::seconds(
+        a.watchdog,
+        3600.0,
+        "--watchdog must be between 0 and 3600 seconds",
+    )?;
+    let pin = a.pin.as_deref().map(machine::parse_cpus).transpose()?;
+    Ok(RunConfig {
+        exp,
+        params: p,
+        trials: a.trials,
+        pin,
+        watchdog: Duration::from_secs_f64(a.watchdog),
+        progress: !a.common.json && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+    })
+}
+
+/// Runs the experiment and prints its report.
+pub fn execute(a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
+    if let Some(exp) = experiments::find_process(&a.common.experiment) {
+        return execute_process(exp, a, out);
+    }
+    let cfg = config(a)?;
+    let r = harness::run(&cfg)?;
+    if a.common.json {
+        report::json(out, &r)?;
+    } else {
+        report::run::text(out, &r)?;
+    }
+    if r.forbidden {
+        return Ok(Exit::Failed(format!(
+            "FORBIDDEN outcome: {} must always count exactly {}, and did not. This is a bug.",
+            cfg.exp.name, r.expected
+        )));
+    }
+    Ok(Exit::ok_unless_interrupted(r.interrupted))
+}
+
+/// Validates a run of a process experiment.
+pub fn process_config(exp: &ProcExperiment, a: &RunArgs) -> Result<ProcParams> {
+    let c = &a.common;
+    let thread_only = [
+        ("--threads", c.threads.is_some()),
+        ("--ordering", c.ordering.is_some()),
+        ("--window", c.window.is_some()),
+        ("--batch", c.batch.is_some()),
+        ("--pin", a.pin.is_some()),
+    ];
+    if let Some((flag, _)) = thread_only.iter().find(|(_, g)| *g) {
+        return Err(LabError::usage(format!(
+            "{flag} does not apply to {} (a process experiment)",
+            exp.name
+        )));
+    }
+    validate::refuse_options(
+        exp.name,
+        &exp.options.iter().map(|o| o.flag()).collect::<Vec<_>>(),
+        &[
+            (POpt::Procs.flag(), a.procs.is_some()),
+            (POpt::Iters.flag(), c.iters.is_some()),
+            (POpt::Sync.flag(), a.sync.is_some()),
+            (POpt::Pool.flag(), a.pool.is_some()),
+            (POpt::Tasks.flag(), a.tasks.is_some()),
+        ],
+    )?;
+    let d = ProcParams::default();
+    let p = ProcParams {
+        procs: a.procs.unwrap_or(d.procs),
+        iters: c.iters.unwrap_or(d.iters),
+        trials: if exp.takes(POpt::Trials) { a.trials } else { 1 },
+        sync: a.sync.unwrap_or(d.sync),
+        pool: a.pool.unwrap_or(d.pool),
+        tasks: a.tasks.unwrap_or(d.tasks),
+    };
+    check_procs(p.procs, "--procs")?;
+    check_procs(p.pool, "--pool")?;
+    validate::within(
+        p.iters,
+        1,
+        1_000_000_000,
+        "--iters must be between 1 and 1000000000 for process experiments",
+    )?;
+    if (p.procs as u64).checked_mul(p.iters).is_none() {
+        return Err(LabError::usage(
+            "--procs × --iters overflows a 64-bit counter",
+        ));
+    }
+    validate::within(p.tasks, 1, 10_000, "--tasks must be between 1 and 10000")?;
+    validate::within(
+        a.trials,
+        1,
+        10_000,
+        "--trials must be between 1 and 10000 for process experiments",
+    )?;
+    Ok(p)
+}
+
+/// `race-lab run` of a process experiment.
+fn execute_process(exp: &'static ProcExperiment, a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
+    let p = process_config(exp, a)?;
+    let meter = machine::CpuMeter::start();
+    let mut ev = (exp.run)(&p)?;
+    ev.warnings.extend(machine::busy_warning(meter.others()));
+    if a.common.json {
+        report::json(out, &ev)?;
+    } else {
+        report::run::evidence(out, &ev)?;
+    }
+    if !ev.ok {
+        return Ok(Exit::Failed(format!(
+            "{} found an outcome that must never happen; this is a bug",
+            exp.name
+        )));
+    }
+    Ok(Exit::ok_unless_interrupted(machine::interrupted()))
+}

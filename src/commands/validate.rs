@@ -1,0 +1,194 @@
+//! The checks several commands share: looking up an experiment by name, refusing options an
+//! experiment does not take, and turning the common options into validated [`Params`].
+
+use super::Common;
+use crate::error::{LabError, Result};
+use crate::experiment::{Class, Experiment, Opt, Params};
+use crate::experiments;
+use crate::rt::MemOrder;
+
+/// The most increments per thread `race-lab run` (and `compare`) performs.
+pub const MAX_ITERS: u64 = 10_000_000_000;
+
+/// Looks up a thread experiment, suggesting the nearest name.
+pub fn experiment(name: &str) -> Result<&'static Experiment> {
+    if experiments::find_process(name).is_some() {
+        return Err(LabError::usage(format!(
+            "{name} runs in several processes; loom and the scheduled world model threads only (use `race-lab run {name}`)"
+        )));
+    }
+    experiments::find(name).ok_or_else(|| {
+        let hint = match experiments::nearest(name) {
+            Some(n) => format!("; did you mean '{n}'?"),
+            None => String::new(),
+        };
+        LabError::usage(format!(
+            "unknown experiment '{name}'{hint} (`race-lab list` shows them all)"
+        ))
+    })
+}
+
+/// Refuses any option in `given` (flag, was it given) that is not among `takes`.
+pub fn refuse_options(name: &str, takes: &[&str], given: &[(&str, bool)]) -> Result<()> {
+    match given.iter().find(|(flag, g)| *g && !takes.contains(flag)) {
+        None => Ok(()),
+        Some((flag, _)) => Err(LabError::usage(format!(
+            "{flag} does not apply to {name} ({})",
+            if takes.is_empty() {
+                "it takes no such options".to_string()
+            } else {
+                format!("it takes {}", takes.join(", "))
+            }
+        ))),
+    }
+}
+
+/// The flags an experiment takes.
+pub fn flags_of(exp: &Experiment) -> Vec<&'static str> {
+    exp.options.iter().map(|o| o.flag()).collect()
+}
+
+/// A command's defaults and limits for the common options.
+pub struct Limits {
+    pub default_threads: usize,
+    pub default_iters: u64,
+    pub max_threads: usize,
+    pub max_iters: u64,
+}
+
+/// Turns the common options into validated parameters for `exp`.
+pub fn params(c: &Common, exp: &Experiment, l: &Limits) -> Result<Params> {
+    let threads = c.threads.unwrap_or(l.default_threads);
+    let iters = c.iters.unwrap_or(l.default_iters);
+    if threads == 0 {
+        return Err(LabError::usage("--threads must be at least 1"));
+    }
+    if threads > l.max_threads {
+        return Err(LabError::usage(format!(
+            "--threads {threads} is more than this command's limit of {}",
+            l.max_threads
+        )));
+    }
+    if exp.class == Class::Deadlock && threads < 2 {
+        return Err(LabError::usage(
+            "deadlock needs at least 2 threads (one per lock order)",
+        ));
+    }
+    if (threads as u64).checked_mul(iters).is_none() {
+        return Err(LabError::usage(format!(
+            "--threads {threads} × --iters {iters} overflows a 64-bit counter"
+        )));
+    }
+    if iters == 0 {
+        return Err(LabError::usage(
+            "--iters must be at least 1 (with 0 there is nothing to count)",
+        ));
+    }
+    if iters > l.max_iters {
+        return Err(LabError::usage(format!(
+            "--iters {iters} is more than this command's limit of {}",
+            l.max_iters
+        )));
+    }
+    refuse_options(
+        exp.name,
+        &flags_of(exp),
+        &[
+            (Opt::Ordering.flag(), c.ordering.is_some()),
+            (Opt::Window.flag(), c.window.is_some()),
+            (Opt::Batch.flag(), c.batch.is_some()),
+        ],
+    )?;
+    if let Some(w) = c.window {
+        if w > 1_000_000 {
+            return Err(LabError::usage("--window must be at most 1000000"));
+        }
+    }
+    if c.batch == Some(0) {
+        return Err(LabError::usage("--batch must be at least 1"));
+    }
+    Ok(Params {
+        threads,
+        iters,
+        ordering: c.ordering.unwrap_or(MemOrder::Seqcst),
+        window: c.window.unwrap_or(0),
+        batch: c.batch.unwrap_or(1),
+    })
+}
+
+/// Refuses a number outside `lo..=hi` with `message`.
+pub fn within<T: PartialOrd>(x: T, lo: T, hi: T, message: impl Into<String>) -> Result<()> {
+    if x < lo || x > hi {
+        return Err(LabError::usage(message));
+    }
+    Ok(())
+}
+
+/// Refuses seconds that are not in `(0, max]` (NaN included) with `message`.
+pub fn seconds(s: f64, max: f64, message: &str) -> Result<()> {
+    if !(s > 0.0 && s <= max) {
+        return Err(LabError::usage(message));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn common(threads: Option<usize>, iters: Option<u64>) -> Common {
+        Common {
+            experiment: "atomic".into(),
+            threads,
+            iters,
+            ordering: None,
+            window: None,
+            batch: None,
+            json: false,
+        }
+    }
+
+    const LIMITS: Limits = Limits {
+        default_threads: 2,
+        default_iters: 3,
+        max_threads: 8,
+        max_iters: 100,
+    };
+
+    #[test]
+    fn params_take_defaults_and_refuse_what_is_out_of_bounds() {
+        let exp = experiment("atomic").unwrap();
+        let p = params(&common(None, None), exp, &LIMITS).unwrap();
+        assert_eq!((p.threads, p.iters), (2, 3));
+        for (t, i, needle) in [
+            (Some(0), None, "at least 1"),
+            (Some(9), None, "limit of 8"),
+            (None, Some(0), "--iters must be at least 1"),
+            (None, Some(101), "limit of 100"),
+        ] {
+            let e = params(&common(t, i), exp, &LIMITS).unwrap_err();
+            assert_eq!(e.code, 2);
+            assert!(e.message.contains(needle), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn unknown_and_process_experiments_are_refused_with_a_hint() {
+        let e = experiment("mutx").err().expect("refused");
+        assert!(e.message.contains("did you mean 'mutex'"), "{}", e.message);
+        if let Some(p) = experiments::PROCESS.first() {
+            let e = experiment(p.name).err().expect("refused");
+            assert!(e.message.contains("race-lab run"), "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn within_and_seconds_refuse_the_edges() {
+        assert!(within(1, 1, 3, "x").is_ok() && within(3, 1, 3, "x").is_ok());
+        assert!(within(0, 1, 3, "x").is_err() && within(4, 1, 3, "x").is_err());
+        assert!(seconds(1.0, 2.0, "x").is_ok());
+        for s in [0.0, -1.0, 2.5, f64::NAN] {
+            assert!(seconds(s, 2.0, "x").is_err(), "{s}");
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! `race-lab explore`: what loom explored, the outcomes, failing timelines, races and
+//! deadlocks.
+
+use super::{pct, table};
+use crate::explore::ExploreReport;
+use std::io::{self, Write};
+
+/// `race-lab explore`.
+pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
+    let bound = match r.preemption_bound {
+        Some(b) => format!("at most {b} preemptions"),
+        None => "no preemption bound".into(),
+    };
+    let ordering = r
+        .ordering
+        .as_deref()
+        .map(|o| format!("ordering {o}, "))
+        .unwrap_or_default();
+    writeln!(
+        w,
+        "{}: {} threads × {} increments under loom ({ordering}{bound})",
+        r.experiment, r.threads, r.iters
+    )?;
+    writeln!(
+        w,
+        "explored {} executions in {:.2} s: {}",
+        r.executions,
+        r.seconds,
+        if r.complete {
+            "COMPLETE".to_string()
+        } else {
+            format!(
+                "INCOMPLETE — {}",
+                r.stopped.as_deref().unwrap_or("stopped early")
+            )
+        }
+    )?;
+    if !r.outcomes.is_empty() {
+        let total: u64 = r.outcomes.iter().map(|o| o.executions).sum();
+        let mut t = table(&["final value", "executions", "frequency", "grade", "meaning"]);
+        for o in r.outcomes.iter().rev() {
+            t.add_row(vec![
+                o.value.to_string(),
+                o.executions.to_string(),
+                pct(o.executions as f64 / total.max(1) as f64),
+                o.grade.clone(),
+                o.meaning.clone(),
+            ]);
+        }
+        writeln!(w, "{t}")?;
+    }
+    for (i, f) in r.failing.iter().enumerate() {
+        writeln!(
+            w,
+            "\nfailing execution {} of the ones shown (final {}):",
+            i + 1,
+            f.final_value
+        )?;
+        write!(w, "{}", f.timeline)?;
+        writeln!(w, "→ {}", f.explanation)?;
+    }
+    if let Some(race) = &r.race {
+        writeln!(w, "\ndata race (loom: {}):", race.loom_message)?;
+        write!(w, "{}", race.timeline)?;
+        for a in &race.accesses {
+            writeln!(w, "  access: {a}")?;
+        }
+        writeln!(w, "→ {}", race.summary)?;
+    }
+    if let Some(d) = &r.deadlock {
+        writeln!(w, "\ndeadlock (loom: {}):", d.loom_message)?;
+        write!(w, "{}", d.timeline)?;
+        writeln!(w, "→ {}", d.summary)?;
+    }
+    writeln!(w, "{}", r.verdict)
+}

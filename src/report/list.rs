@@ -1,0 +1,88 @@
+//! `race-lab list`: the thread experiments, the process experiments and the litmus tests,
+//! as tables or as one JSON document (schema `race-lab.list/1`).
+
+use super::{flags, table};
+use crate::experiment::Experiment;
+use crate::litmus::Litmus;
+use crate::procs::ProcExperiment;
+use std::io::{self, Write};
+
+/// The catalogue as tables.
+pub fn text(
+    w: &mut dyn Write,
+    threads: &[&Experiment],
+    processes: &[&ProcExperiment],
+    litmus: &[&Litmus],
+) -> io::Result<()> {
+    thread_table(w, threads)?;
+    process_table(w, processes)?;
+    let names: Vec<&str> = litmus.iter().map(|t| t.name).collect();
+    writeln!(
+        w,
+        "litmus tests ({}): race-lab litmus [TEST…] [--ordering O]",
+        names.join(", ")
+    )
+}
+
+/// The catalogue as JSON: every experiment with its class, summary and options.
+pub fn json(
+    w: &mut dyn Write,
+    threads: &[&Experiment],
+    processes: &[&ProcExperiment],
+) -> io::Result<()> {
+    let mut list: Vec<_> = threads
+        .iter()
+        .map(|e| {
+            serde_json::json!({
+                "name": e.name, "class": e.class, "summary": e.summary,
+                "options": e.options.iter().map(|o| o.flag()).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    list.extend(processes.iter().map(|e| {
+        serde_json::json!({
+            "name": e.name, "class": "process", "summary": e.summary, "claims": e.claims,
+            "options": e.options.iter().map(|o| o.flag()).collect::<Vec<_>>(),
+        })
+    }));
+    super::json(
+        w,
+        &serde_json::json!({"schema": "race-lab.list/1", "experiments": list}),
+    )
+}
+
+/// The thread experiments.
+fn thread_table(w: &mut dyn Write, all: &[&Experiment]) -> io::Result<()> {
+    let mut t = table(&["experiment", "class", "options", "what it does"]);
+    for e in all {
+        t.add_row(vec![
+            e.name.to_string(),
+            e.class.name().to_string(),
+            flags(e.options.iter().map(|o| o.flag())),
+            e.summary.to_string(),
+        ]);
+    }
+    writeln!(w, "{t}")?;
+    writeln!(
+        w,
+        "run one: race-lab run <experiment>   read its lesson: race-lab explain <experiment>"
+    )
+}
+
+/// The process experiments.
+fn process_table(w: &mut dyn Write, all: &[&ProcExperiment]) -> io::Result<()> {
+    let mut t = table(&["process experiment", "claims", "options", "what it does"]);
+    for e in all {
+        t.add_row(vec![
+            e.name.to_string(),
+            e.claims.join(" "),
+            flags(e.options.iter().map(|o| o.flag())),
+            e.summary.to_string(),
+        ]);
+    }
+    writeln!(w, "{t}")?;
+    writeln!(
+        w,
+        "measure the study notes' claims: race-lab claims [C1 … C23] [--lang zh]"
+    )
+}
