@@ -10,7 +10,7 @@
 
 use race_lab::experiment::{Class, Experiment, Params};
 use race_lab::experiments::{self, deadlock, plain, racy_atomic, unsynced};
-use race_lab::explore::{explore, ExploreConfig, ExploreReport};
+use race_lab::explore::{explore, ExploreConfig, ExploreReport, World};
 use race_lab::rt::MemOrder;
 use std::collections::BTreeSet;
 
@@ -26,7 +26,9 @@ fn run(
     let cfg = ExploreConfig {
         exp,
         params,
+        world: World::Loom,
         preemptions: bound,
+        max_seconds_given: false,
         max_seconds: 120.0,
         show: 3,
     };
@@ -221,14 +223,16 @@ fn too_many_workers_is_an_error_not_a_panic() {
     let cfg = ExploreConfig {
         exp: &racy_atomic::EXPERIMENT,
         params: Params::new(5, 1),
+        world: World::Loom,
         preemptions: None,
         max_seconds: 1.0,
+        max_seconds_given: false,
         show: 1,
     };
     let e = explore(&cfg).expect_err("five workers are refused");
     assert_eq!(e.code, 2);
     assert!(
-        e.message.contains("at most 4 worker threads") && e.message.contains("hunt"),
+        e.message.contains("at most 4 worker threads") && e.message.contains("--world scheduled"),
         "{}",
         e.message
     );
@@ -240,8 +244,10 @@ fn a_capped_exploration_is_reported_incomplete() {
     let cfg = ExploreConfig {
         exp,
         params: Params::new(3, 2),
+        world: World::Loom,
         preemptions: None,
         max_seconds: 0.001,
+        max_seconds_given: true,
         show: 1,
     };
     let r = explore(&cfg).unwrap();

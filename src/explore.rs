@@ -1,6 +1,8 @@
 //! `race-lab explore`: run an experiment's kernel under loom, over every interleaving (up
 //! to an optional preemption bound), and report the outcome distribution, the failing
-//! executions as timelines, a data race or a deadlock.
+//! executions as timelines, a data race or a deadlock. With `--world scheduled` (or past
+//! loom's four workers) the same report comes from the scheduled world's exhaustive search
+//! ([`scheduled`]).
 //!
 //! loom can abort the whole process when a panic unwinds through a held guard, so the CLI
 //! runs each exploration in a child process of the lab ([`explore_isolated`]); the library
@@ -15,8 +17,26 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+pub mod scheduled;
+
 /// loom's limit: 5 threads including the main one.
 pub const MAX_WORKERS: usize = 4;
+
+/// The two worlds `explore` searches, as reports name them.
+pub const WORLD_LOOM: &str = "loom";
+pub const WORLD_SCHEDULED: &str = "scheduled";
+
+/// loom's model, in every report of the loom world.
+pub const MODEL_LOOM: &str = "the C11/Rust memory model as loom models it (stale reads and data races; SeqCst accesses treated as AcqRel; no load buffering)";
+
+/// Which world `explore` searches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum World {
+    /// loom: the C11 memory model, at most 4 workers.
+    Loom,
+    /// The scheduled world: sequentially consistent interleavings, any number of workers.
+    Scheduled,
+}
 
 /// How often (in executions) loom checks the time cap; loom's default is 20,000.
 const CAP_CHECK_INTERVAL: usize = 500;
@@ -25,8 +45,11 @@ const CAP_CHECK_INTERVAL: usize = 500;
 pub struct ExploreConfig {
     pub exp: &'static Experiment,
     pub params: Params,
+    pub world: World,
     pub preemptions: Option<usize>,
     pub max_seconds: f64,
+    /// Whether the user bounded the time (then a large model is explored in part).
+    pub max_seconds_given: bool,
     pub show: usize,
 }
 
@@ -34,6 +57,9 @@ pub struct ExploreConfig {
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct OutcomeCount {
     pub value: u64,
+    /// The outcome as tables print it (`6`, `in_cs=2, count=5`, `deadlock`).
+    #[serde(default)]
+    pub label: String,
     /// The outcome as its record of named fields.
     pub outcome: Outcome,
     pub executions: u64,
@@ -109,6 +135,12 @@ pub struct DeadlockReport {
 pub struct ExploreReport {
     pub schema: String,
     pub experiment: String,
+    /// `loom` or `scheduled`.
+    #[serde(default)]
+    pub world: String,
+    /// The memory model the world explores.
+    #[serde(default)]
+    pub model: String,
     pub threads: usize,
     pub iters: u64,
     /// The ordering, for experiments that take `--ordering`.
@@ -139,11 +171,24 @@ struct Collector {
     failing_count: u64,
 }
 
+/// The world to explore in: the one asked for, else loom up to its four workers and the
+/// scheduled world past them.
+pub fn pick_world(asked: Option<World>, p: &Params) -> World {
+    asked.unwrap_or(if p.threads > MAX_WORKERS {
+        World::Scheduled
+    } else {
+        World::Loom
+    })
+}
+
 /// Validates an exploration before it starts.
-pub fn check_config(exp: &Experiment, p: &Params) -> Result<()> {
+pub fn check_config(exp: &Experiment, p: &Params, world: World) -> Result<()> {
+    if world == World::Scheduled {
+        return Ok(());
+    }
     if p.threads > MAX_WORKERS {
         return Err(LabError::usage(format!(
-            "loom explores at most {MAX_WORKERS} worker threads (5 including main); use `race-lab hunt {} --threads {}` for the schedule-driven checks with more",
+            "loom explores at most {MAX_WORKERS} worker threads (5 including main); use `race-lab explore {} --threads {} --world scheduled` for a sequentially consistent proof with more",
             exp.name, p.threads
         )));
     }
@@ -158,7 +203,10 @@ pub fn check_config(exp: &Experiment, p: &Params) -> Result<()> {
 
 /// Explores in this process. Prefer [`explore_isolated`] from the CLI.
 pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
-    check_config(cfg.exp, &cfg.params)?;
+    check_config(cfg.exp, &cfg.params, cfg.world)?;
+    if cfg.world == World::Scheduled {
+        return scheduled::explore(cfg);
+    }
     let collector = Arc::new(Mutex::new(Collector::default()));
     let (exp, p) = (cfg.exp, cfg.params.clone());
     let expected = p.expected();
@@ -224,6 +272,8 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let mut report = ExploreReport {
         schema: "race-lab.explore/1".into(),
         experiment: exp.name.into(),
+        world: WORLD_LOOM.into(),
+        model: MODEL_LOOM.into(),
         threads: cfg.params.threads,
         iters: cfg.params.iters,
         ordering: exp
@@ -282,6 +332,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         report.forbidden |= grade == Grade::Forbidden;
         report.outcomes.push(OutcomeCount {
             value: o.primary(),
+            label: o.to_string(),
             outcome: o.clone(),
             executions: *n,
             grade: grade.as_str().into(),
@@ -315,13 +366,24 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
     let values = r
         .outcomes
         .iter()
-        .map(|o| o.value.to_string())
+        .map(|o| {
+            if o.outcome.is_value() {
+                o.value.to_string()
+            } else {
+                format!("({})", o.label)
+            }
+        })
         .collect::<Vec<_>>()
         .join(",");
+    let sc = r.world == WORLD_SCHEDULED;
     let scope = if r.complete {
         match r.preemption_bound {
             Some(b) => format!(
                 "all {} executions with at most {b} preemptions",
+                r.executions
+            ),
+            None if sc => format!(
+                "all {} classes of sequentially consistent interleavings",
                 r.executions
             ),
             None => format!("all {} executions", r.executions),
@@ -336,6 +398,12 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         );
     }
     if let Some(d) = &r.deadlock {
+        if sc {
+            return format!(
+                "{head}: {} (found among {scope})",
+                d.summary.to_uppercase_first()
+            );
+        }
         return format!(
             "{head}: DEADLOCK after {} executions: {}",
             r.executions, d.summary
@@ -351,7 +419,10 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         );
     }
     match exp.class {
-        Class::Fixed if r.complete => {
+        Class::Fixed if r.complete && sc => format!(
+            "{head}: exact in {scope}; outcomes {{{values}}} — proved for this size under sequential consistency"
+        ),
+        Class::Fixed if r.complete && r.preemption_bound.is_none() => {
             format!("{head}: exact in {scope}; outcomes {{{values}}} — proved for this size")
         }
         _ => format!("{head}: no failure in {scope}; outcomes {{{values}}}"),
@@ -445,6 +516,20 @@ fn deadlock_report(msg: &str, rec: &loom_world::Recording) -> DeadlockReport {
     }
 }
 
+trait UpperFirst {
+    fn to_uppercase_first(&self) -> String;
+}
+
+impl UpperFirst for String {
+    /// `deadlock: …` → `DEADLOCK: …` (the kind, as verdicts shout it).
+    fn to_uppercase_first(&self) -> String {
+        match self.split_once(':') {
+            Some((kind, rest)) => format!("{}:{rest}", kind.to_uppercase()),
+            None => self.clone(),
+        }
+    }
+}
+
 fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
 }
@@ -452,7 +537,10 @@ fn first_line(s: &str) -> &str {
 /// Runs the exploration in a child process of the lab (the hidden `__explore` command), so
 /// that nothing loom does — not even an abort — can take the lab down with it.
 pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
-    check_config(cfg.exp, &cfg.params)?;
+    check_config(cfg.exp, &cfg.params, cfg.world)?;
+    if cfg.world == World::Scheduled {
+        return scheduled::explore(cfg);
+    }
     let exe = std::env::current_exe().map_err(|e| {
         LabError::usage(format!(
             "cannot find the race-lab binary to run loom in: {e}"

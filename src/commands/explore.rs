@@ -21,9 +21,15 @@ pub struct ExploreArgs {
     /// Explore only executions with at most P preemptions (loom's preemption bound).
     #[arg(long)]
     pub preemptions: Option<usize>,
-    /// Stop (and say the exploration is incomplete) after this many seconds.
-    #[arg(long, default_value_t = 60.0)]
-    pub max_seconds: f64,
+    /// Stop (and say the exploration is incomplete) after this many seconds [default: 60
+    /// under loom; the scheduled world refuses a model too large to finish unless given].
+    #[arg(long)]
+    pub max_seconds: Option<f64>,
+    /// The world to explore: `loom` (the C11 memory model, up to 4 workers) or `scheduled`
+    /// (every sequentially consistent interleaving, any number of workers) [default: loom up
+    /// to 4 workers, scheduled past them].
+    #[arg(long, value_enum)]
+    pub world: Option<explore::World>,
     /// How many failing executions to print as timelines (one per final value; the shortest
     /// first, then the worst).
     #[arg(long, default_value_t = 1)]
@@ -40,17 +46,30 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
         max_iters: u64::MAX,
     };
     let p = validate::params(&a.common, exp, &limits)?;
+    let max_seconds = a.max_seconds.unwrap_or(60.0);
     validate::seconds(
-        a.max_seconds,
+        max_seconds,
         86_400.0,
         "--max-seconds must be between 0 and 86400",
     )?;
-    explore::check_config(exp, &p)?;
+    let world = explore::pick_world(a.world, &p);
+    if world == explore::World::Scheduled && a.preemptions.is_some() {
+        return Err(crate::error::LabError::usage(
+            "--preemptions bounds loom's search; the scheduled world explores every interleaving (bound it with --max-seconds)",
+        ));
+    }
+    explore::check_config(exp, &p, world)?;
     Ok(ExploreConfig {
         exp,
         params: p,
+        world,
         preemptions: a.preemptions,
-        max_seconds: a.max_seconds,
+        max_seconds: if world == explore::World::Scheduled && a.max_seconds.is_none() {
+            86_400.0
+        } else {
+            max_seconds
+        },
+        max_seconds_given: a.max_seconds.is_some(),
         show: a.show,
     })
 }
@@ -66,8 +85,8 @@ pub fn execute(a: &ExploreArgs, out: &mut dyn Write) -> Result<Exit> {
     }
     if r.forbidden {
         return Ok(Exit::Failed(format!(
-            "FORBIDDEN outcome: loom found an execution of {} that must never happen. This is a bug.",
-            cfg.exp.name
+            "FORBIDDEN outcome: the {} world has an execution of {} that must never happen.",
+            r.world, cfg.exp.name
         )));
     }
     Ok(Exit::Ok)

@@ -16,11 +16,19 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         .as_deref()
         .map(|o| format!("ordering {o}, "))
         .unwrap_or_default();
-    writeln!(
-        w,
-        "{}: {} threads × {} increments under loom ({ordering}{bound})",
-        r.experiment, r.threads, r.iters
-    )?;
+    if r.world == crate::explore::WORLD_SCHEDULED {
+        writeln!(
+            w,
+            "{}: {} threads × {} increments in the scheduled world ({})",
+            r.experiment, r.threads, r.iters, r.model
+        )?;
+    } else {
+        writeln!(
+            w,
+            "{}: {} threads × {} increments under loom ({ordering}{bound})",
+            r.experiment, r.threads, r.iters
+        )?;
+    }
     writeln!(
         w,
         "explored {} executions in {:.2} s: {}",
@@ -37,10 +45,16 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
     )?;
     if !r.outcomes.is_empty() {
         let total: u64 = r.outcomes.iter().map(|o| o.executions).sum();
-        let mut t = table(&["final value", "executions", "frequency", "grade", "meaning"]);
+        let records = r.outcomes.iter().any(|o| !o.outcome.is_value());
+        let first = if records { "outcome" } else { "final value" };
+        let mut t = table(&[first, "executions", "frequency", "grade", "meaning"]);
         for o in r.outcomes.iter().rev() {
             t.add_row(vec![
-                o.value.to_string(),
+                if o.label.is_empty() {
+                    o.value.to_string()
+                } else {
+                    o.label.clone()
+                },
                 o.executions.to_string(),
                 pct(o.executions as f64 / total.max(1) as f64),
                 o.grade.clone(),
@@ -50,11 +64,15 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         writeln!(w, "{t}")?;
     }
     for (i, f) in r.failing.iter().enumerate() {
+        let what = if f.outcome.is_value() || f.outcome.fields().is_empty() {
+            format!("final {}", f.final_value)
+        } else {
+            f.outcome.to_string()
+        };
         writeln!(
             w,
-            "\nfailing execution {} of the ones shown (final {}):",
-            i + 1,
-            f.final_value
+            "\nfailing execution {} of the ones shown ({what}):",
+            i + 1
         )?;
         write!(w, "{}", f.timeline)?;
         writeln!(w, "→ {}", f.explanation)?;
@@ -68,7 +86,11 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         writeln!(w, "→ {}", race.summary)?;
     }
     if let Some(d) = &r.deadlock {
-        writeln!(w, "\ndeadlock (loom: {}):", d.loom_message)?;
+        if r.world == crate::explore::WORLD_SCHEDULED {
+            writeln!(w, "\n{}:", d.loom_message)?;
+        } else {
+            writeln!(w, "\ndeadlock (loom: {}):", d.loom_message)?;
+        }
         write!(w, "{}", d.timeline)?;
         writeln!(w, "→ {}", d.summary)?;
     }

@@ -24,6 +24,7 @@
 //! The world is sequentially consistent: a load always sees the latest store (stale reads
 //! are loom's department).
 
+pub mod dpor;
 mod exec;
 pub mod pct;
 #[cfg(test)]
