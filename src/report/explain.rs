@@ -55,7 +55,10 @@ pub fn thread_json(w: &mut dyn Write, e: &Experiment) -> io::Result<()> {
             "summary": e.summary,
             "options": e.options.iter().map(|o| o.flag()).collect::<Vec<_>>(),
             "defaults": {"threads": e.default_threads, "iters": e.default_iters},
-            "thread_limits": [e.threads.0, e.threads.1],
+            "thread_limits": {
+                "min": e.threads.0,
+                "max": (e.threads.1 != usize::MAX).then_some(e.threads.1),
+            },
             "bug_shows_in": e.bug_shows_in,
             "witnessed": row.is_some(),
             "witnesses": witnesses,
