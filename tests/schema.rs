@@ -266,6 +266,21 @@ fn run_matches_its_schema_for_threads_and_processes() {
         }),
         "a process run without its measures",
     );
+
+    // A one-shot check: one outcome with no record.
+    let doc = json(&[
+        "run",
+        "process-isolated",
+        "--procs",
+        "2",
+        "--iters",
+        "1000",
+        "--json",
+    ]);
+    valid("run", &doc);
+    assert_eq!(doc["outcomes"].as_array().unwrap().len(), 1, "{doc:#}");
+    assert!(doc["outcomes"][0]["outcome"].is_null());
+    assert_eq!(doc["outcomes"][0]["grade"], "ACCEPTABLE");
 }
 
 #[test]

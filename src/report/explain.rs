@@ -173,3 +173,31 @@ pub fn source(w: &mut dyn Write, source: &str, path: &str) -> io::Result<()> {
         .collect();
     writeln!(w, "{}", code.join("\n"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_experiment_newer_than_the_witness_table_is_not_yet_witnessed() {
+        static NEW: Experiment = Experiment {
+            name: "brand-new",
+            summary: "added after the witness table was produced",
+            source: "//! # brand-new\n\npub fn kernel() {}\n",
+            ..Experiment::DEFAULTS
+        };
+        let mut out = Vec::new();
+        thread_json(&mut out, &NEW).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["witnessed"], false);
+        assert!(v["witnesses"].is_null());
+        let line = v["witness_summary"].as_str().unwrap();
+        assert!(line.contains(crate::witnesses::NOT_YET_WITNESSED), "{line}");
+        // A witnessed one carries its row.
+        let mut out = Vec::new();
+        thread_json(&mut out, crate::experiments::find("unsynced").unwrap()).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["witnessed"], true);
+        assert_eq!(v["witnesses"]["miri"], "data race");
+    }
+}
