@@ -37,6 +37,9 @@ pub struct Trial {
 #[derive(Clone, Debug, Serialize)]
 pub struct Row {
     pub outcome: String,
+    /// The outcome's record, when the row is one outcome (not a range, not a deadlock).
+    #[serde(skip)]
+    pub record: Option<crate::experiment::Outcome>,
     /// The lowest and highest final value in this row (`None` for a deadlock).
     pub min: Option<u64>,
     pub max: Option<u64>,
@@ -216,6 +219,7 @@ fn histogram(exp: &Experiment, p: &Params, trials: &[Trial]) -> Vec<Row> {
                 let (grade, meaning) = exp.grade(p, o);
                 Row {
                     outcome: o.map_or("deadlock".to_string(), |o| o.to_string()),
+                    record: o.cloned(),
                     min: o.map(|o| o.primary()),
                     max: o.map(|o| o.primary()),
                     count,
@@ -234,6 +238,9 @@ fn histogram(exp: &Experiment, p: &Params, trials: &[Trial]) -> Vec<Row> {
         let (grade, meaning) = exp.grade_value(p, value);
         Row {
             outcome,
+            record: value
+                .filter(|_| min == max)
+                .map(crate::experiment::Outcome::value),
             min,
             max,
             count,

@@ -65,6 +65,9 @@ pub fn row(name: &str) -> Option<Row<'static>> {
         .find(|r| r.experiment == name)
 }
 
+/// What `explain` and `tests/witnesses.rs` say of an experiment newer than the table.
+pub const NOT_YET_WITNESSED: &str = "not yet witnessed";
+
 /// One line for `race-lab explain`: "witnesses (produced 2026-11-26): loom: data race, Miri:
 /// data race, TSan: data race".
 pub fn summary(name: &str) -> String {
@@ -75,7 +78,7 @@ pub fn summary(name: &str) -> String {
             r.loom, r.miri, r.tsan
         ),
         None => format!(
-            "witnesses (produced {date}): none recorded for {name} \
+            "witnesses (produced {date}): {name} is {NOT_YET_WITNESSED} \
              (run ci/miri.sh, ci/tsan.sh, then ci/witness-table.sh)"
         ),
     }
@@ -103,5 +106,8 @@ mod tests {
         assert!(parse(TABLE).is_ok());
         assert!(produced(TABLE).is_some());
         assert!(summary("unsynced").starts_with("witnesses (produced "));
+        assert!(summary("unsynced").contains("loom: "));
+        let new = summary("an-experiment-added-after-the-table");
+        assert!(new.contains(NOT_YET_WITNESSED), "{new}");
     }
 }

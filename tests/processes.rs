@@ -223,6 +223,20 @@ fn bad_process_input_is_refused() {
     }
 }
 
+#[test]
+fn every_process_experiment_is_refused_by_the_thread_worlds() {
+    // Driven from the catalogue: a new process experiment is covered without a new line here.
+    for e in race_lab::experiments::PROCESS {
+        for command in ["explore", "hunt"] {
+            refused(&[command, e.name], "runs in several processes");
+        }
+        refused(
+            &["replay", e.name, "--schedule", "0"],
+            "runs in several processes",
+        );
+    }
+}
+
 /// Every live process whose environment carries `tag`.
 fn tagged(tag: &str) -> Vec<String> {
     let mut found = Vec::new();

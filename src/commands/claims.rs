@@ -59,11 +59,16 @@ pub fn execute(a: &ClaimsArgs, out: &mut dyn Write) -> Result<Exit> {
     });
     bar.finish_and_clear();
     let results = results?;
+    let warnings: Vec<String> = machine::busy_warning(meter.others()).into_iter().collect();
     if a.json {
-        report::claims::json(out, &results)?;
+        let params = serde_json::json!({
+            "ids": chosen.iter().map(|c| c.id).collect::<Vec<_>>(),
+            "lang": match cfg.lang { Lang::En => "en", Lang::Zh => "zh" },
+        });
+        report::claims::json(out, &results, params, warnings, machine::interrupted())?;
     } else {
         report::claims::text(out, &results, cfg.lang == Lang::Zh)?;
-        if let Some(w) = machine::busy_warning(meter.others()) {
+        for w in &warnings {
             writeln!(out, "{w}")?;
         }
     }

@@ -35,7 +35,7 @@ pub struct CompareArgs {
     /// `channel`'s batch sizes, one row each [default: 1,1024].
     #[arg(long, value_name = "LIST")]
     pub batch: Option<String>,
-    /// Print JSON (schema race-lab.compare/1) instead of the table.
+    /// Print JSON (schema race-lab.compare/2) instead of the table.
     #[arg(long)]
     pub json: bool,
     /// Print CSV instead of the table.

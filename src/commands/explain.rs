@@ -12,23 +12,38 @@ use std::io::Write;
 pub struct ExplainArgs {
     /// The experiment or litmus test (see `race-lab list`).
     pub experiment: String,
+    /// Print JSON (schema race-lab.explain/2) instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Prints the lesson of the named experiment.
 pub fn execute(a: &ExplainArgs, out: &mut dyn Write) -> Result<Exit> {
     let name = &a.experiment;
     if let Some(t) = experiments::find_litmus(name) {
-        report::explain::source(
-            out,
-            t.source,
-            &format!("experiments/litmus_{}.rs", t.name.to_lowercase()),
-        )?;
+        if a.json {
+            report::explain::litmus_json(out, t)?;
+        } else {
+            report::explain::source(
+                out,
+                t.source,
+                &format!("experiments/litmus_{}.rs", t.name.to_lowercase()),
+            )?;
+        }
     } else if let Some(e) = experiments::find_process(name) {
-        report::explain::process(out, e)?;
+        if a.json {
+            report::explain::process_json(out, e)?;
+        } else {
+            report::explain::process(out, e)?;
+        }
     } else {
         let e = validate::experiment(name)?;
-        let line = crate::witnesses::summary(e.name);
-        report::explain::thread(out, e, Some(&line))?;
+        if a.json {
+            report::explain::thread_json(out, e)?;
+        } else {
+            let line = crate::witnesses::summary(e.name);
+            report::explain::thread(out, e, Some(&line))?;
+        }
     }
     Ok(Exit::Ok)
 }

@@ -77,9 +77,11 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
 /// Explores in a child process and prints the report.
 pub fn execute(a: &ExploreArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
+    let meter = crate::machine::CpuMeter::start();
     let r = explore::explore_isolated(&cfg)?;
     if a.common.json {
-        report::json(out, &r)?;
+        let warnings = crate::machine::busy_warning(meter.others());
+        report::explore::json(out, &r, warnings.into_iter().collect())?;
     } else {
         report::explore::text(out, &r)?;
     }

@@ -91,12 +91,14 @@ pub fn config(a: &HuntArgs) -> Result<HuntConfig> {
 /// Hunts and prints what was found.
 pub fn execute(a: &HuntArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
+    let meter = crate::machine::CpuMeter::start();
     let r = match cfg.pct_depth {
         None => hunt::hunt(cfg.exp, &cfg.params, cfg.cases, cfg.seed)?,
         Some(depth) => hunt::hunt_pct(cfg.exp, &cfg.params, cfg.cases, cfg.seed, depth)?,
     };
     if a.common.json {
-        report::json(out, &r)?;
+        let warnings = crate::machine::busy_warning(meter.others());
+        report::hunt::json(out, &r, warnings.into_iter().collect())?;
     } else {
         report::hunt::text(out, &r)?;
     }

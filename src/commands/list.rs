@@ -9,7 +9,7 @@ use std::io::Write;
 
 #[derive(Args, Debug)]
 pub struct ListArgs {
-    /// Print JSON (schema race-lab.list/1) instead of the tables.
+    /// Print JSON (schema race-lab.list/2) instead of the tables.
     #[arg(long)]
     pub json: bool,
 }
@@ -18,7 +18,7 @@ pub struct ListArgs {
 pub fn execute(a: &ListArgs, out: &mut dyn Write) -> Result<Exit> {
     let thread: Vec<_> = experiments::all().collect();
     if a.json {
-        report::list::json(out, &thread, experiments::PROCESS)?;
+        report::list::json(out, &thread, experiments::PROCESS, experiments::LITMUS)?;
     } else {
         report::list::text(out, &thread, experiments::PROCESS, experiments::LITMUS)?;
     }

@@ -70,6 +70,7 @@ pub fn config(a: &LitmusArgs) -> Result<LitmusConfig> {
 /// Runs the tests and prints their tables.
 pub fn execute(a: &LitmusArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
+    let meter = machine::CpuMeter::start();
     let mut reports = Vec::new();
     for t in &cfg.tests {
         if machine::interrupted() {
@@ -78,7 +79,13 @@ pub fn execute(a: &LitmusArgs, out: &mut dyn Write) -> Result<Exit> {
         reports.push(litmus::run(t, cfg.iters, cfg.ordering)?);
     }
     if a.json {
-        report::litmus::json(out, &reports)?;
+        let params = serde_json::json!({
+            "tests": cfg.tests.iter().map(|t| t.name).collect::<Vec<_>>(),
+            "ordering": cfg.ordering.name(),
+            "iters": cfg.iters,
+        });
+        let warnings = machine::busy_warning(meter.others()).into_iter().collect();
+        report::litmus::json(out, &reports, params, warnings, machine::interrupted())?;
     } else {
         report::litmus::text(out, &reports)?;
     }

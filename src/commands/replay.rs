@@ -57,9 +57,11 @@ pub fn config(a: &ReplayArgs) -> Result<ReplayConfig> {
 /// Replays the schedule and prints the interleaving.
 pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
+    let meter = crate::machine::CpuMeter::start();
     let r = hunt::replay(cfg.exp, &cfg.params, &cfg.schedule);
     if a.common.json {
-        report::json(out, &r)?;
+        let warnings = crate::machine::busy_warning(meter.others());
+        report::hunt::replay_json(out, &r, warnings.into_iter().collect())?;
     } else if a.step {
         report::hunt::step(out, &r, &mut pause_on_terminal())?;
     } else {

@@ -99,7 +99,7 @@ pub fn execute(a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
     let r = harness::run(&cfg)?;
     if a.common.json {
-        report::json(out, &r)?;
+        report::run::json(out, &r)?;
     } else {
         report::run::text(out, &r)?;
     }
@@ -178,7 +178,7 @@ fn execute_process(exp: &'static ProcExperiment, a: &RunArgs, out: &mut dyn Writ
     let mut ev = (exp.run)(&p)?;
     ev.warnings.extend(machine::busy_warning(meter.others()));
     if a.common.json {
-        report::json(out, &ev)?;
+        report::run::evidence_json(out, &ev, &p, machine::interrupted())?;
     } else {
         report::run::evidence(out, &ev)?;
     }

@@ -21,7 +21,8 @@ use crate::experiment::{Experiment, Params};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
-/// The JSON schema's name and version.
+/// The engine report's own tag; `compare --json` prints the envelope, `race-lab.compare/2`
+/// (`report::envelope`, `docs/schema/compare.schema.json`).
 pub const SCHEMA: &str = "race-lab.compare/1";
 /// Thread counts measured when `--threads` is not given.
 pub const DEFAULT_THREADS: &[usize] = &[1, 2, 4, 8];

@@ -30,6 +30,21 @@ pub struct Evidence {
     pub ok: bool,
     pub verdict: String,
     pub warnings: Vec<String>,
+    /// The graded outcomes: each distinct final count of a counting experiment, or the one
+    /// outcome of a one-shot check; empty for a pure measurement.
+    pub outcomes: Vec<Tally>,
+}
+
+/// One graded outcome of a process experiment and how many trials ended with it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Tally {
+    /// The final count, for a counting experiment.
+    pub value: Option<u64>,
+    /// The outcome as text (`60000`, `as required`).
+    pub label: String,
+    pub count: u64,
+    pub grade: Grade,
+    pub meaning: String,
 }
 
 impl Evidence {
@@ -42,6 +57,7 @@ impl Evidence {
             ok: true,
             verdict: String::new(),
             warnings: Vec::new(),
+            outcomes: Vec::new(),
         }
     }
 
@@ -77,6 +93,18 @@ impl Evidence {
     /// anything else is FORBIDDEN and says `details` (the outcome that must never happen).
     pub fn conclude(&mut self, ok: bool, fine: String, details: String) {
         self.ok = ok;
+        let (label, grade, meaning) = if ok {
+            ("as required", Grade::Acceptable, fine.clone())
+        } else {
+            ("must never happen", Grade::Forbidden, details.clone())
+        };
+        self.outcomes = vec![Tally {
+            value: None,
+            label: label.into(),
+            count: 1,
+            grade,
+            meaning,
+        }];
         self.verdict = if ok {
             fine
         } else {
@@ -267,6 +295,29 @@ pub fn count_trials(
     if let Some(m) = median(&ns) {
         ev.push("cost (with process start-up)", m, "ns/increment");
     }
+    let mut seen: std::collections::BTreeMap<u64, u64> = std::collections::BTreeMap::new();
+    for &c in &counts {
+        *seen.entry(c).or_default() += 1;
+    }
+    ev.outcomes = seen
+        .into_iter()
+        .rev()
+        .map(|(c, n)| {
+            let g = grade(c);
+            let meaning = match g {
+                Grade::Acceptable => "exact: no update lost",
+                Grade::Interesting => "lost updates: increments overwrote each other",
+                Grade::Forbidden => "a count this code cannot produce: a bug",
+            };
+            Tally {
+                value: Some(c),
+                label: c.to_string(),
+                count: n,
+                grade: g,
+                meaning: meaning.into(),
+            }
+        })
+        .collect();
     let forbidden = counts.iter().position(|&c| grade(c) == Grade::Forbidden);
     ev.ok = forbidden.is_none();
     ev.verdict = match (forbidden, lossy) {
@@ -316,6 +367,19 @@ mod tests {
         assert_eq!(lossy.get("trials losing updates"), Some(2.0));
         assert_eq!(lossy.get("worst loss"), Some(60.0));
         assert_eq!(lossy.get("trial 3 final"), Some(4.0));
+        let tallies: Vec<(Option<u64>, u64, Grade)> = lossy
+            .outcomes
+            .iter()
+            .map(|t| (t.value, t.count, t.grade))
+            .collect();
+        assert_eq!(
+            tallies,
+            [
+                (Some(10), 1, Grade::Acceptable),
+                (Some(7), 1, Grade::Interesting),
+                (Some(4), 1, Grade::Interesting)
+            ]
+        );
         let bad = run(vec![10, 11, 10]);
         assert!(!bad.ok);
         assert!(

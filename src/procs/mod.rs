@@ -23,7 +23,7 @@ pub mod worker;
 pub use children::{check_procs, describe, parent_alive, Children, Pipes, MAX_PROCS};
 pub use harness::{
     best_of, count_trials, median, processes_wall, threads_wall, timed, Evidence, Grade, Measure,
-    POpt, ProcExperiment, ProcParams, ShmSync,
+    POpt, ProcExperiment, ProcParams, ShmSync, Tally,
 };
 pub use pools::{ProcessPool, ThreadPool};
 pub use protocol::Task;

@@ -1,14 +1,38 @@
 //! `race-lab claims`: each claim with its verdict, evidence and reason, then a tally.
 
+use super::envelope::{Envelope, Machine};
 use super::number;
 use crate::claims::{ClaimResult, Verdict};
 use std::io::{self, Write};
 
-/// The claims as one JSON document (schema `race-lab.claims/1`).
-pub fn json(w: &mut dyn Write, results: &[ClaimResult]) -> io::Result<()> {
-    super::json(
-        w,
-        &serde_json::json!({"schema": "race-lab.claims/1", "cpus": crate::machine::cpus(), "claims": results}),
+/// The claims as one JSON document (schema `race-lab.claims/2`): the envelope, then
+/// `claims[]`. A claim's verdict is not a grade: the top-level `outcomes` is empty.
+pub fn json(
+    w: &mut dyn Write,
+    results: &[ClaimResult],
+    params: serde_json::Value,
+    warnings: Vec<String>,
+    interrupted: bool,
+) -> io::Result<()> {
+    Envelope::new("claims")
+        .params(params)
+        .machine(Machine::with(warnings))
+        .verdict(tally(results))
+        .interrupted(interrupted)
+        .field("claims", results)
+        .write(w)
+}
+
+/// "23 claims on 2 CPUs: 13 hold, …", the last line of the text.
+fn tally(results: &[ClaimResult]) -> String {
+    let count = |v: Verdict| results.iter().filter(|c| c.verdict == v).count();
+    format!(
+        "{} claims on {} CPUs: {} hold, {} hold with a nuance, {} do not hold in Rust",
+        results.len(),
+        crate::machine::cpus(),
+        count(Verdict::Holds),
+        count(Verdict::Nuance),
+        count(Verdict::DoesNotHold)
     )
 }
 
@@ -28,14 +52,5 @@ pub fn text(w: &mut dyn Write, results: &[ClaimResult], zh: bool) -> io::Result<
         }
         writeln!(w, "    why: {}\n", c.why)?;
     }
-    let count = |v: Verdict| results.iter().filter(|c| c.verdict == v).count();
-    writeln!(
-        w,
-        "{} claims on {} CPUs: {} hold, {} hold with a nuance, {} do not hold in Rust",
-        results.len(),
-        crate::machine::cpus(),
-        count(Verdict::Holds),
-        count(Verdict::Nuance),
-        count(Verdict::DoesNotHold)
-    )
+    writeln!(w, "{}", tally(results))
 }

@@ -1,14 +1,56 @@
 //! `race-lab compare`: the table (baselines, experiments, the ranking of the fixes), the
-//! CSV and the JSON (schema `race-lab.compare/1`), all carrying the same rows.
+//! CSV and the JSON (schema `race-lab.compare/2`), all carrying the same rows.
 
+use super::envelope::{Envelope, Machine};
 use crate::compare::{CompareReport, Row};
 use comfy_table::{presets::UTF8_BORDERS_ONLY, CellAlignment, Table};
 use std::fmt::Display;
 use std::io::{self, Write};
 
-/// The report as pretty JSON (schema `race-lab.compare/1`).
+/// The report as JSON (schema `race-lab.compare/2`): the envelope, then `baselines[]` and
+/// `rows[]` (the CSV's rows). Figures are not graded outcomes: the top-level `outcomes` is
+/// empty, and a FORBIDDEN outcome is named in `forbidden[]` and the verdict.
 pub fn json(w: &mut dyn Write, r: &CompareReport) -> io::Result<()> {
-    super::json(w, r)
+    let mut experiments: Vec<&str> = Vec::new();
+    for e in r.rows.iter().filter_map(|row| row.experiment.as_deref()) {
+        if !experiments.contains(&e) {
+            experiments.push(e);
+        }
+    }
+    let verdict = if r.forbidden.is_empty() {
+        format!(
+            "{} experiments at threads {:?}: no outcome graded FORBIDDEN",
+            experiments.len(),
+            r.threads
+        )
+    } else {
+        format!("FORBIDDEN: {}", r.forbidden.join("; "))
+    };
+    Envelope::new("compare")
+        .params(serde_json::json!({
+            "experiments": experiments,
+            "threads": r.threads,
+            "iters": r.iters,
+            "trials": r.trials_requested,
+        }))
+        .machine(Machine {
+            other_cpu_use: r.other_cpu_use,
+            ..Machine::with(r.warnings.clone())
+        })
+        .verdict(verdict)
+        .interrupted(r.interrupted)
+        .body(
+            r,
+            &[
+                "cpus",
+                "threads",
+                "iters",
+                "trials_requested",
+                "warnings",
+                "other_cpu_use",
+            ],
+        )
+        .write(w)
 }
 
 /// The columns of the CSV, one per field of [`Row`].

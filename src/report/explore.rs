@@ -1,9 +1,52 @@
 //! `race-lab explore`: what loom explored, the outcomes, failing timelines, races and
 //! deadlocks.
 
+use super::envelope::{grade_of, Envelope, Machine, OutcomeRow};
 use super::{pct, table};
 use crate::explore::ExploreReport;
 use std::io::{self, Write};
+
+/// `race-lab explore --json` (schema `race-lab.explore/2`): every outcome loom reached, with
+/// how many executions reached it.
+pub fn json(w: &mut dyn Write, r: &ExploreReport, warnings: Vec<String>) -> io::Result<()> {
+    let total: u64 = r.outcomes.iter().map(|o| o.executions).sum();
+    let outcomes = r
+        .outcomes
+        .iter()
+        .map(|o| OutcomeRow {
+            frequency: Some(o.executions as f64 / total.max(1) as f64),
+            ..OutcomeRow::new(
+                Some(o.outcome.clone()),
+                o.outcome.to_string(),
+                o.executions,
+                grade_of(&o.grade),
+                o.meaning.clone(),
+            )
+        })
+        .collect();
+    Envelope::new("explore")
+        .params(serde_json::json!({
+            "experiment": r.experiment,
+            "threads": r.threads,
+            "iters": r.iters,
+            "ordering": r.ordering,
+            "preemptions": r.preemption_bound,
+        }))
+        .machine(Machine::with(warnings))
+        .outcomes(outcomes)
+        .verdict(&r.verdict)
+        .body(
+            r,
+            &[
+                "experiment",
+                "threads",
+                "iters",
+                "ordering",
+                "preemption_bound",
+            ],
+        )
+        .write(w)
+}
 
 /// `race-lab explore`.
 pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {

@@ -1,8 +1,95 @@
 //! `race-lab hunt` and `race-lab replay`: the schedule found, the replayed timeline, and the
 //! step-by-step view.
 
+use super::envelope::{grade_of, Envelope, Machine, OutcomeRow};
 use crate::hunt::{HuntReport, ReplayReport};
+use serde_json::{json, Value};
 use std::io::{self, Write};
+
+/// The one outcome of a scheduled run.
+fn replay_row(r: &ReplayReport) -> OutcomeRow {
+    OutcomeRow::new(
+        r.outcome.clone(),
+        r.outcome
+            .as_ref()
+            .map_or("deadlock".to_string(), |o| o.to_string()),
+        1,
+        grade_of(&r.grade),
+        r.meaning.clone(),
+    )
+}
+
+/// The one line `replay` ends its text with, as the verdict.
+fn replay_verdict(r: &ReplayReport) -> String {
+    match r.final_value {
+        Some(v) => format!(
+            "final {v} (expected {}): {} — {}",
+            r.expected, r.grade, r.meaning
+        ),
+        None => format!("DEADLOCK: {}", r.deadlock.join("; ")),
+    }
+}
+
+/// `race-lab replay --json` (schema `race-lab.replay/2`).
+pub fn replay_json(w: &mut dyn Write, r: &ReplayReport, warnings: Vec<String>) -> io::Result<()> {
+    Envelope::new("replay")
+        .params(json!({
+            "experiment": r.experiment,
+            "threads": r.threads,
+            "iters": r.iters,
+            "schedule": r.schedule,
+        }))
+        .machine(Machine::with(warnings))
+        .outcomes(vec![replay_row(r)])
+        .verdict(replay_verdict(r))
+        .body(
+            r,
+            &[
+                "experiment",
+                "threads",
+                "iters",
+                "schedule",
+                "outcome",
+                "grade",
+                "meaning",
+            ],
+        )
+        .write(w)
+}
+
+/// `race-lab hunt --json` (schema `race-lab.hunt/2`): the failing outcome found (one row,
+/// the minimal schedule's), if any.
+pub fn json(w: &mut dyn Write, r: &HuntReport, warnings: Vec<String>) -> io::Result<()> {
+    let mut e = Envelope::new("hunt")
+        .params(json!({
+            "experiment": r.experiment,
+            "threads": r.threads,
+            "iters": r.iters,
+            "strategy": r.strategy,
+            "seed": r.seed,
+            "cases": r.cases_requested,
+        }))
+        .machine(Machine::with(warnings))
+        .outcomes(r.replay.iter().map(replay_row).collect())
+        .verdict(&r.verdict)
+        .interrupted(r.interrupted)
+        .body(
+            r,
+            &[
+                "experiment",
+                "threads",
+                "iters",
+                "strategy",
+                "seed",
+                "cases_requested",
+            ],
+        );
+    // The nested replay is the engine's record of one run, not a document of its own.
+    if let Some(Value::Object(m)) = e.body.get_mut("replay") {
+        m.remove("schema");
+    }
+    e.write(w)
+}
 
 /// How a replayed run ended, and why.
 fn replay_outcome(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {

@@ -1,6 +1,7 @@
 //! `race-lab list`: the thread experiments, the process experiments and the litmus tests,
-//! as tables or as one JSON document (schema `race-lab.list/1`).
+//! as tables or as one JSON document (schema `race-lab.list/2`).
 
+use super::envelope::Envelope;
 use super::{flags, table};
 use crate::experiment::Experiment;
 use crate::litmus::Litmus;
@@ -24,31 +25,47 @@ pub fn text(
     )
 }
 
-/// The catalogue as JSON: every experiment with its class, summary and options.
+/// The catalogue as JSON (schema `race-lab.list/2`): the envelope, then `experiments[]`
+/// (thread and process experiments, each with its kind, class, family, summary and
+/// options) and `litmus[]`. Nothing is measured: `outcomes` is empty.
 pub fn json(
     w: &mut dyn Write,
     threads: &[&Experiment],
     processes: &[&ProcExperiment],
+    litmus: &[&Litmus],
 ) -> io::Result<()> {
     let mut list: Vec<_> = threads
         .iter()
         .map(|e| {
             serde_json::json!({
-                "name": e.name, "class": e.class, "summary": e.summary,
+                "name": e.name, "kind": "thread", "class": e.class, "family": e.family,
+                "summary": e.summary,
                 "options": e.options.iter().map(|o| o.flag()).collect::<Vec<_>>(),
+                "defaults": {"threads": e.default_threads, "iters": e.default_iters},
             })
         })
         .collect();
     list.extend(processes.iter().map(|e| {
         serde_json::json!({
-            "name": e.name, "class": "process", "summary": e.summary, "claims": e.claims,
+            "name": e.name, "kind": "process", "class": "process", "family": "processes",
+            "summary": e.summary, "claims": e.claims,
             "options": e.options.iter().map(|o| o.flag()).collect::<Vec<_>>(),
         })
     }));
-    super::json(
-        w,
-        &serde_json::json!({"schema": "race-lab.list/1", "experiments": list}),
-    )
+    let tests: Vec<_> = litmus
+        .iter()
+        .map(|t| serde_json::json!({"name": t.name, "summary": t.summary}))
+        .collect();
+    Envelope::new("list")
+        .verdict(format!(
+            "{} thread experiments, {} process experiments, {} litmus tests",
+            threads.len(),
+            processes.len(),
+            litmus.len()
+        ))
+        .field("experiments", list)
+        .field("litmus", tests)
+        .write(w)
 }
 
 /// The thread experiments.

@@ -4,6 +4,7 @@
 
 pub(crate) mod claims;
 pub mod compare;
+pub mod envelope;
 pub(crate) mod explain;
 pub(crate) mod explore;
 pub(crate) mod hunt;

@@ -1,10 +1,111 @@
 //! `race-lab run`: a thread experiment's trials, histogram, cost and verdict; a process
 //! experiment's evidence.
 
+use super::envelope::{Envelope, Machine, OutcomeRow};
 use super::{number, pct, table};
+use crate::experiment::{Grade, Outcome};
 use crate::harness::RunReport;
-use crate::procs::Evidence;
+use crate::procs::{self, Evidence, ProcParams};
+use serde_json::json;
 use std::io::{self, Write};
+
+/// A thread experiment's run as JSON (schema `race-lab.run/2`).
+pub fn json(w: &mut dyn Write, r: &RunReport) -> io::Result<()> {
+    let p = &r.params;
+    let outcomes = r
+        .histogram
+        .iter()
+        .map(|h| OutcomeRow {
+            frequency: Some(h.frequency),
+            min: h.min,
+            max: h.max,
+            ..OutcomeRow::new(
+                h.record.clone(),
+                h.outcome.clone(),
+                h.count as u64,
+                h.grade,
+                h.meaning,
+            )
+        })
+        .collect();
+    Envelope::new("run")
+        .params(json!({
+            "experiment": r.experiment,
+            "threads": p.threads,
+            "iters": p.iters,
+            "ordering": r.ordering_applies.then(|| p.ordering.name()),
+            "window": p.window,
+            "batch": p.batch,
+            "trials": r.trials_requested,
+            "pin": r.pin,
+        }))
+        .machine(Machine {
+            other_cpu_use: r.other_cpu_use,
+            ..Machine::with(r.warnings.clone())
+        })
+        .outcomes(outcomes)
+        .verdict(&r.verdict)
+        .interrupted(r.interrupted)
+        .field("kind", "thread")
+        .body(
+            r,
+            &[
+                "experiment",
+                "histogram",
+                "cpus",
+                "warnings",
+                "other_cpu_use",
+                "ordering_applies",
+                "trials_requested",
+                "pin",
+            ],
+        )
+        .write(w)
+}
+
+/// A process experiment's evidence as JSON (schema `race-lab.run/2`, `kind: process`).
+pub fn evidence_json(
+    w: &mut dyn Write,
+    ev: &Evidence,
+    p: &ProcParams,
+    interrupted: bool,
+) -> io::Result<()> {
+    let outcomes = ev
+        .outcomes
+        .iter()
+        .map(|t| {
+            let grade = match t.grade {
+                procs::Grade::Acceptable => Grade::Acceptable,
+                procs::Grade::Interesting => Grade::Interesting,
+                procs::Grade::Forbidden => Grade::Forbidden,
+            };
+            OutcomeRow::new(
+                t.value.map(Outcome::value),
+                t.label.clone(),
+                t.count,
+                grade,
+                t.meaning.clone(),
+            )
+        })
+        .collect();
+    Envelope::new("run")
+        .params(json!({
+            "experiment": ev.experiment,
+            "procs": p.procs,
+            "iters": p.iters,
+            "trials": p.trials,
+            "sync": p.sync,
+            "pool": p.pool,
+            "tasks": p.tasks,
+        }))
+        .machine(Machine::with(ev.warnings.clone()))
+        .outcomes(outcomes)
+        .verdict(&ev.verdict)
+        .interrupted(interrupted)
+        .field("kind", "process")
+        .body(ev, &["experiment", "warnings"])
+        .write(w)
+}
 
 /// A thread experiment's run.
 pub fn text(w: &mut dyn Write, r: &RunReport) -> io::Result<()> {

@@ -1,0 +1,421 @@
+//! The JSON contract: every command's real `--json` output validates against its hand-written
+//! schema in `docs/schema/<command>.schema.json` and against the shared envelope
+//! (`docs/schema/envelope.schema.json`), and each schema rejects plausibly wrong documents
+//! (the envelope's `machine` missing, an unknown top-level key, an old schema version, a
+//! grade that is not a grade), so the check can fail. Every run is small and deterministic:
+//! nothing here depends on timing or on a race showing up.
+
+mod common;
+use common::json;
+use race_lab::experiments;
+use serde_json::{json, Value};
+
+/// The schema file of `name` (a command, or `envelope`).
+fn schema(name: &str) -> Value {
+    let path = format!(
+        "{}/docs/schema/{name}.schema.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let s: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert!(
+        jsonschema::meta::is_valid(&s),
+        "{path} is not a valid JSON Schema"
+    );
+    s
+}
+
+/// The errors of `doc` against `schema`, one line each.
+fn errors(schema: &Value, doc: &Value) -> Vec<String> {
+    let v = jsonschema::validator_for(schema).expect("the schema compiles");
+    v.iter_errors(doc)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// `doc` passes its command's schema and the envelope's; the envelope's keys come first.
+fn valid(command: &str, doc: &Value) {
+    assert_eq!(doc["schema"], format!("race-lab.{command}/2"));
+    assert_eq!(doc["command"], command);
+    for name in [command, "envelope"] {
+        let errs = errors(&schema(name), doc);
+        assert!(
+            errs.is_empty(),
+            "{command} --json does not match {name}.schema.json:\n{}\n{doc:#}",
+            errs.join("\n")
+        );
+    }
+}
+
+/// `doc` is rejected by `command`'s schema.
+fn rejected(command: &str, doc: &Value, why: &str) {
+    assert!(
+        !jsonschema::validator_for(&schema(command))
+            .expect("the schema compiles")
+            .is_valid(doc),
+        "{command}.schema.json accepts a document with {why}"
+    );
+}
+
+/// `doc` with `f` applied.
+fn with(doc: &Value, f: impl FnOnce(&mut serde_json::Map<String, Value>)) -> Value {
+    let mut d = doc.clone();
+    f(d.as_object_mut().expect("an object"));
+    d
+}
+
+/// Valid as it is; rejected once broken in the ways every schema must catch.
+fn valid_and_strict(command: &str, doc: &Value) {
+    valid(command, doc);
+    rejected(
+        command,
+        &with(doc, |m| {
+            m.remove("machine");
+        }),
+        "no `machine`",
+    );
+    rejected(
+        command,
+        &with(doc, |m| {
+            m.remove("verdict");
+        }),
+        "no `verdict`",
+    );
+    rejected(
+        command,
+        &with(doc, |m| {
+            m.insert("cpus".into(), json!(2));
+        }),
+        "an unknown top-level key (`cpus`, now under `machine`)",
+    );
+    rejected(
+        command,
+        &with(doc, |m| {
+            m.insert("schema".into(), json!(format!("race-lab.{command}/1")));
+        }),
+        "the old schema version",
+    );
+    rejected(
+        command,
+        &with(doc, |m| {
+            m["machine"].as_object_mut().unwrap().remove("warnings");
+        }),
+        "no `machine.warnings`",
+    );
+    rejected(
+        command,
+        &with(doc, |m| {
+            m.insert(
+                "outcomes".into(),
+                json!([{"outcome": {"value": 1}, "label": "1", "count": 1,
+                        "grade": "OK", "meaning": "?"}]),
+            );
+        }),
+        "a grade that is not ACCEPTABLE, INTERESTING or FORBIDDEN",
+    );
+    rejected(
+        command,
+        &with(doc, |m| {
+            m.insert("verdict".into(), json!("two\nlines"));
+        }),
+        "a verdict of two lines",
+    );
+}
+
+#[test]
+fn every_schema_carries_the_same_envelope() {
+    let env = schema("envelope");
+    for command in [
+        "list", "explain", "run", "explore", "replay", "hunt", "compare", "litmus", "claims",
+    ] {
+        let s = schema(command);
+        for def in [
+            "verdict", "record", "grade", "machine", "outcome", "outcomes",
+        ] {
+            assert_eq!(
+                s["$defs"][def], env["$defs"][def],
+                "{command}.schema.json's $defs.{def} differs from envelope.schema.json's"
+            );
+        }
+        let required: Vec<&str> = s["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        for key in race_lab::report::envelope::KEYS {
+            assert!(required.contains(&key), "{command} does not require {key}");
+        }
+        assert_eq!(s["additionalProperties"], false, "{command}: not strict");
+    }
+}
+
+#[test]
+fn list_matches_its_schema_and_the_catalogue() {
+    let doc = json(&["list", "--json"]);
+    valid_and_strict("list", &doc);
+    let names: Vec<&str> = doc["experiments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["name"].as_str())
+        .collect();
+    let expected: Vec<&str> = experiments::all()
+        .map(|e| e.name)
+        .chain(experiments::PROCESS.iter().map(|e| e.name))
+        .collect();
+    assert_eq!(names, expected);
+}
+
+#[test]
+fn explain_matches_its_schema_for_every_experiment() {
+    let thread = experiments::all().map(|e| e.name);
+    let process = experiments::PROCESS.iter().map(|e| e.name);
+    let litmus = experiments::LITMUS.iter().map(|t| t.name);
+    for name in thread.chain(process).chain(litmus) {
+        let doc = json(&["explain", name, "--json"]);
+        valid("explain", &doc);
+        assert_eq!(doc["name"], name);
+    }
+    let doc = json(&["explain", "racy-atomic", "--json"]);
+    valid_and_strict("explain", &doc);
+    assert_eq!(doc["witnessed"], true);
+    // An experiment newer than the witness table: no row, said in words.
+    let unwitnessed = with(&doc, |m| {
+        m.insert("witnessed".into(), json!(false));
+        m.insert("witnesses".into(), Value::Null);
+        m.insert(
+            "witness_summary".into(),
+            json!("witnesses (produced 2026-11-26): racy-atomic is not yet witnessed (run …)"),
+        );
+    });
+    valid("explain", &unwitnessed);
+    rejected(
+        "explain",
+        &with(&unwitnessed, |m| {
+            m.insert("witnesses".into(), doc["witnesses"].clone());
+        }),
+        "witnessed false and a witnesses row",
+    );
+    rejected(
+        "explain",
+        &with(&doc, |m| {
+            m.remove("witnesses");
+        }),
+        "a thread experiment without its witnesses",
+    );
+}
+
+#[test]
+fn run_matches_its_schema_for_threads_and_processes() {
+    let doc = json(&[
+        "run",
+        "atomic",
+        "--threads",
+        "2",
+        "--iters",
+        "1000",
+        "--trials",
+        "3",
+        "--json",
+    ]);
+    valid_and_strict("run", &doc);
+    assert_eq!(doc["kind"], "thread");
+    let counted: u64 = doc["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(counted, 3, "every trial is in one outcome row");
+    assert_eq!(doc["outcomes"][0]["outcome"], json!({"value": 2000}));
+    rejected(
+        "run",
+        &with(&doc, |m| {
+            m.insert(
+                "params".into(),
+                json!({"experiment": "atomic", "procs": 2, "iters": 1, "trials": 1,
+                       "sync": "atomic", "pool": 1, "tasks": 1}),
+            );
+        }),
+        "a thread run with a process experiment's params",
+    );
+
+    let doc = json(&[
+        "run",
+        "process-shm",
+        "--procs",
+        "2",
+        "--iters",
+        "1000",
+        "--trials",
+        "2",
+        "--json",
+    ]);
+    valid_and_strict("run", &doc);
+    assert_eq!(doc["kind"], "process");
+    assert_eq!(
+        doc["outcomes"],
+        json!([{"outcome": {"value": 2000}, "label": "2000", "count": 2,
+                "grade": "ACCEPTABLE", "meaning": "exact: no update lost"}])
+    );
+    rejected(
+        "run",
+        &with(&doc, |m| {
+            m.remove("measures");
+        }),
+        "a process run without its measures",
+    );
+
+    // A one-shot check: one outcome with no record.
+    let doc = json(&[
+        "run",
+        "process-isolated",
+        "--procs",
+        "2",
+        "--iters",
+        "1000",
+        "--json",
+    ]);
+    valid("run", &doc);
+    assert_eq!(doc["outcomes"].as_array().unwrap().len(), 1, "{doc:#}");
+    assert!(doc["outcomes"][0]["outcome"].is_null());
+    assert_eq!(doc["outcomes"][0]["grade"], "ACCEPTABLE");
+}
+
+#[test]
+fn explore_matches_its_schema() {
+    let doc = json(&[
+        "explore",
+        "racy-atomic",
+        "--threads",
+        "2",
+        "--iters",
+        "2",
+        "--json",
+    ]);
+    valid_and_strict("explore", &doc);
+    assert_eq!(doc["complete"], true);
+    let counted: u64 = doc["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(json!(counted), doc["executions"]);
+    // A data race and a deadlock fill the engine's own parts.
+    let race = json(&[
+        "explore",
+        "unsynced",
+        "--threads",
+        "2",
+        "--iters",
+        "1",
+        "--json",
+    ]);
+    valid("explore", &race);
+    assert!(race["race"].is_object(), "{race:#}");
+    let deadlock = json(&["explore", "deadlock", "--json"]);
+    valid("explore", &deadlock);
+    assert!(deadlock["deadlock"].is_object(), "{deadlock:#}");
+}
+
+#[test]
+fn replay_and_hunt_match_their_schemas() {
+    let doc = json(&["replay", "racy-atomic", "--schedule", "0,1", "--json"]);
+    valid_and_strict("replay", &doc);
+    assert_eq!(doc["outcomes"][0]["outcome"], json!({"value": 1}));
+    assert_eq!(doc["outcomes"][0]["grade"], "INTERESTING");
+    rejected(
+        "replay",
+        &with(&doc, |m| {
+            m.insert("outcomes".into(), json!([]));
+        }),
+        "no outcome",
+    );
+
+    let found = json(&[
+        "hunt",
+        "racy-atomic",
+        "--threads",
+        "2",
+        "--iters",
+        "1",
+        "--json",
+    ]);
+    valid_and_strict("hunt", &found);
+    assert_eq!(found["found"], true);
+    let none = json(&[
+        "hunt",
+        "mutex",
+        "--threads",
+        "2",
+        "--iters",
+        "1",
+        "--cases",
+        "20",
+        "--json",
+    ]);
+    valid_and_strict("hunt", &none);
+    assert_eq!(none["found"], false);
+    rejected(
+        "hunt",
+        &with(&found, |m| {
+            m.insert("minimal".into(), Value::Null);
+        }),
+        "found true but no minimal schedule",
+    );
+}
+
+#[test]
+fn compare_litmus_and_claims_match_their_schemas() {
+    let doc = json(&[
+        "compare",
+        "atomic",
+        "--threads",
+        "1",
+        "--iters",
+        "1000",
+        "--trials",
+        "1",
+        "--json",
+    ]);
+    valid_and_strict("compare", &doc);
+    assert_eq!(doc["params"]["experiments"], json!(["atomic"]));
+    rejected(
+        "compare",
+        &with(&doc, |m| {
+            m["rows"][0]
+                .as_object_mut()
+                .unwrap()
+                .insert("colour".into(), json!("red"));
+        }),
+        "a row with a column the CSV does not have",
+    );
+
+    let doc = json(&["litmus", "SB", "--iters", "1000", "--json"]);
+    valid_and_strict("litmus", &doc);
+    let seen: u64 = doc["tests"][0]["outcomes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["count"].as_u64().unwrap())
+        .sum();
+    assert_eq!(seen, 1000);
+    rejected(
+        "litmus",
+        &with(&doc, |m| {
+            m["tests"][0]
+                .as_object_mut()
+                .unwrap()
+                .insert("rows".into(), json!([]));
+            m["tests"][0].as_object_mut().unwrap().remove("outcomes");
+        }),
+        "a test's old `rows` instead of `outcomes`",
+    );
+
+    let doc = json(&["claims", "C13", "--json"]);
+    valid_and_strict("claims", &doc);
+    assert_eq!(doc["params"]["ids"], json!(["C13"]));
+    assert_eq!(doc["claims"].as_array().unwrap().len(), 1);
+}
