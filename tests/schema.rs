@@ -318,6 +318,39 @@ fn explore_matches_its_schema() {
     let deadlock = json(&["explore", "deadlock", "--json"]);
     valid("explore", &deadlock);
     assert!(deadlock["deadlock"].is_object(), "{deadlock:#}");
+    assert_eq!(deadlock["world"], "loom");
+    // The scheduled world's report has the same shape, and says which world it is.
+    for (args, world) in [
+        (
+            &["explore", "mutex", "-t", "5", "-i", "1", "--json"][..],
+            "scheduled",
+        ),
+        (
+            &[
+                "explore",
+                "deadlock",
+                "-t",
+                "3",
+                "-i",
+                "1",
+                "--world",
+                "scheduled",
+                "--json",
+            ][..],
+            "scheduled",
+        ),
+    ] {
+        let doc = json(args);
+        valid_and_strict("explore", &doc);
+        assert_eq!(doc["world"], world, "{doc:#}");
+        let counted: u64 = doc["outcomes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["count"].as_u64().unwrap())
+            .sum();
+        assert_eq!(json!(counted), doc["executions"]);
+    }
 }
 
 #[test]
