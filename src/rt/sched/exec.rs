@@ -252,6 +252,30 @@ impl<T: Send + 'static> Execution<T> {
         })
     }
 
+    /// Where in the source worker `t` waits: the kernel line of its pending operation.
+    pub fn location(&self, t: usize) -> Option<&'static std::panic::Location<'static>> {
+        world::with(|w| w.workers.get(t).and_then(|th| th.location))
+    }
+
+    /// Whether worker `t` has finished.
+    pub fn finished(&self, t: usize) -> bool {
+        world::with(|w| {
+            w.workers
+                .get(t)
+                .is_some_and(|th| th.status == Status::Finished)
+        })
+    }
+
+    /// What worker `t` waits for, if it is blocked ("A", "a notify on cv0", …).
+    pub fn blocked_on(&self, t: usize) -> Option<String> {
+        world::with(|w| {
+            if w.can_proceed(t) || w.workers.get(t)?.status == Status::Finished {
+                return None;
+            }
+            describe_waits(w, &[t]).pop().map(|(_, what)| what)
+        })
+    }
+
     /// What worker `t` will touch when it next runs.
     pub fn pending(&self, t: usize) -> Option<Access> {
         world::with(|w| w.workers.get(t).and_then(|th| th.pending))

@@ -193,6 +193,7 @@ pub struct SchedAtomic<V> {
 
 impl<V: AtomicValue> SchedAtomic<V> {
     /// One visible read-modify-write: `f(old)` gives the value to store, if any.
+    #[track_caller]
     fn rmw(&self, op: Op, f: impl FnOnce(u64) -> Option<u64>) -> (u64, bool) {
         let me = world::point(Need::Any, Some(world::Access::Write(self.id)));
         world::with(|w| {
@@ -222,6 +223,7 @@ impl<V: AtomicValue> RtAtomic<V> for SchedAtomic<V> {
             _v: PhantomData,
         }
     }
+    #[track_caller]
     fn load(&self, _: Ordering) -> V {
         let me = world::point(Need::Any, Some(world::Access::Read(self.id)));
         V::from_u64(world::with(|w| {
@@ -231,6 +233,7 @@ impl<V: AtomicValue> RtAtomic<V> for SchedAtomic<V> {
             v
         }))
     }
+    #[track_caller]
     fn store(&self, v: V, _: Ordering) {
         let me = world::point(Need::Any, Some(world::Access::Write(self.id)));
         world::with(|w| {
@@ -240,15 +243,18 @@ impl<V: AtomicValue> RtAtomic<V> for SchedAtomic<V> {
             w.event(me, Op::Store, self.id, v.to_u64(), None);
         })
     }
+    #[track_caller]
     fn swap(&self, v: V, _: Ordering) -> V {
         V::from_u64(self.rmw(Op::Swap, |_| Some(v.to_u64())).0)
     }
+    #[track_caller]
     fn compare_exchange(&self, c: V, n: V, _: Ordering, _: Ordering) -> Result<V, V> {
         match self.rmw(Op::CasOk, |old| (old == c.to_u64()).then_some(n.to_u64())) {
             (old, true) => Ok(V::from_u64(old)),
             (old, false) => Err(V::from_u64(old)),
         }
     }
+    #[track_caller]
     fn compare_exchange_weak(&self, c: V, n: V, s: Ordering, f: Ordering) -> Result<V, V> {
         // No spurious failures in a model: weak is strong here.
         self.compare_exchange(c, n, s, f)
@@ -256,12 +262,14 @@ impl<V: AtomicValue> RtAtomic<V> for SchedAtomic<V> {
 }
 
 impl<V: AtomicValue> RtAtomicInt<V> for SchedAtomic<V> {
+    #[track_caller]
     fn fetch_add(&self, v: V, _: Ordering) -> V {
         V::from_u64(
             self.rmw(Op::FetchAdd, |old| Some(old.wrapping_add(v.to_u64())))
                 .0,
         )
     }
+    #[track_caller]
     fn fetch_sub(&self, v: V, _: Ordering) -> V {
         V::from_u64(
             self.rmw(Op::FetchAdd, |old| Some(old.wrapping_sub(v.to_u64())))
@@ -367,6 +375,7 @@ impl<T> Drop for SchedGuard<'_, T> {
 }
 
 impl<T: Send + 'static> SchedMutex<T> {
+    #[track_caller]
     fn acquire(&self, me: usize, op: Op) -> SchedGuard<'_, T> {
         world::with(|w| {
             w.objects[self.id].holder = Some(me);
@@ -389,10 +398,12 @@ impl<T: Send + 'static> RtMutex<T> for SchedMutex<T> {
             id: world::with(|w| w.object(Kind::Mutex, 0)),
         }
     }
+    #[track_caller]
     fn lock(&self) -> SchedGuard<'_, T> {
         let me = world::point(Need::Lock(self.id), Some(world::Access::Write(self.id)));
         self.acquire(me, Op::Lock)
     }
+    #[track_caller]
     fn try_lock(&self) -> Option<SchedGuard<'_, T>> {
         let me = world::point(Need::Any, Some(world::Access::Write(self.id)));
         let free = world::with(|w| w.objects[self.id].holder.is_none());
@@ -464,6 +475,7 @@ impl<T: Send + Sync + 'static> RtRwLock<T> for SchedRwLock<T> {
             id: world::with(|w| w.object(Kind::RwLock, 0)),
         }
     }
+    #[track_caller]
     fn read(&self) -> SchedReadGuard<'_, T> {
         // Taking a read lock changes the reader count, which a writer depends on.
         let me = world::point(Need::ReadLock(self.id), Some(world::Access::Write(self.id)));
@@ -477,6 +489,7 @@ impl<T: Send + Sync + 'static> RtRwLock<T> for SchedRwLock<T> {
             id: self.id,
         }
     }
+    #[track_caller]
     fn write(&self) -> SchedWriteGuard<'_, T> {
         let me = world::point(
             Need::WriteLock(self.id),
@@ -506,6 +519,7 @@ impl RtCondvar<Sched> for SchedCondvar {
             id: world::with(|w| w.object(Kind::Condvar, 0)),
         }
     }
+    #[track_caller]
     fn wait<'a, T: Send + 'static>(
         &self,
         mut guard: MutexGuard<'a, Sched, T>,
@@ -538,6 +552,7 @@ impl RtCondvar<Sched> for SchedCondvar {
         guard.inner = Some(guard.lock.lock().unwrap_or_else(|e| e.into_inner()));
         guard
     }
+    #[track_caller]
     fn notify_one(&self) {
         let me = world::point(Need::Any, Some(world::Access::Write(self.id)));
         world::with(|w| {
@@ -549,6 +564,7 @@ impl RtCondvar<Sched> for SchedCondvar {
             w.event(me, Op::Notify, self.id, 0, None);
         })
     }
+    #[track_caller]
     fn notify_all(&self) {
         let me = world::point(Need::Any, Some(world::Access::Write(self.id)));
         world::with(|w| {
@@ -571,6 +587,7 @@ pub struct SchedReceiver {
 }
 
 impl RtSender for SchedSender {
+    #[track_caller]
     fn send(&self, v: u64) {
         let me = world::point(Need::Any, Some(world::Access::Write(self.id)));
         world::with(|w| {
@@ -582,6 +599,7 @@ impl RtSender for SchedSender {
 }
 
 impl RtReceiver for SchedReceiver {
+    #[track_caller]
     fn recv(&self) -> u64 {
         let me = world::point(Need::Recv(self.id), Some(world::Access::Write(self.id)));
         world::with(|w| {
@@ -649,6 +667,7 @@ impl Rt for Sched {
             slot,
         }
     }
+    #[track_caller]
     fn join<T: Send + 'static>(h: SchedJoin<T>) -> T {
         let me = world::point(
             Need::Join(h.worker),
@@ -667,6 +686,7 @@ impl Rt for Sched {
     }
     fn gate(_: usize) {}
     fn wait(_: &()) {}
+    #[track_caller]
     fn yield_now() {
         let need = world::with(|w| {
             let me = w.running.expect("a thread is running");
@@ -677,6 +697,7 @@ impl Rt for Sched {
             world::point(need, None);
         }
     }
+    #[track_caller]
     fn spin_loop() {
         Self::yield_now()
     }

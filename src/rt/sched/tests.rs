@@ -358,3 +358,18 @@ mod exhaustive {
         assert!(r.contains_key(&Some(2)), "{r:?}");
     }
 }
+
+#[test]
+fn a_waiting_worker_knows_the_kernel_line_it_waits_at() {
+    let p = crate::experiment::Params::new(2, 1);
+    let ex = Execution::start(2, false, LIMIT, move || {
+        crate::experiments::racy_atomic::kernel::<Sched>(&p).value()
+    });
+    let loc = ex.location(0).expect("T0 waits at its first load");
+    assert!(loc.file().ends_with("racy_atomic.rs"), "{loc}");
+    let src = include_str!("../../../experiments/racy_atomic.rs");
+    let line = src.lines().nth(loc.line() as usize - 1).unwrap();
+    assert!(line.contains("c.load("), "{line}");
+    assert_eq!(ex.enabled(), vec![0, 1]);
+    drop(ex.finish());
+}

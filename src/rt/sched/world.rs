@@ -99,6 +99,8 @@ pub struct Thread {
     pub pending: Option<Access>,
     /// A condvar sleeper that was notified (it still needs the mutex).
     pub notified: bool,
+    /// Where in the kernel's source its pending operation is (for `play`).
+    pub location: Option<&'static std::panic::Location<'static>>,
     /// Objects read, with the version read, since its last yield (the yield rule).
     reads: Vec<(ObjId, u64)>,
     /// Whether it changed anything since its last yield.
@@ -115,6 +117,7 @@ impl Thread {
             status: Status::NotStarted,
             pending: None,
             notified: false,
+            location: None,
             reads: Vec::new(),
             wrote: false,
         }
@@ -349,7 +352,9 @@ impl World {
 /// A worker always stops here (this is a decision point); main stops only if it cannot
 /// proceed, so main adds no decision points. `pending` is the access the operation will
 /// make. Unwinds with [`Aborted`] if the execution is torn down meanwhile.
+#[track_caller]
 pub fn point(need: Need, pending: Option<Access>) -> usize {
+    let location = std::panic::Location::caller();
     let (me, must_wait) = with(|w| {
         let me = w.running.expect("a thread is running");
         let notified = w.thread(me).notified;
@@ -358,6 +363,7 @@ pub fn point(need: Need, pending: Option<Access>) -> usize {
             let th = w.thread_mut(me);
             th.status = Status::Waiting(need);
             th.pending = pending;
+            th.location = Some(location);
             w.running = None;
         }
         (me, must_wait)
