@@ -187,7 +187,10 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
     let config = Config {
         cases,
         failure_persistence: None,
-        max_shrink_iters: 100_000,
+        // Proptest finds; the lab shrinks (below): a long schedule first loses the entries
+        // it never used, then halves and delta debugging, then lowered entries — far fewer
+        // runs than shrinking element by element from the start.
+        max_shrink_iters: 0,
         ..Config::default()
     };
     let mut seed_bytes = [0u8; 32];
@@ -227,19 +230,26 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
     if progress && started.elapsed().as_millis() >= 500 {
         eprint!("\r\x1b[2K");
     }
-    let minimal = match result {
+    let found = match result {
         Ok(()) => None,
-        Err(TestError::Fail(_, minimal)) => Some(minimal),
+        Err(TestError::Fail(_, found)) => Some(found),
         Err(TestError::Abort(why)) => {
             return Err(LabError::failed(format!("proptest gave up: {why}")));
         }
+    };
+    let (minimal, shrink_steps) = match found {
+        Some(f) => {
+            let (m, n) = shrink(exp, p, f);
+            (Some(m), n)
+        }
+        None => (None, 0),
     };
     let search = Search {
         strategy: "random",
         cases,
         seed,
         cases_run: first_fail_at.get().unwrap_or(calls.get()),
-        shrink_steps: first_fail_at.get().map(|f| calls.get() - f).unwrap_or(0),
+        shrink_steps,
         original: original.borrow().clone(),
         minimal,
         seconds: started.elapsed().as_secs_f64(),
@@ -394,8 +404,11 @@ const MAX_SHRINK_STEPS: u64 = 20_000;
 /// Shrinks a failing schedule while it keeps failing: first drop chunks (halves, quarters, …
 /// single entries), then lower entries towards worker 0; repeat until nothing helps.
 pub fn shrink(exp: &Experiment, p: &Params, mut s: Vec<usize>) -> (Vec<usize>, u64) {
-    let mut steps = 0;
-    'again: while steps < MAX_SHRINK_STEPS {
+    // Entries past the last one the run used change nothing: drop them first.
+    let used = run_scheduled(exp, p, &s, false).used;
+    s.truncate(used);
+    let mut steps = 1;
+    'again: while steps < MAX_SHRINK_STEPS && !crate::machine::interrupted() {
         let mut size = s.len();
         while size >= 1 {
             let mut start = 0;
