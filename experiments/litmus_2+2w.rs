@@ -10,8 +10,10 @@
 //! model **allows** x = y = 1: nothing orders stores to different variables across threads
 //! (no load reads anything, so no release synchronises). SeqCst forbids it: every SeqCst
 //! store falls in one total order consistent with each thread's program order and each
-//! variable's modification order — a cycle here. x86 keeps stores in order, so not here;
-//! loom orders each variable's stores as they ran, so not there either.
+//! variable's modification order — a cycle here. x86 keeps stores in order, so not here.
+//! loom finds it under every ordering: its modification order is partial (stores that no
+//! happens-before orders stay unordered, and a later read may return either), and it gives
+//! SeqCst stores no total order — under SeqCst that is a false alarm.
 //!
 //! **Model.** Relaxed: allowed; AcqRel: allowed; SeqCst: forbidden — Lahav, Giannarakis,
 //! Vafeiadis, "Taming Release-Acquire Consistency" (POPL 2016): 2+2W is allowed by C11's

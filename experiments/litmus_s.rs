@@ -7,8 +7,9 @@
 //! **Expect.** Under Relaxed, **yes**: reading y = 1 gives thread 1 no order with thread 0's
 //! earlier store. Under Release/Acquire `x = 2` happens before `x = 1`, and coherence puts
 //! them in that order in x's modification order: x ends at 1. x86 keeps stores in order and
-//! does not move stores before loads, so not here; loom orders each variable's stores as they
-//! ran, so not there either.
+//! does not move stores before loads, so not here. loom agrees with the model: under Relaxed
+//! the two stores of x are unordered in its (partial) modification order and the final read
+//! may return either; under Release/Acquire happens-before orders them.
 //!
 //! **Model.** Relaxed: allowed; AcqRel: forbidden; SeqCst: forbidden — the Linux kernel
 //! memory model's litmus catalogue, `S+poonceonces` (allowed without ordering); herd7's

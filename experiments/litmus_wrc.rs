@@ -7,7 +7,8 @@
 //! **Expect.** Under Relaxed, **yes**: thread 1's store of y does not carry along what it
 //! had seen. Release/Acquire makes causality transitive: x = 1 happens before thread 1's
 //! release of y, which happens before thread 2's read of x — forbidden. x86 is causal, so
-//! you will not see it here; three actors on fewer cores also rarely run at once.
+//! you will not see it here; three actors on two cores never all run at once anyway. loom
+//! agrees with the model under every ordering.
 //!
 //! **Model.** Relaxed: allowed; AcqRel: forbidden; SeqCst: forbidden — Batty et al.,
 //! "Mathematizing C++ Concurrency" (POPL 2011), WRC; herd7's `rc11.cat` (Lahav et al., PLDI

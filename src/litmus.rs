@@ -14,7 +14,7 @@
 //!   iterations in which they did ([`NativeRun::overlapped`]);
 //! * under loom, once per execution of the model: the set of outcomes loom's model of the
 //!   C++/Rust memory model produces (with loom's limits: SeqCst accesses treated as AcqRel,
-//!   no load buffering, each variable's stores ordered as they ran).
+//!   no load buffering).
 //!
 //! The third column comes from neither: each test declares, per ordering, whether the
 //! published C11 model allows its interesting outcome ([`Litmus::model`], with its source in
@@ -28,13 +28,15 @@
 use crate::error::{LabError, Result};
 use crate::experiment::Grade;
 use crate::rt::{Loom, MemOrder, Native, Rt, RtAtomic};
+use crossbeam_utils::CachePadded;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
-/// The most iterations of one litmus run (at most 24 bytes of variables and 12 of results
-/// per iteration: 180 MB).
+/// The most iterations of one litmus run (24 bytes of variables and at most 8 of results
+/// per iteration: 160 MB).
 pub const MAX_ITERS: u64 = 5_000_000;
 
 /// The most actors of one test: loom runs at most four threads besides main.
@@ -200,14 +202,22 @@ impl Litmus {
 #[derive(Clone, Debug, Default)]
 pub struct NativeRun {
     pub counts: BTreeMap<Outcome, u64>,
-    /// Iterations in which all actors ran at once: each, on finishing, saw every other
-    /// already started (a lower bound: a late-seen start counts as no overlap).
+    /// Iterations in which all actors ran at once: the intervals from a clock reading just
+    /// before each actor's body to one just after it all intersect (so "at once" is within
+    /// the clock's cost, tens of nanoseconds).
     pub overlapped: u64,
+    /// Iterations in which all actors started their bodies within [`NEAR_NS`] of each
+    /// other: a store can sit in a store buffer for about that long after a body ends, so
+    /// these iterations can still interact.
+    pub near: u64,
 }
+
+/// "Nearly at once", in nanoseconds (see [`NativeRun::near`]).
+pub const NEAR_NS: u64 = 1_000;
 
 /// Waits until every other actor has announced iteration `i` in `flags`: spins, then (after
 /// a while, so that more actors than cores still make progress) yields.
-fn wait_all(flags: &[crossbeam_utils::CachePadded<AtomicU64>], me: usize, i: u64) {
+fn wait_all(flags: &[CachePadded<AtomicU64>], me: usize, i: u64) {
     let mut spins = 0u32;
     for (j, f) in flags.iter().enumerate() {
         while j != me && f.load(Ordering::Acquire) < i {
@@ -221,56 +231,85 @@ fn wait_all(flags: &[crossbeam_utils::CachePadded<AtomicU64>], me: usize, i: u64
     }
 }
 
+/// When each actor ran its body in one iteration: (start, end) in nanoseconds.
+type Times = Vec<CachePadded<[AtomicU64; 2]>>;
+
+/// Whether the actors' intervals in `times` all intersect, and whether they all started
+/// within [`NEAR_NS`]: (1, 0), (1, 1) or (0, 0).
+fn at_once(times: &Times) -> (u64, u64) {
+    let starts = || times.iter().map(|t| t[0].load(Ordering::Relaxed));
+    let (first, last) = (starts().min(), starts().max());
+    let end = times.iter().map(|t| t[1].load(Ordering::Relaxed)).min();
+    let near = match (first, last) {
+        (Some(f), Some(l)) => l - f < NEAR_NS,
+        _ => false,
+    };
+    (u64::from(last < end), u64::from(near))
+}
+
 /// Runs `iters` iterations natively and counts the outcomes.
 pub fn run_native<A: Actors>(iters: u64, o: MemOrder) -> NativeRun {
     let n = A::REGS.len();
     let vars: Arc<Vec<Vars<<Native as Rt>::AtomicU64>>> =
         Arc::new((0..iters).map(|_| Vars::new()).collect());
-    let padded = || -> Vec<crossbeam_utils::CachePadded<AtomicU64>> {
-        (0..n).map(|_| Default::default()).collect()
-    };
     // Each actor announces the iteration it reached; none starts iteration i before all the
-    // others have reached it. Then each announces that it began, to measure the overlap.
-    let (reached, began) = (Arc::new(padded()), Arc::new(padded()));
+    // others have reached it.
+    let reached: Arc<Vec<CachePadded<AtomicU64>>> =
+        Arc::new((0..n).map(|_| Default::default()).collect());
+    // The actors' times, for odd and even iterations: actor 0 judges iteration i - 1 at the
+    // start line of iteration i, where every actor has written its times and none can yet
+    // overwrite them (that is iteration i + 1, past a start line actor 0 has not reached).
+    let times: Arc<[Times; 2]> =
+        Arc::new([0, 1].map(|_| (0..n).map(|_| Default::default()).collect()));
+    let epoch = Instant::now();
     let handles: Vec<_> = (0..n)
         .map(|me| {
-            let (vars, reached, began) = (vars.clone(), reached.clone(), began.clone());
+            let (vars, reached, times) = (vars.clone(), reached.clone(), times.clone());
             std::thread::spawn(move || {
-                // Per iteration: the registers (small values) and "all were running".
-                let mut seen: Vec<([u8; 2], bool)> = Vec::with_capacity(iters as usize);
+                let mut seen: Vec<[u8; 2]> = Vec::with_capacity(iters as usize);
+                let (mut overlapped, mut near) = (0, 0);
+                let small = |x: u64| u8::try_from(x).expect("litmus registers hold small values");
                 for (i, v) in vars.iter().enumerate() {
                     let i = i as u64 + 1;
                     reached[me].store(i, Ordering::Release);
                     wait_all(&reached, me, i);
-                    began[me].store(i, Ordering::Relaxed);
+                    if me == 0 && i > 1 {
+                        let (o, n) = at_once(&times[(i as usize - 1) % 2]);
+                        (overlapped, near) = (overlapped + o, near + n);
+                    }
+                    let start = epoch.elapsed().as_nanos() as u64;
                     let r = A::actor::<Native>(me, v, o);
-                    let all = (0..n).all(|j| began[j].load(Ordering::Relaxed) >= i);
-                    let small =
-                        |x: u64| u8::try_from(x).expect("litmus registers hold small values");
-                    seen.push(([small(r[0]), small(r[1])], all));
+                    let end = epoch.elapsed().as_nanos() as u64;
+                    let t = &times[i as usize % 2][me];
+                    t[0].store(start, Ordering::Relaxed);
+                    t[1].store(end, Ordering::Relaxed);
+                    seen.push([small(r[0]), small(r[1])]);
                 }
-                seen
+                (seen, overlapped, near)
             })
         })
         .collect();
-    let seen: Vec<Vec<([u8; 2], bool)>> = handles
+    let seen: Vec<(Vec<[u8; 2]>, u64, u64)> = handles
         .into_iter()
         .map(|h| h.join().unwrap_or_default())
         .collect();
-    let mut run = NativeRun::default();
+    // Every actor is joined: the last iteration's times are all written.
+    let (o, n) = at_once(&times[iters as usize % 2]);
+    let mut run = NativeRun {
+        overlapped: seen[0].1 + o,
+        near: seen[0].2 + n,
+        ..NativeRun::default()
+    };
     for (i, v) in vars.iter().enumerate() {
         let mut out = Vec::new();
-        let mut all = true;
         for (a, regs) in A::REGS.iter().enumerate() {
-            let Some(&(r, overlap)) = seen[a].get(i) else {
+            let Some(r) = seen[a].0.get(i) else {
                 return run; // an actor panicked: count what all of them finished
             };
             out.extend(r[..regs.len()].iter().map(|&x| u64::from(x)));
-            all &= overlap;
         }
         out.extend(A::FINAL.iter().map(|&f| v.get(f).load(Ordering::Relaxed)));
         *run.counts.entry(out).or_insert(0) += 1;
-        run.overlapped += u64::from(all);
     }
     run
 }
@@ -294,7 +333,11 @@ pub fn run_loom<A: Actors>(o: MemOrder) -> Outcome {
         .flat_map(|(names, r)| r[..names.len()].iter().copied())
         .collect();
     // Every actor is joined: these loads happen after every store, so they read the last.
-    out.extend(A::FINAL.iter().map(|&f| vars.get(f).load(Ordering::Relaxed)));
+    out.extend(
+        A::FINAL
+            .iter()
+            .map(|&f| vars.get(f).load(Ordering::Relaxed)),
+    );
     out
 }
 
@@ -346,6 +389,9 @@ pub struct LitmusReport {
     pub iterations: u64,
     /// Native iterations in which all the actors ran at once (see [`NativeRun`]).
     pub overlapped: u64,
+    /// Native iterations in which all the actors started within `near_ns` of each other.
+    pub near: u64,
+    pub near_ns: u64,
     pub loom_executions: u64,
     /// The registers of an outcome, in order.
     pub registers: Vec<&'static str>,
@@ -398,12 +444,13 @@ fn disagreement(v: LoomVsModel, o: MemOrder) -> &'static str {
     match (v, o) {
         (LoomVsModel::Agrees, _) => "loom agrees with the model",
         (LoomVsModel::FalseAlarm, MemOrder::Seqcst) => {
-            "loom false alarm: loom treats SeqCst accesses as AcqRel"
+            "loom false alarm: loom treats SeqCst accesses as AcqRel (no single total order of \
+             SeqCst accesses)"
         }
         (LoomVsModel::FalseAlarm, _) => "loom false alarm: loom finds what the model forbids",
         (LoomVsModel::Gap, _) => {
-            "loom gap: loom lets a load read only stores that already ran, and orders each \
-             variable's stores as they ran, so it never explores this"
+            "loom gap: under loom a load reads only stores that already ran, so loom never \
+             explores a load seeing a later store (load buffering)"
         }
     }
 }
@@ -474,6 +521,8 @@ pub fn run(t: &'static Litmus, iters: u64, o: MemOrder) -> Result<LitmusReport> 
         cores: crate::machine::cpus(),
         iterations: iters,
         overlapped: native.overlapped,
+        near: native.near,
+        near_ns: NEAR_NS,
         loom_executions: loom_set.values().sum(),
         registers: shape.registers,
         rows,
@@ -548,7 +597,11 @@ mod tests {
 
     #[test]
     fn every_model_column_matches_the_literature() {
-        assert_eq!(LITMUS.len(), LITERATURE.len(), "a test without a literature row");
+        assert_eq!(
+            LITMUS.len(),
+            LITERATURE.len(),
+            "a test without a literature row"
+        );
         for (name, answers, source) in LITERATURE {
             let t = crate::experiments::find_litmus(name).expect("the literature's test exists");
             assert_eq!(t.name, *name);
@@ -573,7 +626,12 @@ mod tests {
             let mut names = s.registers.clone();
             names.sort_unstable();
             names.dedup();
-            assert_eq!(names.len(), s.registers.len(), "{}: a register twice", t.name);
+            assert_eq!(
+                names.len(),
+                s.registers.len(),
+                "{}: a register twice",
+                t.name
+            );
             assert!(t.source.starts_with("//! # "), "{}: a lesson first", t.name);
             assert!(t.citation.contains("PLDI 2017"), "{}: cites RC11", t.name);
             for o in ORDERS {
@@ -585,7 +643,10 @@ mod tests {
                 assert_eq!(grade, want, "{} {}", t.name, o.name());
             }
         }
-        assert_eq!(crate::experiments::find_litmus("2+2w").map(|t| t.name), Some("2+2W"));
+        assert_eq!(
+            crate::experiments::find_litmus("2+2w").map(|t| t.name),
+            Some("2+2W")
+        );
     }
 
     #[test]

@@ -20,7 +20,7 @@ pub struct LitmusArgs {
     /// Memory ordering of the accesses (default: each of relaxed, acqrel, seqcst).
     #[arg(long, value_enum)]
     pub ordering: Option<MemOrder>,
-    /// Iterations on real threads (default: 1000000; 100000 for a test with more actors
+    /// Iterations on real threads (default: 1000000; 20000 for a test with more actors
     /// than this machine has cores, where iterations are slow and rarely overlap).
     #[arg(long, short = 'i')]
     pub iters: Option<u64>,
@@ -32,7 +32,7 @@ pub struct LitmusArgs {
 /// The default iterations of a test with `actors` threads on `cores` cores.
 pub fn default_iters(actors: usize, cores: usize) -> u64 {
     if actors > cores {
-        100_000
+        20_000
     } else {
         1_000_000
     }
@@ -65,7 +65,7 @@ pub fn config(a: &LitmusArgs) -> Result<LitmusConfig> {
             .collect::<Result<_>>()?
     };
     if let Some(iters) = a.iters {
-        // Every iteration has its own variables and results: at most 36 bytes each.
+        // Every iteration has its own variables and results: at most 32 bytes each.
         validate::within(
             iters,
             1,

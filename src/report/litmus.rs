@@ -66,25 +66,31 @@ fn one(w: &mut dyn Write, r: &LitmusReport) -> io::Result<()> {
 fn overlap(r: &LitmusReport) -> String {
     let crowded = if r.actors > r.cores {
         format!(
-            " ({} actors on {} cores: most iterations cannot run them all at once)",
+            " ({} actors on {} cores: they can never all run at once here, so these counts \
+             come from threads taking turns, not from the hardware's reorderings)",
             r.actors, r.cores
         )
     } else {
         String::new()
     };
+    let of = |n: u64| pct(n as f64 / r.iterations.max(1) as f64);
     format!(
-        "overlap: all {} actors ran at once in {} of {} iterations ({}){crowded}",
+        "overlap: all {} actors ran at once in {} of {} iterations ({}), started within {} ns \
+         of each other in {} ({}){crowded}",
         r.actors,
         r.overlapped,
         r.iterations,
-        pct(r.overlapped as f64 / r.iterations.max(1) as f64)
+        of(r.overlapped),
+        r.near_ns,
+        r.near,
+        of(r.near),
     )
 }
 
 /// The three-way verdicts: per test and ordering, the model, this CPU, loom.
 fn verdicts(w: &mut dyn Write, reports: &[LitmusReport]) -> io::Result<()> {
     let mut t = table(&[
-        "test", "ordering", "outcome", "model", "here", "overlap", "loom", "verdict",
+        "test", "ordering", "outcome", "model", "here", "at once", "near", "loom", "verdict",
     ]);
     for r in reports {
         t.add_row(vec![
@@ -98,6 +104,7 @@ fn verdicts(w: &mut dyn Write, reports: &[LitmusReport]) -> io::Result<()> {
                 format!("{} of {}", r.native_seen, r.iterations)
             },
             pct(r.overlapped as f64 / r.iterations.max(1) as f64),
+            pct(r.near as f64 / r.iterations.max(1) as f64),
             if r.loom_found {
                 "found".into()
             } else {
