@@ -207,7 +207,7 @@ pub struct NativeRun {
     /// the clock's cost, tens of nanoseconds).
     pub overlapped: u64,
     /// Iterations in which all actors started their bodies within [`NEAR_NS`] of each
-    /// other: a store can sit in a store buffer for about that long after a body ends, so
+    /// other: a store may still be on its way to the other cores after a body ends, so
     /// these iterations can still interact.
     pub near: u64,
 }
@@ -235,7 +235,7 @@ fn wait_all(flags: &[CachePadded<AtomicU64>], me: usize, i: u64) {
 type Times = Vec<CachePadded<[AtomicU64; 2]>>;
 
 /// Whether the actors' intervals in `times` all intersect, and whether they all started
-/// within [`NEAR_NS`]: (1, 0), (1, 1) or (0, 0).
+/// within [`NEAR_NS`] of each other: each 1 (yes) or 0 (no).
 fn at_once(times: &Times) -> (u64, u64) {
     let starts = || times.iter().map(|t| t[0].load(Ordering::Relaxed));
     let (first, last) = (starts().min(), starts().max());
@@ -274,8 +274,8 @@ pub fn run_native<A: Actors>(iters: u64, o: MemOrder) -> NativeRun {
                     reached[me].store(i, Ordering::Release);
                     wait_all(&reached, me, i);
                     if me == 0 && i > 1 {
-                        let (o, n) = at_once(&times[(i as usize - 1) % 2]);
-                        (overlapped, near) = (overlapped + o, near + n);
+                        let (both, close) = at_once(&times[(i as usize - 1) % 2]);
+                        (overlapped, near) = (overlapped + both, near + close);
                     }
                     let start = epoch.elapsed().as_nanos() as u64;
                     let r = A::actor::<Native>(me, v, o);
@@ -294,10 +294,10 @@ pub fn run_native<A: Actors>(iters: u64, o: MemOrder) -> NativeRun {
         .map(|h| h.join().unwrap_or_default())
         .collect();
     // Every actor is joined: the last iteration's times are all written.
-    let (o, n) = at_once(&times[iters as usize % 2]);
+    let (both, close) = at_once(&times[iters as usize % 2]);
     let mut run = NativeRun {
-        overlapped: seen[0].1 + o,
-        near: seen[0].2 + n,
+        overlapped: seen[0].1 + both,
+        near: seen[0].2 + close,
         ..NativeRun::default()
     };
     for (i, v) in vars.iter().enumerate() {
