@@ -8,24 +8,31 @@
 //! each CPU puts its store in a *store buffer* and runs its load before the store reaches
 //! memory. Only SeqCst forbids it (on x86 the SeqCst store is an `xchg`, which drains the
 //! buffer). This is the one reordering x86 does; Dekker's and Peterson's locks break on it.
+//! loom produces it even under SeqCst: it treats SeqCst accesses as AcqRel (a false alarm).
+//!
+//! **Model.** Relaxed: allowed; AcqRel: allowed; SeqCst: forbidden — Batty et al.,
+//! "Mathematizing C++ Concurrency" (POPL 2011), SB; Lahav et al., "Repairing Sequential
+//! Consistency in C/C++11" (PLDI 2017), herd7's `rc11.cat`: only the SC axiom (`acyclic psc`,
+//! through `sb` and `rb`) rules it out.
 //!
 //! **Outcomes.** (0,1), (1,0), (1,1): ACCEPTABLE (some interleaving). (0,0): INTERESTING
 //! under relaxed/acqrel, FORBIDDEN under seqcst.
 
-use crate::experiment::Grade;
-use crate::litmus::{Actors, Litmus};
+use crate::litmus::{Actors, Litmus, Meanings, Model, Regs, Vars};
 use crate::rt::{MemOrder, Rt, RtAtomic};
 
 pub struct Sb;
 
 impl Actors for Sb {
-    fn t0<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: MemOrder) -> u64 {
-        x.store(1, o.store());
-        y.load(o.load()) // may run before the store above leaves this CPU
-    }
-    fn t1<R: Rt>(x: &R::AtomicU64, y: &R::AtomicU64, o: MemOrder) -> u64 {
-        y.store(1, o.store());
-        x.load(o.load())
+    const REGS: &'static [&'static [&'static str]] = &[&["r0"], &["r1"]];
+    fn actor<R: Rt>(me: usize, v: &Vars<R::AtomicU64>, o: MemOrder) -> Regs {
+        if me == 0 {
+            v.x.store(1, o.store());
+            [v.y.load(o.load()), 0] // may run before the store above leaves this CPU
+        } else {
+            v.y.store(1, o.store());
+            [v.x.load(o.load()), 0]
+        }
     }
 }
 
@@ -33,19 +40,20 @@ pub const TEST: Litmus = Litmus {
     name: "SB",
     summary: "store buffering: x=1; r0=y || y=1; r1=x — can r0 = r1 = 0?",
     source: include_str!("litmus_sb.rs"),
-    interesting: (0, 0),
-    label: |(r0, r1)| format!("r0={r0}, r1={r1}"),
-    grade: |o, out| match (o, out) {
-        (MemOrder::Seqcst, (0, 0)) => (
-            Grade::Forbidden,
-            "both loads before both stores: impossible under SeqCst",
-        ),
-        (_, (0, 0)) => (
-            Grade::Interesting,
-            "store buffering: each load ran before the other's store was visible",
-        ),
-        _ => (Grade::Acceptable, "an interleaving of the two threads"),
+    interesting: &[0, 0],
+    model: |o| match o {
+        MemOrder::Relaxed | MemOrder::Acqrel => Model::Allowed,
+        MemOrder::Seqcst => Model::Forbidden,
     },
+    citation: "Batty et al., Mathematizing C++ Concurrency (POPL 2011), SB; Lahav et al., \
+               Repairing Sequential Consistency in C/C++11 (PLDI 2017), herd7 rc11.cat: \
+               only acyclic psc (SC accesses) forbids it",
+    meanings: Meanings {
+        allowed: "store buffering: each load ran before the other's store was visible",
+        forbidden: "both loads before both stores: impossible under SeqCst",
+        other: "an interleaving of the two threads",
+    },
+    shape: crate::litmus::shape::<Sb>,
     native: crate::litmus::run_native::<Sb>,
     loom: crate::litmus::run_loom::<Sb>,
 };

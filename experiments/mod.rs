@@ -32,13 +32,27 @@ catalogue![
 ];
 
 // Memory-model litmus tests (`race-lab litmus`).
+#[path = "litmus_2+2w.rs"]
+pub mod litmus_2p2w;
+pub mod litmus_corr;
+pub mod litmus_iriw;
 pub mod litmus_lb;
 pub mod litmus_mp;
+pub mod litmus_s;
 pub mod litmus_sb;
+pub mod litmus_wrc;
 
-/// Every litmus test.
-pub static LITMUS: &[&crate::litmus::Litmus] =
-    &[&litmus_sb::TEST, &litmus_mp::TEST, &litmus_lb::TEST];
+/// Every litmus test (`experiments/litmus_<name>.rs`, as `race-lab explain` finds them).
+pub static LITMUS: &[&crate::litmus::Litmus] = &[
+    &litmus_sb::TEST,
+    &litmus_mp::TEST,
+    &litmus_lb::TEST,
+    &litmus_iriw::TEST,
+    &litmus_2p2w::TEST,
+    &litmus_wrc::TEST,
+    &litmus_corr::TEST,
+    &litmus_s::TEST,
+];
 
 // Processes versus threads: experiments that run on the real OS only.
 pub mod cpu_vs_io;

@@ -1,6 +1,7 @@
-//! `race-lab litmus`: memory-model litmus tests (SB, MP, LB) — outcome counts on this CPU
-//! and the outcomes loom allows. An outcome the chosen ordering forbids, seen on this CPU,
-//! prints the report and exits 1.
+//! `race-lab litmus`: memory-model litmus tests (SB, MP, LB, IRIW, 2+2W, WRC, CoRR, S) —
+//! per ordering, what the C11 model allows, how often this CPU shows it, and whether loom
+//! explores it. An outcome the chosen ordering forbids, seen on this CPU, prints the report
+//! and exits 1.
 
 use super::{validate, Exit};
 use crate::error::{LabError, Result};
@@ -14,24 +15,35 @@ use std::io::Write;
 
 #[derive(Args, Debug)]
 pub struct LitmusArgs {
-    /// Tests to run (default: all): SB, MP, LB.
+    /// Tests to run (default: all): SB, MP, LB, IRIW, 2+2W, WRC, CoRR, S.
     pub tests: Vec<String>,
-    /// Memory ordering of the accesses.
-    #[arg(long, value_enum, default_value_t = MemOrder::Relaxed)]
-    pub ordering: MemOrder,
-    /// Iterations on real threads.
-    #[arg(long, short = 'i', default_value_t = 1_000_000)]
-    pub iters: u64,
+    /// Memory ordering of the accesses (default: each of relaxed, acqrel, seqcst).
+    #[arg(long, value_enum)]
+    pub ordering: Option<MemOrder>,
+    /// Iterations on real threads (default: 1000000; 20000 for a test with more actors
+    /// than this machine has cores, where iterations are slow and rarely overlap).
+    #[arg(long, short = 'i')]
+    pub iters: Option<u64>,
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
 }
 
+/// The default iterations of a test with `actors` threads on `cores` cores.
+pub fn default_iters(actors: usize, cores: usize) -> u64 {
+    if actors > cores {
+        20_000
+    } else {
+        1_000_000
+    }
+}
+
 /// Validated litmus runs.
 pub struct LitmusConfig {
     pub tests: Vec<&'static Litmus>,
-    pub ordering: MemOrder,
-    pub iters: u64,
+    pub orderings: Vec<MemOrder>,
+    /// `None`: each test's default ([`default_iters`]).
+    pub iters: Option<u64>,
 }
 
 /// Validates the tests' names and the iterations.
@@ -43,26 +55,34 @@ pub fn config(a: &LitmusArgs) -> Result<LitmusConfig> {
             .iter()
             .map(|t| {
                 experiments::find_litmus(t).ok_or_else(|| {
+                    let names: Vec<&str> = experiments::LITMUS.iter().map(|t| t.name).collect();
                     LabError::usage(format!(
-                        "unknown litmus test '{t}': the tests are SB, MP, LB"
+                        "unknown litmus test '{t}': the tests are {}",
+                        names.join(", ")
                     ))
                 })
             })
             .collect::<Result<_>>()?
     };
-    // Every iteration has its own pair of variables and results: 32 bytes each.
-    validate::within(
-        a.iters,
-        1,
-        litmus::MAX_ITERS,
-        format!(
-            "--iters must be between 1 and {} for litmus tests",
-            litmus::MAX_ITERS
-        ),
-    )?;
+    if let Some(iters) = a.iters {
+        // Every iteration has its own variables and results: at most 32 bytes each.
+        validate::within(
+            iters,
+            1,
+            litmus::MAX_ITERS,
+            format!(
+                "--iters must be between 1 and {} for litmus tests",
+                litmus::MAX_ITERS
+            ),
+        )?;
+    }
+    let orderings = match a.ordering {
+        Some(o) => vec![o],
+        None => vec![MemOrder::Relaxed, MemOrder::Acqrel, MemOrder::Seqcst],
+    };
     Ok(LitmusConfig {
         tests,
-        ordering: a.ordering,
+        orderings,
         iters: a.iters,
     })
 }
@@ -71,17 +91,23 @@ pub fn config(a: &LitmusArgs) -> Result<LitmusConfig> {
 pub fn execute(a: &LitmusArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
     let meter = machine::CpuMeter::start();
+    let cores = machine::cpus();
     let mut reports = Vec::new();
-    for t in &cfg.tests {
-        if machine::interrupted() {
-            break;
+    'all: for t in &cfg.tests {
+        let iters = cfg
+            .iters
+            .unwrap_or_else(|| default_iters((t.shape)().actors, cores));
+        for &o in &cfg.orderings {
+            if machine::interrupted() {
+                break 'all;
+            }
+            reports.push(litmus::run(t, iters, o)?);
         }
-        reports.push(litmus::run(t, cfg.iters, cfg.ordering)?);
     }
     if a.json {
         let params = serde_json::json!({
             "tests": cfg.tests.iter().map(|t| t.name).collect::<Vec<_>>(),
-            "ordering": cfg.ordering.name(),
+            "orderings": cfg.orderings.iter().map(|o| o.name()).collect::<Vec<_>>(),
             "iters": cfg.iters,
         });
         let warnings = machine::busy_warning(meter.others()).into_iter().collect();
@@ -89,16 +115,15 @@ pub fn execute(a: &LitmusArgs, out: &mut dyn Write) -> Result<Exit> {
     } else {
         report::litmus::text(out, &reports)?;
     }
-    let forbidden: Vec<&str> = reports
+    let forbidden: Vec<String> = reports
         .iter()
         .filter(|r| r.forbidden_seen)
-        .map(|r| r.test)
+        .map(|r| format!("{} ({})", r.test, r.ordering.name()))
         .collect();
     if !forbidden.is_empty() {
         return Ok(Exit::Failed(format!(
-            "FORBIDDEN outcome: {} showed an outcome that ordering {} forbids. This is a bug.",
+            "FORBIDDEN outcome: {} showed an outcome that its ordering forbids. This is a bug.",
             forbidden.join(", "),
-            cfg.ordering.name()
         )));
     }
     Ok(Exit::ok_unless_interrupted(machine::interrupted()))

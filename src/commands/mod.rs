@@ -58,7 +58,7 @@ pub(crate) enum Command {
     Hunt(hunt::HuntArgs),
     /// Every experiment at every thread count: cost, throughput, lost updates, against the hardware.
     Compare(compare::CompareArgs),
-    /// Memory-model litmus tests (SB, MP, LB): outcome counts on this CPU and under loom.
+    /// Memory-model litmus tests (SB, MP, LB, IRIW, 2+2W, WRC, CoRR, S): the model, this CPU, loom.
     Litmus(litmus::LitmusArgs),
     /// Measure every claim of the study notes (C1–C23) and give each a verdict.
     Claims(claims::ClaimsArgs),
@@ -215,7 +215,10 @@ mod tests {
         assert!(text.contains("(experiments/litmus_sb.rs)"), "{text}");
         let (exit, text) = run_cli(&["list"]);
         assert_eq!(exit, Exit::Ok);
-        assert!(text.contains("litmus tests (SB, MP, LB)"), "{text}");
+        assert!(
+            text.contains("litmus tests (SB, MP, LB, IRIW, 2+2W, WRC, CoRR, S)"),
+            "{text}"
+        );
         let (exit, text) = run_cli(&["replay", "racy-atomic", "--schedule", "0,1"]);
         assert_eq!(exit, Exit::Ok);
         assert!(text.contains("final 1 (expected 2)"), "{text}");
