@@ -315,7 +315,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                 report.stopped = Some("loom stopped at the first deadlock".into());
             } else if msg.contains("maximum number of branches") || msg.contains("max_branches") {
                 return Err(LabError::usage(format!(
-                    "the model is too large for loom ({}); lower --iters or --threads, or set --preemptions 2",
+                    "the model is too large for loom ({}); lower --iters or --threads, or set --preemptions 2 — a spin loop whose every turn writes (a swap) never looks stuck to loom: explore it with --world scheduled",
                     first_line(&msg)
                 )));
             } else {

@@ -92,14 +92,26 @@ pub(crate) struct Common {
     pub json: bool,
 }
 
-/// What the commands read besides their arguments.
-///
-/// Today only the built-in catalogue (`crate::experiments`). This is the place where a
-/// user's own catalogue of experiments is passed in: the catalogue branch adds a field here
-/// (e.g. `extra: Option<&'static Catalogue>`) and the lookups in `validate.rs` consult it.
+/// What the commands read besides their arguments: a program's own experiments, added to
+/// the built-in catalogue (see `examples/hand_locks.rs`). A program that passes them is a
+/// race-lab front end of its own: `run`, `explore` (whose loom child re-executes the same
+/// program), `hunt`, `replay` and `list` all find them.
 #[derive(Default)]
 #[non_exhaustive]
-pub struct Lab {}
+pub struct Lab {
+    pub experiments: Vec<&'static crate::experiment::Experiment>,
+}
+
+impl Lab {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Adds experiments declared outside the lab.
+    pub fn with(mut self, experiments: &[&'static crate::experiment::Experiment]) -> Self {
+        self.experiments.extend_from_slice(experiments);
+        self
+    }
+}
 
 /// Runs one parsed command, writing its report to `out`.
 fn execute(cli: Cli, _lab: &Lab, out: &mut dyn Write) -> Result<Exit> {
@@ -133,6 +145,10 @@ pub fn main_with_lab(args: impl IntoIterator<Item = std::ffi::OsString>, lab: &L
             .map(|a| a.to_string_lossy().into_owned())
             .collect();
         return crate::procs::worker_main(&rest, crate::experiments::run_child);
+    }
+    if let Err(why) = crate::experiments::extend(&lab.experiments) {
+        eprintln!("race-lab: {why}");
+        return Exit::Usage(String::new()).code();
     }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

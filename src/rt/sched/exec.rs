@@ -117,7 +117,7 @@ impl<T: Send + 'static> Execution<T> {
         let job: Job = Box::new(move || {
             let r = std::panic::catch_unwind(AssertUnwindSafe(kernel));
             *slot.lock() = Some(r);
-            world::with(|w| {
+            world::try_with(|w| {
                 w.main.status = Status::Finished;
                 w.running = None;
             });
@@ -317,6 +317,29 @@ impl<T: Send + 'static> Execution<T> {
         world::with(|w| w.snapshot())
     }
 
+    /// Ends the execution: the kernel's result (if it returned), the trace, how it ended.
+    pub fn finish(mut self) -> (Option<T>, Vec<Event>, End) {
+        if self.end.is_none() {
+            self.end = Some(End::StepLimit);
+            self.abort();
+        }
+        let end = self.end.take().unwrap_or(End::StepLimit);
+        let result = match self.result.lock().take() {
+            Some(Ok(v)) if end == End::Finished => Some(v),
+            _ => None,
+        };
+        let world = world::uninstall();
+        for c in self.workers.drain(..).flatten() {
+            recycle(c);
+        }
+        if let Some(m) = self.main.take() {
+            recycle(m);
+        }
+        (result, world.map(|w| w.events).unwrap_or_default(), end)
+    }
+}
+
+impl<T> Execution<T> {
     /// Tears every unfinished coroutine down: each resumes, sees the execution aborting and
     /// unwinds (releasing what it holds), caught by its job.
     fn abort(&mut self) {
@@ -345,42 +368,22 @@ impl<T: Send + 'static> Execution<T> {
             }
         }
     }
+}
 
-    /// Ends the execution: the kernel's result (if it returned), the trace, how it ended.
-    pub fn finish(mut self) -> (Option<T>, Vec<Event>, End) {
-        if self.end.is_none() {
-            self.end = Some(End::StepLimit);
+impl<T> Drop for Execution<T> {
+    fn drop(&mut self) {
+        // An execution dropped before `finish` (cut short by a search, or a driver that
+        // panicked): unwind its coroutines so nothing they hold outlives it, give them back
+        // to the pool, and free the thread for the next execution.
+        if world::active() {
             self.abort();
+            world::uninstall();
         }
-        let end = self.end.take().unwrap_or(End::StepLimit);
-        let result = match self.result.lock().take() {
-            Some(Ok(v)) if end == End::Finished => Some(v),
-            _ => None,
-        };
-        let world = world::uninstall();
         for c in self.workers.drain(..).flatten() {
             recycle(c);
         }
         if let Some(m) = self.main.take() {
             recycle(m);
-        }
-        (result, world.map(|w| w.events).unwrap_or_default(), end)
-    }
-}
-
-impl<T> Drop for Execution<T> {
-    fn drop(&mut self) {
-        // An execution dropped before `finish` (a driver that panicked): unwind its
-        // coroutines so nothing they hold outlives it, and free the thread for the next.
-        if world::active() {
-            world::with(|w| w.aborting = true);
-            for c in self.workers.iter_mut().flatten() {
-                if !c.is_done() {
-                    world::with(|w| w.running = Some(MAIN));
-                    c.resume();
-                }
-            }
-            world::uninstall();
         }
     }
 }

@@ -648,7 +648,7 @@ impl Rt for Sched {
             Box::new(move || {
                 let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
                 *out.lock() = Some(r);
-                world::with(|w| {
+                world::try_with(|w| {
                     // A worker unwinding out of a torn-down run releases what it held.
                     for o in w.objects.iter_mut() {
                         if o.holder == Some(worker) {

@@ -157,6 +157,16 @@ pub fn with<R>(f: impl FnOnce(&mut World) -> R) -> R {
     })
 }
 
+/// As [`with`], doing nothing when no execution is in progress (a coroutine finishing while
+/// its execution is torn down).
+pub fn try_with(f: impl FnOnce(&mut World)) {
+    WORLD.with(|w| {
+        if let Some(w) = w.borrow_mut().as_mut() {
+            f(w)
+        }
+    })
+}
+
 /// Whether an execution is in progress on this thread.
 pub fn active() -> bool {
     WORLD.with(|w| w.borrow().is_some())
