@@ -17,6 +17,7 @@ pub(crate) mod litmus;
 pub(crate) mod replay;
 pub(crate) mod run;
 pub(crate) mod validate;
+pub(crate) mod verify;
 
 pub(crate) use exit::Exit;
 
@@ -62,6 +63,8 @@ pub(crate) enum Command {
     Litmus(litmus::LitmusArgs),
     /// Measure every claim of the study notes (C1–C23) and give each a verdict.
     Claims(claims::ClaimsArgs),
+    /// Check every promise of the catalogue (fixes proved, bugs found, litmus against the model); for CI.
+    Verify(verify::VerifyArgs),
     /// (internal) explore in a child process and print the report as JSON.
     #[command(name = "__explore", hide = true)]
     ExploreChild(explore::ExploreArgs),
@@ -114,6 +117,7 @@ fn execute(cli: Cli, _lab: &Lab, out: &mut dyn Write) -> Result<Exit> {
         Command::Compare(a) => compare::execute(&a, out),
         Command::Litmus(a) => litmus::execute(&a, out),
         Command::Claims(a) => claims::execute(&a, out),
+        Command::Verify(a) => verify::execute(&a, out),
     }
 }
 

@@ -12,6 +12,7 @@ pub(crate) mod list;
 pub(crate) mod litmus;
 pub mod plot;
 pub(crate) mod run;
+pub(crate) mod verify;
 
 use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
 use serde::Serialize;
