@@ -219,11 +219,47 @@ fn explore_at_proof(
         max_seconds_given: false,
         show: 1,
     };
-    if isolated {
-        explore::explore_isolated(&cfg)
-    } else {
-        explore::explore(&cfg)
+    match (isolated, world) {
+        (false, _) => explore::explore(&cfg),
+        (true, World::Loom) => explore::explore_isolated(&cfg),
+        (true, World::Scheduled) => scheduled_in_child(&cfg),
     }
+}
+
+/// The scheduled world's search in a child process of the lab (the hidden `__explore`
+/// command), as `explore_isolated` does for loom: an abort in the search fails one check
+/// instead of ending the whole verification.
+fn scheduled_in_child(cfg: &ExploreConfig) -> Result<ExploreReport> {
+    use std::os::unix::process::ExitStatusExt;
+    let exe = std::env::current_exe()
+        .map_err(|e| LabError::usage(format!("cannot find the race-lab binary: {e}")))?;
+    let p = &cfg.params;
+    let out = std::process::Command::new(exe)
+        .arg("__explore")
+        .arg(cfg.exp.name)
+        .args(["--threads", &p.threads.to_string()])
+        .args(["--iters", &p.iters.to_string()])
+        .args(["--world", explore::WORLD_SCHEDULED])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .map_err(|e| LabError::usage(format!("cannot start the explore child process: {e}")))?;
+    if !out.status.success() {
+        if crate::machine::interrupted() || out.status.signal() == Some(2) {
+            return Err(LabError {
+                message: "interrupted".into(),
+                code: 130,
+            });
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        let said = err.lines().last().unwrap_or("").trim();
+        return Err(LabError::failed(match out.status.signal() {
+            Some(sig) => format!("the scheduled world's search died (signal {sig}): {said}"),
+            None => format!("the scheduled world's search failed: {said}"),
+        }));
+    }
+    serde_json::from_slice(&out.stdout)
+        .map_err(|e| LabError::failed(format!("the explore child sent a malformed report: {e}")))
 }
 
 /// A fix is proved when the search was complete and found nothing but ACCEPTABLE outcomes.
