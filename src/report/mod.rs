@@ -7,6 +7,7 @@ pub mod compare;
 pub mod envelope;
 pub(crate) mod explain;
 pub(crate) mod explore;
+pub(crate) mod html;
 pub(crate) mod hunt;
 pub(crate) mod list;
 pub(crate) mod litmus;
