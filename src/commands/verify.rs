@@ -87,13 +87,14 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
             Planned::Experiment { exp, .. } => Some(*exp),
             Planned::Litmus { .. } => None,
         };
+        let began = Instant::now();
         let check = match verify::run(p, isolated(exp)) {
             Ok(c) => c,
             Err(e) if e.code == 130 || machine::interrupted() => {
                 interrupted = true;
                 break;
             }
-            Err(e) => errored(p, e),
+            Err(e) => errored(p, e, began.elapsed().as_secs_f64()),
         };
         if !a.json {
             bar.suspend(|| report::verify::line(out, &check))?;
@@ -131,7 +132,7 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
 }
 
 /// A check that could not run counts as failed, with the engine's message.
-fn errored(p: &Planned, e: LabError) -> Check {
+fn errored(p: &Planned, e: LabError, seconds: f64) -> Check {
     let (subject, world) = match p {
         Planned::Experiment { exp, world, .. } => (
             exp.name.to_string(),
@@ -153,6 +154,6 @@ fn errored(p: &Planned, e: LabError) -> Check {
         } else {
             format!("the check could not run: {}", e.message)
         },
-        seconds: 0.0,
+        seconds,
     }
 }

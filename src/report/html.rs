@@ -134,6 +134,31 @@ pub fn highlight(src: &str) -> String {
     out
 }
 
+/// Any JSON value as escaped text (a number as it is, a string without its quotes).
+fn val(v: &Value) -> String {
+    match v {
+        Value::String(s) => esc(s),
+        other => esc(&other.to_string()),
+    }
+}
+
+/// Whether an SVG document read from a file is only a picture: no script, no event handler,
+/// no link (so that embedding it cannot run or fetch anything).
+pub fn inert_svg(svg: &str) -> bool {
+    let lower = svg.to_ascii_lowercase();
+    let handler = lower.match_indices(" on").any(|(i, _)| {
+        lower[i + 3..]
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .count()
+            > 0
+            && lower[i + 3..]
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .starts_with('=')
+    });
+    !(lower.contains("<script") || lower.contains("href") || lower.contains("url(") || handler)
+}
+
 fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
     v.get(key).and_then(Value::as_str).unwrap_or("")
 }
@@ -283,9 +308,9 @@ fn section(s: &Section) -> String {
             let _ = write!(
                 h,
                 "<p>{} threads × {} increments, {} trials. <b>{}</b></p>{}",
-                r["params"]["threads"],
-                r["params"]["iters"],
-                r["params"]["trials"],
+                val(&r["params"]["threads"]),
+                val(&r["params"]["iters"]),
+                val(&r["params"]["trials"]),
                 esc(str_of(r, "verdict")),
                 histogram_svg(r)
             );
@@ -299,8 +324,8 @@ fn section(s: &Section) -> String {
                 h,
                 "<p>{} world, {} threads × {} increments: <b>{}</b></p>{}",
                 esc(str_of(e, "world")),
-                e["params"]["threads"],
-                e["params"]["iters"],
+                val(&e["params"]["threads"]),
+                val(&e["params"]["iters"]),
                 esc(str_of(e, "verdict")),
                 outcome_table(e, "executions")
             );
@@ -372,7 +397,7 @@ fn claims(c: &Result<Value, String>) -> String {
                         format!(
                             "{}: {} {}",
                             esc(str_of(e, "name")),
-                            e["value"],
+                            val(&e["value"]),
                             esc(str_of(e, "unit"))
                         )
                     })
@@ -505,6 +530,9 @@ pub fn render(p: &Page) -> String {
     h.push_str(&claims(&p.claims));
     h.push_str("<section id=\"compare\"><h2>Compare: cost per increment</h2>");
     match &p.plot {
+        Ok(svg) if !inert_svg(svg) => h.push_str(
+            "<p class=\"bad\">not shown: the plot contains a script, a link or an event handler</p>",
+        ),
         Ok(svg) => {
             // The SVG document inline, without its XML declaration.
             let body = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]);
@@ -535,6 +563,20 @@ mod tests {
         assert!(h.contains("<span class=\"c\">// &lt;b&gt;</span>"), "{h}");
         assert!(h.contains("&lt;/script&gt;"), "{h}");
         assert!(!h.contains("</script>"), "{h}");
+    }
+
+    #[test]
+    fn only_an_inert_svg_is_embedded() {
+        assert!(inert_svg(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>on=1 one</text></svg>"
+        ));
+        assert!(!inert_svg("<svg><script>alert(1)</script></svg>"));
+        assert!(!inert_svg("<svg><rect onload=\"x()\"/></svg>"));
+        assert!(!inert_svg(
+            "<svg><image href=\"http://example.com/x.png\"/></svg>"
+        ));
+        assert_eq!(val(&serde_json::json!("<b>")), "&lt;b&gt;");
+        assert_eq!(val(&serde_json::json!(8)), "8");
     }
 
     #[test]
