@@ -175,10 +175,14 @@ pub fn run(p: &Planned, isolated: bool) -> Result<Check> {
     let started = Instant::now();
     let (subject, world, status, detail) = match p {
         Planned::Experiment { exp, world, kind } => {
-            let r = explore_at_proof(exp, *world, isolated)?;
-            let (status, detail) = match kind {
-                Kind::Proved => judge_proof(exp, *world, &r),
-                _ => judge_bug(&r),
+            let (status, detail) = match (explore_at_proof(exp, *world, isolated), kind) {
+                (Ok(r), Kind::Proved) => judge_proof(exp, *world, &r),
+                (Ok(r), _) => judge_bug(&r),
+                // A model too large to search to the end: let hunt look for the bug instead.
+                (Err(e), Kind::BugFound) if e.code == 2 && *world == World::Scheduled => {
+                    hunt_bug(exp)?
+                }
+                (Err(e), _) => return Err(e),
             };
             (exp.name.to_string(), world_name(*world), status, detail)
         }
@@ -291,6 +295,20 @@ fn judge_bug(r: &ExploreReport) -> (Status, String) {
     } else {
         (Status::Fail, format!("the bug did not show: {}", r.verdict))
     }
+}
+
+/// The schedules `hunt` tries when the scheduled world's search is refused as too large.
+const HUNT_CASES: u32 = 2_000;
+
+/// A bug found by hunt (proptest over schedules) at the proof size.
+fn hunt_bug(exp: &'static Experiment) -> Result<(Status, String)> {
+    let p = Params::new(exp.proof.threads, exp.proof.iters);
+    let h = crate::hunt::hunt(exp, &p, HUNT_CASES, 0)?;
+    let status = if h.found { Status::Pass } else { Status::Fail };
+    Ok((
+        status,
+        format!("(too large to search to the end; hunt) {}", h.verdict),
+    ))
 }
 
 /// Why loom may legitimately disagree with the model on a litmus test, if it may: `false

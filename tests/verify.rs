@@ -31,6 +31,43 @@ static BROKEN: Experiment = Experiment {
     ..Experiment::DEFAULTS
 };
 
+/// The same kernel, honestly declared racy, at a size too large for the scheduled world to
+/// search to the end: verify lets hunt find the bug.
+static LARGE_RACE: Experiment = Experiment {
+    name: "large-race",
+    summary: "a test's experiment: loses updates, too large to search exhaustively",
+    class: Class::LogicRace,
+    bug_shows_in: Worlds {
+        native: false,
+        loom: false,
+        scheduled: true,
+    },
+    proof: Size {
+        threads: 6,
+        iters: 50,
+    },
+    source: "//! **Question.** **Expect.** **Outcomes.**\npub fn kernel<R: Rt>() {}\n",
+    kernels: race_lab::kernels!(lying_kernel),
+    ..Experiment::DEFAULTS
+};
+
+/// Adds the test's experiments to the catalogue (once per process).
+fn extend() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| race_lab::experiments::extend(&[&BROKEN, &LARGE_RACE]).unwrap());
+}
+
+/// Runs verify in this process (where the extra experiments are known).
+fn verify_here(args: &[&str]) -> i32 {
+    extend();
+    race_lab::main_with(
+        ["race-lab", "verify"]
+            .iter()
+            .chain(args)
+            .map(std::ffi::OsString::from),
+    )
+}
+
 /// Attribute `name` of `n`, parsed as a number.
 fn num(n: roxmltree::Node, name: &str) -> f64 {
     n.attribute(name)
@@ -112,18 +149,8 @@ fn junit_xml_carries_what_dashboards_read() {
 
 #[test]
 fn a_fix_that_loses_updates_fails_verify() {
-    race_lab::experiments::extend(&[&BROKEN]).unwrap();
     let path = temp("broken.xml");
-    let code = race_lab::main_with(
-        [
-            "race-lab",
-            "verify",
-            BROKEN.name,
-            "--junit",
-            path.to_str().unwrap(),
-        ]
-        .map(std::ffi::OsString::from),
-    );
+    let code = verify_here(&[BROKEN.name, "--junit", path.to_str().unwrap()]);
     assert_eq!(code, 1, "verify passed an experiment that loses updates");
     let xml = std::fs::read_to_string(&path).unwrap();
     let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
@@ -144,6 +171,24 @@ fn a_fix_that_loses_updates_fails_verify() {
             "{xml}"
         );
     }
+}
+
+#[test]
+fn a_bug_too_large_to_search_is_hunted() {
+    let path = temp("large.xml");
+    let code = verify_here(&[LARGE_RACE.name, "--junit", path.to_str().unwrap()]);
+    let xml = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(code, 0, "{xml}");
+    let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
+    assert_eq!(
+        num(doc.root_element(), "tests"),
+        1.0,
+        "only the declared world: {xml}"
+    );
+    assert!(
+        xml.contains("large-race [scheduled 6x50]") && xml.contains("hunt"),
+        "{xml}"
+    );
 }
 
 #[test]
