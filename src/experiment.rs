@@ -278,6 +278,9 @@ pub struct Experiment {
     pub bug_shows_in: Worlds,
     /// The size at which `explore` and the suites prove (a fix) or find (a bug) it.
     pub proof: Size,
+    /// A fix that loom cannot prove because loom treats SeqCst *accesses* as AcqRel: its loom
+    /// exploration raises a false alarm, which `verify` reports as a known gap, not a failure.
+    pub loom_false_alarm: bool,
     /// How its outcomes are graded; `None`: as a counter of its class.
     pub judge: Option<Judge>,
     /// Options this experiment takes beyond `--threads`, `--iters`, `--trials`, `--pin`.
@@ -311,6 +314,7 @@ impl Experiment {
             threads: 2,
             iters: 2,
         },
+        loom_false_alarm: false,
         judge: None,
         options: &[],
         metric: None,

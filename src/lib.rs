@@ -32,6 +32,7 @@ pub mod report;
 pub mod rt;
 pub mod schedule;
 pub(crate) mod trace;
+pub mod verify;
 pub mod witnesses;
 
 pub use commands::{main_with, main_with_lab, Lab};

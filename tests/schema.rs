@@ -127,6 +127,7 @@ fn every_schema_carries_the_same_envelope() {
     let env = schema("envelope");
     for command in [
         "list", "explain", "run", "explore", "replay", "hunt", "compare", "litmus", "claims",
+        "verify",
     ] {
         let s = schema(command);
         for def in [
@@ -451,4 +452,31 @@ fn compare_litmus_and_claims_match_their_schemas() {
     valid_and_strict("claims", &doc);
     assert_eq!(doc["params"]["ids"], json!(["C13"]));
     assert_eq!(doc["claims"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn verify_matches_its_schema() {
+    let doc = json(&["verify", "atomic", "racy-atomic", "SB", "--json"]);
+    valid_and_strict("verify", &doc);
+    assert_eq!(
+        doc["params"]["experiments"],
+        json!(["atomic", "racy-atomic", "SB"])
+    );
+    // atomic and racy-atomic in two worlds each, SB under three orderings.
+    assert_eq!(doc["summary"]["checks"], 7);
+    assert_eq!(doc["summary"]["failed"], 0);
+    assert_eq!(
+        doc["summary"]["known_gaps"], 1,
+        "SB seqcst: loom's false alarm"
+    );
+    rejected(
+        "verify",
+        &with(&doc, |m| {
+            m["checks"][0]
+                .as_object_mut()
+                .unwrap()
+                .insert("status".into(), json!("ok"));
+        }),
+        "a status that is not pass, fail or known-gap",
+    );
 }

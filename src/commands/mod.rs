@@ -15,8 +15,10 @@ pub(crate) mod hunt;
 pub(crate) mod list;
 pub(crate) mod litmus;
 pub(crate) mod replay;
+pub(crate) mod report;
 pub(crate) mod run;
 pub(crate) mod validate;
+pub(crate) mod verify;
 
 pub(crate) use exit::Exit;
 
@@ -62,6 +64,10 @@ pub(crate) enum Command {
     Litmus(litmus::LitmusArgs),
     /// Measure every claim of the study notes (C1–C23) and give each a verdict.
     Claims(claims::ClaimsArgs),
+    /// Write the evidence as one self-contained HTML page (measured afresh, or from saved --json outputs).
+    Report(report::ReportArgs),
+    /// Check every promise of the catalogue (fixes proved, bugs found, litmus against the model); for CI.
+    Verify(verify::VerifyArgs),
     /// (internal) explore in a child process and print the report as JSON.
     #[command(name = "__explore", hide = true)]
     ExploreChild(explore::ExploreArgs),
@@ -126,6 +132,8 @@ fn execute(cli: Cli, _lab: &Lab, out: &mut dyn Write) -> Result<Exit> {
         Command::Compare(a) => compare::execute(&a, out),
         Command::Litmus(a) => litmus::execute(&a, out),
         Command::Claims(a) => claims::execute(&a, out),
+        Command::Verify(a) => verify::execute(&a, out),
+        Command::Report(a) => report::execute(&a, out),
     }
 }
 

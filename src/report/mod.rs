@@ -7,11 +7,13 @@ pub mod compare;
 pub mod envelope;
 pub(crate) mod explain;
 pub(crate) mod explore;
+pub(crate) mod html;
 pub(crate) mod hunt;
 pub(crate) mod list;
 pub(crate) mod litmus;
 pub mod plot;
 pub(crate) mod run;
+pub(crate) mod verify;
 
 use comfy_table::{presets::UTF8_BORDERS_ONLY, Table};
 use serde::Serialize;

@@ -1,0 +1,461 @@
+//! `race-lab report`: one self-contained HTML page of the evidence (`--out FILE.html`),
+//! measured afresh — a short native run, explore at the proof size, a failing interleaving
+//! found by hunt (or an ordinary one for a fix), the claims, the compare plot — or built from
+//! the `--json` outputs saved in a directory (`--from DIR`: `run-<experiment>.json`,
+//! `explore-<experiment>.json`, `hunt-<experiment>.json` or `replay-<experiment>.json`,
+//! `claims.json`, `compare.svg`; `--save DIR` writes exactly these while measuring).
+//!
+//! Each measurement is the lab's own command run in this process with `--json`, so a page
+//! from saved outputs and a fresh one are the same page. The page is written to a temporary
+//! file next to `--out` and renamed at the end: Ctrl-C (exit 130) leaves no half-written file.
+
+use super::{validate, Cli, Exit, Lab};
+use crate::error::{LabError, Result};
+use crate::experiment::{Class, Experiment};
+use crate::experiments;
+use crate::machine;
+use crate::report::html::{self, Page, Section};
+use clap::{Args, Parser};
+use serde_json::Value;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// Experiments to report on (default: every thread experiment).
+    pub experiments: Vec<String>,
+    /// The HTML file to write.
+    #[arg(long, value_name = "FILE.html")]
+    pub out: PathBuf,
+    /// Build the page from the `--json` outputs saved in DIR instead of measuring.
+    #[arg(long, value_name = "DIR")]
+    pub from: Option<PathBuf>,
+    /// While measuring, also save every `--json` output in DIR (for a later `--from DIR`).
+    #[arg(long, value_name = "DIR", conflicts_with = "from")]
+    pub save: Option<PathBuf>,
+    /// Skip the claims (slow to measure); the page says "not measured".
+    #[arg(long)]
+    pub no_claims: bool,
+    /// Leave out the compare plot.
+    #[arg(long)]
+    pub no_plot: bool,
+}
+
+/// Where the evidence comes from.
+enum Source {
+    Measure { save: Option<PathBuf> },
+    Saved(PathBuf),
+}
+
+/// Validated: the experiments, the source, the output.
+pub struct ReportConfig {
+    experiments: Vec<&'static Experiment>,
+    source: Source,
+    out: PathBuf,
+    claims: bool,
+    plot: bool,
+}
+
+pub fn config(a: &ReportArgs) -> Result<ReportConfig> {
+    let experiments = if a.experiments.is_empty() {
+        experiments::all().collect()
+    } else {
+        a.experiments
+            .iter()
+            .map(|n| validate::experiment(n))
+            .collect::<Result<Vec<_>>>()?
+    };
+    let dir = a
+        .out
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if !dir.is_dir() {
+        return Err(LabError::usage(format!(
+            "--out: the directory {} does not exist",
+            dir.display()
+        )));
+    }
+    if a.out.file_name().is_none() {
+        return Err(LabError::usage("--out must name a file"));
+    }
+    let source = match &a.from {
+        Some(d) if !d.is_dir() => {
+            return Err(LabError::usage(format!(
+                "--from: {} is not a directory",
+                d.display()
+            )))
+        }
+        Some(d) => Source::Saved(d.clone()),
+        None => {
+            if let Some(s) = &a.save {
+                std::fs::create_dir_all(s).map_err(|e| {
+                    LabError::usage(format!("--save: cannot create {}: {e}", s.display()))
+                })?;
+            }
+            Source::Measure {
+                save: a.save.clone(),
+            }
+        }
+    };
+    Ok(ReportConfig {
+        experiments,
+        source,
+        out: a.out.clone(),
+        claims: !a.no_claims,
+        plot: !a.no_plot,
+    })
+}
+
+/// Runs one of the lab's commands in this process with these arguments (`--json` among them)
+/// and parses what it printed.
+fn lab_json(args: &[String]) -> Result<Value> {
+    let cli =
+        Cli::try_parse_from(std::iter::once("race-lab".to_string()).chain(args.iter().cloned()))
+            .map_err(|e| LabError::failed(format!("report: {args:?}: {e}")))?;
+    let mut buf = Vec::new();
+    let exit = super::execute(cli, &Lab::default(), &mut buf).unwrap_or_else(Exit::from);
+    if let Exit::Interrupted(_) = exit {
+        return Err(interrupted());
+    }
+    if buf.is_empty() {
+        return Err(LabError::failed(format!(
+            "`race-lab {}` printed nothing: {}",
+            args.join(" "),
+            exit.message().unwrap_or("")
+        )));
+    }
+    serde_json::from_slice(&buf).map_err(|e| {
+        LabError::failed(format!(
+            "`race-lab {}`: malformed JSON: {e}",
+            args.join(" ")
+        ))
+    })
+}
+
+fn interrupted() -> LabError {
+    LabError {
+        message: "interrupted: no report written".into(),
+        code: 130,
+    }
+}
+
+/// Measures (or reads) one piece of evidence, `None` (with a note on stderr) if it failed.
+struct Gather<'a> {
+    cfg: &'a ReportConfig,
+    bar: indicatif::ProgressBar,
+}
+
+impl Gather<'_> {
+    /// `file` from `--from DIR`, or the command's fresh output (saved with `--save`).
+    fn get(&self, file: &str, args: &[String]) -> Result<Option<Value>> {
+        if machine::interrupted() {
+            return Err(interrupted());
+        }
+        match &self.cfg.source {
+            Source::Saved(dir) => {
+                let path = dir.join(file);
+                match std::fs::read(&path) {
+                    Ok(bytes) => serde_json::from_slice(&bytes)
+                        .map(Some)
+                        .map_err(|e| LabError::usage(format!("{}: not JSON: {e}", path.display()))),
+                    Err(_) => Ok(None),
+                }
+            }
+            Source::Measure { save } => {
+                self.bar.set_message(format!("race-lab {}", args.join(" ")));
+                let v = match lab_json(args) {
+                    Ok(v) => v,
+                    Err(e) if e.code == 130 => return Err(e),
+                    Err(e) => {
+                        self.bar.suspend(|| {
+                            eprintln!("race-lab: report: {file} not measured: {}", e.message)
+                        });
+                        return Ok(None);
+                    }
+                };
+                if let Some(dir) = save {
+                    let text = serde_json::to_string_pretty(&v).unwrap_or_default();
+                    std::fs::write(dir.join(file), text + "\n").map_err(|e| {
+                        LabError::usage(format!("--save: cannot write {file}: {e}"))
+                    })?;
+                }
+                Ok(Some(v))
+            }
+        }
+    }
+}
+
+fn strings(a: &[&str]) -> Vec<String> {
+    a.iter().map(|s| s.to_string()).collect()
+}
+
+/// One experiment's evidence.
+fn section(g: &Gather, exp: &'static Experiment) -> Result<Section> {
+    let n = exp.name;
+    let (t, i) = (exp.proof.threads.to_string(), exp.proof.iters.to_string());
+    let run = g.get(
+        &format!("run-{n}.json"),
+        &strings(&[
+            "run",
+            n,
+            "--trials",
+            "5",
+            "--iters",
+            "20000",
+            "--watchdog",
+            "1",
+            "--json",
+        ]),
+    )?;
+    g.bar.inc(1);
+    let explore = g.get(
+        &format!("explore-{n}.json"),
+        &strings(&["explore", n, "--threads", &t, "--iters", &i, "--json"]),
+    )?;
+    g.bar.inc(1);
+    // A failing interleaving, shrunk by hunt; a fix has none, so show an ordinary one.
+    let mut replay = None;
+    let mut note = String::new();
+    if exp.class != Class::Fixed {
+        if let Some(h) = g.get(
+            &format!("hunt-{n}.json"),
+            &strings(&["hunt", n, "--threads", &t, "--iters", &i, "--json"]),
+        )? {
+            if h["found"].as_bool() == Some(true) {
+                replay = Some(h["replay"].clone());
+                note = format!(
+                    "A failing interleaving found by hunt and shrunk to {}.",
+                    h["minimal"].as_str().unwrap_or("?")
+                );
+            } else {
+                note = format!(
+                    "hunt found no failing schedule: {}",
+                    h["verdict"].as_str().unwrap_or("")
+                );
+            }
+        }
+    }
+    if replay.is_none() {
+        let schedule = (0..exp.proof.threads)
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>()
+            .join(",");
+        if let Some(mut r) = g.get(
+            &format!("replay-{n}.json"),
+            &strings(&[
+                "replay",
+                n,
+                "--threads",
+                &t,
+                "--iters",
+                &i,
+                "--schedule",
+                &schedule,
+                "--json",
+            ]),
+        )? {
+            // The envelope keeps the grade and meaning in its one outcome row.
+            let row = r["outcomes"][0].clone();
+            if let Some(m) = r.as_object_mut() {
+                m.entry("grade").or_insert(row["grade"].clone());
+                m.entry("meaning").or_insert(row["meaning"].clone());
+            }
+            replay = Some(r);
+            if note.is_empty() {
+                note = if exp.class == Class::Fixed {
+                    "A fix has no failing interleaving (explore proves it above); here is an ordinary one.".into()
+                } else {
+                    "An ordinary interleaving.".into()
+                };
+            }
+        }
+    }
+    if replay.is_none() && note.is_empty() {
+        note = "not measured".into();
+    }
+    g.bar.inc(1);
+    let witnesses = crate::witnesses::row(n)
+        .map(|r| [r.loom.to_string(), r.miri.to_string(), r.tsan.to_string()]);
+    Ok(Section {
+        name: n.into(),
+        family: exp.family.into(),
+        class: exp.class.name().into(),
+        summary: exp.summary.into(),
+        lesson: exp.lesson(),
+        source: exp.code(),
+        run,
+        explore,
+        replay,
+        replay_note: note,
+        witnesses,
+    })
+}
+
+/// The compare plot: from `compare.svg` in `--from DIR`, or a short compare run.
+fn plot(g: &Gather) -> Result<std::result::Result<String, String>> {
+    if machine::interrupted() {
+        return Err(interrupted());
+    }
+    match &g.cfg.source {
+        Source::Saved(dir) => Ok(std::fs::read_to_string(dir.join("compare.svg"))
+            .map_err(|_| format!("no compare.svg in {}", dir.display()))),
+        Source::Measure { save } => {
+            let names: Vec<&str> = g
+                .cfg
+                .experiments
+                .iter()
+                .filter(|e| e.class != Class::Deadlock)
+                .map(|e| e.name)
+                .collect();
+            if names.is_empty() {
+                return Ok(Err("no counter among the experiments chosen".into()));
+            }
+            let tmp =
+                std::env::temp_dir().join(format!("race-lab-plot-{}.svg", std::process::id()));
+            let mut args = strings(&["compare"]);
+            args.extend(names.iter().map(|s| s.to_string()));
+            args.extend(strings(&[
+                "--threads",
+                "1,2",
+                "--iters",
+                "100000",
+                "--trials",
+                "3",
+                "--json",
+                "--plot",
+            ]));
+            args.push(tmp.to_string_lossy().into_owned());
+            g.bar.set_message("race-lab compare");
+            let measured = lab_json(&args);
+            let svg = std::fs::read_to_string(&tmp);
+            let _ = std::fs::remove_file(&tmp);
+            match (measured, svg) {
+                (Err(e), _) if e.code == 130 => Err(e),
+                (Err(e), _) => Ok(Err(format!("compare failed: {}", e.message))),
+                (Ok(_), Err(e)) => Ok(Err(format!("compare wrote no plot: {e}"))),
+                (Ok(_), Ok(svg)) => {
+                    if let Some(dir) = save {
+                        let _ = std::fs::write(dir.join("compare.svg"), &svg);
+                    }
+                    Ok(Ok(svg))
+                }
+            }
+        }
+    }
+}
+
+/// The CPU's model name from /proc/cpuinfo, if there is one.
+fn cpu_model() -> Option<String> {
+    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
+    info.lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, m)| m.trim().to_string())
+}
+
+/// `2026-11-29 09:30 UTC`, from the system clock.
+fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs()) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60
+    )
+}
+
+/// Measures (or reads) everything, renders the page, writes it atomically.
+pub fn execute(a: &ReportArgs, out: &mut dyn Write) -> Result<Exit> {
+    let cfg = config(a)?;
+    let visible = matches!(cfg.source, Source::Measure { .. })
+        && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let steps = cfg.experiments.len() as u64 * 3 + u64::from(cfg.claims) + u64::from(cfg.plot);
+    let bar = machine::progress_bar(visible, steps, "measuring {pos}/{len}");
+    let g = Gather { cfg: &cfg, bar };
+    let result = build(&g);
+    g.bar.finish_and_clear();
+    let page = match result {
+        Ok(p) => p,
+        Err(e) if e.code == 130 => return Ok(Exit::Interrupted(e.message)),
+        Err(e) => return Err(e),
+    };
+    let text = html::render(&page);
+    write_atomically(&cfg.out, &text)?;
+    writeln!(
+        out,
+        "wrote {} ({} experiments, {:.1} KB)",
+        cfg.out.display(),
+        page.sections.len(),
+        text.len() as f64 / 1024.0
+    )?;
+    Ok(Exit::Ok)
+}
+
+fn build(g: &Gather) -> Result<Page> {
+    let cfg = g.cfg;
+    let mut sections = Vec::new();
+    for &exp in &cfg.experiments {
+        sections.push(section(g, exp)?);
+    }
+    let claims = if !cfg.claims {
+        Err("skipped with --no-claims".to_string())
+    } else {
+        let c = g.get("claims.json", &strings(&["claims", "--json"]))?;
+        g.bar.inc(1);
+        c.ok_or_else(|| "no claims.json".to_string())
+    };
+    let plot = if cfg.plot {
+        let p = plot(g)?;
+        g.bar.inc(1);
+        p
+    } else {
+        Err("left out with --no-plot".to_string())
+    };
+    Ok(Page {
+        generated: now_utc(),
+        provenance: match &cfg.source {
+            Source::Measure { .. } => "measured afresh on this machine".into(),
+            Source::Saved(d) => format!("built from the outputs saved in {}", d.display()),
+        },
+        cpus: machine::cpus(),
+        cpu_model: cpu_model(),
+        witnesses_date: crate::witnesses::produced(crate::witnesses::TABLE)
+            .unwrap_or("unknown")
+            .to_string(),
+        sections,
+        claims,
+        plot,
+    })
+}
+
+/// Writes `text` to a temporary file next to `path`, then renames it over `path`.
+fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
+    let fail = |e: std::io::Error| LabError::usage(format!("cannot write {}: {e}", path.display()));
+    std::fs::write(&tmp, text).map_err(fail)?;
+    if machine::interrupted() {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(interrupted());
+    }
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        fail(e)
+    })
+}

@@ -1,0 +1,159 @@
+//! `race-lab verify`: the CI entry point. Every promise of the catalogue checked — fixes
+//! proved at their proof sizes, bugs found where they are declared to show, litmus tests'
+//! loom answers against the cited model — one line each, a summary, and exit 1 if any check
+//! failed. `--junit FILE.xml` writes the checks as JUnit XML for CI dashboards; `--json` the
+//! envelope (`docs/schema/verify.schema.json`). Ctrl-C stops after the current check (exit
+//! 130) with the checks done so far.
+
+use super::{validate, Exit};
+use crate::error::{LabError, Result};
+use crate::experiment::Experiment;
+use crate::experiments;
+use crate::litmus::Litmus;
+use crate::machine;
+use crate::report;
+use crate::verify::{self, Check, Planned, Status, Summary};
+use clap::Args;
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::Instant;
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    /// Experiments or litmus tests to verify (default: the whole catalogue).
+    pub experiments: Vec<String>,
+    /// Also write the checks as JUnit XML to this file.
+    #[arg(long, value_name = "FILE.xml")]
+    pub junit: Option<PathBuf>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// What to verify.
+pub struct VerifyConfig {
+    pub experiments: Vec<&'static Experiment>,
+    pub litmus: Vec<&'static Litmus>,
+}
+
+/// Validates the names (none: every thread experiment and every litmus test).
+pub fn config(a: &VerifyArgs) -> Result<VerifyConfig> {
+    if a.experiments.is_empty() {
+        return Ok(VerifyConfig {
+            experiments: experiments::all().collect(),
+            litmus: experiments::LITMUS.to_vec(),
+        });
+    }
+    let mut cfg = VerifyConfig {
+        experiments: Vec::new(),
+        litmus: Vec::new(),
+    };
+    for name in &a.experiments {
+        match experiments::find_litmus(name) {
+            Some(t) => cfg.litmus.push(t),
+            None => cfg.experiments.push(validate::experiment(name)?),
+        }
+    }
+    Ok(cfg)
+}
+
+/// Whether explorations of `exp` can run in a child process of the lab: built-in experiments
+/// from the `race-lab` binary (a program with its own catalogue explores in-process).
+fn isolated(exp: Option<&Experiment>) -> bool {
+    let builtin = exp.is_none_or(|e| experiments::BUILTIN.iter().any(|b| std::ptr::eq(*b, e)));
+    let ours = std::env::current_exe().ok().is_some_and(|p| {
+        p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with("race-lab"))
+    });
+    builtin && ours
+}
+
+/// Runs every check, prints them, writes the JUnit file.
+pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
+    let cfg = config(a)?;
+    let planned = verify::plan(&cfg.experiments, &cfg.litmus);
+    let started = Instant::now();
+    let visible = !a.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let bar = machine::progress_bar(visible, planned.len() as u64, "check {pos}/{len}");
+    let mut checks: Vec<Check> = Vec::new();
+    let mut interrupted = false;
+    for p in &planned {
+        if machine::interrupted() {
+            interrupted = true;
+            break;
+        }
+        bar.set_message(p.name());
+        let exp = match p {
+            Planned::Experiment { exp, .. } => Some(*exp),
+            Planned::Litmus { .. } => None,
+        };
+        let began = Instant::now();
+        let check = match verify::run(p, isolated(exp)) {
+            Ok(c) => c,
+            Err(e) if e.code == 130 || machine::interrupted() => {
+                interrupted = true;
+                break;
+            }
+            Err(e) => errored(p, e, began.elapsed().as_secs_f64()),
+        };
+        if !a.json {
+            bar.suspend(|| report::verify::line(out, &check))?;
+        }
+        checks.push(check);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    let summary = Summary::of(&checks);
+    if let Some(path) = &a.junit {
+        let xml = report::verify::junit(&checks, seconds)?;
+        std::fs::write(path, xml)
+            .map_err(|e| LabError::usage(format!("cannot write {}: {e}", path.display())))?;
+    }
+    if a.json {
+        report::verify::json(out, &a.experiments, &checks, &summary, seconds, interrupted)?;
+    } else {
+        report::verify::summary(out, &summary, planned.len(), seconds, interrupted)?;
+    }
+    if interrupted {
+        return Ok(Exit::Interrupted(format!(
+            "interrupted after {} of {} checks",
+            checks.len(),
+            planned.len()
+        )));
+    }
+    if summary.failed > 0 {
+        return Ok(Exit::Failed(format!(
+            "verify: {} of {} checks failed",
+            summary.failed, summary.checks
+        )));
+    }
+    Ok(Exit::Ok)
+}
+
+/// A check that could not run counts as failed, with the engine's message.
+fn errored(p: &Planned, e: LabError, seconds: f64) -> Check {
+    let (subject, world) = match p {
+        Planned::Experiment { exp, world, .. } => (
+            exp.name.to_string(),
+            match world {
+                crate::explore::World::Loom => "loom",
+                crate::explore::World::Scheduled => "scheduled",
+            },
+        ),
+        Planned::Litmus { test, .. } => (test.name.to_string(), "loom"),
+    };
+    Check {
+        name: p.name(),
+        kind: p.kind(),
+        subject,
+        world: world.into(),
+        status: Status::Fail,
+        detail: if e.message.is_empty() {
+            format!("the check could not run (status {})", e.code)
+        } else {
+            format!("the check could not run: {}", e.message)
+        },
+        seconds,
+    }
+}

@@ -1,0 +1,592 @@
+//! `race-lab report`: the evidence as one self-contained HTML page — inline CSS, inline SVG and
+//! a little inline JavaScript, nothing fetched over the network. Per experiment: its lesson,
+//! its kernel (keywords highlighted), the native run's outcome histogram as SVG bars,
+//! explore's outcome set, an interleaving as per-thread swimlanes stepped through with
+//! buttons (the shared state after each step), and the witnesses' verdicts; then the claims
+//! and the compare plot. Every text inserted is escaped ([`esc`]).
+//!
+//! The page reads the commands' `--json` envelopes (`serde_json::Value`), so a page built from
+//! saved outputs and one measured afresh are the same page. Opened with `#selftest` in its
+//! address, its script clicks every step button, checks that the shown state changes, and
+//! writes `PASS …` or `FAIL …` into `<pre id="selftest">` (for a headless browser).
+
+use serde_json::Value;
+use std::fmt::Write as _;
+
+/// One experiment's evidence.
+pub struct Section {
+    pub name: String,
+    pub family: String,
+    pub class: String,
+    pub summary: String,
+    pub lesson: String,
+    /// The kernel's source file.
+    pub source: String,
+    /// `run --json`, `explore --json`, and a scheduled run (`hunt --json`'s `replay`, or
+    /// `replay --json`), each `None` when not measured.
+    pub run: Option<Value>,
+    pub explore: Option<Value>,
+    pub replay: Option<Value>,
+    /// What the interleaving shown is (a failing one found by hunt, or an ordinary one).
+    pub replay_note: String,
+    /// loom, Miri, TSan verdicts from the witnesses' table, and the table's date.
+    pub witnesses: Option<[String; 3]>,
+}
+
+/// The whole page.
+pub struct Page {
+    pub generated: String,
+    /// How the evidence was obtained ("measured afresh", "from DIR").
+    pub provenance: String,
+    pub cpus: usize,
+    pub cpu_model: Option<String>,
+    pub witnesses_date: String,
+    pub sections: Vec<Section>,
+    /// `claims --json`, or why there is none.
+    pub claims: Result<Value, String>,
+    /// The compare plot (an SVG document), or why there is none.
+    pub plot: Result<String, String>,
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// An id made of the name's letters and digits (`racy-atomic` → `exp-racy-atomic`).
+fn id(name: &str) -> String {
+    let s: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!("exp-{s}")
+}
+
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "false", "fn", "for", "if",
+    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
+    "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "dyn",
+];
+
+/// Rust source as escaped HTML, with comments, strings, keywords and numbers in spans.
+pub fn highlight(src: &str) -> String {
+    let c: Vec<char> = src.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    let span = |out: &mut String, class: &str, text: &str| {
+        let _ = write!(out, "<span class=\"{class}\">{}</span>", esc(text));
+    };
+    while i < c.len() {
+        let rest = |j: usize| c[i..j].iter().collect::<String>();
+        if c[i] == '/' && c.get(i + 1) == Some(&'/') {
+            let mut j = i;
+            while j < c.len() && c[j] != '\n' {
+                j += 1;
+            }
+            span(&mut out, "c", &rest(j));
+            i = j;
+        } else if c[i] == '"' {
+            let mut j = i + 1;
+            while j < c.len() && c[j] != '"' {
+                j += if c[j] == '\\' { 2 } else { 1 };
+            }
+            let j = (j + 1).min(c.len());
+            span(&mut out, "s", &rest(j));
+            i = j;
+        } else if c[i].is_alphabetic() || c[i] == '_' {
+            let mut j = i;
+            while j < c.len() && (c[j].is_alphanumeric() || c[j] == '_') {
+                j += 1;
+            }
+            let word = rest(j);
+            if KEYWORDS.contains(&word.as_str()) {
+                span(&mut out, "k", &word);
+            } else if word.chars().next().is_some_and(char::is_uppercase) {
+                span(&mut out, "t", &word);
+            } else {
+                out.push_str(&esc(&word));
+            }
+            i = j;
+        } else if c[i].is_ascii_digit() {
+            let mut j = i;
+            while j < c.len() && (c[j].is_ascii_alphanumeric() || c[j] == '_') {
+                j += 1;
+            }
+            span(&mut out, "n", &rest(j));
+            i = j;
+        } else {
+            out.push_str(&esc(&c[i].to_string()));
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Any JSON value as escaped text (a number as it is, a string without its quotes).
+fn val(v: &Value) -> String {
+    match v {
+        Value::String(s) => esc(s),
+        other => esc(&other.to_string()),
+    }
+}
+
+/// Whether an SVG document read from a file is only a picture: no script, no event handler,
+/// no link (so that embedding it cannot run or fetch anything).
+pub fn inert_svg(svg: &str) -> bool {
+    let lower = svg.to_ascii_lowercase();
+    let handler = lower.match_indices(" on").any(|(i, _)| {
+        lower[i + 3..]
+            .chars()
+            .take_while(char::is_ascii_alphabetic)
+            .count()
+            > 0
+            && lower[i + 3..]
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .starts_with('=')
+    });
+    !(lower.contains("<script") || lower.contains("href") || lower.contains("url(") || handler)
+}
+
+fn str_of<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// A grade's CSS class.
+fn grade_class(g: &str) -> &'static str {
+    match g {
+        "ACCEPTABLE" => "ok",
+        "INTERESTING" => "warn",
+        _ => "bad",
+    }
+}
+
+/// The outcome histogram of a `run --json` as inline SVG bars, one per row.
+pub fn histogram_svg(run: &Value) -> String {
+    let rows: Vec<&Value> = run["outcomes"].as_array().into_iter().flatten().collect();
+    if rows.is_empty() {
+        return "<p class=\"muted\">no outcomes</p>".into();
+    }
+    let max = rows
+        .iter()
+        .filter_map(|r| r["count"].as_u64())
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    let (bar_h, gap, label_w, chart_w) = (22, 6, 170, 320);
+    let height = rows.len() * (bar_h + gap) + gap;
+    let mut s = format!(
+        "<svg class=\"hist\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\" aria-label=\"outcome histogram\">",
+        label_w + chart_w + 60
+    );
+    for (k, r) in rows.iter().enumerate() {
+        let count = r["count"].as_u64().unwrap_or(0);
+        let w = (count as f64 / max as f64 * chart_w as f64)
+            .round()
+            .max(1.0) as usize;
+        let y = gap + k * (bar_h + gap);
+        let grade = str_of(r, "grade");
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"lbl\">{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{w}\" height=\"{bar_h}\" class=\"bar {}\"><title>{} — {}</title></rect><text x=\"{}\" y=\"{}\" class=\"lbl\">{count}</text>",
+            label_w - 6,
+            y + bar_h - 6,
+            esc(str_of(r, "label")),
+            grade_class(grade),
+            esc(grade),
+            esc(str_of(r, "meaning")),
+            label_w + w + 4,
+            y + bar_h - 6,
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// A table of graded outcomes (explore's set).
+fn outcome_table(v: &Value, count_name: &str) -> String {
+    let mut s = format!(
+        "<table><tr><th>outcome</th><th>{}</th><th>grade</th><th>meaning</th></tr>",
+        esc(count_name)
+    );
+    for r in v["outcomes"].as_array().into_iter().flatten() {
+        let g = str_of(r, "grade");
+        let _ = write!(
+            s,
+            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td><td>{}</td></tr>",
+            esc(str_of(r, "label")),
+            r["count"].as_u64().unwrap_or(0),
+            grade_class(g),
+            esc(g),
+            esc(str_of(r, "meaning"))
+        );
+    }
+    s.push_str("</table>");
+    s
+}
+
+/// An interleaving as per-thread swimlanes, one row per event, with step buttons and the
+/// shared state after each step.
+pub fn swimlanes(sec_id: &str, replay: &Value) -> String {
+    let events: Vec<&Value> = replay["events"].as_array().into_iter().flatten().collect();
+    let states: Vec<&str> = replay["states"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|s| s.as_str().unwrap_or(""))
+        .collect();
+    let mut threads: Vec<String> = events
+        .iter()
+        .map(|e| str_of(e, "thread").to_string())
+        .collect();
+    threads.sort();
+    threads.dedup();
+    let mut s = format!(
+        "<div class=\"stepper\" id=\"{sec_id}-steps\" data-steps=\"{}\"><div class=\"controls\"><button type=\"button\" class=\"reset\">⏮ reset</button> <button type=\"button\" class=\"prev\">◀ back</button> <button type=\"button\" class=\"next\">step ▶</button> <span class=\"pos\">step 0 of {}</span></div><pre class=\"state\">(before the first step)</pre><table class=\"lanes\"><tr><th>#</th>",
+        events.len(),
+        events.len()
+    );
+    for t in &threads {
+        let _ = write!(s, "<th>{}</th>", esc(t));
+    }
+    s.push_str("</tr>");
+    for (k, e) in events.iter().enumerate() {
+        let state = states.get(k).copied().unwrap_or("");
+        let _ = write!(
+            s,
+            "<tr class=\"ev\" data-state=\"{}\"><td class=\"num\">{}</td>",
+            esc(state),
+            k + 1
+        );
+        for t in &threads {
+            if str_of(e, "thread") == t {
+                let stale = e["stale_latest"]
+                    .as_u64()
+                    .map(|l| format!(" <span class=\"warn\">(stale; latest {l})</span>"))
+                    .unwrap_or_default();
+                let _ = write!(s, "<td class=\"op\">{}{stale}</td>", esc(str_of(e, "text")));
+            } else {
+                s.push_str("<td></td>");
+            }
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</table></div>");
+    s
+}
+
+fn section(s: &Section) -> String {
+    let sid = id(&s.name);
+    let mut h = format!(
+        "<section class=\"experiment\" id=\"{sid}\"><h2>{} <span class=\"tag {}\">{}</span></h2><p class=\"muted\">{} · family {}</p>",
+        esc(&s.name),
+        if s.class == "fixed" { "ok" } else { "bad" },
+        esc(&s.class),
+        esc(&s.summary),
+        esc(&s.family)
+    );
+    let _ = write!(
+        h,
+        "<h3>Lesson</h3><pre class=\"lesson\">{}</pre><details><summary>Kernel source</summary><pre class=\"code\">{}</pre></details>",
+        esc(&s.lesson),
+        highlight(&s.source)
+    );
+    h.push_str("<h3>Native run</h3>");
+    match &s.run {
+        Some(r) => {
+            let _ = write!(
+                h,
+                "<p>{} threads × {} increments, {} trials. <b>{}</b></p>{}",
+                val(&r["params"]["threads"]),
+                val(&r["params"]["iters"]),
+                val(&r["params"]["trials"]),
+                esc(str_of(r, "verdict")),
+                histogram_svg(r)
+            );
+        }
+        None => h.push_str("<p class=\"muted\">not measured</p>"),
+    }
+    h.push_str("<h3>Explore: every execution</h3>");
+    match &s.explore {
+        Some(e) => {
+            let _ = write!(
+                h,
+                "<p>{} world, {} threads × {} increments: <b>{}</b></p>{}",
+                esc(str_of(e, "world")),
+                val(&e["params"]["threads"]),
+                val(&e["params"]["iters"]),
+                esc(str_of(e, "verdict")),
+                outcome_table(e, "executions")
+            );
+        }
+        None => h.push_str("<p class=\"muted\">not measured</p>"),
+    }
+    h.push_str("<h3>An interleaving, step by step</h3>");
+    match &s.replay {
+        Some(r) => {
+            let end = match r["final_value"].as_u64() {
+                Some(v) => format!("final {v} (expected {})", r["expected"]),
+                None => "no final value: deadlock".into(),
+            };
+            let _ = write!(
+                h,
+                "<p>{} Schedule <code>{}</code>; {} — {} {}</p>{}",
+                esc(&s.replay_note),
+                esc(str_of(r, "decisions")),
+                esc(&end),
+                esc(str_of(r, "grade")),
+                esc(str_of(r, "meaning")),
+                swimlanes(&sid, r)
+            );
+            let why = str_of(r, "explanation");
+            if !why.is_empty() {
+                let _ = write!(h, "<p>→ {}</p>", esc(why));
+            }
+        }
+        None => {
+            let _ = write!(h, "<p class=\"muted\">{}</p>", esc(&s.replay_note));
+        }
+    }
+    h.push_str("<h3>Witnesses</h3>");
+    match &s.witnesses {
+        Some([loom, miri, tsan]) => {
+            let _ = write!(
+                h,
+                "<table class=\"witnesses\"><tr><th>loom</th><th>Miri</th><th>ThreadSanitizer</th></tr><tr><td>{}</td><td>{}</td><td>{}</td></tr></table>",
+                esc(loom),
+                esc(miri),
+                esc(tsan)
+            );
+        }
+        None => h.push_str("<p class=\"muted\">not yet witnessed</p>"),
+    }
+    h.push_str("<p><a href=\"#index\">↑ index</a></p></section>");
+    h
+}
+
+fn claims(c: &Result<Value, String>) -> String {
+    let mut h = String::from("<section id=\"claims\"><h2>Claims</h2>");
+    match c {
+        Err(why) => {
+            let _ = write!(h, "<p class=\"muted\">not measured: {}</p>", esc(why));
+        }
+        Ok(v) => {
+            let _ = write!(
+                h,
+                "<p><b>{}</b></p><table><tr><th>id</th><th>claim</th><th>verdict</th><th>why</th><th>evidence</th></tr>",
+                esc(str_of(v, "verdict"))
+            );
+            for c in v["claims"].as_array().into_iter().flatten() {
+                let verdict = str_of(c, "verdict");
+                let evidence: Vec<String> = c["evidence"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|e| {
+                        format!(
+                            "{}: {} {}",
+                            esc(str_of(e, "name")),
+                            val(&e["value"]),
+                            esc(str_of(e, "unit"))
+                        )
+                    })
+                    .collect();
+                let _ = write!(
+                    h,
+                    "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td class=\"small\">{}</td></tr>",
+                    esc(str_of(c, "id")),
+                    esc(str_of(c, "text")),
+                    if verdict == "holds" { "ok" } else { "warn" },
+                    esc(verdict),
+                    esc(str_of(c, "why")),
+                    evidence.join("<br>")
+                );
+            }
+            h.push_str("</table>");
+        }
+    }
+    h.push_str("</section>");
+    h
+}
+
+const CSS: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em 2em;color:#222}
+h1{margin-bottom:0}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
+pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap}
+.code .k{color:#8959a8;font-weight:bold}.code .c{color:#8e908c}.code .s{color:#718c00}.code .n{color:#f5871f}.code .t{color:#4271ae}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}
+.num{text-align:right}.ok{color:#1a7f37}.warn{color:#9a6700}.bad{color:#cf222e}.muted{color:#777}.small{font-size:85%}
+.tag{font-size:60%;border:1px solid;border-radius:4px;padding:0 .3em;vertical-align:middle}
+svg.hist .lbl{font:12px sans-serif}svg.hist .bar.ok{fill:#4ac26b}svg.hist .bar.warn{fill:#d4a72c}svg.hist .bar.bad{fill:#e5534b}
+.lanes td.op{font-family:monospace}.lanes tr.done td{background:#eef6ee}.lanes tr.current td{background:#fff3c4}
+.state{font-family:monospace;background:#fff8e0}
+.controls button{font-size:14px;padding:.2em .7em}
+.index td{padding:.15em .6em}.plot svg{max-width:100%;height:auto}";
+
+const JS: &str = r#"(function(){
+  function setup(el){
+    var rows=el.querySelectorAll('tr.ev'), pos=0, n=rows.length;
+    var state=el.querySelector('.state'), label=el.querySelector('.pos');
+    function show(){
+      for(var i=0;i<n;i++){rows[i].className='ev'+(i<pos-1?' done':(i==pos-1?' current':''));}
+      state.textContent=pos==0?'(before the first step)':'after step '+pos+': '+rows[pos-1].getAttribute('data-state');
+      label.textContent='step '+pos+' of '+n;
+    }
+    el.querySelector('.next').addEventListener('click',function(){if(pos<n){pos++;show();}});
+    el.querySelector('.prev').addEventListener('click',function(){if(pos>0){pos--;show();}});
+    el.querySelector('.reset').addEventListener('click',function(){pos=0;show();});
+    show();
+  }
+  var errors=[];
+  window.addEventListener('error',function(e){errors.push(String(e.message));});
+  var steppers=document.querySelectorAll('.stepper');
+  for(var i=0;i<steppers.length;i++){setup(steppers[i]);}
+  if(location.hash=='#selftest'){
+    var out=[], ok=true, stepped=0;
+    var need=['index','machine','claims','compare'];
+    for(var j=0;j<need.length;j++){if(!document.getElementById(need[j])){ok=false;out.push('missing section #'+need[j]);}}
+    if(!document.querySelector('section.experiment')){ok=false;out.push('no experiment section');}
+    for(var k=0;k<steppers.length;k++){
+      var s=steppers[k], st=s.querySelector('.state');
+      if(s.querySelectorAll('tr.ev').length==0){continue;}
+      var before=st.textContent;
+      s.querySelector('.next').click();
+      var after=st.textContent;
+      if(before==after){ok=false;out.push(s.id+': stepping did not change the shown state');}else{stepped++;}
+      s.querySelector('.reset').click();
+    }
+    if(stepped==0){ok=false;out.push('no timeline to step');}
+    if(errors.length){ok=false;out.push('errors: '+errors.join('; '));}
+    var r=document.getElementById('selftest');
+    r.textContent=(ok?'PASS':'FAIL')+' selftest: '+steppers.length+' timelines, '+stepped+' stepped, '+errors.length+' errors'+(out.length?': '+out.join('; '):'');
+    r.style.display='block';
+  }
+})();"#;
+
+/// The page.
+pub fn render(p: &Page) -> String {
+    let mut h = String::from("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>race-lab report</title><style>");
+    h.push_str(CSS);
+    h.push_str("</style></head><body><pre id=\"selftest\" style=\"display:none\"></pre>");
+    let _ = write!(
+        h,
+        "<h1>race-lab report</h1><p class=\"muted\">generated {} · {}</p>",
+        esc(&p.generated),
+        esc(&p.provenance)
+    );
+    let _ = write!(
+        h,
+        "<section id=\"machine\"><h2>The machine</h2><table><tr><th>CPUs this process may use</th><td>{}</td></tr><tr><th>model</th><td>{}</td></tr><tr><th>witnesses' table</th><td>produced {}</td></tr></table></section>",
+        p.cpus,
+        esc(p.cpu_model.as_deref().unwrap_or("unknown (no /proc/cpuinfo)")),
+        esc(&p.witnesses_date)
+    );
+    h.push_str("<section id=\"index\"><h2>Experiments</h2>");
+    let mut families: Vec<&str> = p.sections.iter().map(|s| s.family.as_str()).collect();
+    families.dedup();
+    let mut seen = Vec::new();
+    for f in families {
+        if seen.contains(&f) {
+            continue;
+        }
+        seen.push(f);
+        let _ = write!(
+            h,
+            "<h3>{}</h3><table class=\"index\"><tr><th>experiment</th><th>class</th><th>verdict (explore)</th></tr>",
+            esc(f)
+        );
+        for s in p.sections.iter().filter(|s| s.family == f) {
+            let verdict = s
+                .explore
+                .as_ref()
+                .map_or("not measured", |e| str_of(e, "verdict"));
+            let _ = write!(
+                h,
+                "<tr><td><a href=\"#{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
+                id(&s.name),
+                esc(&s.name),
+                esc(&s.class),
+                esc(verdict)
+            );
+        }
+        h.push_str("</table>");
+    }
+    h.push_str(
+        "<p><a href=\"#claims\">Claims</a> · <a href=\"#compare\">Compare plot</a></p></section>",
+    );
+    for s in &p.sections {
+        h.push_str(&section(s));
+    }
+    h.push_str(&claims(&p.claims));
+    h.push_str("<section id=\"compare\"><h2>Compare: cost per increment</h2>");
+    match &p.plot {
+        Ok(svg) if !inert_svg(svg) => h.push_str(
+            "<p class=\"bad\">not shown: the plot contains a script, a link or an event handler</p>",
+        ),
+        Ok(svg) => {
+            // The SVG document inline, without its XML declaration.
+            let body = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]);
+            let _ = write!(h, "<div class=\"plot\">{body}</div>");
+        }
+        Err(why) => {
+            let _ = write!(h, "<p class=\"muted\">not measured: {}</p>", esc(why));
+        }
+    }
+    h.push_str("</section><script>");
+    h.push_str(JS);
+    h.push_str("</script></body></html>\n");
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_code_highlighted() {
+        assert_eq!(
+            esc("<a href=\"x\">&'"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+        let h = highlight("pub fn f() -> u64 { 1 } // <b>\nlet s = \"</script>\";");
+        assert!(h.contains("<span class=\"k\">pub</span>"), "{h}");
+        assert!(h.contains("<span class=\"c\">// &lt;b&gt;</span>"), "{h}");
+        assert!(h.contains("&lt;/script&gt;"), "{h}");
+        assert!(!h.contains("</script>"), "{h}");
+    }
+
+    #[test]
+    fn only_an_inert_svg_is_embedded() {
+        assert!(inert_svg(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>on=1 one</text></svg>"
+        ));
+        assert!(!inert_svg("<svg><script>alert(1)</script></svg>"));
+        assert!(!inert_svg("<svg><rect onload=\"x()\"/></svg>"));
+        assert!(!inert_svg(
+            "<svg><image href=\"http://example.com/x.png\"/></svg>"
+        ));
+        assert_eq!(val(&serde_json::json!("<b>")), "&lt;b&gt;");
+        assert_eq!(val(&serde_json::json!(8)), "8");
+    }
+
+    #[test]
+    fn a_timeline_has_a_row_and_a_state_per_event() {
+        let r = serde_json::json!({
+            "events": [{"thread": "T0", "text": "load a0 → 0"}, {"thread": "T1", "text": "store a0 ← 1"}],
+            "states": ["a0 = 0", "a0 = 1 <x>"],
+        });
+        let h = swimlanes("exp-x", &r);
+        assert_eq!(h.matches("<tr class=\"ev\"").count(), 2);
+        assert!(h.contains("data-state=\"a0 = 1 &lt;x&gt;\""), "{h}");
+    }
+}

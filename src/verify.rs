@@ -1,0 +1,424 @@
+//! `race-lab verify`: the catalogue's promises, checked one by one — the entry point for CI.
+//!
+//! The checks are read from the catalogue, so a new experiment is verified the day it lands:
+//! every fix is proved at its declared proof size in the loom world (where loom can: at most
+//! four workers) and in the scheduled world; every broken experiment's bug is found in each
+//! world its `bug_shows_in` declares; every litmus test's loom outcome set is compared with the
+//! memory model its grades cite. A difference the lab documents — loom treats SeqCst accesses
+//! as AcqRel, loom does not explore load buffering — is a KNOWN GAP, never a pass and never a
+//! failure. [`plan`] lists the checks; [`run`] runs one.
+
+use crate::error::{LabError, Result};
+use crate::experiment::{Class, Experiment, Grade, Params, Worlds};
+use crate::explore::{self, ExploreConfig, ExploreReport, World};
+use crate::litmus::Litmus;
+use crate::rt::MemOrder;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+/// How one check ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Pass,
+    Fail,
+    /// A declared, documented limit of a checker: reported, not failed, not passed.
+    KnownGap,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::KnownGap => "KNOWN GAP",
+        }
+    }
+}
+
+/// What a check asserts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A fix is exact in every execution of a world, at its proof size.
+    Proved,
+    /// A broken experiment's bug shows in a world it declares.
+    BugFound,
+    /// A litmus test's loom outcome set agrees with the cited memory model.
+    Litmus,
+}
+
+impl Kind {
+    /// The JUnit suite a check belongs to.
+    pub fn suite(self) -> &'static str {
+        match self {
+            Kind::Proved => "fixes proved",
+            Kind::BugFound => "bugs found",
+            Kind::Litmus => "litmus against the model",
+        }
+    }
+}
+
+/// One check to run.
+#[derive(Clone)]
+pub enum Planned {
+    Experiment {
+        exp: &'static Experiment,
+        world: World,
+        kind: Kind,
+    },
+    Litmus {
+        test: &'static Litmus,
+        ordering: MemOrder,
+    },
+}
+
+impl Planned {
+    /// `atomic [loom 2x2]`, `SB --ordering relaxed [loom]`.
+    pub fn name(&self) -> String {
+        match self {
+            Planned::Experiment { exp, world, .. } => format!(
+                "{} [{} {}x{}]",
+                exp.name,
+                world_name(*world),
+                exp.proof.threads,
+                exp.proof.iters
+            ),
+            Planned::Litmus { test, ordering } => {
+                format!("{} --ordering {} [loom]", test.name, ordering.name())
+            }
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        match self {
+            Planned::Experiment { kind, .. } => *kind,
+            Planned::Litmus { .. } => Kind::Litmus,
+        }
+    }
+}
+
+/// One check's result.
+#[derive(Clone, Debug, Serialize)]
+pub struct Check {
+    /// `atomic [loom 2x2]`.
+    pub name: String,
+    pub kind: Kind,
+    /// The experiment or litmus test checked.
+    pub subject: String,
+    /// `loom` or `scheduled`.
+    pub world: String,
+    pub status: Status,
+    /// One line: what was found.
+    pub detail: String,
+    pub seconds: f64,
+}
+
+fn world_name(w: World) -> &'static str {
+    match w {
+        World::Loom => explore::WORLD_LOOM,
+        World::Scheduled => explore::WORLD_SCHEDULED,
+    }
+}
+
+/// The worlds in which `verify` looks for a broken experiment's bug: the ones it declares,
+/// less `native` (a native run is statistical, not a check). An experiment of a broken class
+/// that declares no world is checked where its class says a bug shows: loom and schedules.
+pub fn bug_worlds(exp: &Experiment) -> Worlds {
+    let declared = exp.bug_shows_in;
+    if declared.loom || declared.scheduled {
+        return declared;
+    }
+    Worlds {
+        native: false,
+        loom: true,
+        scheduled: true,
+    }
+}
+
+/// Every check for these experiments and litmus tests, in catalogue order.
+pub fn plan(exps: &[&'static Experiment], litmus: &[&'static Litmus]) -> Vec<Planned> {
+    let mut out = Vec::new();
+    for &exp in exps {
+        let (kind, worlds) = if exp.class == Class::Fixed {
+            let w = Worlds {
+                native: false,
+                loom: exp.proof.threads <= explore::MAX_WORKERS,
+                scheduled: true,
+            };
+            (Kind::Proved, w)
+        } else {
+            (Kind::BugFound, bug_worlds(exp))
+        };
+        for (on, world) in [
+            (worlds.loom, World::Loom),
+            (worlds.scheduled, World::Scheduled),
+        ] {
+            if on {
+                out.push(Planned::Experiment { exp, world, kind });
+            }
+        }
+    }
+    for &test in litmus {
+        for ordering in [MemOrder::Relaxed, MemOrder::Acqrel, MemOrder::Seqcst] {
+            out.push(Planned::Litmus { test, ordering });
+        }
+    }
+    out
+}
+
+/// Runs one check. `isolated`: explore loom in a child process of the lab (the CLI); else in
+/// this process (a program that added its own experiments through the library API).
+pub fn run(p: &Planned, isolated: bool) -> Result<Check> {
+    let started = Instant::now();
+    let (subject, world, status, detail) = match p {
+        Planned::Experiment { exp, world, kind } => {
+            let (status, detail) = match (explore_at_proof(exp, *world, isolated), kind) {
+                (Ok(r), Kind::Proved) => judge_proof(exp, *world, &r),
+                (Ok(r), _) => judge_bug(&r),
+                // A model too large to search to the end: let hunt look for the bug instead.
+                (Err(e), Kind::BugFound) if e.code == 2 && *world == World::Scheduled => {
+                    hunt_bug(exp)?
+                }
+                (Err(e), _) => return Err(e),
+            };
+            (exp.name.to_string(), world_name(*world), status, detail)
+        }
+        Planned::Litmus { test, ordering } => {
+            let (status, detail) = litmus_check(test, *ordering)?;
+            (test.name.to_string(), explore::WORLD_LOOM, status, detail)
+        }
+    };
+    Ok(Check {
+        name: p.name(),
+        kind: p.kind(),
+        subject,
+        world: world.into(),
+        status,
+        detail,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// The most seconds one loom exploration may take in `verify`: the proof sizes are small.
+const LOOM_SECONDS: f64 = 120.0;
+
+fn explore_at_proof(
+    exp: &'static Experiment,
+    world: World,
+    isolated: bool,
+) -> Result<ExploreReport> {
+    let cfg = ExploreConfig {
+        exp,
+        params: Params::new(exp.proof.threads, exp.proof.iters),
+        world,
+        preemptions: None,
+        max_seconds: if world == World::Loom {
+            LOOM_SECONDS
+        } else {
+            86_400.0
+        },
+        max_seconds_given: false,
+        show: 1,
+    };
+    match (isolated, world) {
+        (false, _) => explore::explore(&cfg),
+        (true, World::Loom) => explore::explore_isolated(&cfg),
+        (true, World::Scheduled) => scheduled_in_child(&cfg),
+    }
+}
+
+/// The scheduled world's search in a child process of the lab (the hidden `__explore`
+/// command), as `explore_isolated` does for loom: an abort in the search fails one check
+/// instead of ending the whole verification.
+fn scheduled_in_child(cfg: &ExploreConfig) -> Result<ExploreReport> {
+    use std::os::unix::process::ExitStatusExt;
+    let exe = std::env::current_exe()
+        .map_err(|e| LabError::usage(format!("cannot find the race-lab binary: {e}")))?;
+    let p = &cfg.params;
+    let out = std::process::Command::new(exe)
+        .arg("__explore")
+        .arg(cfg.exp.name)
+        .args(["--threads", &p.threads.to_string()])
+        .args(["--iters", &p.iters.to_string()])
+        .args(["--world", explore::WORLD_SCHEDULED])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .map_err(|e| LabError::usage(format!("cannot start the explore child process: {e}")))?;
+    if !out.status.success() {
+        if crate::machine::interrupted() || out.status.signal() == Some(2) {
+            return Err(LabError {
+                message: "interrupted".into(),
+                code: 130,
+            });
+        }
+        let err = String::from_utf8_lossy(&out.stderr);
+        let said = err.lines().last().unwrap_or("").trim();
+        return Err(LabError::failed(match out.status.signal() {
+            Some(sig) => format!("the scheduled world's search died (signal {sig}): {said}"),
+            None => format!("the scheduled world's search failed: {said}"),
+        }));
+    }
+    serde_json::from_slice(&out.stdout)
+        .map_err(|e| LabError::failed(format!("the explore child sent a malformed report: {e}")))
+}
+
+/// A fix is proved when the search was complete and found nothing but ACCEPTABLE outcomes.
+fn judge_proof(exp: &Experiment, world: World, r: &ExploreReport) -> (Status, String) {
+    let failed = r.forbidden
+        || r.failing_executions > 0
+        || r.race.is_some()
+        || r.deadlock.is_some()
+        || !r.complete;
+    if !failed {
+        return (Status::Pass, r.verdict.clone());
+    }
+    if world == World::Loom && exp.loom_false_alarm && r.complete {
+        return (
+            Status::KnownGap,
+            format!(
+                "loom treats SeqCst accesses as AcqRel (declared false alarm): {}",
+                r.verdict
+            ),
+        );
+    }
+    (Status::Fail, r.verdict.clone())
+}
+
+/// A bug is found when the search shows a non-ACCEPTABLE outcome, a data race or a deadlock.
+fn judge_bug(r: &ExploreReport) -> (Status, String) {
+    if r.failing_executions > 0 || r.race.is_some() || r.deadlock.is_some() {
+        (Status::Pass, r.verdict.clone())
+    } else {
+        (Status::Fail, format!("the bug did not show: {}", r.verdict))
+    }
+}
+
+/// The schedules `hunt` tries when the scheduled world's search is refused as too large.
+const HUNT_CASES: u32 = 2_000;
+
+/// A bug found by hunt (proptest over schedules) at the proof size.
+fn hunt_bug(exp: &'static Experiment) -> Result<(Status, String)> {
+    let p = Params::new(exp.proof.threads, exp.proof.iters);
+    let h = crate::hunt::hunt(exp, &p, HUNT_CASES, 0)?;
+    let status = if h.found { Status::Pass } else { Status::Fail };
+    Ok((
+        status,
+        format!("(too large to search to the end; hunt) {}", h.verdict),
+    ))
+}
+
+/// Why loom may legitimately disagree with the model on a litmus test, if it may: `false
+/// alarm` (loom produces an outcome the model forbids) or `miss` (loom never produces an
+/// outcome the model allows). Keep this the one place that knows loom's documented limits.
+pub fn litmus_known_gap(test: &str, ordering: MemOrder, false_alarm: bool) -> Option<&'static str> {
+    match (false_alarm, ordering) {
+        (true, MemOrder::Seqcst) => Some("loom treats SeqCst accesses as AcqRel"),
+        (false, _) if test.eq_ignore_ascii_case("LB") => {
+            Some("loom does not explore load buffering")
+        }
+        _ => None,
+    }
+}
+
+/// Runs `test`'s loom model and compares the set of outcomes with the grades (the model):
+/// no FORBIDDEN outcome produced, the interesting outcome produced whenever the model allows it.
+fn litmus_check(test: &'static Litmus, o: MemOrder) -> Result<(Status, String)> {
+    let seen = loom_outcomes(test, o)?;
+    let label = |out: (u64, u64)| (test.label)(out);
+    let alarms: Vec<(u64, u64)> = seen
+        .iter()
+        .copied()
+        .filter(|&out| (test.grade)(o, out).0 == Grade::Forbidden)
+        .collect();
+    let allowed = (test.grade)(o, test.interesting).0 != Grade::Forbidden;
+    let missed = allowed && !seen.contains(&test.interesting);
+    let set = seen
+        .iter()
+        .map(|&out| format!("({})", label(out)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if alarms.is_empty() && !missed {
+        return Ok((
+            Status::Pass,
+            format!(
+                "loom's outcomes {set} agree with the model ({} is {})",
+                label(test.interesting),
+                if allowed { "allowed" } else { "forbidden" }
+            ),
+        ));
+    }
+    let (what, false_alarm) = if !alarms.is_empty() {
+        (
+            format!(
+                "loom produces {}, which the model forbids",
+                alarms
+                    .iter()
+                    .map(|&a| label(a))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ),
+            true,
+        )
+    } else {
+        (
+            format!(
+                "loom never produces {}, which the model allows",
+                label(test.interesting)
+            ),
+            false,
+        )
+    };
+    Ok(match litmus_known_gap(test.name, o, false_alarm) {
+        Some(why) => (Status::KnownGap, format!("{what}: {why}; outcomes {set}")),
+        None => (Status::Fail, format!("{what}; outcomes {set}")),
+    })
+}
+
+/// The outcomes loom's model allows for `test` under `o`.
+fn loom_outcomes(test: &'static Litmus, o: MemOrder) -> Result<BTreeSet<(u64, u64)>> {
+    let seen = Arc::new(Mutex::new(BTreeSet::new()));
+    let s = seen.clone();
+    let model = test.loom;
+    let quiet = crate::error::QuietPanics::install();
+    let explored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        loom::model::Builder::new().check(move || {
+            let out = model(o);
+            s.lock().unwrap_or_else(|e| e.into_inner()).insert(out);
+        })
+    }));
+    drop(quiet);
+    if let Err(p) = explored {
+        return Err(LabError::failed(format!(
+            "loom stopped the {} model: {}",
+            test.name,
+            crate::error::panic_message(p.as_ref())
+        )));
+    }
+    let set = seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    Ok(set)
+}
+
+/// The counts of a finished (or interrupted) run.
+#[derive(Clone, Copy, Debug, Default, Serialize)]
+pub struct Summary {
+    pub checks: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub known_gaps: usize,
+}
+
+impl Summary {
+    pub fn of(checks: &[Check]) -> Summary {
+        let n = |s: Status| checks.iter().filter(|c| c.status == s).count();
+        Summary {
+            checks: checks.len(),
+            passed: n(Status::Pass),
+            failed: n(Status::Fail),
+            known_gaps: n(Status::KnownGap),
+        }
+    }
+}
