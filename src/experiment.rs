@@ -278,6 +278,12 @@ pub struct Experiment {
     pub bug_shows_in: Worlds,
     /// The size at which `explore` and the suites prove (a fix) or find (a bug) it.
     pub proof: Size,
+    /// The size at which `race-lab play` offers it as a level (small enough to play by
+    /// hand, large enough for the bug to show in a sequentially consistent schedule).
+    pub play: Size,
+    /// What `play` asks of the player, in one sentence; `None`: derived from the class and
+    /// family (lose an update, deadlock everyone, …).
+    pub goal: Option<&'static str>,
     /// How its outcomes are graded; `None`: as a counter of its class.
     pub judge: Option<Judge>,
     /// Options this experiment takes beyond `--threads`, `--iters`, `--trials`, `--pin`.
@@ -297,7 +303,7 @@ fn no_kernel(_: &Params) -> Run {
 
 impl Experiment {
     /// What every field means when an experiment does not say: a counter with
-    /// `--threads`/`--iters` only, 8 × 100,000 natively, proved at 2 × 2.
+    /// `--threads`/`--iters` only, 8 × 100,000 natively, proved and played at 2 × 2.
     pub const DEFAULTS: Experiment = Experiment {
         name: "",
         family: "counters",
@@ -311,6 +317,11 @@ impl Experiment {
             threads: 2,
             iters: 2,
         },
+        play: Size {
+            threads: 2,
+            iters: 2,
+        },
+        goal: None,
         judge: None,
         options: &[],
         metric: None,

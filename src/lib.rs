@@ -24,6 +24,7 @@ pub mod explore;
 pub(crate) mod harness;
 pub mod hunt;
 pub mod litmus;
+pub mod play;
 pub(crate) mod machine;
 // Public until the procs branch's rewrite lands (it decides what of `procs` is API);
 // `pub(crate)` today would flag its unused `Children::is_empty` as dead code.

@@ -14,6 +14,7 @@ pub(crate) mod explore;
 pub(crate) mod hunt;
 pub(crate) mod list;
 pub(crate) mod litmus;
+pub(crate) mod play;
 pub(crate) mod replay;
 pub(crate) mod run;
 pub(crate) mod validate;
@@ -62,6 +63,8 @@ pub(crate) enum Command {
     Litmus(litmus::LitmusArgs),
     /// Measure every claim of the study notes (C1–C23) and give each a verdict.
     Claims(claims::ClaimsArgs),
+    /// You are the scheduler: step the threads yourself until the bug shows (a game).
+    Play(play::PlayArgs),
     /// (internal) explore in a child process and print the report as JSON.
     #[command(name = "__explore", hide = true)]
     ExploreChild(explore::ExploreArgs),
@@ -114,6 +117,7 @@ fn execute(cli: Cli, _lab: &Lab, out: &mut dyn Write) -> Result<Exit> {
         Command::Compare(a) => compare::execute(&a, out),
         Command::Litmus(a) => litmus::execute(&a, out),
         Command::Claims(a) => claims::execute(&a, out),
+        Command::Play(a) => play::execute(&a, out),
     }
 }
 

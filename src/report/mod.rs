@@ -10,6 +10,7 @@ pub(crate) mod explore;
 pub(crate) mod hunt;
 pub(crate) mod list;
 pub(crate) mod litmus;
+pub(crate) mod play;
 pub mod plot;
 pub(crate) mod run;
 
