@@ -1,13 +1,13 @@
 //! `race-lab play`: you are the scheduler. With a level, the full-screen game on a terminal,
 //! or — with `--moves` — the moves played without one and the final screen printed (text
-//! or JSON). Without a level, the campaign: the levels in teaching order and your progress.
+//! or JSON; a scripted game leaves the progress alone). Without a level, the campaign: the levels in teaching order and your progress.
 
 use super::validate::{self, Limits};
 use super::{Common, Exit};
 use crate::error::{LabError, Result};
 use crate::play::campaign;
 use crate::play::game::{parse_moves, Game, Move};
-use crate::play::screen::{Screen, Standing};
+use crate::play::screen::Screen;
 use crate::report;
 use clap::Args;
 use std::io::{IsTerminal, Write};
@@ -112,15 +112,8 @@ pub fn execute(a: &PlayArgs, out: &mut dyn Write) -> Result<Exit> {
             )));
         }
     }
+    // A scripted game leaves the campaign's progress alone: only games played count.
     let screen = Screen::of(&mut game);
-    if screen.standing != Standing::Playing {
-        // Progress is a convenience: a read-only data directory does not fail the game.
-        let _ = campaign::record(
-            exp.name,
-            screen.standing == Standing::Broken,
-            game.steps() as u64,
-        );
-    }
     if a.json {
         report::play::json(out, &mut game, &screen, moves)?;
     } else {

@@ -26,7 +26,11 @@ pub struct Progress {
 
 /// The progress file's path, if a data directory can be named.
 pub fn path() -> Option<PathBuf> {
-    let var = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty()).map(PathBuf::from);
+    let var = |k: &str| {
+        std::env::var_os(k)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
     let dir = var("RACE_LAB_DATA_DIR")
         .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("race-lab")))
         .or_else(|| var("HOME").map(|h| h.join(".local/share/race-lab")))?;
@@ -73,5 +77,34 @@ pub fn reset() -> std::io::Result<Option<PathBuf>> {
             Ok(Some(p))
         }
         _ => Ok(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_is_recorded_kept_and_reset() {
+        let dir = std::env::temp_dir().join(format!("race-lab-campaign-{}", std::process::id()));
+        std::env::set_var("RACE_LAB_DATA_DIR", &dir);
+        assert_eq!(path(), Some(dir.join("progress.json")));
+        record("racy-atomic", false, 8).unwrap();
+        record("racy-atomic", true, 9).unwrap();
+        record("racy-atomic", true, 8).unwrap();
+        let r = load().levels["racy-atomic"].clone();
+        assert_eq!(
+            r,
+            Record {
+                won: true,
+                best: Some(8),
+                played: 3
+            }
+        );
+        assert_eq!(reset().unwrap(), Some(dir.join("progress.json")));
+        assert!(load().levels.is_empty());
+        assert_eq!(reset().unwrap(), None);
+        let _ = std::fs::remove_dir_all(dir);
+        std::env::remove_var("RACE_LAB_DATA_DIR");
     }
 }

@@ -178,11 +178,20 @@ pub fn view(exp: &Experiment, p: &Params, moves: &[usize]) -> Result<View, Illeg
             }
         })
         .collect();
-    let shared = ex
+    let mut shared: Vec<(String, String)> = ex
         .snapshot()
         .into_iter()
         .map(|(name, state)| (exp.object_name(&name).into_owned(), state))
         .collect();
+    if !stuck.is_empty() {
+        // A deadlocked or livelocked execution has been unwound by the time it reports its
+        // end, releasing every lock: who held what is read back from the trace.
+        for (name, state) in shared.iter_mut() {
+            if let Some(t) = holder(&events, name) {
+                *state = format!("held by {}", crate::trace::thread_name(t));
+            }
+        }
+    }
     let (result, _, _) = ex.finish();
     let outcome = result.filter(|_| end == Some(End::Finished));
     let grade = end.as_ref().map(|e| grade(exp, p, e, outcome.clone()));
@@ -195,6 +204,19 @@ pub fn view(exp: &Experiment, p: &Params, moves: &[usize]) -> Result<View, Illeg
         grade,
         schedule,
     })
+}
+
+/// Who holds lock `name` at the end of a trace, if anyone.
+fn holder(events: &[Event], name: &str) -> Option<usize> {
+    let mut h = None;
+    for e in events.iter().filter(|e| e.object == name) {
+        match e.op {
+            Op::Lock => h = Some(e.thread),
+            Op::Unlock => h = None,
+            _ => {}
+        }
+    }
+    h
 }
 
 /// What worker `t` last read, as `trace::states` reads a trace: a load, a plain read or a
@@ -323,7 +345,9 @@ mod tests {
             parse_moves("0,1 u,1").unwrap(),
             vec![Move::Step(0), Move::Step(1), Move::Undo, Move::Step(1)]
         );
-        assert!(parse_moves("0,x").unwrap_err().contains("malformed move 'x'"));
+        assert!(parse_moves("0,x")
+            .unwrap_err()
+            .contains("malformed move 'x'"));
     }
 
     #[test]

@@ -141,10 +141,10 @@ impl Screen {
             .shared
             .iter()
             .map(|(name, state)| {
-                if state.starts_with("held") || state == "free" || state.contains("readers") {
-                    format!("{name}: {state}")
-                } else {
+                if state.parse::<u64>().is_ok() {
                     format!("{name} = {state}")
+                } else {
+                    format!("{name}: {state}")
                 }
             })
             .collect();
@@ -152,7 +152,14 @@ impl Screen {
             .events
             .iter()
             .enumerate()
-            .map(|(i, e)| format!("{:>3}  {:<4}  {}", i + 1, thread_name(e.thread), e.describe()))
+            .map(|(i, e)| {
+                format!(
+                    "{:>3}  {:<4}  {}",
+                    i + 1,
+                    thread_name(e.thread),
+                    e.describe()
+                )
+            })
             .collect();
         let standing = match (&v.grade, v.won()) {
             (None, _) => Standing::Playing,

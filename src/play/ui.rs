@@ -58,8 +58,7 @@ impl App {
             && self.recorded.as_ref() != Some(&self.game.moves)
         {
             let broken = self.screen.standing == Standing::Broken;
-            if let Err(e) = campaign::record(self.game.exp.name, broken, self.game.steps() as u64)
-            {
+            if let Err(e) = campaign::record(self.game.exp.name, broken, self.game.steps() as u64) {
                 self.message = format!("could not save progress: {e}");
             }
             self.recorded = Some(self.game.moves.clone());
@@ -193,7 +192,10 @@ fn draw(f: &mut Frame, app: &App) {
     f.render_widget(
         Paragraph::new(vec![
             Line::from(Span::styled(s.title.clone(), bold())),
-            Line::from(vec![Span::styled("Goal: ", bold()), Span::raw(s.goal.clone())]),
+            Line::from(vec![
+                Span::styled("Goal: ", bold()),
+                Span::raw(s.goal.clone()),
+            ]),
         ])
         .block(Block::bordered().title(" race-lab play — you are the scheduler ")),
         top,
@@ -215,7 +217,11 @@ fn draw(f: &mut Frame, app: &App) {
             if !s.ready[t] {
                 style = style.add_modifier(Modifier::DIM);
             }
-            let pointer = if t == app.selected && s.ready[t] { "▸" } else { " " };
+            let pointer = if t == app.selected && s.ready[t] {
+                "▸"
+            } else {
+                " "
+            };
             Line::from(vec![Span::raw(pointer), Span::styled(text.clone(), style)])
         })
         .collect();
@@ -238,10 +244,8 @@ fn draw(f: &mut Frame, app: &App) {
         .map(|l| Line::from(l.clone()))
         .collect();
     f.render_widget(
-        Paragraph::new(hist).block(Block::bordered().title(format!(
-            " History ({} events) ",
-            s.history.len()
-        ))),
+        Paragraph::new(hist)
+            .block(Block::bordered().title(format!(" History ({} events) ", s.history.len()))),
         history,
     );
     let mut lines: Vec<Line> = s
@@ -307,10 +311,8 @@ fn draw_kernel(f: &mut Frame, app: &App, area: Rect) {
         })
         .collect();
     f.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(format!(
-            " Kernel ({}) ",
-            app.game.exp.name
-        ))),
+        Paragraph::new(lines)
+            .block(Block::bordered().title(format!(" Kernel ({}) ", app.game.exp.name))),
         area,
     );
 }

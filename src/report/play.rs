@@ -69,7 +69,13 @@ pub fn json(w: &mut dyn Write, game: &mut Game, s: &Screen, moves: &str) -> io::
                 (None, Some(e)) => end_name(e).to_string(),
                 (None, None) => String::new(),
             };
-            vec![OutcomeRow::new(v.outcome.clone(), label, 1, *g, meaning.clone())]
+            vec![OutcomeRow::new(
+                v.outcome.clone(),
+                label,
+                1,
+                *g,
+                meaning.clone(),
+            )]
         }
     };
     let threads: Vec<_> = v
@@ -143,13 +149,18 @@ fn end_name(e: &crate::rt::sched::End) -> &'static str {
 
 /// The campaign: every level in teaching order with the player's progress.
 pub fn levels(w: &mut dyn Write, progress: &Progress, path: Option<&str>) -> io::Result<()> {
-    writeln!(w, "race-lab play — you are the scheduler. Levels, in teaching order:")?;
+    writeln!(
+        w,
+        "race-lab play — you are the scheduler. Levels, in teaching order:"
+    )?;
     writeln!(w)?;
     for (i, e) in play::levels().iter().enumerate() {
         let r = progress.levels.get(e.name).cloned().unwrap_or_default();
         let mark = match (Kind::of(e), r.won, r.played) {
             (_, true, _) => format!("broken (best {} steps)", r.best.unwrap_or(0)),
-            (Kind::Fix, false, n) if n > 0 => format!("held {n} time{}", if n == 1 { "" } else { "s" }),
+            (Kind::Fix, false, n) if n > 0 => {
+                format!("held {n} time{}", if n == 1 { "" } else { "s" })
+            }
             (_, false, n) if n > 0 => "tried".to_string(),
             _ => String::new(),
         };
