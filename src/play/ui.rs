@@ -181,10 +181,12 @@ fn bold() -> Style {
 fn draw(f: &mut Frame, app: &App) {
     let s = &app.screen;
     let status_height = s.status.len() as u16 + 3;
+    let side_height = s.threads.len() + s.shared.len() + 4;
+    let middle_height = (s.kernel.len() + 2).max(side_height) as u16;
     let [top, middle, history, status, keys] = Layout::vertical([
-        Constraint::Length(3),
-        Constraint::Min(8),
-        Constraint::Length(8),
+        Constraint::Length(4),
+        Constraint::Length(middle_height),
+        Constraint::Min(4),
         Constraint::Length(status_height),
         Constraint::Length(1),
     ])
@@ -268,7 +270,12 @@ fn draw(f: &mut Frame, app: &App) {
     f.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
-            .block(Block::bordered().title(" Status ")),
+            .block(match s.standing {
+                Standing::Broken => Block::bordered()
+                    .title(" BROKEN! ")
+                    .border_style(bold().fg(Color::Red)),
+                _ => Block::bordered().title(" Status "),
+            }),
         status,
     );
     f.render_widget(
