@@ -168,8 +168,7 @@ pub fn levels(w: &mut dyn Write, progress: &Progress, path: Option<&str>) -> io:
             Kind::Bug => "break it",
             Kind::Fix => "a fix: try to break it",
         };
-        writeln!(
-            w,
+        let line = format!(
             "  {:>2}. {:<18} {}×{}  {:<24} {}",
             i + 1,
             e.name,
@@ -177,7 +176,8 @@ pub fn levels(w: &mut dyn Write, progress: &Progress, path: Option<&str>) -> io:
             e.play.iters,
             what,
             mark
-        )?;
+        );
+        writeln!(w, "{}", line.trim_end())?;
     }
     writeln!(w)?;
     writeln!(
