@@ -1,5 +1,6 @@
 //! `race-lab play --moves` through every level: a shortest failing move sequence (found by
-//! the game's own breadth-first search, and as long as the exhaustive search's shortest)
+//! the game's own breadth-first search, and as long as the shortest failing interleaving of
+//! the exhaustive enumeration)
 //! wins, and the replay command the game prints reproduces the same outcome; a serial run
 //! does not win (and a fix says why it cannot be broken); undo restores the exact screen;
 //! illegal moves and a missing terminal are one-line errors; the campaign lists the levels
@@ -88,13 +89,14 @@ fn every_bug_level_is_won_by_a_shortest_failing_sequence_that_replay_reproduces(
         };
         let proof = search::prove(exp, &p);
         assert!(proof.complete, "{}", exp.name);
-        let (shortest, _) = proof.shortest.clone().expect("a failing class");
+        let (shortest, _) = proof.shortest_run.clone().expect("a failing class");
         assert_eq!(
             path.len() as u64,
             shortest,
-            "{}: BFS and DPOR disagree",
+            "{}: the BFS over states and the enumeration of interleavings disagree",
             exp.name
         );
+        assert_eq!(proof.shortest, Some(shortest), "{}", exp.name);
 
         let text = play(exp, &path, &[]);
         assert!(text.contains("*** BROKEN! ***"), "{}:\n{text}", exp.name);
@@ -186,6 +188,7 @@ fn a_serial_run_does_not_win_and_a_fix_says_why_it_cannot_be_broken() {
             Kind::Fix => {
                 let classes = doc["classes"].as_u64().unwrap();
                 assert_eq!(doc["failing_classes"], 0, "{}", exp.name);
+                assert_eq!(doc["unbreakable"], true, "{}", exp.name);
                 assert!(
                     text.contains(&format!(
                         "cannot be broken at this size: all {classes} classes of interleavings end ACCEPTABLE"

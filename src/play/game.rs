@@ -316,7 +316,7 @@ impl Game {
 
     /// The next step of a shortest way to the goal from here.
     pub fn hint(&mut self) -> Hint {
-        if self.proof().failing == 0 && self.proof().complete {
+        if self.proof().unbreakable() {
             return Hint::NoneFromHere;
         }
         search::hint(self.exp, &self.params, &self.moves)

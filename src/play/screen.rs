@@ -210,12 +210,9 @@ fn status_lines(game: &mut Game, standing: &Standing) -> (Vec<String>, String) {
         }
         Standing::Broken => {
             let proof = game.proof().clone();
-            let shortest = match &proof.shortest {
-                Some((s, _)) => format!(
-                    "the shortest possible is {s} (exhaustive search at this size: {} of {} classes of interleavings fail)",
-                    proof.failing, proof.classes
-                ),
-                None => "the exhaustive search found no shorter one".into(),
+            let shortest = match proof.shortest {
+                Some(s) => format!("the shortest possible is {s}"),
+                None => "the shortest possible is unknown (too many states to search)".into(),
             };
             let verdict = format!(
                 "BROKEN in {steps} steps: {} ({outcome}), graded {}",
@@ -224,7 +221,10 @@ fn status_lines(game: &mut Game, standing: &Standing) -> (Vec<String>, String) {
             );
             let lines = vec![
                 format!("*** BROKEN! *** {meaning} ({outcome}) — {}", grade.as_str()),
-                format!("You broke it in {steps} steps; {shortest}."),
+                format!(
+                    "You broke it in {steps} steps; {shortest} ({}).",
+                    census(&proof)
+                ),
                 "Replay it:".into(),
                 format!("  {}", game.replay_line()),
             ];
@@ -232,18 +232,23 @@ fn status_lines(game: &mut Game, standing: &Standing) -> (Vec<String>, String) {
         }
         Standing::Held => {
             let proof = game.proof().clone();
-            let why = if proof.failing == 0 && proof.complete {
+            let why = if proof.unbreakable() && proof.complete {
                 format!(
                     "It cannot be broken at this size: all {} classes of interleavings end ACCEPTABLE (exhaustive search, sequentially consistent).",
                     proof.classes
                 )
+            } else if proof.unbreakable() {
+                format!(
+                    "It cannot be broken at this size: no reachable state fails (a search over every state; the first {} classes of interleavings all end ACCEPTABLE).",
+                    proof.classes
+                )
             } else {
-                match &proof.shortest {
-                    Some((s, _)) => format!(
-                        "Not broken this time: {} of {} classes of interleavings fail, the shortest in {s} steps. u undoes, r restarts, h hints.",
-                        proof.failing, proof.classes
+                match proof.shortest {
+                    Some(s) => format!(
+                        "Not broken this time, but it can be: in {s} steps at the fewest ({}). u undoes, r restarts, h hints.",
+                        census(&proof)
                     ),
-                    None => "Not broken this time. u undoes, r restarts.".into(),
+                    None => "Not broken this time. u undoes, r restarts, h hints.".into(),
                 }
             };
             let verdict = format!(
@@ -252,6 +257,21 @@ fn status_lines(game: &mut Game, standing: &Standing) -> (Vec<String>, String) {
             );
             (vec![verdict.clone(), why], verdict)
         }
+    }
+}
+
+/// How many classes of interleavings fail, as far as the enumeration went.
+fn census(proof: &super::search::Proof) -> String {
+    if proof.complete {
+        format!(
+            "exhaustive search at this size: {} of {} classes of interleavings fail",
+            proof.failing, proof.classes
+        )
+    } else {
+        format!(
+            "{} of the first {} classes of interleavings fail; there are more",
+            proof.failing, proof.classes
+        )
     }
 }
 

@@ -10,23 +10,37 @@ use crate::experiment::{Experiment, Grade, Params};
 use crate::rt::sched::{Access, End};
 use std::collections::{HashSet, VecDeque};
 
-/// The most interleavings the proof runs.
-const MAX_INTERLEAVINGS: u64 = 200_000;
+/// The most interleavings the proof runs (a few seconds in a debug build; play sizes need
+/// far fewer: racy-atomic 2 × 2 has 70).
+const MAX_INTERLEAVINGS: u64 = 5_000;
 /// The most positions the hint replays.
 const MAX_POSITIONS: u64 = 50_000;
 
-/// What the exhaustive search at the play size found.
+/// What the exhaustive searches at the play size found.
 #[derive(Clone, Debug)]
 pub struct Proof {
     /// Classes of interleavings (Mazurkiewicz traces: interleavings that differ only in the
-    /// order of independent steps are one class) among the runs explored.
+    /// order of independent steps are one class) among the interleavings run.
     pub classes: u64,
     /// How many of them end in anything but ACCEPTABLE.
     pub failing: u64,
-    /// Whether every interleaving was run.
+    /// Whether every interleaving was run (else the enumeration stopped at its bound).
     pub complete: bool,
-    /// The fewest steps of a failing run, and its schedule.
-    pub shortest: Option<(u64, Vec<usize>)>,
+    /// The fewest steps of a failing interleaving among those run, and its schedule.
+    pub shortest_run: Option<(u64, Vec<usize>)>,
+    /// The fewest steps to the goal, by the breadth-first search over states (the hint's
+    /// search from the start): exact, and affordable where the interleavings are too many.
+    pub shortest: Option<u64>,
+    /// Whether that search saw every reachable state (so `shortest: None` means none fails).
+    pub states_exhausted: bool,
+}
+
+impl Proof {
+    /// Whether the level cannot be broken at this size: no interleaving fails, by either
+    /// search run to its end.
+    pub fn unbreakable(&self) -> bool {
+        self.failing == 0 && (self.complete || (self.states_exhausted && self.shortest.is_none()))
+    }
 }
 
 /// The class of an interleaving, named by its lexicographically least member: the steps
@@ -116,19 +130,22 @@ pub fn prove(exp: &Experiment, p: &Params) -> Proof {
         };
         last.1 += 1;
         if runs >= MAX_INTERLEAVINGS {
-            return Proof {
-                classes: classes.len() as u64,
-                failing: failing.len() as u64,
-                complete: false,
-                shortest,
-            };
+            break;
         }
     }
+    let complete = stack.is_empty();
+    let (shortest_bfs, states_exhausted) = match hint(exp, p, &[]) {
+        Hint::Step { path, .. } => (Some(path.len() as u64), true),
+        Hint::NoneFromHere => (None, true),
+        Hint::TooLarge(_) => (None, false),
+    };
     Proof {
         classes: classes.len() as u64,
         failing: failing.len() as u64,
-        complete: true,
-        shortest,
+        complete,
+        shortest_run: shortest,
+        shortest: shortest_bfs,
+        states_exhausted,
     }
 }
 
@@ -231,7 +248,12 @@ mod tests {
             let p = Params::new(2, 2);
             let proof = prove(exp, &p);
             assert!(proof.complete && proof.failing > 0, "{name}");
-            let (steps, _) = proof.shortest.clone().unwrap();
+            let (steps, _) = proof.shortest_run.clone().unwrap();
+            assert_eq!(
+                proof.shortest,
+                Some(steps),
+                "{name}: the BFS and the enumeration"
+            );
             match hint(exp, &p, &[]) {
                 Hint::Step { path, .. } => assert_eq!(path.len() as u64, steps, "{name}"),
                 h => panic!("{name}: {h:?}"),
@@ -239,6 +261,7 @@ mod tests {
         }
         let proof = prove(find("mutex").unwrap(), &Params::new(2, 2));
         assert!(proof.complete && proof.failing == 0 && proof.classes > 1);
+        assert!(proof.unbreakable() && proof.states_exhausted && proof.shortest.is_none());
         // Independent workers (only main's final reads order them): nothing fails.
         let proof = prove(find("sharded").unwrap(), &Params::new(2, 2));
         assert!(proof.complete && proof.failing == 0 && proof.classes <= 2);

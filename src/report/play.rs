@@ -131,7 +131,8 @@ pub fn json(w: &mut dyn Write, game: &mut Game, s: &Screen, moves: &str) -> io::
         .field("classes", proof.classes)
         .field("failing_classes", proof.failing)
         .field("complete", proof.complete)
-        .field("shortest", proof.shortest.as_ref().map(|(s, _)| *s))
+        .field("shortest", proof.shortest)
+        .field("unbreakable", proof.unbreakable())
         .field("screen", screen_text(s))
         .write(w)
 }
