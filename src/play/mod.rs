@@ -126,4 +126,25 @@ mod tests {
         assert!(pos("atomic") < pos("deadlock"));
         assert_eq!(l.len(), crate::experiments::all().count());
     }
+
+    #[test]
+    fn a_bug_of_weak_memory_only_is_not_a_level() {
+        use crate::experiment::Worlds;
+        static WEAK: Experiment = Experiment {
+            name: "weak",
+            class: Class::LogicRace,
+            bug_shows_in: Worlds::WEAK_MEMORY,
+            ..Experiment::DEFAULTS
+        };
+        let why = not_a_level(&WEAK).expect("refused");
+        assert!(
+            why.contains("race-lab explore weak") && !why.contains('\n'),
+            "{why}"
+        );
+        static SC: Experiment = Experiment {
+            bug_shows_in: Worlds::ALL,
+            ..WEAK
+        };
+        assert!(not_a_level(&SC).is_none());
+    }
 }

@@ -1,8 +1,9 @@
 //! The full-screen game (ratatui on crossterm): the kernel with each thread's next line
 //! marked in its colour, the threads, the shared state, the history and the goal. Keys: a
-//! thread's number (or ↑/↓ and Enter) steps it; `u` undoes, `r` restarts, `h` hints, `q`
-//! quits. The terminal is restored on every way out: a normal quit, an error, and a panic
-//! (ratatui's hook restores it before the message is printed; a guard's drop on unwinding).
+//! thread's number (or ↑/↓ and Enter) steps it; `u` undoes, `r` restarts, `h` hints, `n`
+//! goes on to the next level, `q` quits. The terminal is restored on every way out: a
+//! normal quit, an error, and a panic (ratatui's hook restores it before the message is
+//! printed, a guard's drop on unwinding; a panic in the engine becomes an error first).
 
 use super::campaign;
 use super::game::{Game, Hint};
@@ -38,6 +39,21 @@ impl Drop for Tty {
     }
 }
 
+/// Runs a step of the game's engine with panic messages held back (a panic would print over
+/// the full screen); a panic becomes an error, so that the terminal is restored before the
+/// message is shown.
+fn engine<T>(f: impl FnOnce() -> T) -> std::io::Result<T> {
+    let quiet = QuietPanics::install();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    drop(quiet);
+    r.map_err(|p| {
+        std::io::Error::other(format!(
+            "the game's engine panicked: {}",
+            crate::error::panic_message(p.as_ref())
+        ))
+    })
+}
+
 /// The interface's own state around the game.
 struct App {
     game: Game,
@@ -51,9 +67,9 @@ struct App {
 }
 
 impl App {
-    fn refresh(&mut self) {
-        let _quiet = QuietPanics::install();
-        self.screen = Screen::of(&mut self.game);
+    fn refresh(&mut self) -> std::io::Result<()> {
+        let game = &mut self.game;
+        self.screen = engine(|| Screen::of(game))?;
         if self.screen.standing != Standing::Playing
             && self.recorded.as_ref() != Some(&self.game.moves)
         {
@@ -67,26 +83,21 @@ impl App {
         if !ready.get(self.selected).copied().unwrap_or(false) {
             self.selected = ready.iter().position(|r| *r).unwrap_or(0);
         }
+        Ok(())
     }
 
-    fn step(&mut self, t: usize) {
-        let r = {
-            let _quiet = QuietPanics::install();
-            self.game.step(t)
-        };
-        self.message = match r {
+    fn step(&mut self, t: usize) -> std::io::Result<()> {
+        let game = &mut self.game;
+        self.message = match engine(|| game.step(t))? {
             Ok(()) => String::new(),
             Err(why) => format!("cannot step {t}: {why}"),
         };
-        self.refresh();
+        self.refresh()
     }
 
-    fn hint(&mut self) {
-        let h = {
-            let _quiet = QuietPanics::install();
-            self.game.hint()
-        };
-        self.message = match h {
+    fn hint(&mut self) -> std::io::Result<()> {
+        let game = &mut self.game;
+        self.message = match engine(|| game.hint())? {
             Hint::Step { thread, path } => format!(
                 "hint: step {thread} (a shortest way to the goal from here takes {} more step{}: {})",
                 path.len(),
@@ -96,35 +107,50 @@ impl App {
             Hint::NoneFromHere => "hint: none can fail from here (u undoes, r restarts)".into(),
             Hint::TooLarge(n) => format!("hint: no answer within {n} positions searched"),
         };
+        Ok(())
     }
 
-    /// Handles one key; `false` to quit.
-    fn key(&mut self, code: KeyCode, mods: KeyModifiers) -> bool {
+    /// The next level in teaching order, at its play size.
+    fn next_level(&mut self) -> std::io::Result<()> {
+        let levels = super::levels();
+        let here = levels.iter().position(|e| e.name == self.game.exp.name);
+        let Some(next) = here.and_then(|i| levels.get(i + 1)).copied() else {
+            self.message = "that was the last level".into();
+            return Ok(());
+        };
+        let params = crate::experiment::Params::new(next.play.threads, next.play.iters);
+        self.game = engine(|| Game::new(next, params))?;
+        self.recorded = None;
+        self.message = format!("next level: {}", next.name);
+        self.refresh()
+    }
+
+    /// Handles one key; `Ok(false)` to quit.
+    fn key(&mut self, code: KeyCode, mods: KeyModifiers) -> std::io::Result<bool> {
         match code {
-            KeyCode::Char('q') | KeyCode::Esc => return false,
-            KeyCode::Char('c') if mods.contains(KeyModifiers::CONTROL) => return false,
-            KeyCode::Char(d) if d.is_ascii_digit() => self.step(d as usize - '0' as usize),
-            KeyCode::Enter | KeyCode::Char(' ') => self.step(self.selected),
+            KeyCode::Char('q') | KeyCode::Esc => return Ok(false),
+            KeyCode::Char('c') if mods.contains(KeyModifiers::CONTROL) => return Ok(false),
+            KeyCode::Char(d) if d.is_ascii_digit() => self.step(d as usize - '0' as usize)?,
+            KeyCode::Enter | KeyCode::Char(' ') => self.step(self.selected)?,
             KeyCode::Up | KeyCode::Left => self.select(-1),
             KeyCode::Down | KeyCode::Right | KeyCode::Tab => self.select(1),
             KeyCode::Char('u') => {
-                let _quiet = QuietPanics::install();
-                self.game.undo();
+                let game = &mut self.game;
+                engine(|| game.undo())?;
                 self.message = String::new();
-                drop(_quiet);
-                self.refresh();
+                self.refresh()?;
             }
             KeyCode::Char('r') => {
-                let _quiet = QuietPanics::install();
-                self.game.restart();
+                let game = &mut self.game;
+                engine(|| game.restart())?;
                 self.message = "restarted".into();
-                drop(_quiet);
-                self.refresh();
+                self.refresh()?;
             }
-            KeyCode::Char('h') => self.hint(),
+            KeyCode::Char('h') => self.hint()?,
+            KeyCode::Char('n') => self.next_level()?,
             _ => {}
         }
-        true
+        Ok(true)
     }
 
     /// Moves the selection to the next ready thread in direction `d`.
@@ -161,12 +187,12 @@ pub fn run(game: Game) -> std::io::Result<()> {
         message: String::new(),
         recorded: None,
     };
-    app.refresh();
+    app.refresh()?;
     let mut tty = Tty(ratatui::try_init()?);
     loop {
         tty.0.draw(|f| draw(f, &app))?;
         if let Event::Key(k) = event::read()? {
-            if k.kind == KeyEventKind::Press && !app.key(k.code, k.modifiers) {
+            if k.kind == KeyEventKind::Press && !app.key(k.code, k.modifiers)? {
                 break;
             }
         }
@@ -180,7 +206,9 @@ fn bold() -> Style {
 
 fn draw(f: &mut Frame, app: &App) {
     let s = &app.screen;
-    let status_height = s.status.len() as u16 + 3;
+    let inner = f.area().width.saturating_sub(2).max(1) as usize;
+    let rows = |l: &String| l.chars().count().div_ceil(inner).max(1);
+    let status_height = (s.status.iter().map(rows).sum::<usize>() + rows(&app.message) + 2) as u16;
     let side_height = s.threads.len() + s.shared.len() + 4;
     let middle_height = (s.kernel.len() + 2).max(side_height) as u16;
     let [top, middle, history, status, keys] = Layout::vertical([
@@ -202,8 +230,16 @@ fn draw(f: &mut Frame, app: &App) {
         .block(Block::bordered().title(" race-lab play — you are the scheduler ")),
         top,
     );
+    let widest = s
+        .kernel
+        .iter()
+        .map(|l| l.text.chars().count())
+        .max()
+        .unwrap_or(0);
+    let code_width = (widest + 3 * s.ready.len() + 8) as u16;
+    let code_width = code_width.min(f.area().width.saturating_mul(2) / 3);
     let [code, side] =
-        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(middle);
+        Layout::horizontal([Constraint::Length(code_width), Constraint::Min(20)]).areas(middle);
     draw_kernel(f, app, code);
     let [threads, shared] = Layout::vertical([
         Constraint::Length(s.threads.len() as u16 + 2),
@@ -280,7 +316,7 @@ fn draw(f: &mut Frame, app: &App) {
     );
     f.render_widget(
         Paragraph::new(Line::from(
-            " 0-9: step that thread   ↑/↓ + Enter: step the selected one   u: undo   r: restart   h: hint   q: quit",
+            " 0-9: step that thread   ↑/↓ + Enter: step the selected one   u: undo   r: restart   h: hint   n: next level   q: quit",
         ))
         .style(Style::new().add_modifier(Modifier::DIM)),
         keys,
