@@ -233,9 +233,12 @@ fn status_lines(game: &mut Game, standing: &Standing) -> (Vec<String>, String) {
         Standing::Held => {
             let proof = game.proof().clone();
             let why = if proof.unbreakable() && proof.complete {
+                let all = match proof.classes {
+                    1 => "the only class of interleavings ends".to_string(),
+                    k => format!("all {k} classes of interleavings end"),
+                };
                 format!(
-                    "It cannot be broken at this size: all {} classes of interleavings end ACCEPTABLE (exhaustive search, sequentially consistent).",
-                    proof.classes
+                    "It cannot be broken at this size: {all} ACCEPTABLE (exhaustive search, sequentially consistent)."
                 )
             } else if proof.unbreakable() {
                 format!(
