@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # ci/play-tmux.sh [race-lab binary]: plays `race-lab play racy-atomic` full-screen inside
-# tmux — the keys 0 1 0 0 0 1 1 1 (T0 and T1 both load 0, then each finishes; an update is
-# lost) — captures the pane and checks that the "broken!" screen appears with its replay
-# line, that `q` quits and gives the terminal back, and that the win was recorded in the
-# campaign's progress file (a data directory of its own: the user's progress is untouched).
+# tmux — a hint (h), then the keys 0 1 0 0 0 1 1 1 (T0 and T1 both load 0, then each
+# finishes; an update is lost) — captures the pane and checks that the "broken!" screen
+# appears with its replay line, that u undoes the last step and 1 wins again, that q quits
+# and gives the terminal back, and that the win was recorded in the campaign's progress file
+# (a data directory of its own: the user's progress is untouched).
 #
 # Exit status: 0 passed; 1 failed; 3 SKIPPED (no tmux, and it cannot be installed here).
 set -uo pipefail
@@ -60,6 +61,9 @@ wait_for() {
 }
 
 wait_for "Goal: Lose an update" || fail "the level did not start"
+t send-keys -t "$session" h
+wait_for "hint: step 0 (a shortest way to the goal from here takes 8 more steps" ||
+    fail "h gave no hint"
 for key in 0 1 0 0 0 1 1 1; do
     t send-keys -t "$session" "$key"
     sleep 0.2
@@ -72,9 +76,15 @@ grep -qF 'race-lab replay racy-atomic -t 2 -i 2 --schedule "0,1,0,0,0"' <<<"$scr
 grep -qF "You broke it in 8 steps; the shortest possible is 8" <<<"$screen" ||
     fail "the broken screen lacks the step counts"
 
+# u takes the winning step back (the run goes on), and stepping T1 again wins again.
+t send-keys -t "$session" u
+wait_for "step 7: the run goes on; thread 1 can step" || fail "u did not undo the last step"
+t send-keys -t "$session" 1
+wait_for "*** BROKEN! ***" || fail "no broken screen after undo and redo"
+
 t send-keys -t "$session" q
 wait_for "play exited with status 0" || fail "q did not quit with status 0"
 # Back on the normal screen: the game's panels are gone (the alternate screen was left).
 t capture-pane -p -t "$session" | grep -qF "Shared state" && fail "the terminal was not restored"
 grep -q '"won": true' "$data/progress.json" 2>/dev/null || fail "the win was not recorded in progress.json"
-echo "play-tmux: passed (won racy-atomic in tmux, quit cleanly, progress recorded)"
+echo "play-tmux: passed (hint, won racy-atomic in tmux, undo and win again, quit cleanly, progress recorded)"
