@@ -281,6 +281,12 @@ pub struct Experiment {
     /// A fix that loom cannot prove because loom treats SeqCst *accesses* as AcqRel: its loom
     /// exploration raises a false alarm, which `verify` reports as a known gap, not a failure.
     pub loom_false_alarm: bool,
+    /// The size at which `race-lab play` offers it as a level (small enough to play by
+    /// hand, large enough for the bug to show in a sequentially consistent schedule).
+    pub play: Size,
+    /// What `play` asks of the player, in one sentence; `None`: derived from the class and
+    /// family (lose an update, deadlock everyone, …).
+    pub goal: Option<&'static str>,
     /// How its outcomes are graded; `None`: as a counter of its class.
     pub judge: Option<Judge>,
     /// Options this experiment takes beyond `--threads`, `--iters`, `--trials`, `--pin`.
@@ -300,7 +306,7 @@ fn no_kernel(_: &Params) -> Run {
 
 impl Experiment {
     /// What every field means when an experiment does not say: a counter with
-    /// `--threads`/`--iters` only, 8 × 100,000 natively, proved at 2 × 2.
+    /// `--threads`/`--iters` only, 8 × 100,000 natively, proved and played at 2 × 2.
     pub const DEFAULTS: Experiment = Experiment {
         name: "",
         family: "counters",
@@ -315,6 +321,11 @@ impl Experiment {
             iters: 2,
         },
         loom_false_alarm: false,
+        play: Size {
+            threads: 2,
+            iters: 2,
+        },
+        goal: None,
         judge: None,
         options: &[],
         metric: None,

@@ -25,6 +25,7 @@ pub(crate) mod harness;
 pub mod hunt;
 pub mod litmus;
 pub(crate) mod machine;
+pub mod play;
 // Public until the procs branch's rewrite lands (it decides what of `procs` is API);
 // `pub(crate)` today would flag its unused `Children::is_empty` as dead code.
 pub mod procs;

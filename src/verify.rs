@@ -14,8 +14,7 @@ use crate::explore::{self, ExploreConfig, ExploreReport, World};
 use crate::litmus::Litmus;
 use crate::rt::MemOrder;
 use serde::Serialize;
-use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+
 use std::time::Instant;
 
 /// How one check ended.
@@ -327,18 +326,17 @@ pub fn litmus_known_gap(test: &str, ordering: MemOrder, false_alarm: bool) -> Op
 /// Runs `test`'s loom model and compares the set of outcomes with the grades (the model):
 /// no FORBIDDEN outcome produced, the interesting outcome produced whenever the model allows it.
 fn litmus_check(test: &'static Litmus, o: MemOrder) -> Result<(Status, String)> {
-    let seen = loom_outcomes(test, o)?;
-    let label = |out: (u64, u64)| (test.label)(out);
-    let alarms: Vec<(u64, u64)> = seen
+    let seen: Vec<Vec<u64>> = crate::litmus::explore(test, o)?.into_keys().collect();
+    let label = |out: &[u64]| test.label(out);
+    let alarms: Vec<&Vec<u64>> = seen
         .iter()
-        .copied()
-        .filter(|&out| (test.grade)(o, out).0 == Grade::Forbidden)
+        .filter(|out| test.grade(o, out).0 == Grade::Forbidden)
         .collect();
-    let allowed = (test.grade)(o, test.interesting).0 != Grade::Forbidden;
-    let missed = allowed && !seen.contains(&test.interesting);
+    let allowed = test.grade(o, test.interesting).0 != Grade::Forbidden;
+    let missed = allowed && !seen.iter().any(|s| s.as_slice() == test.interesting);
     let set = seen
         .iter()
-        .map(|&out| format!("({})", label(out)))
+        .map(|out| format!("({})", label(out)))
         .collect::<Vec<_>>()
         .join(" ");
     if alarms.is_empty() && !missed {
@@ -357,7 +355,7 @@ fn litmus_check(test: &'static Litmus, o: MemOrder) -> Result<(Status, String)> 
                 "loom produces {}, which the model forbids",
                 alarms
                     .iter()
-                    .map(|&a| label(a))
+                    .map(|a| label(a))
                     .collect::<Vec<_>>()
                     .join("; ")
             ),
@@ -376,30 +374,6 @@ fn litmus_check(test: &'static Litmus, o: MemOrder) -> Result<(Status, String)> 
         Some(why) => (Status::KnownGap, format!("{what}: {why}; outcomes {set}")),
         None => (Status::Fail, format!("{what}; outcomes {set}")),
     })
-}
-
-/// The outcomes loom's model allows for `test` under `o`.
-fn loom_outcomes(test: &'static Litmus, o: MemOrder) -> Result<BTreeSet<(u64, u64)>> {
-    let seen = Arc::new(Mutex::new(BTreeSet::new()));
-    let s = seen.clone();
-    let model = test.loom;
-    let quiet = crate::error::QuietPanics::install();
-    let explored = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        loom::model::Builder::new().check(move || {
-            let out = model(o);
-            s.lock().unwrap_or_else(|e| e.into_inner()).insert(out);
-        })
-    }));
-    drop(quiet);
-    if let Err(p) = explored {
-        return Err(LabError::failed(format!(
-            "loom stopped the {} model: {}",
-            test.name,
-            crate::error::panic_message(p.as_ref())
-        )));
-    }
-    let set = seen.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    Ok(set)
 }
 
 /// The counts of a finished (or interrupted) run.

@@ -32,7 +32,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "engines and printers",
         &[
-            "harness", "explore", "hunt", "litmus", "compare", "claims", "report", "verify",
+            "harness", "explore", "hunt", "litmus", "compare", "claims", "report", "verify", "play",
         ],
     ),
     (

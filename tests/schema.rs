@@ -127,7 +127,7 @@ fn every_schema_carries_the_same_envelope() {
     let env = schema("envelope");
     for command in [
         "list", "explain", "run", "explore", "replay", "hunt", "compare", "litmus", "claims",
-        "verify",
+        "verify", "play",
     ] {
         let s = schema(command);
         for def in [
@@ -478,5 +478,46 @@ fn verify_matches_its_schema() {
                 .insert("status".into(), json!("ok"));
         }),
         "a status that is not pass, fail or known-gap",
+    );
+}
+
+#[test]
+fn play_matches_its_schema() {
+    // Won: T0 and T1 both load 0, then each finishes its increments.
+    let won = json(&[
+        "play",
+        "racy-atomic",
+        "--moves",
+        "0,1,0,0,0,1,1,1",
+        "--json",
+    ]);
+    valid_and_strict("play", &won);
+    assert_eq!(won["won"], true);
+    assert_eq!(won["outcomes"][0]["outcome"], json!({"value": 2}));
+    assert_eq!(won["outcomes"][0]["grade"], "INTERESTING");
+    assert_eq!(won["schedule"], "0,1,0,0,0");
+    rejected(
+        "play",
+        &with(&won, |m| {
+            m.insert("replay".into(), Value::Null);
+        }),
+        "a won game without its replay command",
+    );
+    // In progress: no outcome yet, no replay line.
+    let going = json(&["play", "mutex", "--moves", "0", "--json"]);
+    valid_and_strict("play", &going);
+    assert_eq!(going["won"], false);
+    assert_eq!(going["outcomes"], json!([]));
+    assert_eq!(going["level"], "fix");
+    assert_eq!(going["failing_classes"], 0);
+    rejected(
+        "play",
+        &with(&going, |m| {
+            m["threads"][0]
+                .as_object_mut()
+                .unwrap()
+                .insert("status".into(), json!("sleepy"));
+        }),
+        "a thread status that is not ready, blocked or finished",
     );
 }

@@ -14,6 +14,7 @@ pub(crate) mod explore;
 pub(crate) mod hunt;
 pub(crate) mod list;
 pub(crate) mod litmus;
+pub(crate) mod play;
 pub(crate) mod replay;
 pub(crate) mod report;
 pub(crate) mod run;
@@ -68,6 +69,8 @@ pub(crate) enum Command {
     Report(report::ReportArgs),
     /// Check every promise of the catalogue (fixes proved, bugs found, litmus against the model); for CI.
     Verify(verify::VerifyArgs),
+    /// You are the scheduler: step the threads yourself until the bug shows (a game).
+    Play(play::PlayArgs),
     /// (internal) explore in a child process and print the report as JSON.
     #[command(name = "__explore", hide = true)]
     ExploreChild(explore::ExploreArgs),
@@ -134,6 +137,7 @@ fn execute(cli: Cli, _lab: &Lab, out: &mut dyn Write) -> Result<Exit> {
         Command::Claims(a) => claims::execute(&a, out),
         Command::Verify(a) => verify::execute(&a, out),
         Command::Report(a) => report::execute(&a, out),
+        Command::Play(a) => play::execute(&a, out),
     }
 }
 

@@ -11,6 +11,7 @@ pub(crate) mod html;
 pub(crate) mod hunt;
 pub(crate) mod list;
 pub(crate) mod litmus;
+pub(crate) mod play;
 pub mod plot;
 pub(crate) mod run;
 pub(crate) mod verify;

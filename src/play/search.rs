@@ -1,0 +1,287 @@
+//! The searches behind the game: the exhaustive proof at the play size (every interleaving,
+//! sorted into classes of equivalent ones, with the shortest failing run), and the hint — a
+//! breadth-first search over the player's own moves from the current position, which
+//! replays each position from the start (executions are deterministic) and merges positions
+//! that are the same state: the same shared state and, for every thread, the same history
+//! of operations and values read (a thread's private state is a function of what it read).
+
+use super::game::{self, Hint};
+use crate::experiment::{Experiment, Grade, Params};
+use crate::rt::sched::{Access, End};
+use std::collections::{HashSet, VecDeque};
+
+/// The most interleavings the proof runs (a few seconds in a debug build; play sizes need
+/// far fewer: racy-atomic 2 × 2 has 70).
+const MAX_INTERLEAVINGS: u64 = 5_000;
+/// The most positions the hint replays.
+const MAX_POSITIONS: u64 = 50_000;
+
+/// What the exhaustive searches at the play size found.
+#[derive(Clone, Debug)]
+pub struct Proof {
+    /// Classes of interleavings (Mazurkiewicz traces: interleavings that differ only in the
+    /// order of independent steps are one class) among the interleavings run.
+    pub classes: u64,
+    /// How many of them end in anything but ACCEPTABLE.
+    pub failing: u64,
+    /// Whether every interleaving was run (else the enumeration stopped at its bound).
+    pub complete: bool,
+    /// The fewest steps of a failing interleaving among those run, and its schedule.
+    pub shortest_run: Option<(u64, Vec<usize>)>,
+    /// The fewest steps to the goal, by the breadth-first search over states (the hint's
+    /// search from the start): exact, and affordable where the interleavings are too many.
+    pub shortest: Option<u64>,
+    /// Whether that search saw every reachable state (so `shortest: None` means none fails).
+    pub states_exhausted: bool,
+}
+
+impl Proof {
+    /// Whether the level cannot be broken at this size: no interleaving fails, by either
+    /// search run to its end.
+    pub fn unbreakable(&self) -> bool {
+        self.failing == 0 && (self.complete || (self.states_exhausted && self.shortest.is_none()))
+    }
+}
+
+/// The class of an interleaving, named by its lexicographically least member: the steps
+/// reordered so that, of those whose dependencies (same thread, or a conflicting access)
+/// are all placed, the lowest thread goes first.
+fn class_of(history: &[(usize, Vec<Access>)]) -> Vec<usize> {
+    let n = history.len();
+    let dep = |i: usize, j: usize| {
+        let (a, b) = (&history[i], &history[j]);
+        a.0 == b.0 || a.1.iter().any(|x| b.1.iter().any(|y| x.conflicts(*y)))
+    };
+    let mut placed = vec![false; n];
+    let mut out = Vec::with_capacity(n);
+    for _ in 0..n {
+        let next = (0..n)
+            .filter(|&j| !placed[j] && (0..j).all(|i| placed[i] || !dep(i, j)))
+            .min_by_key(|&j| history[j].0);
+        let Some(j) = next else { break };
+        placed[j] = true;
+        out.push(history[j].0);
+    }
+    out
+}
+
+/// Runs every interleaving of `exp` at `p` (depth first; each run replays its prefix from
+/// the start, then takes the first enabled thread), and sorts them into classes.
+///
+/// (Not `dpor::explore`: a run it cuts short as redundant is dropped with its main thread
+/// still suspended, which aborts the process for kernels whose workers are independent,
+/// such as `sharded`. Plain enumeration is affordable at play sizes.)
+pub fn prove(exp: &Experiment, p: &Params) -> Proof {
+    let mut stack: Vec<(Vec<usize>, usize)> = Vec::new();
+    let mut classes = HashSet::new();
+    let mut failing = HashSet::new();
+    let mut shortest: Option<(u64, Vec<usize>)> = None;
+    let mut runs = 0;
+    loop {
+        runs += 1;
+        let mut ex = game::start(exp, p, false);
+        ex.keep_history();
+        let mut depth = 0;
+        let mut last_pending = None;
+        loop {
+            let enabled = ex.enabled();
+            if enabled.is_empty() {
+                break;
+            }
+            if depth == stack.len() {
+                stack.push((enabled, 0));
+            }
+            let (en, i) = &stack[depth];
+            last_pending = ex.pending(en[*i]);
+            ex.step(en[*i]);
+            depth += 1;
+        }
+        let mut history = std::mem::take(&mut ex.history);
+        if !matches!(ex.end(), Some(End::Finished)) {
+            // The step that ended a deadlock or livelock is recorded with the accesses of
+            // the unwinding that followed (every lock released): it only made its own.
+            if let Some(last) = history.last_mut() {
+                last.1 = last_pending.into_iter().collect();
+            }
+        }
+        let class = class_of(&history);
+        let steps = ex.steps;
+        let end = ex.end().cloned();
+        let (result, _, _) = ex.finish();
+        let failed = end.is_some_and(|e| game::grade(exp, p, &e, result).0 != Grade::Acceptable);
+        if failed {
+            if shortest.as_ref().is_none_or(|(s, _)| steps < *s) {
+                let schedule = stack
+                    .iter()
+                    .filter(|(en, _)| en.len() > 1)
+                    .map(|(en, i)| en[*i])
+                    .collect();
+                shortest = Some((steps, schedule));
+            }
+            failing.insert(class.clone());
+        }
+        classes.insert(class);
+        // The next interleaving: the deepest choice with a sibling left.
+        while stack.last().is_some_and(|(en, i)| i + 1 >= en.len()) {
+            stack.pop();
+        }
+        let Some(last) = stack.last_mut() else {
+            break;
+        };
+        last.1 += 1;
+        if runs >= MAX_INTERLEAVINGS {
+            break;
+        }
+    }
+    let complete = stack.is_empty();
+    let (shortest_bfs, states_exhausted) = match hint(exp, p, &[]) {
+        Hint::Step { path, .. } => (Some(path.len() as u64), true),
+        Hint::NoneFromHere => (None, true),
+        Hint::TooLarge(_) => (None, false),
+    };
+    Proof {
+        classes: classes.len() as u64,
+        failing: failing.len() as u64,
+        complete,
+        shortest_run: shortest,
+        shortest: shortest_bfs,
+        states_exhausted,
+    }
+}
+
+/// One position reached by replaying moves: who can go, whether the run ended and how it
+/// is graded, and a key equal for equal states.
+struct Position {
+    enabled: Vec<usize>,
+    ended: Option<Grade>,
+    key: String,
+}
+
+fn position(exp: &Experiment, p: &Params, moves: &[usize]) -> Option<Position> {
+    let mut ex = game::start(exp, p, true);
+    for &t in moves {
+        if !ex.enabled().contains(&t) {
+            drop(ex.finish());
+            return None;
+        }
+        ex.step(t);
+    }
+    let enabled = ex.enabled();
+    let events = ex.events();
+    let snapshot = ex.snapshot();
+    let mut threads: Vec<usize> = events.iter().map(|e| e.thread).collect();
+    threads.sort_unstable();
+    threads.dedup();
+    let mut key = format!("{snapshot:?}|{enabled:?}");
+    for t in threads {
+        key.push('|');
+        for e in events.iter().filter(|e| e.thread == t) {
+            key.push_str(&format!(
+                "{:?} {} {} {:?};",
+                e.op, e.object, e.value, e.written
+            ));
+        }
+    }
+    let end = ex.end().cloned();
+    let (result, _, _) = ex.finish();
+    let ended = end.map(|e| game::grade(exp, p, &e, result).0);
+    Some(Position {
+        enabled,
+        ended,
+        key,
+    })
+}
+
+/// A shortest sequence of steps from after `moves` to the goal, breadth first.
+pub fn hint(exp: &Experiment, p: &Params, moves: &[usize]) -> Hint {
+    let Some(root) = position(exp, p, moves) else {
+        return Hint::NoneFromHere;
+    };
+    if root.ended.is_some() {
+        return Hint::NoneFromHere;
+    }
+    let mut seen = HashSet::from([root.key]);
+    let mut queue = VecDeque::from([(Vec::<usize>::new(), root.enabled)]);
+    let mut replayed = 0;
+    let mut all = moves.to_vec();
+    while let Some((path, enabled)) = queue.pop_front() {
+        for t in enabled {
+            replayed += 1;
+            if replayed > MAX_POSITIONS {
+                return Hint::TooLarge(replayed - 1);
+            }
+            let mut next = path.clone();
+            next.push(t);
+            all.truncate(moves.len());
+            all.extend_from_slice(&next);
+            let Some(pos) = position(exp, p, &all) else {
+                continue;
+            };
+            match pos.ended {
+                Some(g) if g != Grade::Acceptable => {
+                    return Hint::Step {
+                        thread: next[0],
+                        path: next,
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    if seen.insert(pos.key) {
+                        queue.push_back((next, pos.enabled));
+                    }
+                }
+            }
+        }
+    }
+    Hint::NoneFromHere
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::experiments::find;
+
+    #[test]
+    fn the_hint_from_the_start_is_as_short_as_the_proofs_shortest() {
+        for name in ["racy-atomic", "deadlock"] {
+            let exp = find(name).unwrap();
+            let p = Params::new(2, 2);
+            let proof = prove(exp, &p);
+            assert!(proof.complete && proof.failing > 0, "{name}");
+            let (steps, _) = proof.shortest_run.clone().unwrap();
+            assert_eq!(
+                proof.shortest,
+                Some(steps),
+                "{name}: the BFS and the enumeration"
+            );
+            match hint(exp, &p, &[]) {
+                Hint::Step { path, .. } => assert_eq!(path.len() as u64, steps, "{name}"),
+                h => panic!("{name}: {h:?}"),
+            }
+        }
+        let proof = prove(find("mutex").unwrap(), &Params::new(2, 2));
+        assert!(proof.complete && proof.failing == 0 && proof.classes > 1);
+        assert!(proof.unbreakable() && proof.states_exhausted && proof.shortest.is_none());
+        // Independent workers (only main's final reads order them): nothing fails.
+        let proof = prove(find("sharded").unwrap(), &Params::new(2, 2));
+        assert!(proof.complete && proof.failing == 0 && proof.classes <= 2);
+    }
+
+    #[test]
+    fn classes_agree_with_the_scheduled_worlds_dpor_where_it_runs() {
+        // DPOR with sleep sets runs at least one execution per class; for these kernels
+        // it runs exactly one.
+        for name in ["racy-atomic", "mutex", "deadlock"] {
+            let (exp, p) = (find(name).unwrap(), Params::new(2, 2));
+            let (kernel, params) = (exp.kernels.sched, p.clone());
+            let stats = crate::rt::sched::dpor::explore(
+                2,
+                crate::rt::sched::step_limit(2, 2),
+                false,
+                move || kernel(&params).outcome,
+                |_| true,
+            );
+            assert_eq!(prove(exp, &p).classes, stats.executions, "{name}");
+        }
+    }
+}
