@@ -1,0 +1,60 @@
+//! # spin-lock — a test-and-set lock with Acquire/Release
+//!
+//! **Question.** The `spin-relaxed` lock with the swap made Acquire and the releasing store
+//! Release. Exact now, in every world?
+//!
+//! **Expect.** Yes. The Release store publishes everything the holder wrote; the Acquire
+//! swap that takes the lock next reads that store and sees it all. That pair is what a lock
+//! is, beyond exclusion. `explore` proves it at 2 × 2 and 3 × 1, with no data race;
+//! `hunt` finds nothing. (A spin lock burns a CPU while it waits: fine for a few
+//! instructions, poor when the holder is descheduled. std's `Mutex` sleeps instead.)
+//!
+//! **Outcomes.** `count` = N × M and `in_cs` = 1: ACCEPTABLE; anything else FORBIDDEN.
+
+use super::shared::{grade_lock, lock_outcome, Inside};
+use crate::prelude::*;
+
+pub const EXPERIMENT: Experiment = Experiment {
+    name: "spin-lock",
+    family: "locks",
+    summary: "test-and-set spin lock with an Acquire swap and a Release store",
+    class: Class::Fixed,
+    atomics: &["locked", "inside", "peak"],
+    proof: Size {
+        threads: 2,
+        iters: 2,
+    },
+    judge: Some(judge),
+    default_threads: 2,
+    default_iters: 1_000_000,
+    source: include_str!("spin_lock.rs"),
+    kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
+};
+
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_lock(p, o, false)
+}
+
+pub fn kernel<R: Rt>(p: &Params) -> Run {
+    let s = Arc::new((R::AtomicBool::new(false), R::Cell::new(0), Inside::<R>::new()));
+    let m = p.iters;
+    let (_, elapsed) = workers::<R, _>(p, &s, move |(locked, count, inside), _| {
+        for _ in 0..m {
+            while locked.swap(true, Ordering::Acquire) {
+                R::spin_loop();
+            }
+            inside.enter();
+            let c = count.read(); // ordered after the last holder's write by the Acquire…
+            count.write(c + 1);
+            inside.leave();
+            locked.store(false, Ordering::Release); // …that reads this Release
+        }
+        0
+    });
+    Run {
+        outcome: lock_outcome(s.1.read(), s.2.peak()),
+        metric: 0,
+        elapsed,
+    }
+}
