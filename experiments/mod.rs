@@ -43,6 +43,7 @@ catalogue![
     peterson,
     peterson_seqcst,
     peterson_fence,
+    peterson_swap,
     spin_relaxed,
     spin_lock,
     ticket_lock,

@@ -11,8 +11,8 @@
 //! still down, and both enter. `explore` finds `in_cs` = 2 at 2 × 1, and x86 shows it
 //! natively too (its store buffer does exactly this: `run`). Sequentially consistent
 //! schedules cannot show it (`hunt` finds nothing). The repairs: SeqCst accesses
-//! (`peterson-seqcst`) or a SeqCst fence between the stores and the loads
-//! (`peterson-fence`). With more than two threads the kernel runs Peterson's own
+//! (`peterson-seqcst`), or giving way with a read-modify-write (`peterson-swap`); a SeqCst
+//! fence between the stores and the loads is not enough in Rust's model (`peterson-fence`). With more than two threads the kernel runs Peterson's own
 //! generalisation, the filter lock (one round per level).
 //!
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2: INTERESTING (both
@@ -50,12 +50,23 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
-    peterson_lock::<R>(p, Ordering::Release, Ordering::Acquire, false)
+    peterson_lock::<R>(p, Ordering::Release, Ordering::Acquire, Turn::Store)
+}
+
+/// How a thread gives way.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Turn {
+    /// A store to `turn`.
+    Store,
+    /// A store to `turn`, then a SeqCst fence before the loads.
+    StoreFence,
+    /// A swap (AcqRel read-modify-write) of `turn`.
+    Swap,
 }
 
 /// Peterson's lock (the filter lock for more than two threads) with stores of ordering
-/// `store`, loads of ordering `load`, and, if `fence`, a SeqCst fence between them.
-pub fn peterson_lock<R: Rt>(p: &Params, store: Ordering, load: Ordering, fence: bool) -> Run {
+/// `store`, loads of ordering `load`, giving way by `turn`.
+pub fn peterson_lock<R: Rt>(p: &Params, store: Ordering, load: Ordering, give_way: Turn) -> Run {
     let n = p.threads;
     let flag: Vec<R::AtomicUsize> = (0..n).map(|_| RtAtomic::new(0)).collect();
     let turn: Vec<R::AtomicUsize> = (1..n).map(|_| RtAtomic::new(0)).collect();
@@ -65,9 +76,14 @@ pub fn peterson_lock<R: Rt>(p: &Params, store: Ordering, load: Ordering, fence: 
         for _ in 0..m {
             for level in 1..n {
                 flag[me].store(level, store); // I want in…
-                turn[level - 1].store(me, store); // …but I give way
-                if fence {
-                    R::fence(Ordering::SeqCst); // my stores before my loads, for everyone
+                match give_way {
+                    Turn::Swap => {
+                        turn[level - 1].swap(me, Ordering::AcqRel); // (peterson-swap)
+                    }
+                    _ => turn[level - 1].store(me, store), // …but I give way
+                }
+                if give_way == Turn::StoreFence {
+                    R::fence(Ordering::SeqCst); // (peterson-fence)
                 }
                 // Wait while it is my turn to give way and another thread wants in.
                 while turn[level - 1].load(load) == me

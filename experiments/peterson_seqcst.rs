@@ -12,11 +12,13 @@
 //! **loom raises a false alarm here.** loom models SeqCst *accesses* as Acquire/Release (its
 //! README lists this among unsupported features), so `explore peterson-seqcst` reports
 //! `in_cs` = 2 — an execution the Rust memory model forbids. Only `fence(SeqCst)` is
-//! modelled in full: `peterson-fence` is the version loom can prove.
+//! modelled in full, and a lock that gives way with a read-modify-write needs no
+//! SeqCst at all: `peterson-swap` is the version loom can prove.
 //!
 //! **Outcomes.** `count` = N × M and `in_cs` = 1: ACCEPTABLE; anything else FORBIDDEN (in
 //! loom's world, expected: see above).
 
+use super::peterson::Turn;
 use super::shared::grade_lock;
 use crate::prelude::*;
 
@@ -44,5 +46,5 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
-    super::peterson::peterson_lock::<R>(p, Ordering::SeqCst, Ordering::SeqCst, false)
+    super::peterson::peterson_lock::<R>(p, Ordering::SeqCst, Ordering::SeqCst, Turn::Store)
 }

@@ -1,11 +1,11 @@
-//! # spin-lock — a test-and-set lock with Acquire/Release
+//! # spin-lock — a compare-exchange spin lock with Acquire/Release
 //!
-//! **Question.** The `spin-relaxed` lock with the swap made Acquire and the releasing store
-//! Release. Exact now, in every world?
+//! **Question.** The `spin-relaxed` lock with the compare-exchange made Acquire and the
+//! releasing store Release. Exact now, in every world?
 //!
 //! **Expect.** Yes. The Release store publishes everything the holder wrote; the Acquire
-//! swap that takes the lock next reads that store and sees it all. That pair is what a lock
-//! is, beyond exclusion. `explore` proves it at 2 × 2 and 3 × 1, with no data race;
+//! compare-exchange that takes the lock next reads that store and sees it all. That pair is what a lock
+//! is, beyond exclusion. `explore` proves it at 2 × 2, with no data race (3 × 1 is too large to finish);
 //! `hunt` finds nothing. (A spin lock burns a CPU while it waits: fine for a few
 //! instructions, poor when the holder is descheduled. std's `Mutex` sleeps instead.)
 //!
@@ -17,7 +17,7 @@ use crate::prelude::*;
 pub const EXPERIMENT: Experiment = Experiment {
     name: "spin-lock",
     family: "locks",
-    summary: "test-and-set spin lock with an Acquire swap and a Release store",
+    summary: "compare-exchange spin lock, Acquire to take it, Release to give it back",
     class: Class::Fixed,
     atomics: &["locked", "inside", "peak"],
     proof: Size {
@@ -41,8 +41,11 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
     let m = p.iters;
     let (_, elapsed) = workers::<R, _>(p, &s, move |(locked, count, inside), _| {
         for _ in 0..m {
-            while locked.swap(true, Ordering::Acquire) {
-                R::spin_loop();
+            while locked
+                .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+                .is_err()
+            {
+                R::spin_loop(); // a failed compare-exchange writes nothing: it only waits
             }
             inside.enter();
             let c = count.read(); // ordered after the last holder's write by the Acquire…

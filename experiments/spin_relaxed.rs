@@ -1,17 +1,17 @@
-//! # spin-relaxed — a test-and-set lock with Relaxed ordering
+//! # spin-relaxed — a spin lock with Relaxed ordering
 //!
-//! **Question.** A spin lock taken with `swap(true)` (whoever swaps `false` out owns it) and
-//! released with `store(false)`, both Relaxed, guarding a plain count (the racy cell: read,
+//! **Question.** A spin lock taken with `compare_exchange(false → true)` (whoever turns
+//! `false` into `true` owns it) and released with `store(false)`, all Relaxed, guarding a plain count (the racy cell: read,
 //! then write plus one). Does only one thread at a time get in? Is the count exact?
 //!
-//! **Expect.** Mutual exclusion holds: a swap is one indivisible step, so only one thread
-//! at a time swaps `false` out, and `in_cs` stays 1 everywhere. But a lock must also hand
+//! **Expect.** Mutual exclusion holds: a compare-exchange is one indivisible step, so only one thread
+//! at a time succeeds, and `in_cs` stays 1 everywhere. But a lock must also hand
 //! over what the last holder wrote, and Relaxed hands over nothing: the next holder's read
 //! of the count is not ordered after the last holder's write. To the memory model that is a
 //! data race on plain memory (undefined behaviour), and `explore` reports it at 2 × 1.
-//! x86 gives the ordering anyway (its `xchg` is a full barrier), so `run` counts exactly
+//! x86 gives the ordering anyway (its `lock cmpxchg` is a full barrier), so `run` counts exactly
 //! here, and so does every sequentially consistent schedule (`hunt`): only the model catches
-//! it. The fix: Acquire on the swap, Release on the store (`spin-lock`).
+//! it. The fix: Acquire on the compare-exchange, Release on the store (`spin-lock`).
 //!
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2 or a lost count:
 //! INTERESTING; anything else FORBIDDEN. loom stops at the data race first.
@@ -22,7 +22,7 @@ use crate::prelude::*;
 pub const EXPERIMENT: Experiment = Experiment {
     name: "spin-relaxed",
     family: "locks",
-    summary: "test-and-set spin lock with Relaxed ordering: excludes, but publishes nothing",
+    summary: "compare-exchange spin lock with Relaxed ordering: excludes, but publishes nothing",
     class: Class::DataRace,
     atomics: &["locked", "inside", "peak"],
     bug_shows_in: Worlds::WEAK_MEMORY,
@@ -47,8 +47,11 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
     let m = p.iters;
     let (_, elapsed) = workers::<R, _>(p, &s, move |(locked, count, inside), _| {
         for _ in 0..m {
-            while locked.swap(true, Ordering::Relaxed) {
-                R::spin_loop(); // only one thread at a time swaps `false` out…
+            while locked
+                .compare_exchange(false, true, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+            {
+                R::spin_loop(); // only one thread at a time turns `false` into `true`…
             }
             inside.enter();
             let c = count.read(); // …but nothing orders this after the last holder's write
