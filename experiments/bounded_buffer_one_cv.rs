@@ -9,7 +9,7 @@
 //! *same* side: a taker that has just emptied the buffer wakes the other taker instead of
 //! the sleeping putter. The woken taker re-checks, finds the buffer empty and sleeps again,
 //! and the notification is gone. Once every thread sleeps that way, nobody is left to wake
-//! anyone: a deadlock. `hunt` and `explore` find it with four workers (two putters, two
+//! anyone: a deadlock. `hunt` finds it at 3 × 2, `explore` at 4 × 2 (two putters, two
 //! takers, two items each); `run` natively may need many trials. The fixes: a condvar per
 //! condition (`bounded-buffer`), or `notify_all`.
 //!

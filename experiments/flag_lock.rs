@@ -29,7 +29,7 @@ pub const EXPERIMENT: Experiment = Experiment {
     },
     judge: Some(judge),
     default_threads: 2,
-    default_iters: 100_000,
+    default_iters: 3_000_000,
     source: include_str!("flag_lock.rs"),
     kernels: kernels!(kernel),
     ..Experiment::DEFAULTS

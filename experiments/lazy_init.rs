@@ -29,8 +29,8 @@ pub const EXPERIMENT: Experiment = Experiment {
         iters: 1,
     },
     judge: Some(judge),
-    default_threads: 4,
-    default_iters: 100_000,
+    default_threads: 2,
+    default_iters: 1_000_000,
     source: include_str!("lazy_init.rs"),
     kernels: kernels!(kernel),
     ..Experiment::DEFAULTS
@@ -49,9 +49,9 @@ pub fn grade_inits(p: &Params, o: &Outcome, runs: &str, broken: bool) -> (Grade,
         _ if inits == p.iters => (Grade::Acceptable, "each initialiser ran exactly once"),
         _ if inits > p.iters && broken => (
             Grade::Interesting,
-            "an initialiser ran twice: two threads checked before either acted",
+            "initialised twice: two threads checked before either acted",
         ),
-        _ if inits > p.iters => (Grade::Forbidden, "an initialiser ran twice"),
+        _ if inits > p.iters => (Grade::Forbidden, "initialised twice"),
         _ => (Grade::Forbidden, "a value was used but never initialised"),
     }
 }

@@ -10,7 +10,7 @@
 //! The losers must still wait for `ready`: had they gone on at `busy`, they would use a value
 //! not yet built. Release/Acquire makes what the initialiser wrote visible to them. The
 //! wait spins (`R::spin_loop`): fine while initialisers are short. `explore` proves it at
-//! 2 × 2 and 3 × 1.
+//! 2 × 2 (3 × 1 is too large to finish).
 //!
 //! **Outcomes.** `uses` = N × M and `inits` = M: ACCEPTABLE; anything else FORBIDDEN.
 

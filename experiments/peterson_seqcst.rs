@@ -35,7 +35,7 @@ pub const EXPERIMENT: Experiment = Experiment {
     },
     judge: Some(judge),
     default_threads: 2,
-    default_iters: 1_000_000,
+    default_iters: 200_000,
     source: include_str!("peterson_seqcst.rs"),
     kernels: kernels!(kernel),
     ..Experiment::DEFAULTS
