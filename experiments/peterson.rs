@@ -8,9 +8,10 @@
 //! **Expect.** No, although the algorithm is correct under sequential consistency. Each
 //! thread stores its flag, then loads the other's: store buffering (SB). Release/Acquire
 //! never orders a store before a *later* load, so each thread can read the other's flag as
-//! still down, and both enter. `explore` finds `in_cs` = 2 at 2 × 1, and x86 shows it
-//! natively too (its store buffer does exactly this: `run`). Sequentially consistent
-//! schedules cannot show it (`hunt` finds nothing). The repairs: SeqCst accesses
+//! still down, and both enter. `explore` finds `in_cs` = 2 at 2 × 1. x86's store buffer
+//! does exactly this (`race-lab litmus SB` shows it), but in a lock loop the two threads
+//! seldom arrive at the same moment, so `run` catches it rarely, if at all. Sequentially
+//! consistent schedules cannot show it (`hunt` finds nothing). The repairs: SeqCst accesses
 //! (`peterson-seqcst`), or giving way with a read-modify-write (`peterson-swap`); a SeqCst
 //! fence between the stores and the loads is not enough in Rust's model (`peterson-fence`). With more than two threads the kernel runs Peterson's own
 //! generalisation, the filter lock (one round per level).
