@@ -8,7 +8,7 @@
 //! the count), which is why deadlocks hide in tests. loom finds the deadlocking interleaving
 //! every time; `race-lab run` stops on a watchdog (its threads use no CPU for S seconds: "no
 //! progress"). The fix:
-//! one global lock order.
+//! one global lock order (`deadlock-ordered`).
 //!
 //! **Outcomes.** N × M ACCEPTABLE (finished); a deadlock INTERESTING; anything else
 //! FORBIDDEN.
@@ -17,6 +17,7 @@ use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = Experiment {
     name: "deadlock",
+    family: "deadlock",
     summary: "two mutexes taken in opposite orders by alternate threads",
     class: Class::Deadlock,
     options: &[Opt::Window],

@@ -28,8 +28,42 @@ catalogue![
     sharded,
     sharded_unpadded,
     local,
+    // Classic thread-safety bugs, each paired with its fix (`race-lab list` groups them).
+    bank_atomics,
+    bank_locked,
+    lazy_init,
+    lazy_init_once,
+    lazy_init_cas,
+    lazy_init_locked,
+    publish_relaxed,
+    publish_release,
+    dcl_relaxed,
+    dcl_acquire,
+    flag_lock,
+    peterson,
+    peterson_seqcst,
+    peterson_fence,
+    peterson_swap,
+    spin_relaxed,
+    spin_lock,
+    ticket_lock,
+    lost_wakeup,
+    condvar_if,
+    wait_while,
+    bounded_buffer,
+    bounded_buffer_one_cv,
     deadlock,
+    deadlock_ordered,
+    philosophers,
+    philosophers_ordered,
+    philosophers_waiter,
+    philosophers_polite,
+    rwlock_upgrade,
+    rwlock_recheck,
 ];
+
+// What several lessons share (not an experiment).
+pub mod shared;
 
 // Memory-model litmus tests (`race-lab litmus`).
 #[path = "litmus_2+2w.rs"]

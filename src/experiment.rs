@@ -420,7 +420,7 @@ impl Experiment {
         match (self.class, outcome.map(Outcome::primary)) {
             (Class::Deadlock, None) => (
                 Grade::Interesting,
-                "deadlocked: each thread holds the lock the other wants",
+                "deadlocked: every thread waits for another (for a lock it holds, or a wake-up that never comes)",
             ),
             (_, None) => (
                 Grade::Forbidden,

@@ -68,11 +68,23 @@ pub fn json(
         .write(w)
 }
 
-/// The thread experiments.
+/// The thread experiments, grouped by family (families in order of first appearance).
 fn thread_table(w: &mut dyn Write, all: &[&Experiment]) -> io::Result<()> {
-    let mut t = table(&["experiment", "class", "options", "what it does"]);
+    let mut families: Vec<&str> = Vec::new();
     for e in all {
+        if !families.contains(&e.family) {
+            families.push(e.family);
+        }
+    }
+    let mut t = table(&["family", "experiment", "class", "options", "what it does"]);
+    for (f, e) in families.iter().flat_map(|f| {
+        all.iter()
+            .filter(move |e| e.family == *f)
+            .map(move |e| (f, e))
+    }) {
+        let first = all.iter().find(|x| x.family == *f).map(|x| x.name) == Some(e.name);
         t.add_row(vec![
+            if first { f.to_string() } else { String::new() },
             e.name.to_string(),
             e.class.name().to_string(),
             flags(e.options.iter().map(|o| o.flag())),

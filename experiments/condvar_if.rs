@@ -1,0 +1,73 @@
+//! # condvar-if — `if` where `while` was meant
+//!
+//! **Question.** Workers share a queue (a count of items behind a mutex) and a condvar.
+//! Even-numbered workers put M items, odd-numbered ones take M (with an odd number of
+//! workers, the last one puts one and takes one, M times). A put: lock, add one, unlock,
+//! `notify_one`. A take: lock; *if* the queue is empty, wait; then take an item. Does every
+//! take find an item?
+//!
+//! **Expect.** No, with two or more takers. A notified thread does not run at once: it must
+//! take the lock again first, and meanwhile another taker that never waited can walk in and
+//! take the item it was woken for. The woken thread, having checked only once (`if`), takes
+//! from an empty queue: in real code, a pop that panics or reads garbage. Found at 3 × 1 by
+//! `explore` and `hunt` (two takers: the odd worker and the last one), and natively by
+//! `run`. The fix: re-check after every wake-up (`while`, i.e. `wait_while`): `wait-while`.
+//!
+//! **Outcomes.** `ops` = N × M with `from_empty` = 0: ACCEPTABLE; `from_empty` > 0:
+//! INTERESTING (a woken taker found its item gone); anything else FORBIDDEN.
+
+use super::shared::{grade_failures, role, Role};
+use crate::prelude::*;
+
+pub const EXPERIMENT: Experiment = Experiment {
+    name: "condvar-if",
+    family: "condvars",
+    summary: "a taker checks the queue once (if), not in a loop: its item can be gone",
+    class: Class::LogicRace,
+    locks: &["queue"],
+    bug_shows_in: Worlds::ALL,
+    proof: Size {
+        threads: 3,
+        iters: 1,
+    },
+    judge: Some(judge),
+    default_threads: 3,
+    default_iters: 100_000,
+    source: include_str!("condvar_if.rs"),
+    kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
+};
+
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_failures(p, o, "from_empty", true, "a woken taker found its item gone")
+}
+
+pub fn kernel<R: Rt>(p: &Params) -> Run {
+    let s = Arc::new((<R::Mutex<StdLock, u64>>::new(0), R::Condvar::new()));
+    let (m, n) = (p.iters, p.threads);
+    let (from_empty, elapsed) = workers::<R, _>(p, &s, move |(queue, cv), t| {
+        let mut from_empty = 0;
+        for _ in 0..m {
+            if role(t, n) != Role::Take {
+                *queue.lock() += 1;
+                cv.notify_one();
+            }
+            if role(t, n) != Role::Put {
+                let mut q = queue.lock();
+                if *q == 0 {
+                    q = cv.wait(q); // woken for an item… which another taker may take first
+                }
+                match *q {
+                    0 => from_empty += 1, // checked once, before the wait
+                    _ => *q -= 1,
+                }
+            }
+        }
+        from_empty
+    });
+    Run {
+        outcome: Outcome::of(&[("ops", p.expected()), ("from_empty", from_empty)]),
+        metric: 0,
+        elapsed,
+    }
+}

@@ -1,0 +1,63 @@
+//! # dcl-acquire — double-checked locking done right
+//!
+//! **Question.** `dcl-relaxed` with the fast-path load of `ready` made Acquire and the
+//! flag's store made Release. Can a thread still use a value before it is there?
+//!
+//! **Expect.** Never. A fast path that sees `ready` = true has read the Release store, so it
+//! sees the value stored before it. The check under the lock can stay Relaxed: the lock
+//! already orders it after the previous holder's writes. This is how `rt::Once` (and std's
+//! `OnceLock`) work. `explore` proves it at 2 × 2 and 3 × 1.
+//!
+//! **Outcomes.** `gets` = N × M and `uninit` = 0: ACCEPTABLE; anything else FORBIDDEN.
+
+use super::shared::grade_failures;
+use crate::prelude::*;
+
+pub const EXPERIMENT: Experiment = Experiment {
+    name: "dcl-acquire",
+    family: "publication",
+    summary: "double-checked locking with an Acquire fast path and a Release flag",
+    class: Class::Fixed,
+    atomics: &["ready0", "value0", "ready1", "value1"],
+    locks: &["init"],
+    proof: Size {
+        threads: 2,
+        iters: 2,
+    },
+    judge: Some(judge),
+    default_threads: 4,
+    default_iters: 100_000,
+    source: include_str!("dcl_acquire.rs"),
+    kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
+};
+
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_failures(p, o, "uninit", false, "a fast path saw the flag but not the value")
+}
+
+pub fn kernel<R: Rt>(p: &Params) -> Run {
+    let slots: Vec<(R::AtomicBool, R::AtomicU64)> = (0..p.iters)
+        .map(|_| (RtAtomic::new(false), RtAtomic::new(0)))
+        .collect();
+    let lazy = Arc::new((slots, <R::Mutex<StdLock, ()>>::new(())));
+    let (uninit, elapsed) = workers::<R, _>(p, &lazy, |(slots, lock), _| {
+        let mut uninit = 0;
+        for (ready, value) in slots {
+            if !ready.load(Ordering::Acquire) {
+                let _init = lock.lock();
+                if !ready.load(Ordering::Relaxed) {
+                    value.store(42, Ordering::Relaxed);
+                    ready.store(true, Ordering::Release); // publishes the 42…
+                }
+            }
+            uninit += u64::from(value.load(Ordering::Relaxed) == 0); // …to an Acquire that saw it
+        }
+        uninit
+    });
+    Run {
+        outcome: Outcome::of(&[("gets", p.expected()), ("uninit", uninit)]),
+        metric: 0,
+        elapsed,
+    }
+}

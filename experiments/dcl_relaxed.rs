@@ -1,0 +1,71 @@
+//! # dcl-relaxed — double-checked locking, broken by Relaxed
+//!
+//! **Question.** M values are initialised lazily with double-checked locking: check the
+//! value's `ready` flag without the lock; if unset, lock, check again, store the value,
+//! set the flag. The flag is loaded and stored Relaxed. Each of N threads uses every value.
+//! Can a thread use a value before it is there?
+//!
+//! **Expect.** Yes, under the memory model. The slow path is fine (the lock orders it), but a
+//! thread on the fast path that sees `ready` = true has no ordering with the store of the
+//! value: it may read the value as it was before (0). It is `publish-relaxed` in disguise,
+//! and the classic bug of the pattern (Java before 5, C++ before 11). `explore` finds
+//! `uninit` > 0 at 2 × 1; x86 does not reorder these (`run` stays clean here); schedules
+//! cannot show it. The fix: Acquire on the fast-path load, Release on the flag's store
+//! (`dcl-acquire`, and `rt::Once`).
+//!
+//! **Outcomes.** `gets` = N × M and `uninit` = 0: ACCEPTABLE; `uninit` > 0: INTERESTING (a
+//! fast path saw the flag but not the value); anything else FORBIDDEN.
+
+use super::shared::grade_failures;
+use crate::prelude::*;
+
+pub const EXPERIMENT: Experiment = Experiment {
+    name: "dcl-relaxed",
+    family: "publication",
+    summary: "double-checked locking with a Relaxed flag: the fast path sees an empty value",
+    class: Class::LogicRace,
+    atomics: &["ready0", "value0", "ready1", "value1"],
+    locks: &["init"],
+    bug_shows_in: Worlds::WEAK_MEMORY,
+    proof: Size {
+        threads: 2,
+        iters: 1,
+    },
+    judge: Some(judge),
+    default_threads: 4,
+    default_iters: 100_000,
+    source: include_str!("dcl_relaxed.rs"),
+    kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
+};
+
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_failures(p, o, "uninit", true, "a fast path saw the flag but not the value")
+}
+
+pub fn kernel<R: Rt>(p: &Params) -> Run {
+    let slots: Vec<(R::AtomicBool, R::AtomicU64)> = (0..p.iters)
+        .map(|_| (RtAtomic::new(false), RtAtomic::new(0)))
+        .collect();
+    let lazy = Arc::new((slots, <R::Mutex<StdLock, ()>>::new(())));
+    let (uninit, elapsed) = workers::<R, _>(p, &lazy, |(slots, lock), _| {
+        let mut uninit = 0;
+        for (ready, value) in slots {
+            if !ready.load(Ordering::Relaxed) {
+                let _init = lock.lock();
+                if !ready.load(Ordering::Relaxed) {
+                    value.store(42, Ordering::Relaxed);
+                    ready.store(true, Ordering::Relaxed); // publishes nothing
+                }
+            }
+            // On the fast path, nothing orders this load after the store of 42.
+            uninit += u64::from(value.load(Ordering::Relaxed) == 0);
+        }
+        uninit
+    });
+    Run {
+        outcome: Outcome::of(&[("gets", p.expected()), ("uninit", uninit)]),
+        metric: 0,
+        elapsed,
+    }
+}

@@ -1,0 +1,109 @@
+//! # peterson — Peterson's lock with Acquire/Release: store buffering lets both in
+//!
+//! **Question.** Peterson's lock for two threads, from two flags and a turn: to enter,
+//! raise your flag ("I want in"), give way (`turn` = me), then wait while the other's flag
+//! is up and it is still your turn to give way. To leave, lower your flag. Stores Release,
+//! loads Acquire. Does only one thread at a time get in?
+//!
+//! **Expect.** No, although the algorithm is correct under sequential consistency. Each
+//! thread stores its flag, then loads the other's: store buffering (SB). Release/Acquire
+//! never orders a store before a *later* load, so each thread can read the other's flag as
+//! still down, and both enter. `explore` finds `in_cs` = 2 at 2 × 1. x86's store buffer
+//! does exactly this (`race-lab litmus SB` shows it), but in a lock loop the two threads
+//! seldom arrive at the same moment, so `run` catches it rarely, if at all. Sequentially
+//! consistent schedules cannot show it (`hunt` finds nothing). The repairs: SeqCst accesses
+//! (`peterson-seqcst`), or giving way with a read-modify-write (`peterson-swap`); a SeqCst
+//! fence between the stores and the loads is not enough in Rust's model (`peterson-fence`). With more than two threads the kernel runs Peterson's own
+//! generalisation, the filter lock (one round per level).
+//!
+//! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2: INTERESTING (both
+//! inside; lost counts follow); anything else FORBIDDEN.
+
+use super::shared::{grade_lock, lock_outcome, Inside};
+use crate::prelude::*;
+
+pub const EXPERIMENT: Experiment = Experiment {
+    name: "peterson",
+    family: "locks",
+    summary: "Peterson's lock with Release stores and Acquire loads (broken by store buffering)",
+    class: Class::LogicRace,
+    threads: (2, 2),
+    atomics: &["flag0", "flag1", "turn", "count", "inside", "peak"],
+    bug_shows_in: Worlds {
+        native: true,
+        loom: true,
+        scheduled: false,
+    },
+    proof: Size {
+        threads: 2,
+        iters: 1,
+    },
+    judge: Some(judge),
+    default_threads: 2,
+    default_iters: 200_000,
+    source: include_str!("peterson.rs"),
+    kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
+};
+
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_lock(p, o, true)
+}
+
+pub fn kernel<R: Rt>(p: &Params) -> Run {
+    peterson_lock::<R>(p, Ordering::Release, Ordering::Acquire, Turn::Store)
+}
+
+/// How a thread gives way.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Turn {
+    /// A store to `turn`.
+    Store,
+    /// A store to `turn`, then a SeqCst fence before the loads.
+    StoreFence,
+    /// A swap (AcqRel read-modify-write) of `turn`.
+    Swap,
+}
+
+/// Peterson's lock (the filter lock for more than two threads) with stores of ordering
+/// `store`, loads of ordering `load`, giving way by `turn`.
+pub fn peterson_lock<R: Rt>(p: &Params, store: Ordering, load: Ordering, give_way: Turn) -> Run {
+    let n = p.threads;
+    let flag: Vec<R::AtomicUsize> = (0..n).map(|_| RtAtomic::new(0)).collect();
+    let turn: Vec<R::AtomicUsize> = (1..n).map(|_| RtAtomic::new(0)).collect();
+    let s = Arc::new(((flag, turn, R::AtomicU64::new(0)), Inside::<R>::new()));
+    let m = p.iters;
+    let (_, elapsed) = workers::<R, _>(p, &s, move |((flag, turn, count), inside), me| {
+        for _ in 0..m {
+            for level in 1..n {
+                flag[me].store(level, store); // I want in…
+                match give_way {
+                    Turn::Swap => {
+                        turn[level - 1].swap(me, Ordering::AcqRel); // (peterson-swap)
+                    }
+                    _ => turn[level - 1].store(me, store), // …but I give way
+                }
+                if give_way == Turn::StoreFence {
+                    R::fence(Ordering::SeqCst); // (peterson-fence)
+                }
+                // Wait while it is my turn to give way and another thread wants in.
+                while turn[level - 1].load(load) == me
+                    && (0..n).any(|k| k != me && flag[k].load(load) >= level)
+                {
+                    R::spin_loop();
+                }
+            }
+            inside.enter();
+            let c = count.load(Ordering::Relaxed);
+            count.store(c + 1, Ordering::Relaxed);
+            inside.leave();
+            flag[me].store(0, store); // I am out
+        }
+        0
+    });
+    Run {
+        outcome: lock_outcome(s.0 .2.load(Ordering::SeqCst), s.1.peak()),
+        metric: 0,
+        elapsed,
+    }
+}

@@ -1,0 +1,52 @@
+//! # peterson-fence — Peterson's lock with a SeqCst fence: still not enough for the model
+//!
+//! **Question.** The `peterson` lock (Release stores, Acquire loads) with one
+//! `fence(SeqCst)` between a thread's stores (flag, turn) and its loads. On every CPU that
+//! drains the store buffer, so store buffering is gone. Does only one thread at a time get
+//! in, by the rules of Rust's (C++20's) memory model?
+//!
+//! **Expect.** No, and loom shows why (`explore` at 2 × 1 finds `in_cs` = 2). The fences do
+//! order each thread's flag store before the other's flag load (the SB half is fixed), but
+//! nothing orders the two threads' *stores to `turn`* against the fences. The model lets
+//! thread 1's store of `turn` come first in `turn`'s modification order although its fence
+//! comes second: thread 0 reads the other flag as down (its fence came first) and enters;
+//! thread 1 reads `turn` as "thread 0 gave way last" and enters too. No hardware does this
+//! (a fence waits for the store to reach memory): `run` on x86 and every sequentially
+//! consistent schedule (`hunt`) stay clean. But the compiler is entitled to the model, so
+//! the program is wrong. Make giving way a read-modify-write (`peterson-swap`), or make
+//! every access SeqCst (`peterson-seqcst`).
+//!
+//! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2: INTERESTING (both
+//! inside; allowed by the memory model, not by x86); anything else FORBIDDEN.
+
+use super::peterson::Turn;
+use super::shared::grade_lock;
+use crate::prelude::*;
+
+pub const EXPERIMENT: Experiment = Experiment {
+    name: "peterson-fence",
+    family: "locks",
+    summary: "Peterson's lock with a SeqCst fence: the model still lets both in (loom shows it)",
+    class: Class::LogicRace,
+    threads: (2, 2),
+    atomics: &["flag0", "flag1", "turn", "count", "inside", "peak"],
+    bug_shows_in: Worlds::WEAK_MEMORY,
+    proof: Size {
+        threads: 2,
+        iters: 1,
+    },
+    judge: Some(judge),
+    default_threads: 2,
+    default_iters: 200_000,
+    source: include_str!("peterson_fence.rs"),
+    kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
+};
+
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_lock(p, o, true)
+}
+
+pub fn kernel<R: Rt>(p: &Params) -> Run {
+    super::peterson::peterson_lock::<R>(p, Ordering::Release, Ordering::Acquire, Turn::StoreFence)
+}

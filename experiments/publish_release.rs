@@ -1,0 +1,63 @@
+//! # publish-release — Release the flag, Acquire it
+//!
+//! **Question.** `publish-relaxed` with two orderings changed: the flag is stored with
+//! Release and loaded with Acquire (the data stays Relaxed). Can a reader still see the
+//! flag without the data?
+//!
+//! **Expect.** Never. A Release store publishes every write its thread made before it; an
+//! Acquire load that reads that store (or a later one) sees them all. So a reader that sees
+//! `ready` = i sees `data` ≥ i. On x86 both compile to plain moves (TSO gives this for
+//! free); what they add there is a promise the compiler must keep. `explore` proves it at
+//! 2 × 2 and 3 × 1.
+//!
+//! **Outcomes.** `reads` = N × M and `stale` = 0: ACCEPTABLE; anything else FORBIDDEN.
+
+use super::shared::grade_failures;
+use crate::prelude::*;
+
+pub const EXPERIMENT: Experiment = Experiment {
+    name: "publish-release",
+    family: "publication",
+    summary: "the same messages with a Release store and an Acquire load of the flag",
+    class: Class::Fixed,
+    atomics: &["data", "ready"],
+    proof: Size {
+        threads: 2,
+        iters: 2,
+    },
+    judge: Some(judge),
+    default_threads: 2,
+    default_iters: 1_000_000,
+    source: include_str!("publish_release.rs"),
+    kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
+};
+
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_failures(p, o, "stale", false, "a reader saw the flag but not the data")
+}
+
+pub fn kernel<R: Rt>(p: &Params) -> Run {
+    let shared = Arc::new((R::AtomicU64::new(0), R::AtomicU64::new(0)));
+    let m = p.iters;
+    let (stale, elapsed) = workers::<R, _>(p, &shared, move |(data, ready), t| {
+        if t == 0 {
+            for i in 1..=m {
+                data.store(i, Ordering::Relaxed);
+                ready.store(i, Ordering::Release); // publishes the store above…
+            }
+        }
+        let mut stale = 0;
+        for _ in 0..m {
+            let announced = ready.load(Ordering::Acquire); // …to whoever reads this one
+            let got = data.load(Ordering::Relaxed);
+            stale += u64::from(got < announced);
+        }
+        stale
+    });
+    Run {
+        outcome: Outcome::of(&[("reads", p.expected()), ("stale", stale)]),
+        metric: 0,
+        elapsed,
+    }
+}

@@ -1,0 +1,117 @@
+//! What several lessons share: the tally of threads inside a critical section (the `locks`
+//! family), the roles of the producer/consumer lessons (`condvars`), and the grading of an
+//! outcome that counts failures.
+
+use crate::prelude::*;
+
+/// How many threads are inside a critical section now, and the most there ever were.
+///
+/// Relaxed on purpose: the tally must not synchronise the threads it watches, or it would
+/// hand a broken lock the ordering the lock itself fails to give. Each read-modify-write
+/// still reads the latest value, so two threads inside at once always show as a peak of 2.
+pub struct Inside<R: Rt> {
+    now: R::AtomicU64,
+    peak: R::AtomicU64,
+}
+
+impl<R: Rt> Inside<R> {
+    pub fn new() -> Self {
+        Inside {
+            now: RtAtomic::new(0),
+            peak: RtAtomic::new(0),
+        }
+    }
+    pub fn enter(&self) {
+        let now = self.now.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut peak = self.peak.load(Ordering::Relaxed);
+        while now > peak {
+            match self
+                .peak
+                .compare_exchange(peak, now, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => break,
+                Err(p) => peak = p,
+            }
+        }
+    }
+    pub fn leave(&self) {
+        self.now.fetch_sub(1, Ordering::Relaxed);
+    }
+    /// The most threads ever inside at once (read it after joining the workers).
+    pub fn peak(&self) -> u64 {
+        self.peak.load(Ordering::Relaxed)
+    }
+}
+
+impl<R: Rt> Default for Inside<R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A lock's outcome: the count it protected, then the most threads seen inside at once.
+pub fn lock_outcome(count: u64, in_cs: u64) -> Outcome {
+    Outcome::of(&[("count", count), ("in_cs", in_cs)])
+}
+
+/// Grades a lock's outcome; `broken`: the lock is known not to exclude.
+pub fn grade_lock(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
+    let (count, in_cs) = (o.get("count"), o.get("in_cs").unwrap_or(0));
+    let bad = if broken {
+        Grade::Interesting
+    } else {
+        Grade::Forbidden
+    };
+    match count {
+        _ if in_cs > 1 => (
+            bad,
+            "two threads in the critical section at once: the lock did not exclude",
+        ),
+        Some(c) if c == p.expected() => (Grade::Acceptable, "one thread at a time; exact"),
+        Some(c) if c < p.expected() => (
+            bad,
+            "one thread at a time, yet updates lost: a holder read what the last one wrote too early",
+        ),
+        _ => (Grade::Forbidden, "more updates than increments: a bug in the lab"),
+    }
+}
+
+/// Grades an outcome whose first field must be N × M and whose field `bad` counts
+/// failures: none is ACCEPTABLE; some are INTERESTING in a broken version (`broken`) and
+/// FORBIDDEN in a fix. `seen` says what a failure was.
+pub fn grade_failures(
+    p: &Params,
+    o: &Outcome,
+    bad: &str,
+    broken: bool,
+    seen: &'static str,
+) -> (Grade, &'static str) {
+    if o.primary() != p.expected() {
+        return (
+            Grade::Forbidden,
+            "the operations do not add up to N × M: a bug in the lab",
+        );
+    }
+    match o.get(bad) {
+        Some(0) => (Grade::Acceptable, "no failure this time"),
+        Some(_) if broken => (Grade::Interesting, seen),
+        _ => (Grade::Forbidden, seen),
+    }
+}
+
+/// What a worker does in the producer/consumer lessons: even workers put, odd ones take;
+/// with an odd number of workers the last one does both, so every item put is taken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Put,
+    Take,
+    Both,
+}
+
+pub fn role(t: usize, n: usize) -> Role {
+    match t % 2 {
+        1 => Role::Take,
+        _ if t + 1 == n => Role::Both,
+        _ => Role::Put,
+    }
+}

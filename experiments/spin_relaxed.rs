@@ -1,0 +1,69 @@
+//! # spin-relaxed — a spin lock with Relaxed ordering
+//!
+//! **Question.** A spin lock taken with `compare_exchange(false → true)` (whoever turns
+//! `false` into `true` owns it) and released with `store(false)`, all Relaxed, guarding a plain count (the racy cell: read,
+//! then write plus one). Does only one thread at a time get in? Is the count exact?
+//!
+//! **Expect.** Mutual exclusion holds: a compare-exchange is one indivisible step, so only one thread
+//! at a time succeeds, and `in_cs` stays 1 everywhere. But a lock must also hand
+//! over what the last holder wrote, and Relaxed hands over nothing: the next holder's read
+//! of the count is not ordered after the last holder's write. To the memory model that is a
+//! data race on plain memory (undefined behaviour), and `explore` reports it at 2 × 1.
+//! x86 gives the ordering anyway (its `lock cmpxchg` is a full barrier), so `run` counts exactly
+//! here, and so does every sequentially consistent schedule (`hunt`): only the model catches
+//! it. The fix: Acquire on the compare-exchange, Release on the store (`spin-lock`).
+//!
+//! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2 or a lost count:
+//! INTERESTING; anything else FORBIDDEN. loom stops at the data race first.
+
+use super::shared::{grade_lock, lock_outcome, Inside};
+use crate::prelude::*;
+
+pub const EXPERIMENT: Experiment = Experiment {
+    name: "spin-relaxed",
+    family: "locks",
+    summary: "compare-exchange spin lock with Relaxed ordering: excludes, but publishes nothing",
+    class: Class::DataRace,
+    atomics: &["locked", "inside", "peak"],
+    bug_shows_in: Worlds::WEAK_MEMORY,
+    proof: Size {
+        threads: 2,
+        iters: 1,
+    },
+    judge: Some(judge),
+    default_threads: 2,
+    default_iters: 1_000_000,
+    source: include_str!("spin_relaxed.rs"),
+    kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
+};
+
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_lock(p, o, true)
+}
+
+pub fn kernel<R: Rt>(p: &Params) -> Run {
+    let s = Arc::new((R::AtomicBool::new(false), R::Cell::new(0), Inside::<R>::new()));
+    let m = p.iters;
+    let (_, elapsed) = workers::<R, _>(p, &s, move |(locked, count, inside), _| {
+        for _ in 0..m {
+            while locked
+                .compare_exchange(false, true, Ordering::Relaxed, Ordering::Relaxed)
+                .is_err()
+            {
+                R::spin_loop(); // only one thread at a time turns `false` into `true`…
+            }
+            inside.enter();
+            let c = count.read(); // …but nothing orders this after the last holder's write
+            count.write(c + 1);
+            inside.leave();
+            locked.store(false, Ordering::Relaxed);
+        }
+        0
+    });
+    Run {
+        outcome: lock_outcome(s.1.read(), s.2.peak()),
+        metric: 0,
+        elapsed,
+    }
+}

@@ -1,0 +1,66 @@
+//! # wait-while — wait for a condition, re-checked on every wake-up
+//!
+//! **Question.** The `condvar-if` queue with takes written as `wait_while(queue is empty)`:
+//! check under the lock, sleep only while the condition holds, check again after every
+//! wake-up. Does every take find an item, and does anyone sleep forever?
+//!
+//! **Expect.** Every take finds an item, and nobody sleeps forever. Checking *before* waiting
+//! cures the lost wake-up (`lost-wakeup`): an item put earlier is seen, no signal needed.
+//! Checking *after* waking cures the stolen item (`condvar-if`): a thread whose item was
+//! taken goes back to sleep. It also makes spurious wake-ups, which real condvars may have,
+//! harmless. Every put notifies one sleeping taker, and only takers sleep, so no wake-up
+//! goes to the wrong thread. `explore` proves it at 2 × 2 and 3 × 1; `hunt` finds nothing.
+//!
+//! **Outcomes.** `ops` = N × M and `from_empty` = 0: ACCEPTABLE; anything else FORBIDDEN.
+
+use super::shared::{grade_failures, role, Role};
+use crate::prelude::*;
+
+pub const EXPERIMENT: Experiment = Experiment {
+    name: "wait-while",
+    family: "condvars",
+    summary: "takers wait_while the queue is empty: no lost wake-up, no stolen item",
+    class: Class::Fixed,
+    locks: &["queue"],
+    proof: Size {
+        threads: 3,
+        iters: 1,
+    },
+    judge: Some(judge),
+    default_threads: 3,
+    default_iters: 100_000,
+    source: include_str!("wait_while.rs"),
+    kernels: kernels!(kernel),
+    ..Experiment::DEFAULTS
+};
+
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_failures(p, o, "from_empty", false, "a woken taker found its item gone")
+}
+
+pub fn kernel<R: Rt>(p: &Params) -> Run {
+    let s = Arc::new((<R::Mutex<StdLock, u64>>::new(0), R::Condvar::new()));
+    let (m, n) = (p.iters, p.threads);
+    let (from_empty, elapsed) = workers::<R, _>(p, &s, move |(queue, cv), t| {
+        let mut from_empty = 0;
+        for _ in 0..m {
+            if role(t, n) != Role::Take {
+                *queue.lock() += 1;
+                cv.notify_one();
+            }
+            if role(t, n) != Role::Put {
+                let mut q = cv.wait_while(queue.lock(), |q| *q == 0); // checked on every wake-up
+                match *q {
+                    0 => from_empty += 1,
+                    _ => *q -= 1,
+                }
+            }
+        }
+        from_empty
+    });
+    Run {
+        outcome: Outcome::of(&[("ops", p.expected()), ("from_empty", from_empty)]),
+        metric: 0,
+        elapsed,
+    }
+}
