@@ -178,6 +178,9 @@ pub fn max_schedule_len(p: &Params) -> usize {
     ((p.threads as u64).saturating_mul(p.iters).saturating_mul(4)).clamp(4, 1024) as usize
 }
 
+/// The failure a proptest case reports on Ctrl-C (not a failing schedule).
+const INTERRUPTED: &str = "interrupted by Ctrl-C";
+
 /// Hunts for a failing schedule with proptest, and shrinks it.
 pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Result<HuntReport> {
     if cases == 0 {
@@ -205,7 +208,8 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
     let last_report = Cell::new(Instant::now());
     let result = runner.run(&strategy, |s| {
         if crate::machine::interrupted() {
-            return Ok(()); // Ctrl-C: let proptest run out of cases at once
+            // Ctrl-C: end proptest's run at once (read as "nothing found" below).
+            return Err(TestCaseError::fail(INTERRUPTED));
         }
         calls.set(calls.get() + 1);
         if progress && last_report.get().elapsed().as_millis() >= 500 {
@@ -232,6 +236,7 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
     }
     let found = match result {
         Ok(()) => None,
+        Err(TestError::Fail(why, _)) if why.message() == INTERRUPTED => None,
         Err(TestError::Fail(_, found)) => Some(found),
         Err(TestError::Abort(why)) => {
             return Err(LabError::failed(format!("proptest gave up: {why}")));

@@ -190,9 +190,22 @@ pub fn install_ctrlc() {
             std::process::exit(130);
         }
         eprintln!(
-            "\nrace-lab: interrupted; stopping after the current step (Ctrl-C again to quit now)"
+            "\nrace-lab: interrupted; stopping and printing what was measured so far (Ctrl-C again to quit now)"
         );
     });
+}
+
+/// Writes `bytes` to stdout without taking the lock the command's writer may hold (a
+/// watcher thread printing a partial report on Ctrl-C).
+pub fn write_stdout_unlocked(bytes: &[u8]) {
+    let stdout = std::io::stdout();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match nix::unistd::write(&stdout, rest) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => rest = &rest[n..],
+        }
+    }
 }
 
 /// Whether Ctrl-C was pressed.

@@ -24,7 +24,7 @@ pub struct ClaimsArgs {
 /// The language of `race-lab claims`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
-    /// English (CLAIMS.md).
+    /// English.
     En,
     /// The original Chinese of the study notes.
     Zh,
@@ -71,6 +71,14 @@ pub fn execute(a: &ClaimsArgs, out: &mut dyn Write) -> Result<Exit> {
         for w in &warnings {
             writeln!(out, "{w}")?;
         }
+        if machine::interrupted() {
+            writeln!(
+                out,
+                "interrupted: {} of {} claims measured",
+                results.len(),
+                chosen.len()
+            )?;
+        }
     }
-    Ok(Exit::Ok)
+    Ok(Exit::ok_unless_interrupted(machine::interrupted()))
 }

@@ -91,7 +91,7 @@ pub fn execute(a: &ExploreArgs, out: &mut dyn Write) -> Result<Exit> {
             r.world, cfg.exp.name
         )));
     }
-    Ok(Exit::Ok)
+    Ok(Exit::ok_unless_interrupted(crate::machine::interrupted()))
 }
 
 /// `__explore`, the child: explores in this process and prints the report as JSON for the

@@ -139,10 +139,9 @@ pub fn main_with_lab(args: impl IntoIterator<Item = std::ffi::OsString>, lab: &L
     let exit = match Cli::try_parse_from(args) {
         Err(e) => parse_error(e),
         Ok(cli) => {
-            if !matches!(cli.command, Command::ExploreChild(_)) {
-                // The loom child dies on Ctrl-C; its parent reports the interruption.
-                machine::install_ctrlc();
-            }
+            // The loom child hears the same Ctrl-C (one process group): it stops between
+            // executions and sends what it explored to its parent, which prints it.
+            machine::install_ctrlc();
             execute(cli, lab, &mut out).unwrap_or_else(Exit::from)
         }
     };

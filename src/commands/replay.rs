@@ -67,7 +67,7 @@ pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
     } else {
         report::hunt::replay(out, &r)?;
     }
-    Ok(Exit::Ok)
+    Ok(Exit::ok_unless_interrupted(crate::machine::interrupted()))
 }
 
 /// Between steps: on a terminal, wait for Enter (`q` or the end of input stops); elsewhere

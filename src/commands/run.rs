@@ -97,7 +97,9 @@ pub fn execute(a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
         return execute_process(exp, a, out);
     }
     let cfg = config(a)?;
-    let r = harness::run(&cfg)?;
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(harness::Finished::default()));
+    watch_for_ctrlc(&cfg, a.common.json, shared.clone());
+    let r = harness::run_shared(&cfg, &shared)?;
     if a.common.json {
         report::run::json(out, &r)?;
     } else {
@@ -110,6 +112,36 @@ pub fn execute(a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
         )));
     }
     Ok(Exit::ok_unless_interrupted(r.interrupted))
+}
+
+/// On Ctrl-C, prints the report of the trials finished so far and exits 130 at once: the
+/// trial in flight is abandoned (its workers end with the process), so the kernels' timed
+/// loops need no checks.
+fn watch_for_ctrlc(
+    cfg: &RunConfig,
+    json: bool,
+    shared: std::sync::Arc<std::sync::Mutex<harness::Finished>>,
+) {
+    let cfg = cfg.clone();
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_millis(20));
+        if !machine::interrupted() {
+            continue;
+        }
+        let f = shared.lock().unwrap_or_else(|e| e.into_inner());
+        if f.done {
+            return; // the run ended and reports itself
+        }
+        let r = harness::report(&cfg, f.trials.clone(), false, true, None);
+        let mut buf = Vec::new();
+        let _ = if json {
+            report::run::json(&mut buf, &r)
+        } else {
+            report::run::text(&mut buf, &r)
+        };
+        machine::write_stdout_unlocked(&buf);
+        std::process::exit(130);
+    });
 }
 
 /// Validates a run of a process experiment.

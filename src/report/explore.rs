@@ -35,6 +35,11 @@ pub fn json(w: &mut dyn Write, r: &ExploreReport, warnings: Vec<String>) -> io::
         .machine(Machine::with(warnings))
         .outcomes(outcomes)
         .verdict(&r.verdict)
+        .interrupted(
+            r.stopped
+                .as_deref()
+                .is_some_and(|s| s.starts_with("interrupted")),
+        )
         .body(
             r,
             &[
