@@ -17,7 +17,7 @@ pub struct ClaimsArgs {
     #[arg(long)]
     pub json: bool,
     /// Language of the claims' text.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Lang::En)]
     pub lang: Lang,
 }
 

@@ -27,7 +27,7 @@ pub struct HuntArgs {
     pub seed: u64,
     /// How schedules are chosen: `random` (proptest generates and shrinks them) or `pct`
     /// (shuttle's probabilistic concurrency testing: random priorities with change points).
-    #[arg(long, value_enum, default_value_t = Strategy::Random)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Strategy::Random)]
     pub strategy: Strategy,
     /// PCT's bug depth: how many ordering constraints the failure needs (change points + 1).
     #[arg(long)]

@@ -18,7 +18,7 @@ pub struct LitmusArgs {
     /// Tests to run (default: all): SB, MP, LB, IRIW, 2+2W, WRC, CoRR, S.
     pub tests: Vec<String>,
     /// Memory ordering of the accesses (default: each of relaxed, acqrel, seqcst).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub ordering: Option<MemOrder>,
     /// Iterations on real threads (default: 1000000; 20000 for a test with more actors
     /// than this machine has cores, where iterations are slow and rarely overlap).

@@ -79,7 +79,7 @@ pub(crate) struct Common {
     #[arg(long, short = 'i')]
     pub iters: Option<u64>,
     /// Memory ordering of the atomic accesses (experiments that take it).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub ordering: Option<MemOrder>,
     /// Units of busy work between a load and its store (widens the race window).
     #[arg(long)]
@@ -153,30 +153,55 @@ pub fn main_with_lab(args: impl IntoIterator<Item = std::ffi::OsString>, lab: &L
 }
 
 /// clap's verdict on the arguments: help and version are printed and succeed; a missing
-/// subcommand prints the help and is a usage error; any other error is one line.
+/// subcommand is a usage error with one line of what to try; any other error is one line,
+/// with clap's hint to try `--help`.
 fn parse_error(e: clap::Error) -> Exit {
-    use clap::error::ErrorKind;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
             Exit::Ok
         }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = e.print();
-            Exit::Usage(String::new())
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Exit::Usage(BARE.into()),
+        ErrorKind::InvalidSubcommand => {
+            let given = match e.get(ContextKind::InvalidSubcommand) {
+                Some(ContextValue::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            use clap::CommandFactory;
+            let cmd = Cli::command();
+            let names = cmd
+                .get_subcommands()
+                .filter(|c| !c.is_hide_set())
+                .map(|c| c.get_name());
+            let hint = match validate::nearest_of(&given, names) {
+                Some(n) => format!("; did you mean '{n}'?"),
+                None => String::new(),
+            };
+            Exit::Usage(format!(
+                "unrecognized subcommand '{given}'{hint} (try 'race-lab --help')"
+            ))
         }
         _ => Exit::Usage(one_line(&e.render().to_string())),
     }
 }
 
-/// Folds clap's multi-line error into one line: the error, and the possible values if any.
+/// What a bare `race-lab` prints (one line, on stderr, exit 2).
+pub(crate) const BARE: &str = "usage: race-lab <COMMAND> [OPTIONS]; try `race-lab list`, `race-lab run unsynced --threads 8` or `race-lab --help`";
+
+/// Folds clap's multi-line error into one line: the error, the possible values if any,
+/// and clap's hint to try `--help`.
 fn one_line(s: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
     for line in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if line.starts_with("Usage:") || line.starts_with("For more information") {
+        if line.starts_with("Usage:") {
             continue;
         }
-        parts.push(line.trim_start_matches("error: ").to_string());
+        let line = line.trim_start_matches("error: ");
+        match line.strip_prefix("For more information, ") {
+            Some(hint) => parts.push(format!("({})", hint.trim_end_matches('.'))),
+            None => parts.push(line.to_string()),
+        }
     }
     parts.join(" ")
 }

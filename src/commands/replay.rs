@@ -38,6 +38,11 @@ pub struct ReplayConfig {
 
 /// Validates a replay: the experiment, its parameters, and the schedule against them.
 pub fn config(a: &ReplayArgs) -> Result<ReplayConfig> {
+    if a.step && a.common.json {
+        return Err(crate::error::LabError::usage(
+            "--step and --json cannot be used together: --step prints one operation at a time as text",
+        ));
+    }
     let exp = validate::experiment(&a.common.experiment)?;
     let limits = Limits {
         default_threads: 2,
