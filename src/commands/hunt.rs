@@ -32,6 +32,10 @@ pub struct HuntArgs {
     /// PCT's bug depth: how many ordering constraints the failure needs (change points + 1).
     #[arg(long)]
     pub depth: Option<usize>,
+    /// Print every step of the failing run's timeline (by default a run longer than a
+    /// screenful shows its first and last steps and the window where it went wrong).
+    #[arg(long)]
+    pub full: bool,
 }
 
 /// How `hunt` chooses schedules.
@@ -92,10 +96,16 @@ pub fn config(a: &HuntArgs) -> Result<HuntConfig> {
 pub fn execute(a: &HuntArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
     let meter = crate::machine::CpuMeter::start();
-    let r = match cfg.pct_depth {
+    let mut r = match cfg.pct_depth {
         None => hunt::hunt(cfg.exp, &cfg.params, cfg.cases, cfg.seed)?,
         Some(depth) => hunt::hunt_pct(cfg.exp, &cfg.params, cfg.cases, cfg.seed, depth)?,
     };
+    if a.full {
+        if let (Some(min), Some(rep)) = (&r.minimal, &mut r.replay) {
+            let schedule = crate::schedule::parse(min, cfg.params.threads)?;
+            *rep = hunt::replay_with(cfg.exp, &cfg.params, &schedule, true);
+        }
+    }
     if a.common.json {
         let warnings = crate::machine::busy_warning(meter.others());
         report::hunt::json(out, &r, warnings.into_iter().collect())?;

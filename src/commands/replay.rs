@@ -27,6 +27,10 @@ pub struct ReplayArgs {
     /// each (on a terminal, Enter shows the next step and q stops).
     #[arg(long)]
     pub step: bool,
+    /// Print every step of a long timeline (by default a run longer than a screenful shows
+    /// its first and last steps and the window where it went wrong).
+    #[arg(long)]
+    pub full: bool,
 }
 
 /// A validated replay.
@@ -63,7 +67,7 @@ pub fn config(a: &ReplayArgs) -> Result<ReplayConfig> {
 pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
     let meter = crate::machine::CpuMeter::start();
-    let r = hunt::replay(cfg.exp, &cfg.params, &cfg.schedule);
+    let r = hunt::replay_with(cfg.exp, &cfg.params, &cfg.schedule, a.full || a.step);
     if a.common.json {
         let warnings = crate::machine::busy_warning(meter.others());
         report::hunt::replay_json(out, &r, warnings.into_iter().collect())?;

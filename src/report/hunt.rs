@@ -174,14 +174,16 @@ pub fn step(
     writeln!(
         w,
         "{}: {} threads × {} increments, schedule \"{}\" — {} steps",
-        r.experiment,
-        r.threads,
-        r.iters,
-        r.schedule,
-        r.events.len()
+        r.experiment, r.threads, r.iters, r.schedule, r.steps
     )?;
-    for (i, (e, state)) in r.events.iter().zip(&r.states).enumerate() {
-        writeln!(w, "step {:>3}  {:<4} {}", i + 1, e.thread, e.text)?;
+    for (i, ((e, state), n)) in r
+        .events
+        .iter()
+        .zip(&r.states)
+        .zip(&r.shown_steps)
+        .enumerate()
+    {
+        writeln!(w, "step {:>3}  {:<4} {}", n, e.thread, e.text)?;
         writeln!(w, "          {state}")?;
         if i + 1 < r.events.len() && !pause(w)? {
             return Ok(());
