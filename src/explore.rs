@@ -426,11 +426,12 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
     }
     if r.failing_executions > 0 {
         return format!(
-            "{head}: lost updates in {} of {scope}; outcomes {{{values}}}",
-            r.failing_executions
+            "{head}: lost updates in {} of {scope}; outcomes {}{{{values}}}",
+            r.failing_executions,
+            within(r)
         );
     }
-    match exp.class {
+    let v = match exp.class {
         Class::Fixed if r.complete && sc => format!(
             "{head}: exact in {scope}; outcomes {{{values}}} — proved for this size under sequential consistency"
         ),
@@ -438,6 +439,16 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
             format!("{head}: exact in {scope}; outcomes {{{values}}} — proved for this size")
         }
         _ => format!("{head}: no failure in {scope}; outcomes {{{values}}}"),
+    };
+    v.replace("; outcomes {", &format!("; outcomes {}{{", within(r)))
+}
+
+/// "within the bound " before an outcome set a preemption bound may have left incomplete.
+fn within(r: &ExploreReport) -> &'static str {
+    if r.preemption_bound.is_some() {
+        "within the bound "
+    } else {
+        ""
     }
 }
 

@@ -351,6 +351,9 @@ fn verdict(cfg: &RunConfig, trials: &[Trial], deadlocked: bool, interrupted: boo
     if lossy.is_empty() {
         return match cfg.exp.class {
             Class::Fixed | Class::Deadlock => format!("{head}: exact ({expected}) in {n} of {n} trials{tail}"),
+            _ if p.threads == 1 => format!(
+                "{head}: no update lost in {n} of {n} trials — one thread has nobody to race with (try --threads 2 or more){tail}"
+            ),
             _ => format!(
                 "{head}: no update lost in {n} of {n} trials — the race is still there (try `race-lab explore {}`){tail}",
                 cfg.exp.name

@@ -1,4 +1,4 @@
-//! `race-lab claims`: every claim of the study notes the lab grew from (`CLAIMS.md`, C1–C23),
+//! `race-lab claims`: every claim of the study notes the lab grew from (C1–C23),
 //! measured. Each claim names the experiments that test it; the experiments run once per
 //! invocation (shared between claims), and each claim's *judge* — a pure function of the
 //! measurements, with its thresholds written next to it — gives the verdict and one sentence

@@ -74,7 +74,12 @@ pub fn config(a: &HuntArgs) -> Result<HuntConfig> {
         Strategy::Random => None,
         Strategy::Pct => Some(a.depth.unwrap_or(DEFAULT_DEPTH)),
     };
-    validate::within(a.cases, 1, u32::MAX, "--cases must be at least 1")?;
+    validate::within(
+        a.cases,
+        1,
+        u32::MAX,
+        format!("--cases must be between 1 and {}", u32::MAX),
+    )?;
     if let Some(d) = pct_depth {
         validate::within(
             d,

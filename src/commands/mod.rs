@@ -43,28 +43,69 @@ pub(crate) struct Cli {
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
     /// List the experiments.
+    #[command(after_help = "Examples:\n  race-lab list\n  race-lab list | grep fixed")]
     List(list::ListArgs),
     /// Run an experiment on real threads: per-trial counts, outcome histogram, verdict, cost.
+    #[command(
+        after_help = "Examples:\n  race-lab run unsynced --threads 8\n  race-lab run atomic --threads 4 --iters 1000000 --trials 5\n  race-lab run process-shm --procs 4 --sync none"
+    )]
     Run(run::RunArgs),
     /// Print an experiment's lesson and its kernel's source.
+    #[command(
+        after_help = "Examples:\n  race-lab explain racy-atomic\n  race-lab explain SB\n  race-lab explain gil --json"
+    )]
     Explain(explain::ExplainArgs),
     /// Model-check an experiment with loom: every interleaving, outcome counts, failing timelines.
+    #[command(
+        after_help = "Examples:\n  race-lab explore racy-atomic --threads 2 --iters 3\n  race-lab explore cas --threads 3 --iters 2 --preemptions 2\n  race-lab explore atomic --world scheduled --threads 5 --iters 1"
+    )]
     Explore(explore::ExploreArgs),
     /// Run one interleaving, chosen by a schedule, and print its timeline.
-    #[command(after_help = replay::SCHEDULE_HELP)]
+    #[command(after_help = replay::REPLAY_HELP)]
     Replay(replay::ReplayArgs),
     /// Let proptest search schedules for a failure and shrink it to a minimal one.
-    #[command(after_help = replay::SCHEDULE_HELP)]
+    #[command(after_help = replay::HUNT_HELP)]
     Hunt(hunt::HuntArgs),
     /// Every experiment at every thread count: cost, throughput, lost updates, against the hardware.
+    #[command(
+        after_help = "Examples:\n  race-lab compare\n  race-lab compare atomic mutex sharded --threads 1,2,4 --plot compare.svg\n  race-lab compare --json > compare.json"
+    )]
     Compare(compare::CompareArgs),
     /// Memory-model litmus tests (SB, MP, LB, IRIW, 2+2W, WRC, CoRR, S): the model, this CPU, loom.
+    #[command(
+        after_help = "Examples:\n  race-lab litmus SB\n  race-lab litmus MP --ordering acqrel\n  race-lab litmus --iters 100000 --json"
+    )]
     Litmus(litmus::LitmusArgs),
     /// Measure every claim of the study notes (C1–C23) and give each a verdict.
+    #[command(
+        after_help = "Examples:\n  race-lab claims C5 C14\n  race-lab claims --lang zh\n  race-lab claims --json"
+    )]
     Claims(claims::ClaimsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  race-lab completions bash > ~/.local/share/bash-completion/completions/race-lab\n  race-lab completions zsh > ~/.zfunc/_race-lab\n  race-lab completions fish > ~/.config/fish/completions/race-lab.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// (internal) print the man page (docs/race-lab.1 is this output).
+    #[command(name = "__man", hide = true)]
+    Man,
     /// (internal) explore in a child process and print the report as JSON.
     #[command(name = "__explore", hide = true)]
     ExploreChild(explore::ExploreArgs),
+}
+
+/// `race-lab completions`.
+#[derive(Args, Debug)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, ignore_case = true)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The man page, rendered by clap_mangen from the command line itself.
+pub fn man_page(out: &mut dyn Write) -> std::io::Result<()> {
+    use clap::CommandFactory;
+    clap_mangen::Man::new(Cli::command()).render(out)
 }
 
 /// Options every command that runs a kernel takes.
@@ -114,6 +155,15 @@ fn execute(cli: Cli, _lab: &Lab, out: &mut dyn Write) -> Result<Exit> {
         Command::Compare(a) => compare::execute(&a, out),
         Command::Litmus(a) => litmus::execute(&a, out),
         Command::Claims(a) => claims::execute(&a, out),
+        Command::Completions(a) => {
+            use clap::CommandFactory;
+            clap_complete::generate(a.shell, &mut Cli::command(), "race-lab", out);
+            Ok(Exit::Ok)
+        }
+        Command::Man => {
+            man_page(out)?;
+            Ok(Exit::Ok)
+        }
     }
 }
 

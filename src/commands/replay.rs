@@ -11,10 +11,25 @@ use crate::schedule;
 use clap::Args;
 use std::io::Write;
 
-/// The help on schedules, shared by `replay` and `hunt`.
-pub const SCHEDULE_HELP: &str = "Schedule: the worker to run at each decision point (a moment when two or more workers could go next), \
+/// `replay --help`'s closing: schedules, then examples.
+pub const REPLAY_HELP: &str = "Schedule: the worker to run at each decision point (a moment when two or more workers could go next), \
 as indices separated by commas or spaces; TxK repeats worker T K times: `1,1,0,0` = `1x2 0x2`. \
-When the schedule runs out, the worker that ran last keeps running.";
+When the schedule runs out, the worker that ran last keeps running.
+
+Examples:
+  race-lab replay racy-atomic --schedule 0,1
+  race-lab replay racy-atomic --threads 3 --iters 2 --schedule '1x2 0 2' --step
+  race-lab replay deadlock --schedule 0,1 --json";
+
+/// `hunt --help`'s closing: schedules, then examples.
+pub const HUNT_HELP: &str = "Schedule: the worker to run at each decision point (a moment when two or more workers could go next), \
+as indices separated by commas or spaces; TxK repeats worker T K times: `1,1,0,0` = `1x2 0x2`. \
+When the schedule runs out, the worker that ran last keeps running.
+
+Examples:
+  race-lab hunt racy-atomic --threads 4 --iters 10
+  race-lab hunt unsynced --strategy pct --depth 2 --seed 7
+  race-lab hunt deadlock --json";
 
 #[derive(Args, Debug)]
 pub struct ReplayArgs {

@@ -106,8 +106,8 @@ pub fn params(c: &Common, exp: &Experiment, l: &Limits) -> Result<Params> {
     let iters = c.iters.unwrap_or(l.default_iters);
     if threads == 0 || threads > l.max_threads {
         return Err(LabError::usage(format!(
-            "--threads must be between 1 and {} for this command (got {threads}; the limit of {} is this command's)",
-            l.max_threads, l.max_threads
+            "--threads must be between 1 and {} for this command (got {threads})",
+            l.max_threads
         )));
     }
     if exp.class == Class::Deadlock && threads < 2 {
@@ -211,9 +211,9 @@ mod tests {
         assert_eq!((p.threads, p.iters), (2, 3));
         for (t, i, needle) in [
             (Some(0), None, "between 1 and 8"),
-            (Some(9), None, "limit of 8"),
+            (Some(9), None, "between 1 and 8"),
             (None, Some(0), "--iters must be between 1 and 100"),
-            (None, Some(101), "limit of 100"),
+            (None, Some(101), "between 1 and 100"),
         ] {
             let e = params(&common(t, i), exp, &LIMITS).unwrap_err();
             assert_eq!(e.code, 2);

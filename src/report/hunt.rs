@@ -140,8 +140,17 @@ pub fn replay(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
 pub fn text(w: &mut dyn Write, r: &HuntReport) -> io::Result<()> {
     writeln!(
         w,
-        "{}: {} threads × {} increments; proptest, seed {}, up to {} schedules",
-        r.experiment, r.threads, r.iters, r.seed, r.cases_requested
+        "{}: {} threads × {} increments; {}, seed {}, up to {} schedules",
+        r.experiment,
+        r.threads,
+        r.iters,
+        if r.strategy == "pct" {
+            "PCT"
+        } else {
+            "proptest"
+        },
+        r.seed,
+        r.cases_requested
     )?;
     if let (Some(min), Some(rep)) = (&r.minimal, &r.replay) {
         writeln!(
