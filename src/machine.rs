@@ -208,6 +208,39 @@ pub fn write_stdout_unlocked(bytes: &[u8]) {
     }
 }
 
+/// A command whose engine cannot stop mid-step (one long scheduled execution, a process
+/// trial) calls this first: once Ctrl-C has come and `grace` has passed without the command
+/// taking `reporting` (it does so, under the lock, before printing its own report), the
+/// watcher prints `last_words` and exits 130; the workers end with the process.
+pub fn stop_after_grace(
+    reporting: std::sync::Arc<std::sync::Mutex<bool>>,
+    grace: std::time::Duration,
+    last_words: String,
+) {
+    std::thread::spawn(move || {
+        while !interrupted() {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let until = Instant::now() + grace;
+        while Instant::now() < until {
+            if *reporting.lock().unwrap_or_else(|e| e.into_inner()) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let taken = reporting.lock().unwrap_or_else(|e| e.into_inner());
+        if !*taken {
+            write_stdout_unlocked(last_words.as_bytes());
+            std::process::exit(130);
+        }
+    });
+}
+
+/// Marks a command as reporting: from now on [`stop_after_grace`] leaves it alone.
+pub fn reporting(flag: &std::sync::Mutex<bool>) {
+    *flag.lock().unwrap_or_else(|e| e.into_inner()) = true;
+}
+
 /// Whether Ctrl-C was pressed.
 pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)

@@ -101,6 +101,19 @@ pub fn config(a: &HuntArgs) -> Result<HuntConfig> {
 pub fn execute(a: &HuntArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
     let meter = crate::machine::CpuMeter::start();
+    let flag = std::sync::Arc::new(std::sync::Mutex::new(false));
+    crate::machine::stop_after_grace(
+        flag.clone(),
+        std::time::Duration::from_millis(700),
+        if a.common.json {
+            String::new() // no half a JSON document
+        } else {
+            format!(
+                "{} {}x{}: interrupted in the middle of a run; no failure to show\n",
+                cfg.exp.name, cfg.params.threads, cfg.params.iters
+            )
+        },
+    );
     let mut r = match cfg.pct_depth {
         None => hunt::hunt(cfg.exp, &cfg.params, cfg.cases, cfg.seed)?,
         Some(depth) => hunt::hunt_pct(cfg.exp, &cfg.params, cfg.cases, cfg.seed, depth)?,
@@ -111,6 +124,7 @@ pub fn execute(a: &HuntArgs, out: &mut dyn Write) -> Result<Exit> {
             *rep = hunt::replay_with(cfg.exp, &cfg.params, &schedule, true);
         }
     }
+    crate::machine::reporting(&flag);
     if a.common.json {
         let warnings = crate::machine::busy_warning(meter.others());
         report::hunt::json(out, &r, warnings.into_iter().collect())?;

@@ -82,7 +82,24 @@ pub fn config(a: &ReplayArgs) -> Result<ReplayConfig> {
 pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
     let meter = crate::machine::CpuMeter::start();
+    let flag = std::sync::Arc::new(std::sync::Mutex::new(false));
+    crate::machine::stop_after_grace(
+        flag.clone(),
+        std::time::Duration::from_millis(300),
+        if a.common.json {
+            String::new() // no half a JSON document
+        } else {
+            format!(
+            "{}: {} threads × {} increments, schedule \"{}\": interrupted before the run finished; no timeline to show\n",
+            cfg.exp.name,
+            cfg.params.threads,
+            cfg.params.iters,
+            schedule::format_runs(&cfg.schedule)
+        )
+        },
+    );
     let r = hunt::replay_with(cfg.exp, &cfg.params, &cfg.schedule, a.full || a.step);
+    crate::machine::reporting(&flag);
     if a.common.json {
         let warnings = crate::machine::busy_warning(meter.others());
         report::hunt::replay_json(out, &r, warnings.into_iter().collect())?;

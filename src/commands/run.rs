@@ -233,7 +233,21 @@ pub fn process_config(exp: &ProcExperiment, a: &RunArgs) -> Result<ProcParams> {
 fn execute_process(exp: &'static ProcExperiment, a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
     let p = process_config(exp, a)?;
     let meter = machine::CpuMeter::start();
+    let flag = std::sync::Arc::new(std::sync::Mutex::new(false));
+    machine::stop_after_grace(
+        flag.clone(),
+        Duration::from_millis(700),
+        if a.common.json {
+            String::new() // no half a JSON document
+        } else {
+            format!(
+                "{}: interrupted before its measurement finished; nothing complete to show\n",
+                exp.name
+            )
+        },
+    );
     let mut ev = (exp.run)(&p)?;
+    machine::reporting(&flag);
     ev.warnings.extend(machine::busy_warning(meter.others()));
     if a.common.json {
         report::run::evidence_json(out, &ev, &p, machine::interrupted())?;
