@@ -513,3 +513,61 @@ fn long_timelines_are_summarised_unless_full() {
     assert!(v["events"].as_array().unwrap().len() <= 60);
     assert!(v["steps"].as_u64().unwrap() > 300);
 }
+
+#[test]
+fn names_given_twice_run_once_everywhere() {
+    let v = json(&[
+        "litmus",
+        "SB",
+        "sb",
+        "--ordering",
+        "relaxed",
+        "-i",
+        "1000",
+        "--json",
+    ]);
+    assert_eq!(v["tests"].as_array().unwrap().len(), 1);
+    let v = json(&[
+        "compare", "atomic", "ATOMIC", "-t", "1", "-i", "1000", "-k", "1", "--json",
+    ]);
+    assert_eq!(v["params"]["experiments"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn wording_says_what_was_shown() {
+    let out = lab(&[
+        "explore",
+        "racy-atomic",
+        "-t",
+        "2",
+        "-i",
+        "3",
+        "--preemptions",
+        "0",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("COMPLETE within the bound of 0 preemptions"),
+        "{text}"
+    );
+    assert!(text.contains("outcomes within the bound {"), "{text}");
+    assert!(text.contains("% of executions"), "{text}");
+    let out = lab(&["run", "racy-atomic", "-t", "1", "-i", "100", "-k", "2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("one thread has nobody to race with"),
+        "{text}"
+    );
+    let out = lab(&["explore", "deadlock"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("Blocked(") && !text.contains("Id(0)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn long_schedules_are_echoed_folded() {
+    let v = json(&["replay", "racy-atomic", "-s", "1x1000000", "--json"]);
+    assert_eq!(v["params"]["schedule"], "1x1000000");
+}
