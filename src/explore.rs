@@ -201,6 +201,9 @@ pub fn check_config(exp: &Experiment, p: &Params, world: World) -> Result<()> {
     Ok(())
 }
 
+/// The panic that ends loom's search on Ctrl-C.
+const INTERRUPTED_PANIC: &str = "race-lab: interrupted";
+
 /// Explores in this process. Prefer [`explore_isolated`] from the CLI.
 pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     check_config(cfg.exp, &cfg.params, cfg.world)?;
@@ -222,6 +225,10 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let progress = std::env::var_os("RACE_LAB_PROGRESS").is_some();
     let last_report = Arc::new(Mutex::new(Instant::now()));
     let model = move || {
+        if crate::machine::interrupted() {
+            // Ctrl-C: end loom's search here; what was explored so far is reported.
+            std::panic::panic_any(INTERRUPTED_PANIC);
+        }
         loom_world::begin();
         let n = {
             let mut col = c.lock().unwrap_or_else(|e| e.into_inner());
@@ -307,7 +314,12 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         Err(payload) => {
             let msg = panic_message(&payload);
             let rec = loom_world::take();
-            if msg.starts_with("Causality violation") {
+            if crate::machine::interrupted() {
+                report.stopped = Some(format!(
+                    "interrupted by Ctrl-C after {} executions",
+                    col.executions
+                ));
+            } else if msg.starts_with("Causality violation") {
                 report.race = Some(race_report(&msg, &rec.events));
                 report.stopped = Some("loom stopped at the first data race".into());
             } else if msg.starts_with("deadlock") {
@@ -414,11 +426,12 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
     }
     if r.failing_executions > 0 {
         return format!(
-            "{head}: lost updates in {} of {scope}; outcomes {{{values}}}",
-            r.failing_executions
+            "{head}: lost updates in {} of {scope}; outcomes {}{{{values}}}",
+            r.failing_executions,
+            within(r)
         );
     }
-    match exp.class {
+    let v = match exp.class {
         Class::Fixed if r.complete && sc => format!(
             "{head}: exact in {scope}; outcomes {{{values}}} — proved for this size under sequential consistency"
         ),
@@ -426,6 +439,16 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
             format!("{head}: exact in {scope}; outcomes {{{values}}} — proved for this size")
         }
         _ => format!("{head}: no failure in {scope}; outcomes {{{values}}}"),
+    };
+    v.replace("; outcomes {", &format!("; outcomes {}{{", within(r)))
+}
+
+/// "within the bound " before an outcome set a preemption bound may have left incomplete.
+fn within(r: &ExploreReport) -> &'static str {
+    if r.preemption_bound.is_some() {
+        "within the bound "
+    } else {
+        ""
     }
 }
 
@@ -534,6 +557,43 @@ fn first_line(s: &str) -> &str {
     s.lines().next().unwrap_or(s)
 }
 
+/// Runs the loom child, passing a Ctrl-C on to it (when the signal reached the lab alone,
+/// not its whole process group): the child stops between executions and reports.
+fn run_child(mut cmd: std::process::Command) -> Result<std::process::Output> {
+    use std::io::Read;
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| LabError::usage(format!("cannot start the loom child process: {e}")))?;
+    let mut stdout = child.stdout.take().expect("piped");
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let mut told = false;
+    let status = loop {
+        if let Some(status) = child
+            .try_wait()
+            .map_err(|e| LabError::failed(format!("cannot wait for the loom child: {e}")))?
+        {
+            break status;
+        }
+        if crate::machine::interrupted() && !told {
+            told = true;
+            let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = reader.join().unwrap_or_default();
+    Ok(std::process::Output {
+        status,
+        stdout,
+        stderr: Vec::new(),
+    })
+}
+
 /// Runs the exploration in a child process of the lab (the hidden `__explore` command), so
 /// that nothing loom does — not even an abort — can take the lab down with it.
 pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
@@ -571,9 +631,7 @@ pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
     if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         cmd.env("RACE_LAB_PROGRESS", "1");
     }
-    let out = cmd
-        .output()
-        .map_err(|e| LabError::usage(format!("cannot start the loom child process: {e}")))?;
+    let out = run_child(cmd)?;
     if !out.status.success() {
         use std::os::unix::process::ExitStatusExt;
         if crate::machine::interrupted() || out.status.signal() == Some(2) {

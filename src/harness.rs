@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 /// What `race-lab run` was asked to do, validated.
+#[derive(Clone)]
 pub struct RunConfig {
     pub exp: &'static Experiment,
     pub params: Params,
@@ -77,8 +78,19 @@ pub struct RunReport {
     pub warnings: Vec<String>,
 }
 
-/// Runs the trials.
-pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
+/// The trials finished so far, shared with a watcher that reports them on Ctrl-C; `done`
+/// once the run has ended and reports them itself.
+#[derive(Default)]
+pub struct Finished {
+    pub trials: Vec<Trial>,
+    pub done: bool,
+}
+
+/// Runs the trials, each finished one also pushed to `shared`.
+pub fn run_shared(
+    cfg: &RunConfig,
+    shared: &std::sync::Mutex<Finished>,
+) -> crate::error::Result<RunReport> {
     if let Some(cpus) = &cfg.pin {
         machine::pin(cpus)?;
     }
@@ -122,6 +134,10 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
             metric: run.as_ref().map(|r| r.metric).unwrap_or(0),
             grade,
         });
+        if let Some(t) = trials.last() {
+            let mut f = shared.lock().unwrap_or_else(|e| e.into_inner());
+            f.trials.push(t.clone());
+        }
         bar.inc(1);
         if value.is_none() {
             // The deadlocked threads can never be joined: no further trial can start clean.
@@ -130,7 +146,20 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
         }
     }
     bar.finish_and_clear();
-    let others = meter.others();
+    shared.lock().unwrap_or_else(|e| e.into_inner()).done = true;
+    Ok(report(cfg, trials, deadlocked, interrupted, meter.others()))
+}
+
+/// The report of `trials` (all of them, or those finished when Ctrl-C came).
+pub fn report(
+    cfg: &RunConfig,
+    trials: Vec<Trial>,
+    deadlocked: bool,
+    interrupted: bool,
+    others: Option<f64>,
+) -> RunReport {
+    let p = &cfg.params;
+    let expected = p.expected();
     let histogram = histogram(cfg.exp, p, &trials);
     let forbidden = trials.iter().any(|t| t.grade == Grade::Forbidden);
     let costs: Vec<f64> = trials.iter().filter_map(|t| t.ns_per_increment).collect();
@@ -144,7 +173,7 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
         ));
     }
     let verdict = verdict(cfg, &trials, deadlocked, interrupted);
-    Ok(RunReport {
+    RunReport {
         schema: "race-lab.run/1",
         experiment: cfg.exp.name,
         class: cfg.exp.class,
@@ -165,7 +194,7 @@ pub fn run(cfg: &RunConfig) -> crate::error::Result<RunReport> {
         verdict,
         other_cpu_use: others,
         warnings,
-    })
+    }
 }
 
 /// The median (the upper one of an even count), `None` for no values.
@@ -322,6 +351,9 @@ fn verdict(cfg: &RunConfig, trials: &[Trial], deadlocked: bool, interrupted: boo
     if lossy.is_empty() {
         return match cfg.exp.class {
             Class::Fixed | Class::Deadlock => format!("{head}: exact ({expected}) in {n} of {n} trials{tail}"),
+            _ if p.threads == 1 => format!(
+                "{head}: no update lost in {n} of {n} trials — one thread has nobody to race with (try --threads 2 or more){tail}"
+            ),
             _ => format!(
                 "{head}: no update lost in {n} of {n} trials — the race is still there (try `race-lab explore {}`){tail}",
                 cfg.exp.name

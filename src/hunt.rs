@@ -50,6 +50,13 @@ pub struct ReplayReport {
     pub timeline: String,
     /// The shared state after each event (`replay --step`).
     pub states: Vec<String>,
+    /// How many steps the run took.
+    pub steps: usize,
+    /// The step number (from 1) of each of `events`: all of them, or a summary's.
+    pub shown_steps: Vec<usize>,
+    /// Whether `events`, `states` and `timeline` are a summary (the run is longer than a
+    /// screenful and `--full` was not given).
+    pub truncated: bool,
 }
 
 /// Runs `exp`'s kernel once in the scheduled world under `schedule` (`record`: keep the
@@ -96,9 +103,20 @@ pub fn grade_run(exp: &Experiment, p: &Params, run: &sched::SchedRun<Outcome>) -
     }
 }
 
-/// Runs `exp` under `schedule` in the scheduled world.
+/// Runs `exp` under `schedule` in the scheduled world; a run longer than a screenful is
+/// summarised ([`trace::summary_steps`]).
 pub fn replay(exp: &Experiment, p: &Params, schedule: &[usize]) -> ReplayReport {
+    replay_with(exp, p, schedule, false)
+}
+
+/// [`replay`], with every step kept when `full`.
+pub fn replay_with(exp: &Experiment, p: &Params, schedule: &[usize], full: bool) -> ReplayReport {
     let run = run_scheduled(exp, p, schedule, true);
+    let shown: Vec<usize> = if full {
+        (0..run.events.len()).collect()
+    } else {
+        trace::summary_steps(&run.events)
+    };
     let expected = p.expected();
     let (grade, meaning) = grade_run(exp, p, &run);
     let value = run.result.as_ref().map(Outcome::primary);
@@ -120,10 +138,10 @@ pub fn replay(exp: &Experiment, p: &Params, schedule: &[usize]) -> ReplayReport 
         experiment: exp.name.into(),
         threads: p.threads,
         iters: p.iters,
-        schedule: schedule::format(schedule),
+        schedule: schedule::format_runs(schedule),
         used: run.used,
         ran_out: run.ran_out,
-        decisions: schedule::format(&run.decisions),
+        decisions: schedule::format_runs(&run.decisions),
         final_value: value,
         outcome: run.result.clone(),
         expected,
@@ -135,9 +153,15 @@ pub fn replay(exp: &Experiment, p: &Params, schedule: &[usize]) -> ReplayReport 
             .iter()
             .map(|(t, l)| format!("{} waits for {l}", trace::thread_name(*t)))
             .collect(),
-        events: run.events.iter().map(EventOut::from).collect(),
-        timeline: trace::timeline(&run.events),
-        states: trace::states(&run.events),
+        events: shown
+            .iter()
+            .map(|&i| EventOut::from(&run.events[i]))
+            .collect(),
+        timeline: trace::timeline_of(&run.events, &shown),
+        states: trace::states_at(&run.events, &shown),
+        steps: run.events.len(),
+        truncated: shown.len() < run.events.len(),
+        shown_steps: shown.iter().map(|i| i + 1).collect(),
     }
 }
 
@@ -178,6 +202,9 @@ pub fn max_schedule_len(p: &Params) -> usize {
     ((p.threads as u64).saturating_mul(p.iters).saturating_mul(4)).clamp(4, 1024) as usize
 }
 
+/// The failure a proptest case reports on Ctrl-C (not a failing schedule).
+const INTERRUPTED: &str = "interrupted by Ctrl-C";
+
 /// Hunts for a failing schedule with proptest, and shrinks it.
 pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Result<HuntReport> {
     if cases == 0 {
@@ -205,7 +232,8 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
     let last_report = Cell::new(Instant::now());
     let result = runner.run(&strategy, |s| {
         if crate::machine::interrupted() {
-            return Ok(()); // Ctrl-C: let proptest run out of cases at once
+            // Ctrl-C: end proptest's run at once (read as "nothing found" below).
+            return Err(TestCaseError::fail(INTERRUPTED));
         }
         calls.set(calls.get() + 1);
         if progress && last_report.get().elapsed().as_millis() >= 500 {
@@ -232,6 +260,7 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
     }
     let found = match result {
         Ok(()) => None,
+        Err(TestError::Fail(why, _)) if why.message() == INTERRUPTED => None,
         Err(TestError::Fail(_, found)) => Some(found),
         Err(TestError::Abort(why)) => {
             return Err(LabError::failed(format!("proptest gave up: {why}")));

@@ -217,10 +217,14 @@ pub const NEAR_NS: u64 = 1_000;
 
 /// Waits until every other actor has announced iteration `i` in `flags`: spins, then (after
 /// a while, so that more actors than cores still make progress) yields.
-fn wait_all(flags: &[CachePadded<AtomicU64>], me: usize, i: u64) {
+/// `false` if Ctrl-C came while waiting (an actor that stopped never arrives).
+fn wait_all(flags: &[CachePadded<AtomicU64>], me: usize, i: u64) -> bool {
     let mut spins = 0u32;
     for (j, f) in flags.iter().enumerate() {
         while j != me && f.load(Ordering::Acquire) < i {
+            if crate::machine::interrupted() {
+                return false;
+            }
             if spins < 1 << 12 {
                 spins += 1;
                 std::hint::spin_loop();
@@ -229,6 +233,7 @@ fn wait_all(flags: &[CachePadded<AtomicU64>], me: usize, i: u64) {
             }
         }
     }
+    true
 }
 
 /// When each actor ran its body in one iteration: (start, end) in nanoseconds.
@@ -271,8 +276,13 @@ pub fn run_native<A: Actors>(iters: u64, o: MemOrder) -> NativeRun {
                 let small = |x: u64| u8::try_from(x).expect("litmus registers hold small values");
                 for (i, v) in vars.iter().enumerate() {
                     let i = i as u64 + 1;
+                    if crate::machine::interrupted() {
+                        break; // Ctrl-C: the iterations every actor finished are counted
+                    }
                     reached[me].store(i, Ordering::Release);
-                    wait_all(&reached, me, i);
+                    if !wait_all(&reached, me, i) {
+                        break;
+                    }
                     if me == 0 && i > 1 {
                         let (both, close) = at_once(&times[(i as usize - 1) % 2]);
                         (overlapped, near) = (overlapped + both, near + close);

@@ -190,9 +190,55 @@ pub fn install_ctrlc() {
             std::process::exit(130);
         }
         eprintln!(
-            "\nrace-lab: interrupted; stopping after the current step (Ctrl-C again to quit now)"
+            "\nrace-lab: interrupted; stopping and printing what was measured so far (Ctrl-C again to quit now)"
         );
     });
+}
+
+/// Writes `bytes` to stdout without taking the lock the command's writer may hold (a
+/// watcher thread printing a partial report on Ctrl-C).
+pub fn write_stdout_unlocked(bytes: &[u8]) {
+    let stdout = std::io::stdout();
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        match nix::unistd::write(&stdout, rest) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => rest = &rest[n..],
+        }
+    }
+}
+
+/// A command whose engine cannot stop mid-step (one long scheduled execution, a process
+/// trial) calls this first: once Ctrl-C has come and `grace` has passed without the command
+/// taking `reporting` (it does so, under the lock, before printing its own report), the
+/// watcher prints `last_words` and exits 130; the workers end with the process.
+pub fn stop_after_grace(
+    reporting: std::sync::Arc<std::sync::Mutex<bool>>,
+    grace: std::time::Duration,
+    last_words: String,
+) {
+    std::thread::spawn(move || {
+        while !interrupted() {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let until = Instant::now() + grace;
+        while Instant::now() < until {
+            if *reporting.lock().unwrap_or_else(|e| e.into_inner()) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let taken = reporting.lock().unwrap_or_else(|e| e.into_inner());
+        if !*taken {
+            write_stdout_unlocked(last_words.as_bytes());
+            std::process::exit(130);
+        }
+    });
+}
+
+/// Marks a command as reporting: from now on [`stop_after_grace`] leaves it alone.
+pub fn reporting(flag: &std::sync::Mutex<bool>) {
+    *flag.lock().unwrap_or_else(|e| e.into_inner()) = true;
 }
 
 /// Whether Ctrl-C was pressed.

@@ -57,6 +57,26 @@ pub fn format(s: &[usize]) -> String {
         .join(",")
 }
 
+/// Formats a schedule as `--schedule` reads it, runs of four or more as repeats:
+/// `0,1` stays `0,1`, a million 1s is `1x1000000`.
+pub fn format_runs(s: &[usize]) -> String {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < s.len() {
+        let mut j = i;
+        while j < s.len() && s[j] == s[i] {
+            j += 1;
+        }
+        if j - i >= 4 {
+            parts.push(format!("{}x{}", s[i], j - i));
+        } else {
+            parts.extend(s[i..j].iter().map(|t| t.to_string()));
+        }
+        i = j;
+    }
+    parts.join(",")
+}
+
 /// Formats a schedule compactly with repeats (`1x2 0`).
 pub fn format_compact(s: &[usize]) -> String {
     let mut parts = Vec::new();

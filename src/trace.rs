@@ -148,10 +148,54 @@ impl Event {
 
 /// Renders a trace as a timeline: one row per operation, one column per thread.
 pub fn timeline(events: &[Event]) -> String {
+    timeline_of(events, &(0..events.len()).collect::<Vec<_>>())
+}
+
+/// The most timeline rows printed without `--full`: about a screenful.
+pub const SCREENFUL: usize = 60;
+
+/// The steps (0-based) a summary of `events` shows: all of them up to a screenful; past
+/// that the first and last steps and the window where the run went wrong (the first store
+/// that overwrote a newer value, or the end for a run that did not finish).
+pub fn summary_steps(events: &[Event]) -> Vec<usize> {
+    let n = events.len();
+    if n <= SCREENFUL {
+        return (0..n).collect();
+    }
+    let (head, tail, before, after) = (10, 10, 30, 8);
+    let mut written: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    let mut failing = None;
+    for (i, e) in events.iter().enumerate() {
+        let w = match e.op {
+            Op::Store | Op::Write | Op::RacyWrite => Some(e.value),
+            Op::FetchAdd | Op::CasOk | Op::Swap => Some(e.written.unwrap_or(e.value + 1)),
+            _ => None,
+        };
+        if let Some(v) = w {
+            let max = written.entry(e.object.as_str()).or_insert(0);
+            if v <= *max && matches!(e.op, Op::Store | Op::Write | Op::RacyWrite) {
+                failing = Some(i);
+                break;
+            }
+            *max = (*max).max(v);
+        }
+    }
+    let mut keep: Vec<usize> = (0..head).chain(n - tail..n).collect();
+    if let Some(k) = failing {
+        keep.extend(k.saturating_sub(before)..(k + after).min(n));
+    }
+    keep.sort_unstable();
+    keep.dedup();
+    keep
+}
+
+/// Renders the steps `shown` (0-based, ascending) of a trace as a timeline, a line saying
+/// how many steps were left out wherever some were.
+pub fn timeline_of(events: &[Event], shown: &[usize]) -> String {
     let mut threads: Vec<usize> = events.iter().map(|e| e.thread).collect();
     threads.sort_unstable();
     threads.dedup();
-    let cells: Vec<String> = events.iter().map(Event::describe).collect();
+    let cells: Vec<String> = shown.iter().map(|&i| events[i].describe()).collect();
     let width = cells
         .iter()
         .map(|c| c.chars().count())
@@ -165,7 +209,18 @@ pub fn timeline(events: &[Event]) -> String {
         let _ = write!(out, "{:<width$}", thread_name(*t));
     }
     out.push('\n');
-    for (i, (e, c)) in events.iter().zip(&cells).enumerate() {
+    let mut next = 0;
+    for (&i, c) in shown.iter().zip(&cells) {
+        let e = &events[i];
+        if i > next {
+            let _ = writeln!(
+                out,
+                "{:>4}  … {} steps not shown (--full shows them all)",
+                "",
+                i - next
+            );
+        }
+        next = i + 1;
         let _ = write!(out, "{:>4}  ", i + 1);
         for t in &threads {
             if *t == e.thread {
@@ -180,6 +235,14 @@ pub fn timeline(events: &[Event]) -> String {
             let _ = write!(out, "   [{loc}]");
         }
         out.push('\n');
+    }
+    if next < events.len() {
+        let _ = writeln!(
+            out,
+            "{:>4}  … {} steps not shown (--full shows them all)",
+            "",
+            events.len() - next
+        );
     }
     out
 }
@@ -257,13 +320,15 @@ fn writes_after(events: &[Event], read: &Event) -> bool {
 /// The shared state after each event of a trace, as one line: every atomic's and the cell's
 /// current value, who holds which lock, and what each thread last read (its private copy —
 /// the value its next store will be computed from). For stepping through an interleaving.
-pub fn states(events: &[Event]) -> Vec<String> {
+/// Only the states after the steps `shown` (0-based, ascending) are kept.
+pub fn states_at(events: &[Event], shown: &[usize]) -> Vec<String> {
+    let mut shown = shown.iter().peekable();
     use std::collections::BTreeMap;
     let mut memory: BTreeMap<String, u64> = BTreeMap::new();
     let mut holders: BTreeMap<String, usize> = BTreeMap::new();
     let mut last_read: BTreeMap<usize, (String, u64)> = BTreeMap::new();
-    let mut out = Vec::with_capacity(events.len());
-    for e in events {
+    let mut out = Vec::with_capacity(shown.len());
+    for (i, e) in events.iter().enumerate() {
         match e.op {
             Op::Load | Op::Read => {
                 // Before any store, a read shows the initial value (the scheduled world is
@@ -301,6 +366,10 @@ pub fn states(events: &[Event]) -> Vec<String> {
             | Op::Yield
             | Op::Fence => {}
         }
+        if shown.peek() != Some(&&i) {
+            continue;
+        }
+        shown.next();
         let mut parts: Vec<String> = memory.iter().map(|(k, v)| format!("{k} = {v}")).collect();
         parts.extend(
             holders

@@ -11,11 +11,14 @@ fn bad_input_is_one_line_and_exit_2() {
     refused(&["run", "unsynched"], "did you mean 'unsynced'");
     refused(&["run", "mutx"], "did you mean 'mutex'");
     refused(&["run", "zzzzzzzzzz"], "race-lab list");
-    refused(&["run", "atomic", "--threads", "0"], "at least 1");
-    refused(&["run", "atomic", "--threads", "100000"], "limit of 1024");
+    refused(&["run", "atomic", "--threads", "0"], "between 1 and 1024");
+    refused(
+        &["run", "atomic", "--threads", "100000"],
+        "between 1 and 1024",
+    );
     refused(
         &["run", "atomic", "--iters", "0"],
-        "--iters must be at least 1",
+        "--iters must be between 1",
     );
     refused(
         &[
@@ -40,7 +43,7 @@ fn bad_input_is_one_line_and_exit_2() {
     );
     refused(
         &["run", "channel", "--batch", "0"],
-        "--batch must be at least 1",
+        "--batch must be between 1",
     );
     refused(&["run", "atomic", "--pin", "4096"], "does not exist");
     refused(&["run", "atomic", "--pin", "x"], "bad --pin");
@@ -427,4 +430,144 @@ fn replay_steps_through_the_interleaving() {
         "{text}"
     );
     assert!(text.contains("final 1 (expected 2)"));
+}
+
+#[test]
+fn the_committed_man_page_is_a_fresh_render() {
+    let out = common::lab(&["__man"]);
+    assert!(out.status.success());
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/race-lab.1");
+    let committed = std::fs::read(path).expect("docs/race-lab.1 exists");
+    assert!(
+        out.stdout == committed,
+        "docs/race-lab.1 is stale: regenerate it with `cargo run -- __man > docs/race-lab.1`"
+    );
+}
+
+#[test]
+fn completions_are_generated_for_each_shell() {
+    for (shell, needle) in [
+        ("bash", "_race__lab()"),
+        ("zsh", "#compdef race-lab"),
+        ("fish", "complete -c race-lab"),
+    ] {
+        let out = common::lab(&["completions", shell]);
+        assert!(out.status.success(), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains(needle),
+            "{shell}: {}",
+            &text[..text.len().min(200)]
+        );
+        assert!(text.contains("explore"), "{shell}");
+    }
+}
+
+#[test]
+fn every_subcommand_help_ends_with_examples() {
+    for cmd in [
+        "list",
+        "run",
+        "explain",
+        "explore",
+        "replay",
+        "hunt",
+        "compare",
+        "litmus",
+        "claims",
+        "completions",
+    ] {
+        let out = common::lab(&[cmd, "--help"]);
+        assert!(out.status.success(), "{cmd}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let tail: Vec<&str> = text.trim_end().lines().rev().take(4).collect();
+        assert!(
+            tail.iter().any(|l| l.trim_start().starts_with("race-lab "))
+                && text.contains("Examples:"),
+            "{cmd}: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_bare_race_lab_prints_one_line_of_what_to_try() {
+    refused(&[], "race-lab run unsynced");
+}
+
+#[test]
+fn long_timelines_are_summarised_unless_full() {
+    let args = ["replay", "racy-atomic", "-t", "8", "-i", "20", "-s", "0,1"];
+    let out = common::lab(&args);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("steps not shown (--full shows them all)"),
+        "{text}"
+    );
+    assert!(text.lines().count() < 100, "{text}");
+    let full = common::lab(&[&args[..], &["--full"]].concat());
+    let full = String::from_utf8_lossy(&full.stdout);
+    assert!(!full.contains("steps not shown") && full.lines().count() > 300);
+    let v = common::json(&[&args[..], &["--json"]].concat());
+    assert_eq!(v["truncated"], true);
+    assert!(v["events"].as_array().unwrap().len() <= 60);
+    assert!(v["steps"].as_u64().unwrap() > 300);
+}
+
+#[test]
+fn names_given_twice_run_once_everywhere() {
+    let v = json(&[
+        "litmus",
+        "SB",
+        "sb",
+        "--ordering",
+        "relaxed",
+        "-i",
+        "1000",
+        "--json",
+    ]);
+    assert_eq!(v["tests"].as_array().unwrap().len(), 1);
+    let v = json(&[
+        "compare", "atomic", "ATOMIC", "-t", "1", "-i", "1000", "-k", "1", "--json",
+    ]);
+    assert_eq!(v["params"]["experiments"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn wording_says_what_was_shown() {
+    let out = lab(&[
+        "explore",
+        "racy-atomic",
+        "-t",
+        "2",
+        "-i",
+        "3",
+        "--preemptions",
+        "0",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("COMPLETE within the bound of 0 preemptions"),
+        "{text}"
+    );
+    assert!(text.contains("outcomes within the bound {"), "{text}");
+    assert!(text.contains("% of executions"), "{text}");
+    let out = lab(&["run", "racy-atomic", "-t", "1", "-i", "100", "-k", "2"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("one thread has nobody to race with"),
+        "{text}"
+    );
+    let out = lab(&["explore", "deadlock"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        !text.contains("Blocked(") && !text.contains("Id(0)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn long_schedules_are_echoed_folded() {
+    let v = json(&["replay", "racy-atomic", "-s", "1x1000000", "--json"]);
+    assert_eq!(v["params"]["schedule"], "1x1000000");
 }

@@ -1,10 +1,10 @@
-//! Every claim of the study notes (`CLAIMS.md`, C1–C23): its text in English and Chinese, the
+//! Every claim of the study notes (C1–C23): its text in English and Chinese, the
 //! experiments it reads, and its judge (in `judges.rs`).
 
 use super::judges::*;
 use super::Claim;
 
-/// Every claim of `CLAIMS.md`.
+/// Every claim of the study notes.
 pub static CLAIMS: &[Claim] = &[
     Claim {
         id: "C1",

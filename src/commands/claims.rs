@@ -17,14 +17,14 @@ pub struct ClaimsArgs {
     #[arg(long)]
     pub json: bool,
     /// Language of the claims' text.
-    #[arg(long, value_enum, default_value_t = Lang::En)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Lang::En)]
     pub lang: Lang,
 }
 
 /// The language of `race-lab claims`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Lang {
-    /// English (CLAIMS.md).
+    /// English.
     En,
     /// The original Chinese of the study notes.
     Zh,
@@ -71,6 +71,14 @@ pub fn execute(a: &ClaimsArgs, out: &mut dyn Write) -> Result<Exit> {
         for w in &warnings {
             writeln!(out, "{w}")?;
         }
+        if machine::interrupted() {
+            writeln!(
+                out,
+                "interrupted: {} of {} claims measured",
+                results.len(),
+                chosen.len()
+            )?;
+        }
     }
-    Ok(Exit::Ok)
+    Ok(Exit::ok_unless_interrupted(machine::interrupted()))
 }

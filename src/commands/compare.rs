@@ -211,6 +211,19 @@ fn check_plot_path(p: &Path) -> Result<PathBuf> {
 /// Validates, measures, prints, plots.
 pub(crate) fn execute(a: &CompareArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
+    if let Some(path) = &cfg.plot {
+        // Opened for writing before hours of measuring, not after.
+        std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(|e| {
+                LabError::usage(format!(
+                    "--plot {}: cannot write there: {e}",
+                    path.display()
+                ))
+            })?;
+    }
     let r = compare::run(&cfg);
     match cfg.format {
         Format::Json => report::compare::json(out, &r)?,

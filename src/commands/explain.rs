@@ -30,7 +30,7 @@ pub fn execute(a: &ExplainArgs, out: &mut dyn Write) -> Result<Exit> {
                 &format!("experiments/litmus_{}.rs", t.name.to_lowercase()),
             )?;
         }
-    } else if let Some(e) = experiments::find_process(name) {
+    } else if let Some(e) = validate::find_process(name) {
         if a.json {
             report::explain::process_json(out, e)?;
         } else {

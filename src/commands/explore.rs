@@ -14,6 +14,11 @@ use crate::report;
 use clap::Args;
 use std::io::Write;
 
+/// The largest preemption bound loom takes (it counts preemptions in a byte).
+pub const MAX_PREEMPTIONS: usize = 255;
+/// The most failing timelines `--show` prints.
+pub const MAX_SHOW: usize = 100;
+
 #[derive(Args, Debug)]
 pub struct ExploreArgs {
     #[command(flatten)]
@@ -28,7 +33,7 @@ pub struct ExploreArgs {
     /// The world to explore: `loom` (the C11 memory model, up to 4 workers) or `scheduled`
     /// (every sequentially consistent interleaving, any number of workers) [default: loom up
     /// to 4 workers, scheduled past them].
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub world: Option<explore::World>,
     /// How many failing executions to print as timelines (one per final value; the shortest
     /// first, then the worst).
@@ -50,7 +55,21 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
     validate::seconds(
         max_seconds,
         86_400.0,
-        "--max-seconds must be between 0 and 86400",
+        "--max-seconds must be more than 0 and at most 86400",
+    )?;
+    if let Some(b) = a.preemptions {
+        validate::within(
+            b,
+            0,
+            MAX_PREEMPTIONS,
+            format!("--preemptions must be between 0 and {MAX_PREEMPTIONS} (got {b})"),
+        )?;
+    }
+    validate::within(
+        a.show,
+        0,
+        MAX_SHOW,
+        format!("--show must be between 0 and {MAX_SHOW} (got {})", a.show),
     )?;
     let world = explore::pick_world(a.world, &p);
     if world == explore::World::Scheduled && a.preemptions.is_some() {
@@ -91,7 +110,7 @@ pub fn execute(a: &ExploreArgs, out: &mut dyn Write) -> Result<Exit> {
             r.world, cfg.exp.name
         )));
     }
-    Ok(Exit::Ok)
+    Ok(Exit::ok_unless_interrupted(crate::machine::interrupted()))
 }
 
 /// `__explore`, the child: explores in this process and prints the report as JSON for the

@@ -27,11 +27,15 @@ pub struct HuntArgs {
     pub seed: u64,
     /// How schedules are chosen: `random` (proptest generates and shrinks them) or `pct`
     /// (shuttle's probabilistic concurrency testing: random priorities with change points).
-    #[arg(long, value_enum, default_value_t = Strategy::Random)]
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Strategy::Random)]
     pub strategy: Strategy,
     /// PCT's bug depth: how many ordering constraints the failure needs (change points + 1).
     #[arg(long)]
     pub depth: Option<usize>,
+    /// Print every step of the failing run's timeline (by default a run longer than a
+    /// screenful shows its first and last steps and the window where it went wrong).
+    #[arg(long)]
+    pub full: bool,
 }
 
 /// How `hunt` chooses schedules.
@@ -70,7 +74,12 @@ pub fn config(a: &HuntArgs) -> Result<HuntConfig> {
         Strategy::Random => None,
         Strategy::Pct => Some(a.depth.unwrap_or(DEFAULT_DEPTH)),
     };
-    validate::within(a.cases, 1, u32::MAX, "--cases must be at least 1")?;
+    validate::within(
+        a.cases,
+        1,
+        u32::MAX,
+        format!("--cases must be between 1 and {}", u32::MAX),
+    )?;
     if let Some(d) = pct_depth {
         validate::within(
             d,
@@ -92,10 +101,30 @@ pub fn config(a: &HuntArgs) -> Result<HuntConfig> {
 pub fn execute(a: &HuntArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
     let meter = crate::machine::CpuMeter::start();
-    let r = match cfg.pct_depth {
+    let flag = std::sync::Arc::new(std::sync::Mutex::new(false));
+    crate::machine::stop_after_grace(
+        flag.clone(),
+        std::time::Duration::from_millis(700),
+        if a.common.json {
+            String::new() // no half a JSON document
+        } else {
+            format!(
+                "{} {}x{}: interrupted in the middle of a run; no failure to show\n",
+                cfg.exp.name, cfg.params.threads, cfg.params.iters
+            )
+        },
+    );
+    let mut r = match cfg.pct_depth {
         None => hunt::hunt(cfg.exp, &cfg.params, cfg.cases, cfg.seed)?,
         Some(depth) => hunt::hunt_pct(cfg.exp, &cfg.params, cfg.cases, cfg.seed, depth)?,
     };
+    if a.full {
+        if let (Some(min), Some(rep)) = (&r.minimal, &mut r.replay) {
+            let schedule = crate::schedule::parse(min, cfg.params.threads)?;
+            *rep = hunt::replay_with(cfg.exp, &cfg.params, &schedule, true);
+        }
+    }
+    crate::machine::reporting(&flag);
     if a.common.json {
         let warnings = crate::machine::busy_warning(meter.others());
         report::hunt::json(out, &r, warnings.into_iter().collect())?;

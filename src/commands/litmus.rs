@@ -18,7 +18,7 @@ pub struct LitmusArgs {
     /// Tests to run (default: all): SB, MP, LB, IRIW, 2+2W, WRC, CoRR, S.
     pub tests: Vec<String>,
     /// Memory ordering of the accesses (default: each of relaxed, acqrel, seqcst).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub ordering: Option<MemOrder>,
     /// Iterations on real threads (default: 1000000; 20000 for a test with more actors
     /// than this machine has cores, where iterations are slow and rarely overlap).
@@ -62,7 +62,15 @@ pub fn config(a: &LitmusArgs) -> Result<LitmusConfig> {
                     ))
                 })
             })
-            .collect::<Result<_>>()?
+            .collect::<Result<Vec<&'static Litmus>>>()?
+            .into_iter()
+            .fold(Vec::new(), |mut v, t| {
+                // A test named twice runs once (as compare and claims do).
+                if !v.iter().any(|x: &&Litmus| x.name == t.name) {
+                    v.push(t);
+                }
+                v
+            })
     };
     if let Some(iters) = a.iters {
         // Every iteration has its own variables and results: at most 32 bytes each.
@@ -114,6 +122,14 @@ pub fn execute(a: &LitmusArgs, out: &mut dyn Write) -> Result<Exit> {
         report::litmus::json(out, &reports, params, warnings, machine::interrupted())?;
     } else {
         report::litmus::text(out, &reports)?;
+        if machine::interrupted() {
+            writeln!(
+                out,
+                "interrupted: {} of {} test runs finished",
+                reports.len(),
+                cfg.tests.len() * cfg.orderings.len()
+            )?;
+        }
     }
     let forbidden: Vec<String> = reports
         .iter()

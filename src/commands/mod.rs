@@ -46,24 +46,43 @@ pub(crate) struct Cli {
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
     /// List the experiments.
+    #[command(after_help = "Examples:\n  race-lab list\n  race-lab list | grep fixed")]
     List(list::ListArgs),
     /// Run an experiment on real threads: per-trial counts, outcome histogram, verdict, cost.
+    #[command(
+        after_help = "Examples:\n  race-lab run unsynced --threads 8\n  race-lab run atomic --threads 4 --iters 1000000 --trials 5\n  race-lab run process-shm --procs 4 --sync none"
+    )]
     Run(run::RunArgs),
     /// Print an experiment's lesson and its kernel's source.
+    #[command(
+        after_help = "Examples:\n  race-lab explain racy-atomic\n  race-lab explain SB\n  race-lab explain gil --json"
+    )]
     Explain(explain::ExplainArgs),
     /// Model-check an experiment with loom: every interleaving, outcome counts, failing timelines.
+    #[command(
+        after_help = "Examples:\n  race-lab explore racy-atomic --threads 2 --iters 3\n  race-lab explore cas --threads 3 --iters 2 --preemptions 2\n  race-lab explore atomic --world scheduled --threads 5 --iters 1"
+    )]
     Explore(explore::ExploreArgs),
     /// Run one interleaving, chosen by a schedule, and print its timeline.
-    #[command(after_help = replay::SCHEDULE_HELP)]
+    #[command(after_help = replay::REPLAY_HELP)]
     Replay(replay::ReplayArgs),
     /// Let proptest search schedules for a failure and shrink it to a minimal one.
-    #[command(after_help = replay::SCHEDULE_HELP)]
+    #[command(after_help = replay::HUNT_HELP)]
     Hunt(hunt::HuntArgs),
     /// Every experiment at every thread count: cost, throughput, lost updates, against the hardware.
+    #[command(
+        after_help = "Examples:\n  race-lab compare\n  race-lab compare atomic mutex sharded --threads 1,2,4 --plot compare.svg\n  race-lab compare --json > compare.json"
+    )]
     Compare(compare::CompareArgs),
     /// Memory-model litmus tests (SB, MP, LB, IRIW, 2+2W, WRC, CoRR, S): the model, this CPU, loom.
+    #[command(
+        after_help = "Examples:\n  race-lab litmus SB\n  race-lab litmus MP --ordering acqrel\n  race-lab litmus --iters 100000 --json"
+    )]
     Litmus(litmus::LitmusArgs),
     /// Measure every claim of the study notes (C1–C23) and give each a verdict.
+    #[command(
+        after_help = "Examples:\n  race-lab claims C5 C14\n  race-lab claims --lang zh\n  race-lab claims --json"
+    )]
     Claims(claims::ClaimsArgs),
     /// Write the evidence as one self-contained HTML page (measured afresh, or from saved --json outputs).
     Report(report::ReportArgs),
@@ -71,9 +90,31 @@ pub(crate) enum Command {
     Verify(verify::VerifyArgs),
     /// You are the scheduler: step the threads yourself until the bug shows (a game).
     Play(play::PlayArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  race-lab completions bash > ~/.local/share/bash-completion/completions/race-lab\n  race-lab completions zsh > ~/.zfunc/_race-lab\n  race-lab completions fish > ~/.config/fish/completions/race-lab.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// (internal) print the man page (docs/race-lab.1 is this output).
+    #[command(name = "__man", hide = true)]
+    Man,
     /// (internal) explore in a child process and print the report as JSON.
     #[command(name = "__explore", hide = true)]
     ExploreChild(explore::ExploreArgs),
+}
+
+/// `race-lab completions`.
+#[derive(Args, Debug)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, ignore_case = true)]
+    pub shell: clap_complete::Shell,
+}
+
+/// The man page, rendered by clap_mangen from the command line itself.
+pub fn man_page(out: &mut dyn Write) -> std::io::Result<()> {
+    use clap::CommandFactory;
+    clap_mangen::Man::new(Cli::command()).render(out)
 }
 
 /// Options every command that runs a kernel takes.
@@ -88,7 +129,7 @@ pub(crate) struct Common {
     #[arg(long, short = 'i')]
     pub iters: Option<u64>,
     /// Memory ordering of the atomic accesses (experiments that take it).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub ordering: Option<MemOrder>,
     /// Units of busy work between a load and its store (widens the race window).
     #[arg(long)]
@@ -138,6 +179,15 @@ fn execute(cli: Cli, _lab: &Lab, out: &mut dyn Write) -> Result<Exit> {
         Command::Verify(a) => verify::execute(&a, out),
         Command::Report(a) => report::execute(&a, out),
         Command::Play(a) => play::execute(&a, out),
+        Command::Completions(a) => {
+            use clap::CommandFactory;
+            clap_complete::generate(a.shell, &mut Cli::command(), "race-lab", out);
+            Ok(Exit::Ok)
+        }
+        Command::Man => {
+            man_page(out)?;
+            Ok(Exit::Ok)
+        }
     }
 }
 
@@ -167,10 +217,9 @@ pub fn main_with_lab(args: impl IntoIterator<Item = std::ffi::OsString>, lab: &L
     let exit = match Cli::try_parse_from(args) {
         Err(e) => parse_error(e),
         Ok(cli) => {
-            if !matches!(cli.command, Command::ExploreChild(_)) {
-                // The loom child dies on Ctrl-C; its parent reports the interruption.
-                machine::install_ctrlc();
-            }
+            // The loom child hears the same Ctrl-C (one process group): it stops between
+            // executions and sends what it explored to its parent, which prints it.
+            machine::install_ctrlc();
             execute(cli, lab, &mut out).unwrap_or_else(Exit::from)
         }
     };
@@ -182,30 +231,55 @@ pub fn main_with_lab(args: impl IntoIterator<Item = std::ffi::OsString>, lab: &L
 }
 
 /// clap's verdict on the arguments: help and version are printed and succeed; a missing
-/// subcommand prints the help and is a usage error; any other error is one line.
+/// subcommand is a usage error with one line of what to try; any other error is one line,
+/// with clap's hint to try `--help`.
 fn parse_error(e: clap::Error) -> Exit {
-    use clap::error::ErrorKind;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
     match e.kind() {
         ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
             let _ = e.print();
             Exit::Ok
         }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = e.print();
-            Exit::Usage(String::new())
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => Exit::Usage(BARE.into()),
+        ErrorKind::InvalidSubcommand => {
+            let given = match e.get(ContextKind::InvalidSubcommand) {
+                Some(ContextValue::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            use clap::CommandFactory;
+            let cmd = Cli::command();
+            let names = cmd
+                .get_subcommands()
+                .filter(|c| !c.is_hide_set())
+                .map(|c| c.get_name());
+            let hint = match validate::nearest_of(&given, names) {
+                Some(n) => format!("; did you mean '{n}'?"),
+                None => String::new(),
+            };
+            Exit::Usage(format!(
+                "unrecognized subcommand '{given}'{hint} (try 'race-lab --help')"
+            ))
         }
         _ => Exit::Usage(one_line(&e.render().to_string())),
     }
 }
 
-/// Folds clap's multi-line error into one line: the error, and the possible values if any.
+/// What a bare `race-lab` prints (one line, on stderr, exit 2).
+pub(crate) const BARE: &str = "usage: race-lab <COMMAND> [OPTIONS]; try `race-lab list`, `race-lab run unsynced --threads 8` or `race-lab --help`";
+
+/// Folds clap's multi-line error into one line: the error, the possible values if any,
+/// and clap's hint to try `--help`.
 fn one_line(s: &str) -> String {
     let mut parts: Vec<String> = Vec::new();
     for line in s.lines().map(str::trim).filter(|l| !l.is_empty()) {
-        if line.starts_with("Usage:") || line.starts_with("For more information") {
+        if line.starts_with("Usage:") {
             continue;
         }
-        parts.push(line.trim_start_matches("error: ").to_string());
+        let line = line.trim_start_matches("error: ");
+        match line.strip_prefix("For more information, ") {
+            Some(hint) => parts.push(format!("({})", hint.trim_end_matches('.'))),
+            None => parts.push(line.to_string()),
+        }
     }
     parts.join(" ")
 }

@@ -11,10 +11,25 @@ use crate::schedule;
 use clap::Args;
 use std::io::Write;
 
-/// The help on schedules, shared by `replay` and `hunt`.
-pub const SCHEDULE_HELP: &str = "Schedule: the worker to run at each decision point (a moment when two or more workers could go next), \
+/// `replay --help`'s closing: schedules, then examples.
+pub const REPLAY_HELP: &str = "Schedule: the worker to run at each decision point (a moment when two or more workers could go next), \
 as indices separated by commas or spaces; TxK repeats worker T K times: `1,1,0,0` = `1x2 0x2`. \
-When the schedule runs out, the worker that ran last keeps running.";
+When the schedule runs out, the worker that ran last keeps running.
+
+Examples:
+  race-lab replay racy-atomic --schedule 0,1
+  race-lab replay racy-atomic --threads 3 --iters 2 --schedule '1x2 0 2' --step
+  race-lab replay deadlock --schedule 0,1 --json";
+
+/// `hunt --help`'s closing: schedules, then examples.
+pub const HUNT_HELP: &str = "Schedule: the worker to run at each decision point (a moment when two or more workers could go next), \
+as indices separated by commas or spaces; TxK repeats worker T K times: `1,1,0,0` = `1x2 0x2`. \
+When the schedule runs out, the worker that ran last keeps running.
+
+Examples:
+  race-lab hunt racy-atomic --threads 4 --iters 10
+  race-lab hunt unsynced --strategy pct --depth 2 --seed 7
+  race-lab hunt deadlock --json";
 
 #[derive(Args, Debug)]
 pub struct ReplayArgs {
@@ -27,6 +42,10 @@ pub struct ReplayArgs {
     /// each (on a terminal, Enter shows the next step and q stops).
     #[arg(long)]
     pub step: bool,
+    /// Print every step of a long timeline (by default a run longer than a screenful shows
+    /// its first and last steps and the window where it went wrong).
+    #[arg(long)]
+    pub full: bool,
 }
 
 /// A validated replay.
@@ -38,6 +57,11 @@ pub struct ReplayConfig {
 
 /// Validates a replay: the experiment, its parameters, and the schedule against them.
 pub fn config(a: &ReplayArgs) -> Result<ReplayConfig> {
+    if a.step && a.common.json {
+        return Err(crate::error::LabError::usage(
+            "--step and --json cannot be used together: --step prints one operation at a time as text",
+        ));
+    }
     let exp = validate::experiment(&a.common.experiment)?;
     let limits = Limits {
         default_threads: 2,
@@ -58,7 +82,24 @@ pub fn config(a: &ReplayArgs) -> Result<ReplayConfig> {
 pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
     let meter = crate::machine::CpuMeter::start();
-    let r = hunt::replay(cfg.exp, &cfg.params, &cfg.schedule);
+    let flag = std::sync::Arc::new(std::sync::Mutex::new(false));
+    crate::machine::stop_after_grace(
+        flag.clone(),
+        std::time::Duration::from_millis(300),
+        if a.common.json {
+            String::new() // no half a JSON document
+        } else {
+            format!(
+            "{}: {} threads × {} increments, schedule \"{}\": interrupted before the run finished; no timeline to show\n",
+            cfg.exp.name,
+            cfg.params.threads,
+            cfg.params.iters,
+            schedule::format_runs(&cfg.schedule)
+        )
+        },
+    );
+    let r = hunt::replay_with(cfg.exp, &cfg.params, &cfg.schedule, a.full || a.step);
+    crate::machine::reporting(&flag);
     if a.common.json {
         let warnings = crate::machine::busy_warning(meter.others());
         report::hunt::replay_json(out, &r, warnings.into_iter().collect())?;
@@ -67,7 +108,7 @@ pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
     } else {
         report::hunt::replay(out, &r)?;
     }
-    Ok(Exit::Ok)
+    Ok(Exit::ok_unless_interrupted(crate::machine::interrupted()))
 }
 
 /// Between steps: on a terminal, wait for Enter (`q` or the end of input stops); elsewhere

@@ -6,7 +6,6 @@
 use super::validate::{self, Limits};
 use super::{Common, Exit};
 use crate::error::{LabError, Result};
-use crate::experiments;
 use crate::harness::{self, RunConfig};
 use crate::machine;
 use crate::procs::{check_procs, POpt, ProcExperiment, ProcParams};
@@ -21,25 +20,32 @@ pub const MAX_THREADS: usize = 1024;
 pub const MAX_ITERS: u64 = validate::MAX_ITERS;
 /// The most trials.
 pub const MAX_TRIALS: usize = 1_000_000;
+/// The most increments in all (threads × iters × trials): as `compare`'s cap, hours of work.
+pub const MAX_WORK: u128 = crate::compare::MAX_WORK;
+/// Trials when `--trials` is not given.
+const DEFAULT_TRIALS: usize = 10;
+/// The watchdog's seconds when `--watchdog` is not given.
+const DEFAULT_WATCHDOG: f64 = 2.0;
 
 #[derive(Args, Debug)]
 pub struct RunArgs {
     #[command(flatten)]
     pub common: Common,
-    /// Trials to run.
-    #[arg(long, short = 'k', default_value_t = 10)]
-    pub trials: usize,
+    /// Trials to run [default: 10].
+    #[arg(long, short = 'k')]
+    pub trials: Option<usize>,
     /// Run on these CPUs only, e.g. `0` (one CPU: concurrency without parallelism) or `0,1`.
     #[arg(long)]
     pub pin: Option<String>,
-    /// Seconds without progress after which a trial is declared deadlocked.
-    #[arg(long, default_value_t = 2.0)]
-    pub watchdog: f64,
+    /// Seconds without progress after which a trial is declared deadlocked (experiments
+    /// that can deadlock) [default: 2].
+    #[arg(long)]
+    pub watchdog: Option<f64>,
     /// Child processes (process experiments).
     #[arg(long)]
     pub procs: Option<usize>,
     /// How processes increment the shared counter (`process-shm`).
-    #[arg(long, value_enum)]
+    #[arg(long, value_enum, ignore_case = true)]
     pub sync: Option<crate::procs::ShmSync>,
     /// Workers in each pool (`pool-submit`).
     #[arg(long)]
@@ -69,35 +75,51 @@ pub fn config(a: &RunArgs) -> Result<RunConfig> {
         max_iters: MAX_ITERS,
     };
     let p = validate::params(&a.common, exp, &limits)?;
+    let trials = a.trials.unwrap_or(DEFAULT_TRIALS);
     validate::within(
-        a.trials,
+        trials,
         1,
         MAX_TRIALS,
         format!("--trials must be between 1 and {MAX_TRIALS}"),
     )?;
+    let work = p.threads as u128 * p.iters as u128 * trials as u128;
+    if work > MAX_WORK {
+        return Err(LabError::usage(format!(
+            "that is {work} increments in all (threads × iters × trials), more than the limit of {MAX_WORK}: lower --iters, --trials or --threads"
+        )));
+    }
+    if a.watchdog.is_some() && exp.class != crate::experiment::Class::Deadlock {
+        return Err(LabError::usage(format!(
+            "--watchdog does not apply to {} (it cannot deadlock; the watchdog watches deadlock)",
+            exp.name
+        )));
+    }
+    let watchdog = a.watchdog.unwrap_or(DEFAULT_WATCHDOG);
     validate::seconds(
-        a.watchdog,
+        watchdog,
         3600.0,
-        "--watchdog must be between 0 and 3600 seconds",
+        "--watchdog must be more than 0 and at most 3600 seconds",
     )?;
     let pin = a.pin.as_deref().map(machine::parse_cpus).transpose()?;
     Ok(RunConfig {
         exp,
         params: p,
-        trials: a.trials,
+        trials,
         pin,
-        watchdog: Duration::from_secs_f64(a.watchdog),
+        watchdog: Duration::from_secs_f64(watchdog),
         progress: !a.common.json && std::io::IsTerminal::is_terminal(&std::io::stderr()),
     })
 }
 
 /// Runs the experiment and prints its report.
 pub fn execute(a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
-    if let Some(exp) = experiments::find_process(&a.common.experiment) {
+    if let Some(exp) = validate::find_process(&a.common.experiment) {
         return execute_process(exp, a, out);
     }
     let cfg = config(a)?;
-    let r = harness::run(&cfg)?;
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(harness::Finished::default()));
+    watch_for_ctrlc(&cfg, a.common.json, shared.clone());
+    let r = harness::run_shared(&cfg, &shared)?;
     if a.common.json {
         report::run::json(out, &r)?;
     } else {
@@ -112,6 +134,36 @@ pub fn execute(a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::ok_unless_interrupted(r.interrupted))
 }
 
+/// On Ctrl-C, prints the report of the trials finished so far and exits 130 at once: the
+/// trial in flight is abandoned (its workers end with the process), so the kernels' timed
+/// loops need no checks.
+fn watch_for_ctrlc(
+    cfg: &RunConfig,
+    json: bool,
+    shared: std::sync::Arc<std::sync::Mutex<harness::Finished>>,
+) {
+    let cfg = cfg.clone();
+    std::thread::spawn(move || loop {
+        std::thread::sleep(Duration::from_millis(20));
+        if !machine::interrupted() {
+            continue;
+        }
+        let f = shared.lock().unwrap_or_else(|e| e.into_inner());
+        if f.done {
+            return; // the run ended and reports itself
+        }
+        let r = harness::report(&cfg, f.trials.clone(), false, true, None);
+        let mut buf = Vec::new();
+        let _ = if json {
+            report::run::json(&mut buf, &r)
+        } else {
+            report::run::text(&mut buf, &r)
+        };
+        machine::write_stdout_unlocked(&buf);
+        std::process::exit(130);
+    });
+}
+
 /// Validates a run of a process experiment.
 pub fn process_config(exp: &ProcExperiment, a: &RunArgs) -> Result<ProcParams> {
     let c = &a.common;
@@ -121,6 +173,7 @@ pub fn process_config(exp: &ProcExperiment, a: &RunArgs) -> Result<ProcParams> {
         ("--window", c.window.is_some()),
         ("--batch", c.batch.is_some()),
         ("--pin", a.pin.is_some()),
+        ("--watchdog", a.watchdog.is_some()),
     ];
     if let Some((flag, _)) = thread_only.iter().find(|(_, g)| *g) {
         return Err(LabError::usage(format!(
@@ -137,13 +190,18 @@ pub fn process_config(exp: &ProcExperiment, a: &RunArgs) -> Result<ProcParams> {
             (POpt::Sync.flag(), a.sync.is_some()),
             (POpt::Pool.flag(), a.pool.is_some()),
             (POpt::Tasks.flag(), a.tasks.is_some()),
+            (POpt::Trials.flag(), a.trials.is_some()),
         ],
     )?;
     let d = ProcParams::default();
     let p = ProcParams {
         procs: a.procs.unwrap_or(d.procs),
         iters: c.iters.unwrap_or(d.iters),
-        trials: if exp.takes(POpt::Trials) { a.trials } else { 1 },
+        trials: if exp.takes(POpt::Trials) {
+            a.trials.unwrap_or(DEFAULT_TRIALS)
+        } else {
+            1
+        },
         sync: a.sync.unwrap_or(d.sync),
         pool: a.pool.unwrap_or(d.pool),
         tasks: a.tasks.unwrap_or(d.tasks),
@@ -163,7 +221,7 @@ pub fn process_config(exp: &ProcExperiment, a: &RunArgs) -> Result<ProcParams> {
     }
     validate::within(p.tasks, 1, 10_000, "--tasks must be between 1 and 10000")?;
     validate::within(
-        a.trials,
+        p.trials,
         1,
         10_000,
         "--trials must be between 1 and 10000 for process experiments",
@@ -175,7 +233,21 @@ pub fn process_config(exp: &ProcExperiment, a: &RunArgs) -> Result<ProcParams> {
 fn execute_process(exp: &'static ProcExperiment, a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
     let p = process_config(exp, a)?;
     let meter = machine::CpuMeter::start();
+    let flag = std::sync::Arc::new(std::sync::Mutex::new(false));
+    machine::stop_after_grace(
+        flag.clone(),
+        Duration::from_millis(700),
+        if a.common.json {
+            String::new() // no half a JSON document
+        } else {
+            format!(
+                "{}: interrupted before its measurement finished; nothing complete to show\n",
+                exp.name
+            )
+        },
+    );
     let mut ev = (exp.run)(&p)?;
+    machine::reporting(&flag);
     ev.warnings.extend(machine::busy_warning(meter.others()));
     if a.common.json {
         report::run::evidence_json(out, &ev, &p, machine::interrupted())?;

@@ -10,22 +10,66 @@ use crate::rt::MemOrder;
 /// The most increments per thread `race-lab run` (and `compare`) performs.
 pub const MAX_ITERS: u64 = 10_000_000_000;
 
-/// Looks up a thread experiment, suggesting the nearest name.
+/// Looks up a thread experiment (any case), suggesting the nearest name.
 pub fn experiment(name: &str) -> Result<&'static Experiment> {
-    if experiments::find_process(name).is_some() {
+    if let Some(p) = find_process(name) {
         return Err(LabError::usage(format!(
-            "{name} runs in several processes; loom and the scheduled world model threads only (use `race-lab run {name}`)"
+            "{} runs in several processes; loom and the scheduled world model threads only (use `race-lab run {}`)",
+            p.name, p.name
         )));
     }
-    experiments::find(name).ok_or_else(|| {
-        let hint = match experiments::nearest(name) {
-            Some(n) => format!("; did you mean '{n}'?"),
-            None => String::new(),
-        };
-        LabError::usage(format!(
-            "unknown experiment '{name}'{hint} (`race-lab list` shows them all)"
-        ))
-    })
+    experiments::find(name).ok_or_else(|| unknown(name))
+}
+
+/// Looks up a process experiment by name (any case).
+pub fn find_process(name: &str) -> Option<&'static crate::procs::ProcExperiment> {
+    experiments::PROCESS
+        .iter()
+        .copied()
+        .find(|e| e.name.eq_ignore_ascii_case(name))
+}
+
+/// The refusal of a name that is no experiment: a litmus test points to `litmus`, a close
+/// name gets a "did you mean", anything else the list.
+pub fn unknown(name: &str) -> LabError {
+    if let Some(t) = experiments::find_litmus(name) {
+        return LabError::usage(format!(
+            "{} is a litmus test, not an experiment: try `race-lab litmus {}`",
+            t.name, t.name
+        ));
+    }
+    let hint = match nearest(name) {
+        Some(n) => format!("; did you mean '{n}'?"),
+        None => String::new(),
+    };
+    LabError::usage(format!(
+        "unknown experiment '{name}'{hint} (`race-lab list` shows them all)"
+    ))
+}
+
+/// The known name nearest to `name`, only when it is close: at most a third of its letters
+/// off (one for short names), or containing it whole (three letters at least).
+pub fn nearest(name: &str) -> Option<&'static str> {
+    nearest_of(
+        name,
+        experiments::all()
+            .map(|e| e.name)
+            .chain(experiments::PROCESS.iter().map(|e| e.name)),
+    )
+}
+
+/// The candidate nearest to `name` (any case), only when it is close.
+pub fn nearest_of<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let low = name.to_lowercase();
+    if low.trim().is_empty() {
+        return None;
+    }
+    let allowed = (low.chars().count() / 3).max(1);
+    candidates
+        .map(|n| (strsim::damerau_levenshtein(&low, &n.to_lowercase()), n))
+        .filter(|(d, n)| *d <= allowed || (low.len() >= 3 && n.to_lowercase().contains(&low)))
+        .min()
+        .map(|(_, n)| n)
 }
 
 /// Refuses any option in `given` (flag, was it given) that is not among `takes`.
@@ -60,12 +104,9 @@ pub struct Limits {
 pub fn params(c: &Common, exp: &Experiment, l: &Limits) -> Result<Params> {
     let threads = c.threads.unwrap_or(l.default_threads);
     let iters = c.iters.unwrap_or(l.default_iters);
-    if threads == 0 {
-        return Err(LabError::usage("--threads must be at least 1"));
-    }
-    if threads > l.max_threads {
+    if threads == 0 || threads > l.max_threads {
         return Err(LabError::usage(format!(
-            "--threads {threads} is more than this command's limit of {}",
+            "--threads must be between 1 and {} for this command (got {threads})",
             l.max_threads
         )));
     }
@@ -80,14 +121,15 @@ pub fn params(c: &Common, exp: &Experiment, l: &Limits) -> Result<Params> {
         )));
     }
     if iters == 0 {
-        return Err(LabError::usage(
-            "--iters must be at least 1 (with 0 there is nothing to count)",
-        ));
+        return Err(LabError::usage(format!(
+            "--iters must be between 1 and {} (with 0 there is nothing to count)",
+            l.max_iters
+        )));
     }
     if iters > l.max_iters {
         return Err(LabError::usage(format!(
-            "--iters {iters} is more than this command's limit of {}",
-            l.max_iters
+            "--iters must be between 1 and {}: {iters} is more than this command's limit of {}",
+            l.max_iters, l.max_iters
         )));
     }
     refuse_options(
@@ -101,11 +143,18 @@ pub fn params(c: &Common, exp: &Experiment, l: &Limits) -> Result<Params> {
     )?;
     if let Some(w) = c.window {
         if w > 1_000_000 {
-            return Err(LabError::usage("--window must be at most 1000000"));
+            return Err(LabError::usage(format!(
+                "--window must be between 0 and 1000000 (got {w})"
+            )));
         }
     }
-    if c.batch == Some(0) {
-        return Err(LabError::usage("--batch must be at least 1"));
+    if let Some(b) = c.batch {
+        within(
+            b,
+            1,
+            MAX_ITERS,
+            format!("--batch must be between 1 and {MAX_ITERS} (got {b})"),
+        )?;
     }
     Ok(Params {
         threads,
@@ -161,10 +210,10 @@ mod tests {
         let p = params(&common(None, None), exp, &LIMITS).unwrap();
         assert_eq!((p.threads, p.iters), (2, 3));
         for (t, i, needle) in [
-            (Some(0), None, "at least 1"),
-            (Some(9), None, "limit of 8"),
-            (None, Some(0), "--iters must be at least 1"),
-            (None, Some(101), "limit of 100"),
+            (Some(0), None, "between 1 and 8"),
+            (Some(9), None, "between 1 and 8"),
+            (None, Some(0), "--iters must be between 1 and 100"),
+            (None, Some(101), "between 1 and 100"),
         ] {
             let e = params(&common(t, i), exp, &LIMITS).unwrap_err();
             assert_eq!(e.code, 2);

@@ -35,6 +35,11 @@ pub fn json(w: &mut dyn Write, r: &ExploreReport, warnings: Vec<String>) -> io::
         .machine(Machine::with(warnings))
         .outcomes(outcomes)
         .verdict(&r.verdict)
+        .interrupted(
+            r.stopped
+                .as_deref()
+                .is_some_and(|s| s.starts_with("interrupted")),
+        )
         .body(
             r,
             &[
@@ -78,7 +83,12 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         r.executions,
         r.seconds,
         if r.complete {
-            "COMPLETE".to_string()
+            match r.preemption_bound {
+                Some(b) => format!(
+                    "COMPLETE within the bound of {b} preemptions (executions with more were not explored: other outcomes may exist)"
+                ),
+                None => "COMPLETE".to_string(),
+            }
         } else {
             format!(
                 "INCOMPLETE — {}",
@@ -90,7 +100,7 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         let total: u64 = r.outcomes.iter().map(|o| o.executions).sum();
         let records = r.outcomes.iter().any(|o| !o.outcome.is_value());
         let first = if records { "outcome" } else { "final value" };
-        let mut t = table(&[first, "executions", "frequency", "grade", "meaning"]);
+        let mut t = table(&[first, "executions", "% of executions", "grade", "meaning"]);
         for o in r.outcomes.iter().rev() {
             t.add_row(vec![
                 if o.label.is_empty() {
@@ -132,7 +142,7 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         if r.world == crate::explore::WORLD_SCHEDULED {
             writeln!(w, "\n{}:", d.loom_message)?;
         } else {
-            writeln!(w, "\ndeadlock (loom: {}):", d.loom_message)?;
+            writeln!(w, "\ndeadlock (loom found every worker blocked):")?;
         }
         write!(w, "{}", d.timeline)?;
         writeln!(w, "→ {}", d.summary)?;

@@ -140,8 +140,17 @@ pub fn replay(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
 pub fn text(w: &mut dyn Write, r: &HuntReport) -> io::Result<()> {
     writeln!(
         w,
-        "{}: {} threads × {} increments; proptest, seed {}, up to {} schedules",
-        r.experiment, r.threads, r.iters, r.seed, r.cases_requested
+        "{}: {} threads × {} increments; {}, seed {}, up to {} schedules",
+        r.experiment,
+        r.threads,
+        r.iters,
+        if r.strategy == "pct" {
+            "PCT"
+        } else {
+            "proptest"
+        },
+        r.seed,
+        r.cases_requested
     )?;
     if let (Some(min), Some(rep)) = (&r.minimal, &r.replay) {
         writeln!(
@@ -174,14 +183,16 @@ pub fn step(
     writeln!(
         w,
         "{}: {} threads × {} increments, schedule \"{}\" — {} steps",
-        r.experiment,
-        r.threads,
-        r.iters,
-        r.schedule,
-        r.events.len()
+        r.experiment, r.threads, r.iters, r.schedule, r.steps
     )?;
-    for (i, (e, state)) in r.events.iter().zip(&r.states).enumerate() {
-        writeln!(w, "step {:>3}  {:<4} {}", i + 1, e.thread, e.text)?;
+    for (i, ((e, state), n)) in r
+        .events
+        .iter()
+        .zip(&r.states)
+        .zip(&r.shown_steps)
+        .enumerate()
+    {
+        writeln!(w, "step {:>3}  {:<4} {}", n, e.thread, e.text)?;
         writeln!(w, "          {state}")?;
         if i + 1 < r.events.len() && !pause(w)? {
             return Ok(());

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Re-runs the README's sample commands (every code block whose first line is
+# `$ race-lab …`) and compares the *shape* of their output with the sample: the first line,
+# every table's header row and the last line, with numbers masked and runs of spaces folded.
+# Samples drift when a default, a header or a verdict's wording changes; this says which.
+# Usage: ci/readme-samples.sh [path/to/race-lab]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LAB=${1:-target/release/race-lab}
+[ -x "$LAB" ] || { echo "readme-samples: $LAB not built (cargo build --release)"; exit 2; }
+LAB="$LAB" python3 - <<'PY'
+import os, re, shlex, subprocess, sys
+
+lab = os.environ["LAB"]
+readme = open("README.md", encoding="utf-8").read()
+blocks = re.findall(r"^```[a-z]*\n(.*?)^```", readme, flags=re.S | re.M)
+
+def mask(line):
+    line = re.sub(r"\d+(\.\d+)?(e[+-]?\d+)?", "#", line)
+    line = re.sub(r"#(\s*[–-]\s*#)+", "#", line)  # ranges
+    return re.sub(r"\s+", " ", line).strip()
+
+def shape(lines):
+    lines = [l.rstrip() for l in lines if l.strip()]
+    if not lines:
+        return []
+    out = [("first line", mask(lines[0]))]
+    for i, l in enumerate(lines[:-1]):
+        if l.startswith("┌"):
+            out.append(("table header", mask(lines[i + 1])))
+    out.append(("last line", mask(lines[-1])))
+    return out
+
+failed = checked = 0
+for block in blocks:
+    lines = block.splitlines()
+    if not lines or not lines[0].startswith("$ race-lab "):
+        continue
+    args = shlex.split(lines[0][len("$ race-lab "):])
+    run = subprocess.run([lab] + args, capture_output=True, text=True, timeout=600)
+    want, got = shape(lines[1:]), shape(run.stdout.splitlines())
+    checked += 1
+    bad = [(w, g) for w, g in zip(want, got) if w != g]
+    if len(want) != len(got):
+        bad.append((("shape", f"{len(want)} structural lines"), ("shape", f"{len(got)}")))
+    if bad:
+        failed += 1
+        print(f"DRIFT  $ race-lab {' '.join(args)}")
+        for (kind, w), (_, g) in bad:
+            print(f"   {kind}:\n     README: {w}\n     now:    {g}")
+    else:
+        print(f"ok     $ race-lab {' '.join(args)}")
+print(f"readme-samples: {checked} samples, {failed} drifted")
+sys.exit(1 if failed else 0)
+PY
