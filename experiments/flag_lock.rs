@@ -46,7 +46,7 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
     let (_, elapsed) = workers::<R, _>(p, &s, move |((locked, count), inside), _| {
         for _ in 0..m {
             while locked.load(Ordering::Acquire) {
-                R::spin_loop(); // wait until it looks free…
+                R::yield_now(); // wait until it looks free…
             }
             locked.store(true, Ordering::Release); // …and take it: another thread may be here too
             inside.enter();

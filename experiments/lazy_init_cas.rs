@@ -9,7 +9,7 @@
 //! indivisible step: of all threads that find the value empty, exactly one turns it busy.
 //! The losers must still wait for `ready`: had they gone on at `busy`, they would use a value
 //! not yet built. Release/Acquire makes what the initialiser wrote visible to them. The
-//! wait spins (`R::spin_loop`): fine while initialisers are short. `explore` proves it at
+//! wait spins, yielding its CPU (`R::yield_now`): fine while initialisers are short. `explore` proves it at
 //! 2 × 2 (3 × 1 is too large to finish).
 //!
 //! **Outcomes.** `uses` = N × M and `inits` = M: ACCEPTABLE; anything else FORBIDDEN.
@@ -56,7 +56,7 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
                 }
                 Err(_) => {
                     while s.load(Ordering::Acquire) != READY {
-                        R::spin_loop(); // busy: someone else is building it
+                        R::yield_now(); // busy: someone else is building it
                     }
                 }
             }

@@ -90,7 +90,7 @@ pub fn peterson_lock<R: Rt>(p: &Params, store: Ordering, load: Ordering, give_wa
                 while turn[level - 1].load(load) == me
                     && (0..n).any(|k| k != me && flag[k].load(load) >= level)
                 {
-                    R::spin_loop();
+                    R::yield_now();
                 }
             }
             inside.enter();

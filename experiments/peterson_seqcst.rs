@@ -34,6 +34,7 @@ pub const EXPERIMENT: Experiment = Experiment {
         iters: 1,
     },
     judge: Some(judge),
+    loom_false_alarm: true,
     default_threads: 2,
     default_iters: 200_000,
     source: include_str!("peterson_seqcst.rs"),

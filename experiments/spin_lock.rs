@@ -45,7 +45,7 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
                 .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
                 .is_err()
             {
-                R::spin_loop(); // a failed compare-exchange writes nothing: it only waits
+                R::yield_now(); // a failed compare-exchange writes nothing: it only waits
             }
             inside.enter();
             let c = count.read(); // ordered after the last holder's write by the Acquire…

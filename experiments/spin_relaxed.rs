@@ -51,7 +51,7 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
                 .compare_exchange(false, true, Ordering::Relaxed, Ordering::Relaxed)
                 .is_err()
             {
-                R::spin_loop(); // only one thread at a time turns `false` into `true`…
+                R::yield_now(); // only one thread at a time turns `false` into `true`…
             }
             inside.enter();
             let c = count.read(); // …but nothing orders this after the last holder's write

@@ -46,7 +46,7 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         for _ in 0..m {
             let ticket = next.fetch_add(1, Ordering::Relaxed); // every ticket handed out once
             while serving.load(Ordering::Acquire) != ticket {
-                R::spin_loop(); // wait to be called
+                R::yield_now(); // wait to be called
             }
             inside.enter();
             let c = count.load(Ordering::Relaxed);

@@ -39,8 +39,10 @@ fn outcomes(r: &ExploreReport) -> BTreeSet<u64> {
     r.outcomes.iter().map(|o| o.value).collect()
 }
 
+/// The fixed counters. Every fixed experiment is proved at its declared size by `race-lab
+/// verify` (in CI, once); here the counters are also checked at larger sizes.
 fn fixed() -> impl Iterator<Item = &'static Experiment> {
-    experiments::all().filter(|e| e.class == Class::Fixed)
+    experiments::all().filter(|e| e.class == Class::Fixed && e.family == "counters")
 }
 
 fn assert_exact(
@@ -74,9 +76,8 @@ fn assert_exact(
 }
 
 #[test]
-fn fixed_experiments_are_exact_2x2_and_3x1() {
+fn fixed_counters_are_exact_3x1() {
     for exp in fixed() {
-        assert_exact(exp, 2, 2, MemOrder::Seqcst, None);
         assert_exact(exp, 3, 1, MemOrder::Seqcst, None);
     }
 }

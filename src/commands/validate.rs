@@ -110,6 +110,14 @@ pub fn params(c: &Common, exp: &Experiment, l: &Limits) -> Result<Params> {
             l.max_threads
         )));
     }
+    let (lo, hi) = exp.threads;
+    if threads < lo || threads > hi {
+        return Err(LabError::usage(if lo == hi {
+            format!("{} takes exactly {lo} threads", exp.name)
+        } else {
+            format!("{} takes {lo} to {hi} threads", exp.name)
+        }));
+    }
     if exp.class == Class::Deadlock && threads < 2 {
         return Err(LabError::usage(
             "deadlock needs at least 2 threads (one per lock order)",

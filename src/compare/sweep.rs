@@ -51,7 +51,8 @@ pub fn run(cfg: &CompareConfig) -> CompareReport {
     let meter = machine::CpuMeter::start();
     let mut base = vec![Samples::default(); BASELINES.len()];
     let mut samples = vec![Samples::default(); cells];
-    let mut values: Vec<Vec<u64>> = vec![Vec::new(); cells];
+    // Each trial's whole outcome: the experiment's own judge grades it.
+    let mut values: Vec<Vec<crate::experiment::Outcome>> = vec![Vec::new(); cells];
     let mut interrupted = false;
     'rounds: for round in 0..cfg.trials {
         for (b, s) in BASELINES.iter().zip(base.iter_mut()) {
@@ -75,7 +76,7 @@ pub fn run(cfg: &CompareConfig) -> CompareReport {
                 let run = (v.exp.kernels.native)(&p);
                 let cell = vi * cfg.threads.len() + ti;
                 samples[cell].push(run.value(), p.expected(), run.elapsed.unwrap_or_default());
-                values[cell].push(run.value());
+                values[cell].push(run.outcome.clone());
                 bar.inc(1);
             }
         }
@@ -159,9 +160,9 @@ pub fn run(cfg: &CompareConfig) -> CompareReport {
             }
             // The experiment's own grading decides what must never happen.
             let p = v.params(t, cfg.iters);
-            for &value in values[cell(ti)]
+            for value in values[cell(ti)]
                 .iter()
-                .filter(|&&x| v.exp.grade_value(&p, Some(x)).0 == Grade::Forbidden)
+                .filter(|x| v.exp.grade(&p, Some(x)).0 == Grade::Forbidden)
             {
                 forbidden.push(format!(
                     "{} at {t} threads counted {value} (expected {})",
