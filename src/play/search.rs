@@ -7,12 +7,12 @@
 
 use super::game::{self, Hint};
 use crate::experiment::{Experiment, Grade, Params};
-use crate::rt::sched::{Access, End};
+
 use std::collections::{HashSet, VecDeque};
 
 /// The most interleavings the proof runs (a few seconds in a debug build; play sizes need
 /// far fewer: racy-atomic 2 × 2 has 70).
-const MAX_INTERLEAVINGS: u64 = 5_000;
+const MAX_INTERLEAVINGS: u64 = 200_000;
 /// The most positions the hint replays.
 const MAX_POSITIONS: u64 = 50_000;
 
@@ -43,28 +43,6 @@ impl Proof {
     }
 }
 
-/// The class of an interleaving, named by its lexicographically least member: the steps
-/// reordered so that, of those whose dependencies (same thread, or a conflicting access)
-/// are all placed, the lowest thread goes first.
-fn class_of(history: &[(usize, Vec<Access>)]) -> Vec<usize> {
-    let n = history.len();
-    let dep = |i: usize, j: usize| {
-        let (a, b) = (&history[i], &history[j]);
-        a.0 == b.0 || a.1.iter().any(|x| b.1.iter().any(|y| x.conflicts(*y)))
-    };
-    let mut placed = vec![false; n];
-    let mut out = Vec::with_capacity(n);
-    for _ in 0..n {
-        let next = (0..n)
-            .filter(|&j| !placed[j] && (0..j).all(|i| placed[i] || !dep(i, j)))
-            .min_by_key(|&j| history[j].0);
-        let Some(j) = next else { break };
-        placed[j] = true;
-        out.push(history[j].0);
-    }
-    out
-}
-
 /// Runs every interleaving of `exp` at `p` (depth first; each run replays its prefix from
 /// the start, then takes the first enabled thread), and sorts them into classes.
 ///
@@ -72,76 +50,38 @@ fn class_of(history: &[(usize, Vec<Access>)]) -> Vec<usize> {
 /// still suspended, which aborts the process for kernels whose workers are independent,
 /// such as `sharded`. Plain enumeration is affordable at play sizes.)
 pub fn prove(exp: &Experiment, p: &Params) -> Proof {
-    let mut stack: Vec<(Vec<usize>, usize)> = Vec::new();
-    let mut classes = HashSet::new();
-    let mut failing = HashSet::new();
+    // The scheduled world's exhaustive search (DPOR): one execution per class.
+    let (kernel, q) = (exp.kernels.sched, p.clone());
+    let limit = crate::rt::sched::step_limit(p.threads, p.iters);
+    let (mut classes, mut failing) = (0u64, 0u64);
     let mut shortest: Option<(u64, Vec<usize>)> = None;
-    let mut runs = 0;
-    loop {
-        runs += 1;
-        let mut ex = game::start(exp, p, false);
-        ex.keep_history();
-        let mut depth = 0;
-        let mut last_pending = None;
-        loop {
-            let enabled = ex.enabled();
-            if enabled.is_empty() {
-                break;
+    let stats = crate::rt::sched::dpor::explore(
+        p.threads,
+        limit,
+        false,
+        move || kernel(&q).outcome,
+        |v| {
+            classes += 1;
+            let failed = game::grade(exp, p, v.end, v.result).0 != Grade::Acceptable;
+            if failed {
+                failing += 1;
+                let steps = v.steps as u64;
+                if shortest.as_ref().is_none_or(|(s, _)| steps < *s) {
+                    shortest = Some((steps, v.schedule.to_vec()));
+                }
             }
-            if depth == stack.len() {
-                stack.push((enabled, 0));
-            }
-            let (en, i) = &stack[depth];
-            last_pending = ex.pending(en[*i]);
-            ex.step(en[*i]);
-            depth += 1;
-        }
-        let mut history = std::mem::take(&mut ex.history);
-        if !matches!(ex.end(), Some(End::Finished)) {
-            // The step that ended a deadlock or livelock is recorded with the accesses of
-            // the unwinding that followed (every lock released): it only made its own.
-            if let Some(last) = history.last_mut() {
-                last.1 = last_pending.into_iter().collect();
-            }
-        }
-        let class = class_of(&history);
-        let steps = ex.steps;
-        let end = ex.end().cloned();
-        let (result, _, _) = ex.finish();
-        let failed = end.is_some_and(|e| game::grade(exp, p, &e, result).0 != Grade::Acceptable);
-        if failed {
-            if shortest.as_ref().is_none_or(|(s, _)| steps < *s) {
-                let schedule = stack
-                    .iter()
-                    .filter(|(en, _)| en.len() > 1)
-                    .map(|(en, i)| en[*i])
-                    .collect();
-                shortest = Some((steps, schedule));
-            }
-            failing.insert(class.clone());
-        }
-        classes.insert(class);
-        // The next interleaving: the deepest choice with a sibling left.
-        while stack.last().is_some_and(|(en, i)| i + 1 >= en.len()) {
-            stack.pop();
-        }
-        let Some(last) = stack.last_mut() else {
-            break;
-        };
-        last.1 += 1;
-        if runs >= MAX_INTERLEAVINGS {
-            break;
-        }
-    }
-    let complete = stack.is_empty();
+            classes < MAX_INTERLEAVINGS
+        },
+    );
+    let complete = stats.complete;
     let (shortest_bfs, states_exhausted) = match hint(exp, p, &[]) {
         Hint::Step { path, .. } => (Some(path.len() as u64), true),
         Hint::NoneFromHere => (None, true),
         Hint::TooLarge(_) => (None, false),
     };
     Proof {
-        classes: classes.len() as u64,
-        failing: failing.len() as u64,
+        classes,
+        failing,
         complete,
         shortest_run: shortest,
         shortest: shortest_bfs,

@@ -51,6 +51,8 @@ pub struct Visit<'a, T> {
     /// The choices at decision points (two or more threads could go): the schedule that
     /// replays this execution with `replay`.
     pub schedule: &'a [usize],
+    /// Steps the workers took.
+    pub steps: usize,
 }
 
 fn conflict(a: &[Access], b: &[Access]) -> bool {
@@ -146,6 +148,7 @@ pub fn explore<T: Send + 'static>(
                 end: &end,
                 events,
                 schedule: &schedule,
+                steps: depth,
             })
         };
         if !keep_going {
