@@ -194,20 +194,12 @@ fn strings(a: &[&str]) -> Vec<String> {
 fn section(g: &Gather, exp: &'static Experiment) -> Result<Section> {
     let n = exp.name;
     let (t, i) = (exp.proof.threads.to_string(), exp.proof.iters.to_string());
-    let run = g.get(
-        &format!("run-{n}.json"),
-        &strings(&[
-            "run",
-            n,
-            "--trials",
-            "5",
-            "--iters",
-            "20000",
-            "--watchdog",
-            "1",
-            "--json",
-        ]),
-    )?;
+    let mut run_args = strings(&["run", n, "--trials", "5", "--iters", "20000", "--json"]);
+    if exp.class == crate::experiment::Class::Deadlock {
+        // Only an experiment that can deadlock takes the watchdog (`run` refuses it elsewhere).
+        run_args.extend(strings(&["--watchdog", "1"]));
+    }
+    let run = g.get(&format!("run-{n}.json"), &run_args)?;
     g.bar.inc(1);
     let explore = g.get(
         &format!("explore-{n}.json"),
