@@ -12,7 +12,7 @@ LIMIT=10   # seconds a command may take to stop: this checks liveness, not speed
 WAIT=${INTERRUPT_AFTER:-2}
 cmds=(
   "run unsynced --threads 2 --iters 2000000000 --trials 10"
-  "run deadlock --trials 1000"
+  "run deadlock --trials 1000 --watchdog 60"
   "explore racy-atomic --threads 3 --iters 3 --world loom"
   "explore racy-atomic --threads 3 --iters 3 --world scheduled --max-seconds 600"
   "replay racy-atomic --threads 64 --iters 10000 --schedule 0,1 --full"

@@ -30,59 +30,54 @@
 
 use race_lab::prelude::*;
 
+/// What the three locks share: their family, names, sizes and this file.
+const HAND_LOCK: Experiment = Experiment {
+    family: "locks (example)",
+    atomics: &["locked", "inside", "most_inside", "count"],
+    default_threads: 2,
+    default_iters: 100_000,
+    source: include_str!("hand_locks.rs"),
+    ..Experiment::DEFAULTS
+};
+
 pub static FLAG_LOCK: Experiment = Experiment {
     name: "flag-lock",
-    family: "locks (example)",
     summary: "a lock by test, then set, of an AtomicBool: both threads get in",
     class: Class::LogicRace,
-    atomics: &["locked", "inside", "most_inside", "count"],
     bug_shows_in: Worlds::ALL,
     proof: Size {
         threads: 2,
         iters: 1,
     },
     judge: Some(|p, o| judge(p, o, true)),
-    default_threads: 2,
-    default_iters: 100_000,
-    source: include_str!("hand_locks.rs"),
     kernels: kernels!(flag_lock),
-    ..Experiment::DEFAULTS
+    ..HAND_LOCK
 };
 
 pub static CAS_LOCK: Experiment = Experiment {
     name: "cas-lock",
-    family: "locks (example)",
     summary: "a spin lock by compare_exchange(false, true, Acquire): correct, and loom proves it",
     class: Class::Fixed,
-    atomics: &["locked", "inside", "most_inside", "count"],
     proof: Size {
         threads: 3,
         iters: 1,
     },
     judge: Some(|p, o| judge(p, o, false)),
-    default_threads: 2,
-    default_iters: 100_000,
-    source: include_str!("hand_locks.rs"),
     kernels: kernels!(cas_lock),
-    ..Experiment::DEFAULTS
+    ..HAND_LOCK
 };
 
 pub static SWAP_LOCK: Experiment = Experiment {
     name: "swap-lock",
-    family: "locks (example)",
     summary: "a spin lock by swap(true, Acquire) / store(false, Release): correct",
     class: Class::Fixed,
-    atomics: &["locked", "inside", "most_inside", "count"],
     proof: Size {
         threads: 3,
         iters: 1,
     },
     judge: Some(|p, o| judge(p, o, false)),
-    default_threads: 2,
-    default_iters: 100_000,
-    source: include_str!("hand_locks.rs"),
     kernels: kernels!(swap_lock),
-    ..Experiment::DEFAULTS
+    ..HAND_LOCK
 };
 
 fn judge(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {

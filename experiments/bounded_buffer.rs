@@ -28,11 +28,6 @@ pub const EXPERIMENT: Experiment = Experiment {
         threads: 3,
         iters: 1,
     },
-    // Played at the size it is proved at: small enough to play by hand.
-    play: Size {
-        threads: 3,
-        iters: 1,
-    },
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,

@@ -16,7 +16,7 @@
 //! **Outcomes.** `ops` = N × M with `from_empty` = 0: ACCEPTABLE; `from_empty` > 0:
 //! INTERESTING (a woken taker found its item gone); anything else FORBIDDEN.
 
-use super::shared::{grade_failures, role, Role};
+use super::shared::grade_failures;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = Experiment {
@@ -30,11 +30,7 @@ pub const EXPERIMENT: Experiment = Experiment {
         threads: 3,
         iters: 1,
     },
-    // Played at the size it is proved at: small enough to play by hand.
-    play: Size {
-        threads: 3,
-        iters: 1,
-    },
+    goal: Some("Wake a taker for an item, then let another taker take it first."),
     judge: Some(judge),
     default_threads: 3,
     default_iters: 100_000,
@@ -48,31 +44,11 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
-    let s = Arc::new((<R::Mutex<StdLock, u64>>::new(0), R::Condvar::new()));
-    let (m, n) = (p.iters, p.threads);
-    let (from_empty, elapsed) = workers::<R, _>(p, &s, move |(queue, cv), t| {
-        let mut from_empty = 0;
-        for _ in 0..m {
-            if role(t, n) != Role::Take {
-                *queue.lock() += 1;
-                cv.notify_one();
-            }
-            if role(t, n) != Role::Put {
-                let mut q = queue.lock();
-                if *q == 0 {
-                    q = cv.wait(q); // woken for an item… which another taker may take first
-                }
-                match *q {
-                    0 => from_empty += 1, // checked once, before the wait
-                    _ => *q -= 1,
-                }
-            }
+    // `wait-while`'s putters and takers, with a wait that checks the queue once.
+    super::wait_while::takers::<R>(p, |cv, q| {
+        if *q == 0 {
+            return cv.wait(q); // woken for an item… which another taker may take first
         }
-        from_empty
-    });
-    Run {
-        outcome: Outcome::of(&[("ops", p.expected()), ("from_empty", from_empty)]),
-        metric: 0,
-        elapsed,
-    }
+        q
+    })
 }

@@ -26,10 +26,10 @@ pub const EXPERIMENT: Experiment = Experiment {
     default_iters: 100_000,
     source: include_str!("deadlock.rs"),
     kernels: kernels!(kernel),
-    play: Size {
+    play: Play::At(Size {
         threads: 2,
         iters: 1,
-    },
+    }),
     ..Experiment::DEFAULTS
 };
 

@@ -24,11 +24,6 @@ pub const EXPERIMENT: Experiment = Experiment {
         threads: 2,
         iters: 2,
     },
-    // Played at the size it is proved at: small enough to play by hand.
-    play: Size {
-        threads: 2,
-        iters: 2,
-    },
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,

@@ -31,11 +31,6 @@ pub const EXPERIMENT: Experiment = Experiment {
         threads: 2,
         iters: 1,
     },
-    // Played at the size it is proved at: small enough to play by hand.
-    play: Size {
-        threads: 2,
-        iters: 1,
-    },
     judge: Some(judge),
     default_threads: 2,
     default_iters: 1_000,

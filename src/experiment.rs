@@ -256,6 +256,17 @@ pub struct Size {
     pub iters: u64,
 }
 
+/// How `race-lab play` offers an experiment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Play {
+    /// A level at the size it is proved at (the default: proof sizes are small).
+    AtProofSize,
+    /// A level at this size.
+    At(Size),
+    /// Not a level, for this reason (said when someone asks to play it).
+    Not(&'static str),
+}
+
 /// How an experiment grades one outcome: `(grade, meaning)`.
 pub type Judge = fn(&Params, &Outcome) -> (Grade, &'static str);
 
@@ -281,9 +292,9 @@ pub struct Experiment {
     /// A fix that loom cannot prove because loom treats SeqCst *accesses* as AcqRel: its loom
     /// exploration raises a false alarm, which `verify` reports as a known gap, not a failure.
     pub loom_false_alarm: bool,
-    /// The size at which `race-lab play` offers it as a level (small enough to play by
-    /// hand, large enough for the bug to show in a sequentially consistent schedule).
-    pub play: Size,
+    /// Whether and at what size `race-lab play` offers it as a level (small enough to play
+    /// by hand, large enough for the bug to show in a sequentially consistent schedule).
+    pub play: Play,
     /// What `play` asks of the player, in one sentence; `None`: derived from the class and
     /// family (lose an update, deadlock everyone, …).
     pub goal: Option<&'static str>,
@@ -298,6 +309,17 @@ pub struct Experiment {
     /// The experiment's source file: its lesson (the `//!` header) and its kernel.
     pub source: &'static str,
     pub kernels: Kernels,
+}
+
+impl Experiment {
+    /// The size `race-lab play` offers it at, unless it is not a level.
+    pub fn play_size(&self) -> Option<Size> {
+        match self.play {
+            Play::AtProofSize => Some(self.proof),
+            Play::At(s) => Some(s),
+            Play::Not(_) => None,
+        }
+    }
 }
 
 fn no_kernel(_: &Params) -> Run {
@@ -321,10 +343,7 @@ impl Experiment {
             iters: 2,
         },
         loom_false_alarm: false,
-        play: Size {
-            threads: 2,
-            iters: 2,
-        },
+        play: Play::AtProofSize,
         goal: None,
         judge: None,
         options: &[],

@@ -411,10 +411,12 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
     }
     if let Some(d) = &r.deadlock {
         if sc {
-            return format!(
-                "{head}: {} (found among {scope})",
-                d.summary.to_uppercase_first()
-            );
+            // `deadlock: T0 waits for B; …` → `DEADLOCK: T0 waits for B; …`
+            let shout = match d.summary.split_once(':') {
+                Some((kind, rest)) => format!("{}:{rest}", kind.to_uppercase()),
+                None => d.summary.clone(),
+            };
+            return format!("{head}: {shout} (found among {scope})");
         }
         return format!(
             "{head}: DEADLOCK after {} executions: {}",
@@ -536,20 +538,6 @@ fn deadlock_report(msg: &str, rec: &loom_world::Recording) -> DeadlockReport {
         summary,
         events: rec.events.iter().map(EventOut::from).collect(),
         timeline: trace::timeline(&rec.events),
-    }
-}
-
-trait UpperFirst {
-    fn to_uppercase_first(&self) -> String;
-}
-
-impl UpperFirst for String {
-    /// `deadlock: …` → `DEADLOCK: …` (the kind, as verdicts shout it).
-    fn to_uppercase_first(&self) -> String {
-        match self.split_once(':') {
-            Some((kind, rest)) => format!("{}:{rest}", kind.to_uppercase()),
-            None => self.clone(),
-        }
     }
 }
 

@@ -41,8 +41,8 @@ pub use commands::{main_with, main_with_lab, Lab};
 /// What an experiment file imports.
 pub mod prelude {
     pub use crate::experiment::{
-        workers, workers_with_owner, Class, Experiment, Grade, Opt, Outcome, Params, Run, Size,
-        Worlds,
+        workers, workers_with_owner, Class, Experiment, Grade, Opt, Outcome, Params, Play, Run,
+        Size, Worlds,
     };
     pub use crate::kernels;
     pub use crate::rt::{

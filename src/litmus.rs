@@ -449,8 +449,17 @@ pub fn explore(t: &'static Litmus, o: MemOrder) -> Result<BTreeMap<Outcome, u64>
     Ok(set)
 }
 
+/// How loom's outcome set compares with the model on the interesting outcome.
+pub fn loom_vs_model(t: &Litmus, o: MemOrder, loom_set: &BTreeMap<Outcome, u64>) -> LoomVsModel {
+    match (loom_set.contains_key(t.interesting), (t.model)(o)) {
+        (true, Model::Allowed) | (false, Model::Forbidden) => LoomVsModel::Agrees,
+        (true, Model::Forbidden) => LoomVsModel::FalseAlarm,
+        (false, Model::Allowed) => LoomVsModel::Gap,
+    }
+}
+
 /// Why loom disagrees with the model, in the direction it does.
-fn disagreement(v: LoomVsModel, o: MemOrder) -> &'static str {
+pub fn disagreement(v: LoomVsModel, o: MemOrder) -> &'static str {
     match (v, o) {
         (LoomVsModel::Agrees, _) => "loom agrees with the model",
         (LoomVsModel::FalseAlarm, MemOrder::Seqcst) => {
@@ -500,11 +509,7 @@ pub fn run(t: &'static Litmus, iters: u64, o: MemOrder) -> Result<LitmusReport> 
         .any(|r| r.grade == Grade::Forbidden && r.native > 0);
     let loom_found = loom_set.contains_key(t.interesting);
     let model = (t.model)(o);
-    let loom_vs_model = match (loom_found, model) {
-        (true, Model::Allowed) | (false, Model::Forbidden) => LoomVsModel::Agrees,
-        (true, Model::Forbidden) => LoomVsModel::FalseAlarm,
-        (false, Model::Allowed) => LoomVsModel::Gap,
-    };
+    let loom_vs_model = loom_vs_model(t, o, &loom_set);
     let interesting = t.label(t.interesting);
     let hardware = match (hits, model) {
         (0, _) => format!("never seen in {iters} here"),

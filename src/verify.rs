@@ -9,7 +9,7 @@
 //! failure. [`plan`] lists the checks; [`run`] runs one.
 
 use crate::error::{LabError, Result};
-use crate::experiment::{Class, Experiment, Grade, Params, Worlds};
+use crate::experiment::{Class, Experiment, Params, Worlds};
 use crate::explore::{self, ExploreConfig, ExploreReport, World};
 use crate::litmus::Litmus;
 use crate::rt::MemOrder;
@@ -174,31 +174,25 @@ pub fn run(p: &Planned, isolated: bool) -> Result<Check> {
     let started = Instant::now();
     let (subject, world, status, detail) = match p {
         Planned::Experiment { exp, world, kind } => {
+            let explored = || -> Result<(Status, String)> {
+                Ok(match (explore_at_proof(exp, *world, isolated), kind) {
+                    (Ok(r), Kind::Proved) => judge_proof(exp, *world, &r),
+                    (Ok(r), _) => judge_bug(&r),
+                    // A model too large to search to the end: hunt looks for the bug instead.
+                    (Err(e), Kind::BugFound) if e.code == 2 && *world == World::Scheduled => {
+                        hunt_bug(exp)?
+                    }
+                    (Err(e), _) => return Err(e),
+                })
+            };
             // A bug under schedules: hunt finds most at once; only if it does not is the
             // exhaustive search run (bounded: a counterexample is all this check needs).
-            if *kind == Kind::BugFound && *world == World::Scheduled {
-                let (status, detail) = hunt_bug(exp)?;
-                if status == Status::Pass {
-                    let seconds = started.elapsed().as_secs_f64();
-                    return Ok(Check {
-                        name: p.name(),
-                        kind: p.kind(),
-                        subject: exp.name.to_string(),
-                        world: world_name(*world).into(),
-                        status,
-                        detail,
-                        seconds,
-                    });
-                }
-            }
-            let (status, detail) = match (explore_at_proof(exp, *world, isolated), kind) {
-                (Ok(r), Kind::Proved) => judge_proof(exp, *world, &r),
-                (Ok(r), _) => judge_bug(&r),
-                // A model too large to search to the end: let hunt look for the bug instead.
-                (Err(e), Kind::BugFound) if e.code == 2 && *world == World::Scheduled => {
-                    hunt_bug(exp)?
-                }
-                (Err(e), _) => return Err(e),
+            let (status, detail) = match (kind, world) {
+                (Kind::BugFound, World::Scheduled) => match hunt_bug(exp)? {
+                    (Status::Pass, detail) => (Status::Pass, detail),
+                    _ => explored()?,
+                },
+                _ => explored()?,
             };
             (exp.name.to_string(), world_name(*world), status, detail)
         }
@@ -328,69 +322,26 @@ fn hunt_bug(exp: &'static Experiment) -> Result<(Status, String)> {
     Ok((status, format!("(hunt) {}", h.verdict)))
 }
 
-/// Why loom may legitimately disagree with the model on a litmus test, if it may: `false
-/// alarm` (loom produces an outcome the model forbids) or `miss` (loom never produces an
-/// outcome the model allows). Keep this the one place that knows loom's documented limits.
-pub fn litmus_known_gap(test: &str, ordering: MemOrder, false_alarm: bool) -> Option<&'static str> {
-    match (false_alarm, ordering) {
-        (true, MemOrder::Seqcst) => Some("loom treats SeqCst accesses as AcqRel"),
-        (false, _) if test.eq_ignore_ascii_case("LB") => {
-            Some("loom does not explore load buffering")
-        }
-        _ => None,
-    }
-}
-
-/// Runs `test`'s loom model and compares the set of outcomes with the grades (the model):
-/// no FORBIDDEN outcome produced, the interesting outcome produced whenever the model allows it.
+/// Runs `test`'s loom model and compares it with the cited model, as `litmus` does
+/// ([`crate::litmus::loom_vs_model`]): agreement passes; loom's documented limits — SeqCst
+/// accesses treated as AcqRel (a false alarm under SeqCst) and no load buffering (a gap) —
+/// are known gaps; any other disagreement fails.
 fn litmus_check(test: &'static Litmus, o: MemOrder) -> Result<(Status, String)> {
-    let seen: Vec<Vec<u64>> = crate::litmus::explore(test, o)?.into_keys().collect();
-    let label = |out: &[u64]| test.label(out);
-    let alarms: Vec<&Vec<u64>> = seen
-        .iter()
-        .filter(|out| test.grade(o, out).0 == Grade::Forbidden)
-        .collect();
-    let allowed = test.grade(o, test.interesting).0 != Grade::Forbidden;
-    let missed = allowed && !seen.iter().any(|s| s.as_slice() == test.interesting);
+    use crate::litmus::LoomVsModel;
+    let seen = crate::litmus::explore(test, o)?;
     let set = seen
-        .iter()
-        .map(|out| format!("({})", label(out)))
+        .keys()
+        .map(|out| format!("({})", test.label(out)))
         .collect::<Vec<_>>()
         .join(" ");
-    if alarms.is_empty() && !missed {
-        return Ok((
-            Status::Pass,
-            format!(
-                "loom's outcomes {set} agree with the model ({} is {})",
-                label(test.interesting),
-                if allowed { "allowed" } else { "forbidden" }
-            ),
-        ));
-    }
-    let (what, false_alarm) = if !alarms.is_empty() {
-        (
-            format!(
-                "loom produces {}, which the model forbids",
-                alarms
-                    .iter()
-                    .map(|a| label(a))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            ),
-            true,
-        )
-    } else {
-        (
-            format!(
-                "loom never produces {}, which the model allows",
-                label(test.interesting)
-            ),
-            false,
-        )
-    };
-    Ok(match litmus_known_gap(test.name, o, false_alarm) {
-        Some(why) => (Status::KnownGap, format!("{what}: {why}; outcomes {set}")),
-        None => (Status::Fail, format!("{what}; outcomes {set}")),
+    let v = crate::litmus::loom_vs_model(test, o, &seen);
+    let why = crate::litmus::disagreement(v, o);
+    Ok(match (v, o) {
+        (LoomVsModel::Agrees, _) => (Status::Pass, format!("{why}; outcomes {set}")),
+        (LoomVsModel::FalseAlarm, MemOrder::Seqcst) | (LoomVsModel::Gap, _) => {
+            (Status::KnownGap, format!("{why}; outcomes {set}"))
+        }
+        (LoomVsModel::FalseAlarm, _) => (Status::Fail, format!("{why}; outcomes {set}")),
     })
 }
 

@@ -63,6 +63,7 @@ pub fn execute(a: &PlayArgs, out: &mut dyn Write) -> Result<Exit> {
     if let Some(why) = crate::play::not_a_level(exp) {
         return Err(LabError::usage(why));
     }
+    let size = exp.play_size().unwrap_or(exp.proof);
     let common = Common {
         experiment: name.clone(),
         threads: a.threads,
@@ -73,8 +74,8 @@ pub fn execute(a: &PlayArgs, out: &mut dyn Write) -> Result<Exit> {
         json: a.json,
     };
     let limits = Limits {
-        default_threads: exp.play.threads,
-        default_iters: exp.play.iters,
+        default_threads: size.threads,
+        default_iters: size.iters,
         max_threads: MAX_THREADS,
         max_iters: MAX_ITERS,
     };

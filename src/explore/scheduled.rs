@@ -10,7 +10,7 @@ use super::{
     DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, OutcomeCount, WORLD_SCHEDULED,
 };
 use crate::error::{LabError, Result};
-use crate::experiment::{Experiment, Grade, Opt, Outcome, Params};
+use crate::experiment::{Experiment, Grade, Outcome, Params};
 use crate::rt::sched::{self, dpor, End, Execution};
 use crate::trace::{self, Event};
 use std::collections::BTreeMap;
@@ -182,7 +182,6 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         forbidden: false,
         verdict: String::new(),
     };
-    let _ = exp.takes(Opt::Ordering); // orderings mean nothing under sequential consistency
     for (o, n) in &outcomes {
         let grade = match o.fields().first().map(|(k, _)| k.as_str()) {
             Some("deadlock") => exp.grade(&cfg.params, None),

@@ -52,9 +52,13 @@ fn teaching_family(exp: &Experiment) -> &'static str {
     }
 }
 
-/// Why an experiment is not a level, if it is not: its bug needs a memory model weaker than
-/// sequential consistency, so no schedule of the scheduled world shows it.
+/// Why an experiment is not a level, if it is not: it says so (a livelock never ends, so no
+/// game reaches it), or its bug needs a memory model weaker than sequential consistency, so
+/// no schedule of the scheduled world shows it.
 pub fn not_a_level(exp: &Experiment) -> Option<String> {
+    if let crate::experiment::Play::Not(why) = exp.play {
+        return Some(format!("{} is not a level: {why}", exp.name));
+    }
     let w = exp.bug_shows_in;
     (exp.class != Class::Fixed && w.loom && !w.scheduled).then(|| {
         format!(
@@ -92,6 +96,10 @@ pub fn goal(exp: &Experiment, p: &Params) -> String {
         return g.to_string();
     }
     match (exp.class, exp.family) {
+        (Class::Deadlock, "condvars") => {
+            "Lose a wake-up: leave a thread asleep on the condvar with nobody left to wake it."
+                .into()
+        }
         (Class::Deadlock, _) => {
             "Deadlock everyone: leave every thread waiting for a lock another one holds.".into()
         }
@@ -99,10 +107,6 @@ pub fn goal(exp: &Experiment, p: &Params) -> String {
             "Try to break it: end the run with any outcome but ACCEPTABLE (a lost update, a deadlock, …).".into()
         }
         (_, "locks") => "Get two threads into the critical section at once.".into(),
-        (_, "condvars") => {
-            "Lose a wake-up: leave a thread asleep on the condvar with nobody left to wake it."
-                .into()
-        }
         (c, _) if c.is_racy() => format!(
             "Lose an update: make the counter end below {} ({} threads × {} increments).",
             p.expected(),

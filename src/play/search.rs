@@ -1,17 +1,19 @@
-//! The searches behind the game: the exhaustive proof at the play size (every interleaving,
-//! sorted into classes of equivalent ones, with the shortest failing run), and the hint — a
-//! breadth-first search over the player's own moves from the current position, which
-//! replays each position from the start (executions are deterministic) and merges positions
-//! that are the same state: the same shared state and, for every thread, the same history
-//! of operations and values read (a thread's private state is a function of what it read).
+//! The searches behind the game: the exhaustive proof at the play size (the scheduled
+//! world's DPOR search: one interleaving per class of equivalent ones, with the shortest
+//! failing run), and the hint — a breadth-first search over the player's own moves from the
+//! current position, which replays each position from the start (executions are
+//! deterministic) and merges positions that are the same state: the same shared state, the
+//! same order of threads on every shared object, and for every thread the same history of
+//! operations and values read. (Values a lock protects appear in no snapshot; the order in
+//! which threads held the lock determines them.)
 
 use super::game::{self, Hint};
 use crate::experiment::{Experiment, Grade, Params};
 
 use std::collections::{HashSet, VecDeque};
 
-/// The most interleavings the proof runs (a few seconds in a debug build; play sizes need
-/// far fewer: racy-atomic 2 × 2 has 70).
+/// The most classes of interleavings the proof runs (play sizes need far fewer: racy-atomic
+/// 2 × 2 has 34; bounded-buffer-one-cv 3 × 2 reaches the bound, in about 3 s).
 const MAX_INTERLEAVINGS: u64 = 200_000;
 /// The most positions the hint replays.
 const MAX_POSITIONS: u64 = 50_000;
@@ -43,12 +45,8 @@ impl Proof {
     }
 }
 
-/// Runs every interleaving of `exp` at `p` (depth first; each run replays its prefix from
-/// the start, then takes the first enabled thread), and sorts them into classes.
-///
-/// (Not `dpor::explore`: a run it cuts short as redundant is dropped with its main thread
-/// still suspended, which aborts the process for kernels whose workers are independent,
-/// such as `sharded`. Plain enumeration is affordable at play sizes.)
+/// Explores every class of interleavings of `exp` at `p` (up to [`MAX_INTERLEAVINGS`]) with
+/// the scheduled world's DPOR search, and runs the hint's search from the start.
 pub fn prove(exp: &Experiment, p: &Params) -> Proof {
     // The scheduled world's exhaustive search (DPOR): one execution per class.
     let (kernel, q) = (exp.kernels.sched, p.clone());
@@ -113,6 +111,18 @@ fn position(exp: &Experiment, p: &Params, moves: &[usize]) -> Option<Position> {
     threads.sort_unstable();
     threads.dedup();
     let mut key = format!("{snapshot:?}|{enabled:?}");
+    // Which thread touched each object, in order: data a lock protects (a queue's length
+    // behind a mutex) is in no snapshot, but the order of the lock's holders fixes it.
+    let mut objects: Vec<&str> = events.iter().map(|e| e.object.as_str()).collect();
+    objects.sort_unstable();
+    objects.dedup();
+    for o in objects {
+        key.push('|');
+        key.push_str(o);
+        for e in events.iter().filter(|e| e.object == o) {
+            key.push_str(&format!(" {}", e.thread));
+        }
+    }
     for t in threads {
         key.push('|');
         for e in events.iter().filter(|e| e.thread == t) {

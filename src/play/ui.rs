@@ -118,7 +118,8 @@ impl App {
             self.message = "that was the last level".into();
             return Ok(());
         };
-        let params = crate::experiment::Params::new(next.play.threads, next.play.iters);
+        let size = next.play_size().unwrap_or(next.proof);
+        let params = crate::experiment::Params::new(size.threads, size.iters);
         self.game = engine(|| Game::new(next, params))?;
         self.recorded = None;
         self.message = format!("next level: {}", next.name);

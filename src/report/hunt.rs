@@ -107,6 +107,23 @@ fn replay_outcome(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
     Ok(())
 }
 
+/// The most decisions the text report lists (a livelock runs to the step limit: thousands).
+const SHOWN_DECISIONS: usize = 64;
+
+/// A comma-separated list of decisions, cut after [`SHOWN_DECISIONS`] with a count of the
+/// rest (`--json` carries them all).
+fn first_decisions(list: &str) -> String {
+    let all: Vec<&str> = list.split(',').collect();
+    if all.len() <= SHOWN_DECISIONS {
+        return list.to_string();
+    }
+    format!(
+        "{},… ({} more; --json lists them all)",
+        all[..SHOWN_DECISIONS].join(","),
+        all.len() - SHOWN_DECISIONS
+    )
+}
+
 /// `race-lab replay`.
 pub fn replay(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
     writeln!(
@@ -120,16 +137,17 @@ pub fn replay(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
         writeln!(
             w,
             "the schedule ran out after {} entries; the default order (the worker that ran last keeps running) decided the rest: decisions {}",
-            r.used, r.decisions
+            r.used,
+            first_decisions(&r.decisions)
         )?;
     } else {
         writeln!(
             w,
             "decisions: {}",
             if r.decisions.is_empty() {
-                "(none needed)"
+                "(none needed)".to_string()
             } else {
-                &r.decisions
+                first_decisions(&r.decisions)
             }
         )?;
     }
@@ -199,4 +217,19 @@ pub fn step(
         }
     }
     replay_outcome(w, r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_decision_lists_are_cut_with_a_count() {
+        let short = "0,1,1,0";
+        assert_eq!(first_decisions(short), short);
+        let long = vec!["1"; SHOWN_DECISIONS + 5].join(",");
+        let cut = first_decisions(&long);
+        assert!(cut.ends_with(",… (5 more; --json lists them all)"), "{cut}");
+        assert_eq!(cut.matches('1').count(), SHOWN_DECISIONS);
+    }
 }

@@ -169,12 +169,13 @@ pub fn levels(w: &mut dyn Write, progress: &Progress, path: Option<&str>) -> io:
             Kind::Bug => "break it",
             Kind::Fix => "a fix: try to break it",
         };
+        let size = e.play_size().unwrap_or(e.proof);
         let line = format!(
             "  {:>2}. {:<18} {}×{}  {:<24} {}",
             i + 1,
             e.name,
-            e.play.threads,
-            e.play.iters,
+            size.threads,
+            size.iters,
             what,
             mark
         );
