@@ -9,8 +9,11 @@
 //! thread stores its flag, then loads the other's: store buffering (SB). Release/Acquire
 //! never orders a store before a *later* load, so each thread can read the other's flag as
 //! still down, and both enter. `explore` finds `in_cs` = 2 at 2 × 1. x86's store buffer
-//! does exactly this (`race-lab litmus SB` shows it), but in a lock loop the two threads
-//! seldom arrive at the same moment, so `run` catches it rarely, if at all. Sequentially
+//! does exactly this (`race-lab litmus SB` shows it), but only when both threads arrive at
+//! the lock at the same moment: a thread that already waits has long since published its
+//! flag, so under contention the lock hands over in strict alternation and never fails. So
+//! each thread does a little work of random length between its turns (as real code does),
+//! and `run` shows both inside. Sequentially
 //! consistent schedules cannot show it (`hunt` finds nothing). The repairs: SeqCst accesses
 //! (`peterson-seqcst`), or giving way with a read-modify-write (`peterson-swap`); a SeqCst
 //! fence between the stores and the loads is not enough in Rust's model (`peterson-fence`). With more than two threads the kernel runs Peterson's own
@@ -74,7 +77,9 @@ pub fn peterson_lock<R: Rt>(p: &Params, store: Ordering, load: Ordering, give_wa
     let s = Arc::new(((flag, turn, R::AtomicU64::new(0)), Inside::<R>::new()));
     let m = p.iters;
     let (_, elapsed) = workers::<R, _>(p, &s, move |((flag, turn, count), inside), me| {
+        let mut seed = 0x9E37_79B9_7F4A_7C15 ^ (me as u64 + 1);
         for _ in 0..m {
+            think(&mut seed);
             for level in 1..n {
                 flag[me].store(level, store); // I want in…
                 match give_way {
@@ -105,5 +110,17 @@ pub fn peterson_lock<R: Rt>(p: &Params, store: Ordering, load: Ordering, give_wa
         outcome: lock_outcome(s.0 .2.load(Ordering::SeqCst), s.1.peak()),
         metric: 0,
         elapsed,
+    }
+}
+
+/// A little work outside the lock, 0 to 7 spins long (xorshift): without it the threads
+/// settle into strict alternation and never arrive together, which is when store buffering
+/// bites. It touches nothing shared, so loom and the scheduled world do not see it.
+fn think(seed: &mut u64) {
+    *seed ^= *seed << 13;
+    *seed ^= *seed >> 7;
+    *seed ^= *seed << 17;
+    for _ in 0..*seed % 8 {
+        std::hint::spin_loop();
     }
 }

@@ -43,12 +43,14 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
     takers::<R>(p, |cv, q| cv.wait_while(q, |q| *q == 0)) // checked on every wake-up
 }
 
+/// How a taker waits for an item: given the condvar and the locked queue, returns the
+/// queue locked again once it may take.
+pub type Wait<R> =
+    for<'a> fn(&'a <R as Rt>::Condvar, MutexGuard<'a, R, u64>) -> MutexGuard<'a, R, u64>;
+
 /// Putters add an item and notify one sleeper; takers `wait` for an item and take it
 /// (`condvar-if` runs this with a wait that checks only once).
-pub fn takers<R: Rt>(
-    p: &Params,
-    wait: for<'a> fn(&'a R::Condvar, MutexGuard<'a, R, u64>) -> MutexGuard<'a, R, u64>,
-) -> Run {
+pub fn takers<R: Rt>(p: &Params, wait: Wait<R>) -> Run {
     let s = Arc::new((<R::Mutex<StdLock, u64>>::new(0), R::Condvar::new()));
     let (m, n) = (p.iters, p.threads);
     let (from_empty, elapsed) = workers::<R, _>(p, &s, move |(queue, cv), t| {
