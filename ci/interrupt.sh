@@ -9,7 +9,7 @@ LAB=${1:-target/release/race-lab}
 [ -x "$LAB" ] || { echo "interrupt: $LAB not built (cargo build --release)"; exit 2; }
 TAG="RACE_LAB_INTERRUPT=$$"
 LIMIT=10   # seconds a command may take to stop: this checks liveness, not speed
-WAIT=${INTERRUPT_AFTER:-2}
+WAIT=${INTERRUPT_AFTER:-1}   # seconds before the signal; a command may set its own ("@0.5 cmd")
 cmds=(
   "run unsynced --threads 2 --iters 2000000000 --trials 10"
   "run deadlock --trials 1000 --watchdog 60"
@@ -20,15 +20,19 @@ cmds=(
   "hunt atomic --threads 64 --iters 100 --cases 1000000 --strategy pct"
   "litmus"
   "compare"
-  "claims"
+  "@0.5 claims"
   "run process-shm --sync atomic --iters 100000000 --trials 100"
 )
 fail=0
 out=$(mktemp)
 for cmd in "${cmds[@]}"; do
+  wait_for=$WAIT
+  if [[ $cmd == @* ]]; then
+    wait_for=${cmd%% *}; wait_for=${wait_for#@}; cmd=${cmd#* }
+  fi
   env "$TAG" "$LAB" $cmd >"$out" 2>/dev/null &
   pid=$!
-  sleep "$WAIT"
+  sleep "$wait_for"
   if ! kill -0 "$pid" 2>/dev/null; then
     wait "$pid"; echo "FAIL  $cmd: finished before the signal (status $?): make it bigger"; fail=1; continue
   fi
