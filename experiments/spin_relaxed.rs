@@ -16,7 +16,7 @@
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2 or a lost count:
 //! INTERESTING; anything else FORBIDDEN. loom stops at the data race first.
 
-use super::shared::{grade_lock, lock_outcome, Inside};
+use super::shared::grade_lock;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = Experiment {
@@ -43,27 +43,6 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
-    let s = Arc::new((R::AtomicBool::new(false), R::Cell::new(0), Inside::<R>::new()));
-    let m = p.iters;
-    let (_, elapsed) = workers::<R, _>(p, &s, move |(locked, count, inside), _| {
-        for _ in 0..m {
-            while locked
-                .compare_exchange(false, true, Ordering::Relaxed, Ordering::Relaxed)
-                .is_err()
-            {
-                R::yield_now(); // only one thread at a time turns `false` into `true`…
-            }
-            inside.enter();
-            let c = count.read(); // …but nothing orders this after the last holder's write
-            count.write(c + 1);
-            inside.leave();
-            locked.store(false, Ordering::Relaxed);
-        }
-        0
-    });
-    Run {
-        outcome: lock_outcome(s.1.read(), s.2.peak()),
-        metric: 0,
-        elapsed,
-    }
+    // `spin-lock`'s lock, with nothing ordering one holder's writes before the next's reads.
+    super::spin_lock::spin_lock::<R>(p, Ordering::Relaxed, Ordering::Relaxed)
 }

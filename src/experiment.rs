@@ -289,6 +289,10 @@ pub struct Experiment {
     pub bug_shows_in: Worlds,
     /// The size at which `explore` and the suites prove (a fix) or find (a bug) it.
     pub proof: Size,
+    /// Whether Miri and ThreadSanitizer witness it although it is neither a counter nor a
+    /// data race (a fix whose lesson says the checkers find it clean): see
+    /// [`Experiment::witnessed_by_checkers`].
+    pub witnessed: bool,
     /// A fix that loom cannot prove because loom treats SeqCst *accesses* as AcqRel: its loom
     /// exploration raises a false alarm, which `verify` reports as a known gap, not a failure.
     pub loom_false_alarm: bool,
@@ -312,6 +316,13 @@ pub struct Experiment {
 }
 
 impl Experiment {
+    /// Whether ci/miri.sh and ci/tsan.sh run it (`race-lab-witness --list`): the counters,
+    /// every data race (undefined behaviour, what those checkers exist to see), and the
+    /// experiments that ask to be.
+    pub fn witnessed_by_checkers(&self) -> bool {
+        self.family == "counters" || self.class == Class::DataRace || self.witnessed
+    }
+
     /// The size `race-lab play` offers it at, unless it is not a level.
     pub fn play_size(&self) -> Option<Size> {
         match self.play {
@@ -343,6 +354,7 @@ impl Experiment {
             iters: 2,
         },
         loom_false_alarm: false,
+        witnessed: false,
         play: Play::AtProofSize,
         goal: None,
         judge: None,

@@ -394,6 +394,9 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
                 "all {} executions with at most {b} preemptions",
                 r.executions
             ),
+            None if sc && r.executions == 1 => {
+                "the only class of sequentially consistent interleavings".to_string()
+            }
             None if sc => format!(
                 "all {} classes of sequentially consistent interleavings",
                 r.executions

@@ -68,16 +68,13 @@ fn no_experiment_has_two_rows_and_no_row_is_stale() {
         );
     }
     // Most of the catalogue is witnessed: a table that lost its rows is not "new experiments".
-    // The witnesses' scope (race-lab-witness --list): the counters and the data races.
+    // The witnesses' scope (race-lab-witness --list).
     let scope = experiments::all()
-        .filter(|e| e.family == "counters" || e.class == Class::DataRace)
+        .filter(|e| e.witnessed_by_checkers())
         .count();
     let missing: Vec<_> = not_yet_witnessed(&rows)
         .into_iter()
-        .filter(|n| {
-            experiments::find(n)
-                .is_some_and(|e| e.family == "counters" || e.class == Class::DataRace)
-        })
+        .filter(|n| experiments::find(n).is_some_and(|e| e.witnessed_by_checkers()))
         .collect();
     assert!(
         missing.len() * 2 < scope,
