@@ -38,19 +38,26 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
+    publish::<R>(p, Ordering::Release, Ordering::Acquire)
+}
+
+/// Thread 0 writes `data`, then raises `ready` with ordering `raise`; every thread reads
+/// `ready` with ordering `check`, then `data`, and counts a read of `data` older than the
+/// flag announced (`publish-relaxed`: both Relaxed).
+pub fn publish<R: Rt>(p: &Params, raise: Ordering, check: Ordering) -> Run {
     let shared = Arc::new((R::AtomicU64::new(0), R::AtomicU64::new(0)));
     let m = p.iters;
     let (stale, elapsed) = workers::<R, _>(p, &shared, move |(data, ready), t| {
         if t == 0 {
             for i in 1..=m {
                 data.store(i, Ordering::Relaxed);
-                ready.store(i, Ordering::Release); // publishes the store above…
+                ready.store(i, raise); // Release publishes the store above…
             }
         }
         let mut stale = 0;
         for _ in 0..m {
-            let announced = ready.load(Ordering::Acquire); // …to whoever reads this one
-            let got = data.load(Ordering::Relaxed);
+            let announced = ready.load(check); // …to whoever reads it with Acquire
+            let got = data.load(Ordering::Relaxed); // (Relaxed: maybe older than announced)
             stale += u64::from(got < announced);
         }
         stale

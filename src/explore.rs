@@ -430,8 +430,17 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         return format!("FORBIDDEN: {head}: outcomes {{{values}}} over {scope}");
     }
     if r.failing_executions > 0 {
+        // What went wrong, in the experiment's words (a counter's: lost updates).
+        let what = match exp.judge {
+            None => "lost updates",
+            Some(_) => r
+                .outcomes
+                .iter()
+                .find(|o| o.grade != "ACCEPTABLE")
+                .map_or("failures", |o| o.meaning.as_str()),
+        };
         return format!(
-            "{head}: lost updates in {} of {scope}; outcomes {}{{{values}}}",
+            "{head}: {what} in {} of {scope}; outcomes {}{{{values}}}",
             r.failing_executions,
             within(r)
         );
