@@ -5,7 +5,8 @@
 //! clear, store `true`), *swap* (`swap(true)` until it returns `false`) and *compare and
 //! swap* (`compare_exchange(false, true)` until it succeeds).
 //!
-//! **Expect.** `flag-lock` fails in every world: two threads both see the flag clear, both
+//! **Expect.** `test-then-set` fails in every world (the lab's own `flag-lock` is the same
+//! lock): two threads both see the flag clear, both
 //! set it, both enter — the load and the store are each atomic, the pair is not (the lost
 //! update again, this time of a lock). `swap-lock` and `cas-lock` are correct: one
 //! indivisible read-modify-write takes the lock, Acquire pairs with the Release that frees
@@ -15,25 +16,27 @@
 //! only reads, and loom's `spin_loop` then lets the other thread run.
 //!
 //! **Outcomes.** A record: `in_cs`, the most threads seen inside at once, and `count`, what
-//! the lock protected. `in_cs = 1, count = N × M` ACCEPTABLE; `in_cs ≥ 2` INTERESTING for
-//! the broken lock, FORBIDDEN for the correct one; a lost count with `in_cs = 1` FORBIDDEN.
+//! the lock protected. `in_cs = 1, count = N × M` ACCEPTABLE; `in_cs ≥ 2` or a lost count
+//! INTERESTING for the broken lock, FORBIDDEN for the correct ones (the lab's own lock
+//! judges, `experiments::shared`).
 //!
-//! This file is not part of the lab: it declares two experiments and hands them to the
+//! This file is not part of the lab: it declares three experiments and hands them to the
 //! lab's own front end, which then runs, explores, hunts and replays them like its own:
 //!
 //! ```text
 //! cargo run --release --example hand_locks -- list
-//! cargo run --release --example hand_locks -- hunt flag-lock
-//! cargo run --release --example hand_locks -- explore cas-lock --threads 3 --iters 1
+//! cargo run --release --example hand_locks -- hunt test-then-set
+//! cargo run --release --example hand_locks -- explore cas-lock --threads 2 --iters 1
 //! cargo run --release --example hand_locks -- explore swap-lock --threads 3 --world scheduled
 //! ```
 
+use race_lab::experiments::shared::{broken_lock, correct_lock, lock_outcome, Inside};
 use race_lab::prelude::*;
 
 /// What the three locks share: their family, names, sizes and this file.
 const HAND_LOCK: Experiment = Experiment {
     family: "locks (example)",
-    atomics: &["locked", "inside", "most_inside", "count"],
+    atomics: &["locked", "count", "inside", "peak"],
     default_threads: 2,
     default_iters: 100_000,
     source: include_str!("hand_locks.rs"),
@@ -41,7 +44,7 @@ const HAND_LOCK: Experiment = Experiment {
 };
 
 pub static FLAG_LOCK: Experiment = Experiment {
-    name: "flag-lock",
+    name: "test-then-set",
     summary: "a lock by test, then set, of an AtomicBool: both threads get in",
     class: Class::LogicRace,
     bug_shows_in: Worlds::ALL,
@@ -49,7 +52,7 @@ pub static FLAG_LOCK: Experiment = Experiment {
         threads: 2,
         iters: 1,
     },
-    judge: Some(|p, o| judge(p, o, true)),
+    judge: Some(broken_lock),
     kernels: kernels!(flag_lock),
     ..HAND_LOCK
 };
@@ -62,7 +65,7 @@ pub static CAS_LOCK: Experiment = Experiment {
         threads: 3,
         iters: 1,
     },
-    judge: Some(|p, o| judge(p, o, false)),
+    judge: Some(correct_lock),
     kernels: kernels!(cas_lock),
     ..HAND_LOCK
 };
@@ -75,63 +78,33 @@ pub static SWAP_LOCK: Experiment = Experiment {
         threads: 3,
         iters: 1,
     },
-    judge: Some(|p, o| judge(p, o, false)),
+    judge: Some(correct_lock),
     kernels: kernels!(swap_lock),
     ..HAND_LOCK
 };
 
-fn judge(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
-    match (o.get("in_cs"), o.get("count")) {
-        (Some(n), _) if n >= 2 && broken => (
-            Grade::Interesting,
-            "two threads inside at once: the lock does not exclude",
-        ),
-        (Some(n), _) if n >= 2 => (Grade::Forbidden, "two threads inside a correct lock"),
-        (_, Some(c)) if c == p.expected() => (Grade::Acceptable, "one at a time, nothing lost"),
-        _ => (
-            Grade::Forbidden,
-            "the count is wrong with one thread inside",
-        ),
-    }
-}
-
-struct Shared<R: Rt> {
-    locked: R::AtomicBool,
-    /// Instrumentation: threads inside now, and the most seen.
-    inside: R::AtomicU64,
-    most_inside: R::AtomicU64,
-    count: R::AtomicU64,
-}
-
-/// The kernel both locks share: take the lock, count once, leave.
+/// The kernel the three locks share: take the lock, count once, leave — with the lab's own
+/// tally of threads inside (`Inside`) and its lock outcome and judges.
 fn locked_count<R: Rt>(p: &Params, acquire: fn(&R::AtomicBool)) -> Run {
-    let shared = Arc::new(Shared::<R> {
-        locked: RtAtomic::new(false),
-        inside: RtAtomic::new(0),
-        most_inside: RtAtomic::new(0),
-        count: RtAtomic::new(0),
-    });
+    let s = Arc::new((
+        R::AtomicBool::new(false),
+        R::AtomicU64::new(0),
+        Inside::<R>::new(),
+    ));
     let m = p.iters;
-    let (metric, elapsed) = workers::<R, _>(p, &shared, move |s, _| {
+    let (metric, elapsed) = workers::<R, _>(p, &s, move |(locked, count, inside), _| {
         for _ in 0..m {
-            acquire(&s.locked);
-            let n = s.inside.fetch_add(1, Ordering::SeqCst) + 1;
-            if n > 1 {
-                s.most_inside.store(n, Ordering::SeqCst); // two or more inside: remember it
-            }
-            let v = s.count.load(Ordering::Relaxed); // the lock's Acquire orders this…
-            s.count.store(v + 1, Ordering::Relaxed);
-            s.inside.fetch_sub(1, Ordering::SeqCst);
-            s.locked.store(false, Ordering::Release); // …and this Release publishes it
+            acquire(locked);
+            inside.enter();
+            let v = count.load(Ordering::Relaxed); // the lock's Acquire orders this…
+            count.store(v + 1, Ordering::Relaxed);
+            inside.leave();
+            locked.store(false, Ordering::Release); // …and this Release publishes it
         }
         0
     });
-    let most = shared.most_inside.load(Ordering::SeqCst).max(1);
     Run {
-        outcome: Outcome::of(&[
-            ("in_cs", most),
-            ("count", shared.count.load(Ordering::SeqCst)),
-        ]),
+        outcome: lock_outcome(s.1.load(Ordering::SeqCst), s.2.peak()),
         metric,
         elapsed,
     }

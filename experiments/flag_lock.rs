@@ -13,7 +13,7 @@
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2 or more:
 //! INTERESTING (two threads inside at once; lost counts follow); anything else FORBIDDEN.
 
-use super::shared::{grade_lock, lock_outcome, Inside};
+use super::shared::{Inside, broken_lock, lock_outcome};
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = Experiment {
@@ -27,17 +27,13 @@ pub const EXPERIMENT: Experiment = Experiment {
         threads: 2,
         iters: 1,
     },
-    judge: Some(judge),
+    judge: Some(broken_lock),
     default_threads: 2,
     default_iters: 3_000_000,
     source: include_str!("flag_lock.rs"),
     kernels: kernels!(kernel),
     ..Experiment::DEFAULTS
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_lock(p, o, true)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     let lock = (R::AtomicBool::new(false), R::AtomicU64::new(0));

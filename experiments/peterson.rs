@@ -22,36 +22,38 @@
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2: INTERESTING (both
 //! inside; lost counts follow); anything else FORBIDDEN.
 
-use super::shared::{grade_lock, lock_outcome, Inside};
+use super::shared::{Inside, broken_lock, lock_outcome};
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = Experiment {
     name: "peterson",
-    family: "locks",
     summary: "Peterson's lock with Release stores and Acquire loads (broken by store buffering)",
     class: Class::LogicRace,
-    threads: (2, 2),
-    atomics: &["flag0", "flag1", "turn", "count", "inside", "peak"],
     bug_shows_in: Worlds {
         native: true,
         loom: true,
         scheduled: false,
     },
+    judge: Some(broken_lock),
+    source: include_str!("peterson.rs"),
+    kernels: kernels!(kernel),
+    ..PETERSON
+};
+
+/// What the four Peterson experiments share: two threads, the same shared objects, proved
+/// at 2 × 1, run natively at 2 × 200,000.
+pub const PETERSON: Experiment = Experiment {
+    family: "locks",
+    threads: (2, 2),
+    atomics: &["flag0", "flag1", "turn", "count", "inside", "peak"],
     proof: Size {
         threads: 2,
         iters: 1,
     },
-    judge: Some(judge),
     default_threads: 2,
     default_iters: 200_000,
-    source: include_str!("peterson.rs"),
-    kernels: kernels!(kernel),
     ..Experiment::DEFAULTS
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_lock(p, o, true)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     peterson_lock::<R>(p, Ordering::Release, Ordering::Acquire, Turn::Store)

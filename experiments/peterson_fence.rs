@@ -20,32 +20,19 @@
 //! inside; allowed by the memory model, not by x86); anything else FORBIDDEN.
 
 use super::peterson::Turn;
-use super::shared::grade_lock;
+use super::shared::broken_lock;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = Experiment {
     name: "peterson-fence",
-    family: "locks",
     summary: "Peterson's lock with a SeqCst fence: the model still lets both in (loom shows it)",
     class: Class::LogicRace,
-    threads: (2, 2),
-    atomics: &["flag0", "flag1", "turn", "count", "inside", "peak"],
     bug_shows_in: Worlds::WEAK_MEMORY,
-    proof: Size {
-        threads: 2,
-        iters: 1,
-    },
-    judge: Some(judge),
-    default_threads: 2,
-    default_iters: 200_000,
+    judge: Some(broken_lock),
     source: include_str!("peterson_fence.rs"),
     kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
+    ..super::peterson::PETERSON
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_lock(p, o, true)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     super::peterson::peterson_lock::<R>(p, Ordering::Release, Ordering::Acquire, Turn::StoreFence)

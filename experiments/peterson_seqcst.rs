@@ -19,32 +19,19 @@
 //! loom's world, expected: see above).
 
 use super::peterson::Turn;
-use super::shared::grade_lock;
+use super::shared::correct_lock;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = Experiment {
     name: "peterson-seqcst",
-    family: "locks",
     summary: "Peterson's lock with SeqCst accesses: correct; loom's model raises a false alarm",
     class: Class::Fixed,
-    threads: (2, 2),
-    atomics: &["flag0", "flag1", "turn", "count", "inside", "peak"],
-    proof: Size {
-        threads: 2,
-        iters: 1,
-    },
-    judge: Some(judge),
+    judge: Some(correct_lock),
     loom_false_alarm: true,
-    default_threads: 2,
-    default_iters: 200_000,
     source: include_str!("peterson_seqcst.rs"),
     kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
+    ..super::peterson::PETERSON
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_lock(p, o, false)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     super::peterson::peterson_lock::<R>(p, Ordering::SeqCst, Ordering::SeqCst, Turn::Store)

@@ -15,31 +15,18 @@
 //! **Outcomes.** `count` = N × M and `in_cs` = 1: ACCEPTABLE; anything else FORBIDDEN.
 
 use super::peterson::Turn;
-use super::shared::grade_lock;
+use super::shared::correct_lock;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = Experiment {
     name: "peterson-swap",
-    family: "locks",
     summary: "Peterson's lock giving way with an AcqRel swap: correct, and loom proves it",
     class: Class::Fixed,
-    threads: (2, 2),
-    atomics: &["flag0", "flag1", "turn", "count", "inside", "peak"],
-    proof: Size {
-        threads: 2,
-        iters: 1,
-    },
-    judge: Some(judge),
-    default_threads: 2,
-    default_iters: 200_000,
+    judge: Some(correct_lock),
     source: include_str!("peterson_swap.rs"),
     kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
+    ..super::peterson::PETERSON
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_lock(p, o, false)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     super::peterson::peterson_lock::<R>(p, Ordering::Release, Ordering::Acquire, Turn::Swap)

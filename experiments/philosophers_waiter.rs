@@ -20,7 +20,7 @@ pub const EXPERIMENT: Experiment = Experiment {
     family: "deadlock",
     summary: "dining philosophers, left then right, with at most N-1 seated: no cycle",
     class: Class::Fixed,
-    locks: &["fork0", "fork1", "fork2", "seats"],
+    locks: &["seats", "fork0", "fork1", "fork2", "fork3"],
     proof: Size {
         threads: 2,
         iters: 2,
@@ -34,13 +34,14 @@ pub const EXPERIMENT: Experiment = Experiment {
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
+    // The seats' mutex first, so that it is lock `seats` whatever the number of forks.
     let table = Arc::new((
-        forks::<R>(p),
         <R::Mutex<StdLock, usize>>::new(0),
         R::Condvar::new(),
+        forks::<R>(p),
     ));
     let m = p.iters;
-    let (eaten, elapsed) = workers::<R, _>(p, &table, move |(forks, seated, waiter), me| {
+    let (eaten, elapsed) = workers::<R, _>(p, &table, move |(seated, waiter, forks), me| {
         let (left, right) = (me, (me + 1) % forks.len());
         let seats = forks.len() - 1; // one fewer than forks
         for _ in 0..m {

@@ -55,7 +55,7 @@ pub fn lock_outcome(count: u64, in_cs: u64) -> Outcome {
 }
 
 /// Grades a lock's outcome; `broken`: the lock is known not to exclude.
-pub fn grade_lock(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
+fn grade_lock(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
     let (count, in_cs) = (o.get("count"), o.get("in_cs").unwrap_or(0));
     let bad = if broken {
         Grade::Interesting
@@ -114,4 +114,14 @@ pub fn role(t: usize, n: usize) -> Role {
         _ if t + 1 == n => Role::Both,
         _ => Role::Put,
     }
+}
+
+/// The judge of a broken lock: its failures are INTERESTING (the lesson).
+pub fn broken_lock(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_lock(p, o, true)
+}
+
+/// The judge of a correct lock: a failure is FORBIDDEN.
+pub fn correct_lock(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_lock(p, o, false)
 }

@@ -11,7 +11,7 @@
 //!
 //! **Outcomes.** `count` = N × M and `in_cs` = 1: ACCEPTABLE; anything else FORBIDDEN.
 
-use super::shared::{grade_lock, lock_outcome, Inside};
+use super::shared::{Inside, correct_lock, lock_outcome};
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = Experiment {
@@ -25,17 +25,13 @@ pub const EXPERIMENT: Experiment = Experiment {
         iters: 2,
     },
     witnessed: true, // Miri and ThreadSanitizer find it clean, as they find `spin-relaxed` racy
-    judge: Some(judge),
+    judge: Some(correct_lock),
     default_threads: 2,
     default_iters: 1_000_000,
     source: include_str!("spin_lock.rs"),
     kernels: kernels!(kernel),
     ..Experiment::DEFAULTS
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_lock(p, o, false)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     spin_lock::<R>(p, Ordering::Acquire, Ordering::Release)

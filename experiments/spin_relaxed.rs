@@ -16,7 +16,7 @@
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2 or a lost count:
 //! INTERESTING; anything else FORBIDDEN. loom stops at the data race first.
 
-use super::shared::grade_lock;
+use super::shared::broken_lock;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = Experiment {
@@ -30,17 +30,13 @@ pub const EXPERIMENT: Experiment = Experiment {
         threads: 2,
         iters: 1,
     },
-    judge: Some(judge),
+    judge: Some(broken_lock),
     default_threads: 2,
     default_iters: 1_000_000,
     source: include_str!("spin_relaxed.rs"),
     kernels: kernels!(kernel),
     ..Experiment::DEFAULTS
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_lock(p, o, true)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     // `spin-lock`'s lock, with nothing ordering one holder's writes before the next's reads.

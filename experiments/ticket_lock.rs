@@ -13,7 +13,7 @@
 //!
 //! **Outcomes.** `count` = N × M and `in_cs` = 1: ACCEPTABLE; anything else FORBIDDEN.
 
-use super::shared::{grade_lock, lock_outcome, Inside};
+use super::shared::{Inside, correct_lock, lock_outcome};
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = Experiment {
@@ -26,17 +26,13 @@ pub const EXPERIMENT: Experiment = Experiment {
         threads: 2,
         iters: 2,
     },
-    judge: Some(judge),
+    judge: Some(correct_lock),
     default_threads: 2,
     default_iters: 200_000,
     source: include_str!("ticket_lock.rs"),
     kernels: kernels!(kernel),
     ..Experiment::DEFAULTS
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_lock(p, o, false)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     let lock = (R::AtomicU64::new(0), R::AtomicU64::new(0), R::AtomicU64::new(0));

@@ -300,9 +300,8 @@ fn load_buffering_is_not_explored_by_loom() {
 /// native count (never asserted: timing-dependent, only that every iteration is a row) and
 /// loom's, disagreeing with the model exactly where this suite measured it does.
 fn litmus_set(t: &'static race_lab::litmus::Litmus, o: MemOrder) -> BTreeSet<Vec<u64>> {
-    use race_lab::litmus::{LoomVsModel, Model};
+    use race_lab::litmus::LoomVsModel;
     let r = race_lab::litmus::run(t, 200, o).unwrap();
-    assert_eq!(r.model, (t.model)(o));
     assert_eq!(r.rows.iter().map(|row| row.native).sum::<u64>(), 200);
     assert!(r.overlapped <= 200 && r.near <= 200);
     let want = match (t.name, o) {
@@ -311,10 +310,6 @@ fn litmus_set(t: &'static race_lab::litmus::Litmus, o: MemOrder) -> BTreeSet<Vec
         _ => LoomVsModel::Agrees,
     };
     assert_eq!(r.loom_vs_model, want, "{} {o:?}", t.name);
-    assert_eq!(
-        r.loom_found,
-        r.model == Model::Allowed && want == LoomVsModel::Agrees || want == LoomVsModel::FalseAlarm
-    );
     assert!(r.verdict.contains(r.model.as_str()), "{}", r.verdict);
     r.rows
         .iter()

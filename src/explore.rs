@@ -314,7 +314,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         Err(payload) => {
             let msg = panic_message(&payload);
             let rec = loom_world::take();
-            if crate::machine::interrupted() {
+            if msg.contains(INTERRUPTED_PANIC) {
                 report.stopped = Some(format!(
                     "interrupted by Ctrl-C after {} executions",
                     col.executions

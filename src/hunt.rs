@@ -226,8 +226,6 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
     let mut runner = TestRunner::new_with_rng(config, rng);
     let strategy = proptest::collection::vec(0..p.threads, 0..=max_schedule_len(p));
     let calls = Cell::new(0u64);
-    let first_fail_at = Cell::new(None::<u64>);
-    let original = std::cell::RefCell::new(None::<Vec<usize>>);
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let last_report = Cell::new(Instant::now());
     let result = runner.run(&strategy, |s| {
@@ -238,18 +236,10 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
         calls.set(calls.get() + 1);
         if progress && last_report.get().elapsed().as_millis() >= 500 {
             last_report.set(Instant::now());
-            let phase = if first_fail_at.get().is_some() {
-                "shrinking"
-            } else {
-                "searching"
-            };
-            eprint!("\rhunt: {phase}, {} schedules run", calls.get());
+            eprint!("\rhunt: searching, {} schedules run", calls.get());
         }
         if fails(exp, p, &s) {
-            if first_fail_at.get().is_none() {
-                first_fail_at.set(Some(calls.get()));
-                *original.borrow_mut() = Some(s.clone());
-            }
+            // proptest does not shrink (max_shrink_iters 0): the lab's `shrink` does, below.
             Err(TestCaseError::fail("failed"))
         } else {
             Ok(())
@@ -266,6 +256,7 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
             return Err(LabError::failed(format!("proptest gave up: {why}")));
         }
     };
+    let original = found.clone();
     let (minimal, shrink_steps) = match found {
         Some(f) => {
             let (m, n) = shrink(exp, p, f);
@@ -277,9 +268,9 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
         strategy: "random",
         cases,
         seed,
-        cases_run: first_fail_at.get().unwrap_or(calls.get()),
+        cases_run: calls.get(),
         shrink_steps,
-        original: original.borrow().clone(),
+        original,
         minimal,
         seconds: started.elapsed().as_secs_f64(),
         interrupted: crate::machine::interrupted(),

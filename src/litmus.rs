@@ -283,16 +283,19 @@ pub fn run_native<A: Actors>(iters: u64, o: MemOrder) -> NativeRun {
                     if !wait_all(&reached, me, i) {
                         break;
                     }
-                    if me == 0 && i > 1 {
-                        let (both, close) = at_once(&times[(i as usize - 1) % 2]);
-                        (overlapped, near) = (overlapped + both, near + close);
-                    }
                     let start = epoch.elapsed().as_nanos() as u64;
                     let r = A::actor::<Native>(me, v, o);
                     let end = epoch.elapsed().as_nanos() as u64;
                     let t = &times[i as usize % 2][me];
                     t[0].store(start, Ordering::Relaxed);
                     t[1].store(end, Ordering::Relaxed);
+                    // The previous iteration's timing, after the body (not between the start
+                    // line and the body): every actor wrote it before reaching this one, and
+                    // none rewrites it before actor 0 lets iteration i + 1 start.
+                    if me == 0 && i > 1 {
+                        let (both, close) = at_once(&times[(i as usize - 1) % 2]);
+                        (overlapped, near) = (overlapped + both, near + close);
+                    }
                     seen.push([small(r[0]), small(r[1])]);
                 }
                 (seen, overlapped, near)
@@ -649,13 +652,17 @@ mod tests {
             );
             assert!(t.source.starts_with("//! # "), "{}: a lesson first", t.name);
             assert!(t.citation.contains("PLDI 2017"), "{}: cites RC11", t.name);
+            // Any other outcome is an interleaving, under every ordering.
+            let mut other = t.interesting.to_vec();
+            other[0] += 1;
             for o in ORDERS {
-                let grade = t.grade(o, t.interesting).0;
-                let want = match (t.model)(o) {
-                    Allowed => Grade::Interesting,
-                    Forbidden => Grade::Forbidden,
-                };
-                assert_eq!(grade, want, "{} {}", t.name, o.name());
+                assert_eq!(
+                    t.grade(o, &other),
+                    (Grade::Acceptable, t.meanings.other),
+                    "{} {}",
+                    t.name,
+                    o.name()
+                );
             }
         }
         assert_eq!(

@@ -77,25 +77,6 @@ pub fn format_runs(s: &[usize]) -> String {
     parts.join(",")
 }
 
-/// Formats a schedule compactly with repeats (`1x2 0`).
-pub fn format_compact(s: &[usize]) -> String {
-    let mut parts = Vec::new();
-    let mut i = 0;
-    while i < s.len() {
-        let mut j = i;
-        while j < s.len() && s[j] == s[i] {
-            j += 1;
-        }
-        if j - i > 1 {
-            parts.push(format!("{}x{}", s[i], j - i));
-        } else {
-            parts.push(s[i].to_string());
-        }
-        i = j;
-    }
-    parts.join(" ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,11 +86,10 @@ mod tests {
         assert_eq!(parse("1,1,0,0", 2).unwrap(), vec![1, 1, 0, 0]);
         assert_eq!(parse("1x2 0x2", 2).unwrap(), vec![1, 1, 0, 0]);
         assert_eq!(parse("  ", 2).unwrap(), Vec::<usize>::new());
-        assert_eq!(format_compact(&[1, 1, 0, 0, 1]), "1x2 0x2 1");
-        assert_eq!(
-            parse(&format_compact(&[3, 3, 2]), 4).unwrap(),
-            vec![3, 3, 2]
-        );
+        assert_eq!(format_runs(&[1, 1, 0, 0, 1]), "1,1,0,0,1");
+        assert_eq!(format_runs(&[0, 1, 1, 1, 1, 0]), "0,1x4,0");
+        let long = [vec![3; 5], vec![2], vec![0; 4]].concat();
+        assert_eq!(parse(&format_runs(&long), 4).unwrap(), long);
     }
 
     #[test]

@@ -174,27 +174,21 @@ pub fn run(p: &Planned, isolated: bool) -> Result<Check> {
     let started = Instant::now();
     let (subject, world, status, detail) = match p {
         Planned::Experiment { exp, world, kind } => {
-            let explored = || -> Result<(Status, String)> {
-                Ok(
-                    match (explore_at_proof(exp, *world, *kind, isolated), kind) {
-                        (Ok(r), Kind::Proved) => judge_proof(exp, *world, &r),
-                        (Ok(r), _) => judge_bug(&r),
-                        // A model too large to search to the end: hunt looks for the bug instead.
-                        (Err(e), Kind::BugFound) if e.code == 2 && *world == World::Scheduled => {
-                            hunt_bug(exp)?
-                        }
-                        (Err(e), _) => return Err(e),
-                    },
-                )
-            };
-            // A bug under schedules: hunt finds most at once; only if it does not is the
-            // exhaustive search run (bounded: a counterexample is all this check needs).
+            let explored = || explore_at_proof(exp, *world, *kind, isolated);
             let (status, detail) = match (kind, world) {
-                (Kind::BugFound, World::Scheduled) => match hunt_bug(exp)? {
-                    (Status::Pass, detail) => (Status::Pass, detail),
-                    _ => explored()?,
+                (Kind::Proved, _) => judge_proof(exp, *world, &explored()?),
+                // A bug under schedules: hunt finds most at once; only if it does not is the
+                // exhaustive search run, and where the model is too large to search, the
+                // hunt's answer stands.
+                (_, World::Scheduled) => match hunt_bug(exp)? {
+                    hunted @ (Status::Pass, _) => hunted,
+                    hunted => match explored() {
+                        Ok(r) => judge_bug(&r),
+                        Err(e) if e.code == 2 => hunted,
+                        Err(e) => return Err(e),
+                    },
                 },
-                _ => explored()?,
+                _ => judge_bug(&explored()?),
             };
             (exp.name.to_string(), world_name(*world), status, detail)
         }

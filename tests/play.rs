@@ -89,23 +89,23 @@ fn every_bug_level_is_won_by_a_shortest_failing_sequence_that_replay_reproduces(
             panic!("{}: no way to the goal from the start", exp.name);
         };
         let proof = search::prove(exp, &p);
-        if !proof.complete {
-            // Too many classes to count at this size (bounded-buffer-one-cv needs four
-            // threads): the hint's path must still win, checked below through replay.
-            eprintln!(
-                "{}: proof incomplete at play size; shortest not compared",
-                exp.name
-            );
-        }
+        // The BFS over states is exact; the DPOR enumeration (a different search) must agree
+        // with it where it ran to the end, and can only be longer where it stopped at its
+        // bound (bounded-buffer-one-cv at its 3 × 2 play size).
+        let (enumerated, _) = proof.shortest_run.clone().expect("a failing class");
         if proof.complete {
-            let (shortest, _) = proof.shortest_run.clone().expect("a failing class");
             assert_eq!(
                 path.len() as u64,
-                shortest,
+                enumerated,
                 "{}: the BFS over states and the exhaustive search disagree",
                 exp.name
             );
-            assert_eq!(proof.shortest, Some(shortest), "{}", exp.name);
+        } else {
+            assert!(
+                path.len() as u64 <= enumerated,
+                "{}: the BFS found a longer way than a run of the enumeration",
+                exp.name
+            );
         }
         let shortest = path.len() as u64;
 

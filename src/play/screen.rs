@@ -3,16 +3,17 @@
 //! run stands (or the "broken!" screen). The text printer (`report::play`) lays these out
 //! one under the other; the full-screen interface ([`super::ui`]) in panels, in colour.
 
-use super::game::{Game, Status};
+use super::game::{Game, Status, View};
 use super::{goal, Kind};
-use crate::experiment::Grade;
+use crate::experiment::{Experiment, Grade};
 use crate::rt::sched::End;
 use crate::trace::thread_name;
 
 /// One line of the kernel's source.
 #[derive(Clone, Debug)]
 pub struct SourceLine {
-    /// Its line number in the experiment's file.
+    /// Its line number in its file; 0 for the heading of another lesson's file that the
+    /// kernel calls (its text is then that file's path).
     pub number: u32,
     pub text: String,
     /// The threads whose next operation is on this line.
@@ -49,26 +50,38 @@ pub struct Screen {
     pub verdict: String,
 }
 
-/// The lines of the kernel function (`pub fn kernel…` to its closing brace), numbered as in
-/// the experiment's file.
+/// The lines from the kernel function (`pub fn kernel…`) to the end of the file — the
+/// helpers it calls below it included — numbered as in the file.
 fn kernel_lines(source: &str) -> Vec<(u32, &str)> {
     let lines: Vec<&str> = source.lines().collect();
     let Some(start) = lines.iter().position(|l| l.starts_with("pub fn kernel")) else {
         return Vec::new();
     };
-    let end = lines[start..]
-        .iter()
-        .position(|l| *l == "}")
-        .map_or(lines.len(), |e| start + e + 1);
-    (start..end).map(|i| (i as u32 + 1, lines[i])).collect()
+    (start..lines.len())
+        .map(|i| (i as u32 + 1, lines[i]))
+        .collect()
 }
 
-/// Whether a location (as `Worker::at` spells its file) is in the experiment's own file
-/// rather than in the lab's machinery (`src/…`, such as the start line in `experiment.rs`).
-fn in_kernel_file(file: &str) -> bool {
-    !file.starts_with("src/")
+/// The files whose code the workers run: the level's own (`None`), then, where its kernel
+/// calls another lesson's (`condvar-if` runs `wait-while`'s takers), that lesson's file and
+/// source. Locations in the lab's machinery (`src/…`, such as the start line) are in none.
+fn other_files(exp: &Experiment, v: &View) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for (f, _) in v.workers.iter().filter_map(|w| w.at.as_ref()) {
+        if let Some(other) = lesson_of(f).filter(|o| o.name != exp.name) {
+            if !out.iter().any(|(g, _)| g == f) {
+                out.push((f.clone(), other.source));
+            }
+        }
+    }
+    out
 }
 
+/// The catalogue entry whose lesson is file `f` (`experiments/wait_while.rs`), if any.
+fn lesson_of(f: &str) -> Option<&'static Experiment> {
+    let stem = f.strip_prefix("experiments/")?.strip_suffix(".rs")?;
+    crate::experiments::find(&stem.replace('_', "-"))
+}
 impl Screen {
     /// The screen of `game` as it stands.
     pub fn of(game: &mut Game) -> Screen {
@@ -87,22 +100,41 @@ impl Screen {
                 Kind::Fix => " — a fix: try to break it",
             }
         );
-        let kernel = kernel_lines(exp.source)
-            .into_iter()
-            .map(|(number, text)| SourceLine {
-                number,
-                text: text.to_string(),
-                here: (0..v.workers.len())
-                    .filter(|&t| {
-                        v.workers[t]
-                            .at
-                            .as_ref()
-                            .is_some_and(|(f, l)| in_kernel_file(f) && *l == number)
-                            && v.workers[t].status != Status::Finished
-                    })
-                    .collect(),
-            })
-            .collect();
+        let others = other_files(exp, &v);
+        // Which block of the pane a location is in: another lesson's file, or the level's own.
+        let block_of = |f: &str| -> Option<Option<&str>> {
+            if f.starts_with("src/") {
+                return None;
+            }
+            Some(others.iter().find(|(g, _)| g == f).map(|(g, _)| g.as_str()))
+        };
+        let mut kernel = Vec::new();
+        let blocks = std::iter::once((None, exp.source))
+            .chain(others.iter().map(|(f, src)| (Some(f.as_str()), *src)));
+        for (block, source) in blocks {
+            if let Some(f) = block {
+                kernel.push(SourceLine {
+                    number: 0,
+                    text: f.to_string(),
+                    here: Vec::new(),
+                });
+            }
+            kernel.extend(kernel_lines(source).into_iter().map(|(number, text)| {
+                SourceLine {
+                    number,
+                    text: text.to_string(),
+                    here: (0..v.workers.len())
+                        .filter(|&t| {
+                            v.workers[t]
+                                .at
+                                .as_ref()
+                                .is_some_and(|(f, l)| block_of(f) == Some(block) && *l == number)
+                                && v.workers[t].status != Status::Finished
+                        })
+                        .collect(),
+                }
+            }));
+        }
         let threads = v
             .workers
             .iter()
@@ -115,8 +147,11 @@ impl Screen {
                 };
                 let at = match (&w.status, &w.at) {
                     (Status::Finished, _) | (_, None) => String::new(),
-                    (_, Some((f, l))) if in_kernel_file(f) => format!("next: line {l}"),
-                    (_, Some((f, l))) => format!("next: the start line ({f}:{l})"),
+                    (_, Some((f, l))) => match block_of(f) {
+                        Some(None) => format!("next: line {l}"),
+                        Some(Some(other)) => format!("next: {other}:{l}"),
+                        None => format!("next: the start line ({f}:{l})"),
+                    },
                 };
                 let read = match &w.last_read {
                     Some((o, val)) => format!("last read: {o} = {val}"),
@@ -283,11 +318,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_kernel_is_cut_from_the_file() {
+    fn the_kernel_and_its_helpers_are_cut_from_the_file() {
         let src = "//! x\n\nuse y;\n\npub fn kernel<R: Rt>(p: &Params) -> Run {\n    a\n}\n\nfn other() {}\n";
         let k = kernel_lines(src);
-        assert_eq!(k.len(), 3);
+        assert_eq!(k.len(), 5);
         assert_eq!(k[0].0, 5);
         assert_eq!(k[2].1, "}");
+        assert_eq!(k[4], (9, "fn other() {}"));
     }
 }

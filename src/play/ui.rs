@@ -342,6 +342,13 @@ fn draw_kernel(f: &mut Frame, app: &App, area: Rect) {
                     spans.push(Span::raw("   "));
                 }
             }
+            if l.number == 0 {
+                spans.push(Span::styled(
+                    format!("     ── {} ──", l.text),
+                    Style::new().add_modifier(Modifier::DIM),
+                ));
+                return Line::from(spans);
+            }
             spans.push(Span::styled(
                 format!(" {:>3} ", l.number),
                 Style::new().add_modifier(Modifier::DIM),

@@ -18,6 +18,10 @@ pub fn screen(w: &mut dyn Write, s: &Screen) -> io::Result<()> {
     writeln!(w, "Kernel")?;
     let threads = s.ready.len();
     for l in &s.kernel {
+        if l.number == 0 {
+            writeln!(w, "  {:w$}     ── {} ──", "", l.text, w = 3 * threads)?;
+            continue;
+        }
         let mut marks = String::new();
         for t in 0..threads {
             if l.here.contains(&t) {

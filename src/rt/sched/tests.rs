@@ -60,11 +60,11 @@ fn entries_naming_finished_workers_are_skipped() {
     assert_eq!(r.result, Some(3));
 }
 
-/// Two workers take a test-and-set spin lock (swap, Acquire/Release) around an increment.
-fn spin_lock() -> u64 {
+/// `n` workers take a test-and-set spin lock (swap, Acquire/Release) around an increment.
+fn spin_lock(n: usize) -> u64 {
     let lock = Arc::new(Flag::new(false));
     let count = Arc::new(Atomic::new(0));
-    let hs: Vec<_> = (0..2)
+    let hs: Vec<_> = (0..n)
         .map(|_| {
             let (lock, count) = (lock.clone(), count.clone());
             Sched::spawn(move || {
@@ -85,7 +85,7 @@ fn spin_lock() -> u64 {
 fn a_spinning_worker_sleeps_until_what_it_read_changes() {
     // T0 takes the lock; T1 spins; T1 is chosen again and again, but after its first yield
     // it has only re-read an unchanged lock, so it sleeps until T0 releases it.
-    let r = run(2, &[0, 1, 1, 1, 1, 1, 1, 1, 1], LIMIT, spin_lock);
+    let r = run(2, &[0, 1, 1, 1, 1, 1, 1, 1, 1], LIMIT, || spin_lock(2));
     assert_eq!(r.end, End::Finished);
     assert_eq!(r.result, Some(2));
     let spins = r.events.iter().filter(|e| e.op == Op::Yield).count();
@@ -97,7 +97,7 @@ fn a_spin_lock_ends_under_every_short_schedule() {
     // Every schedule of length 8 over two workers.
     for bits in 0u32..256 {
         let s: Vec<usize> = (0..8).map(|i| ((bits >> i) & 1) as usize).collect();
-        let r = run(2, &s, LIMIT, spin_lock);
+        let r = run(2, &s, LIMIT, || spin_lock(2));
         assert_eq!(r.end, End::Finished, "schedule {s:?}");
         assert_eq!(r.result, Some(2), "schedule {s:?}");
     }
@@ -260,30 +260,17 @@ fn a_run_past_its_step_limit_stops() {
 
 #[test]
 fn three_spinners_explore_to_the_end() {
-    fn spin3() -> u64 {
-        let lock = Arc::new(Flag::new(false));
-        let count = Arc::new(Atomic::new(0));
-        let hs: Vec<_> = (0..3)
-            .map(|_| {
-                let (lock, count) = (lock.clone(), count.clone());
-                Sched::spawn(move || {
-                    while lock.swap(true, Ordering::Acquire) {
-                        Sched::spin_loop();
-                    }
-                    let v = count.load(Ordering::Relaxed);
-                    count.store(v + 1, Ordering::Relaxed);
-                    lock.store(false, Ordering::Release);
-                })
-            })
-            .collect();
-        hs.into_iter().for_each(Sched::join);
-        count.load(Ordering::SeqCst)
-    }
     let mut outcomes = std::collections::BTreeSet::new();
-    let stats = super::dpor::explore(3, LIMIT, false, spin3, |v| {
-        outcomes.insert((v.result, format!("{:?}", v.end)));
-        true
-    });
+    let stats = super::dpor::explore(
+        3,
+        LIMIT,
+        false,
+        || spin_lock(3),
+        |v| {
+            outcomes.insert((v.result, format!("{:?}", v.end)));
+            true
+        },
+    );
     assert!(stats.complete);
     assert_eq!(
         outcomes.into_iter().collect::<Vec<_>>(),
