@@ -29,6 +29,8 @@ fn run(
         world: World::Loom,
         preemptions: bound,
         max_seconds_given: false,
+        max_executions: None,
+        spurious_wakeups: false,
         max_seconds: 120.0,
         show: 3,
     };
@@ -228,6 +230,8 @@ fn too_many_workers_is_an_error_not_a_panic() {
         preemptions: None,
         max_seconds: 1.0,
         max_seconds_given: false,
+        max_executions: None,
+        spurious_wakeups: false,
         show: 1,
     };
     let e = explore(&cfg).expect_err("five workers are refused");
@@ -249,6 +253,8 @@ fn a_capped_exploration_is_reported_incomplete() {
         preemptions: None,
         max_seconds: 0.001,
         max_seconds_given: true,
+        max_executions: None,
+        spurious_wakeups: false,
         show: 1,
     };
     let r = explore(&cfg).unwrap();

@@ -442,6 +442,21 @@ impl Experiment {
         self.grade(p, value.map(Outcome::value).as_ref())
     }
 
+    /// Grades a LIVELOCK (live threads kept stepping past the step bound without the
+    /// kernel ending): the failure a deadlock experiment teaches, a bug anywhere else.
+    pub fn grade_livelock(&self) -> (Grade, &'static str) {
+        match self.class {
+            Class::Deadlock => (
+                Grade::Interesting,
+                "livelocked: the threads keep running (retrying) and nobody finishes",
+            ),
+            _ => (
+                Grade::Forbidden,
+                "livelocked: the threads kept running past the step bound without finishing",
+            ),
+        }
+    }
+
     /// Grades one outcome (`None` = did not finish: deadlocked), as jcstress does.
     pub fn grade(&self, p: &Params, outcome: Option<&Outcome>) -> (Grade, &'static str) {
         if let (Some(judge), Some(o)) = (self.judge, outcome) {

@@ -50,6 +50,11 @@ pub struct ExploreConfig {
     pub max_seconds: f64,
     /// Whether the user bounded the time (then a large model is explored in part).
     pub max_seconds_given: bool,
+    /// A budget in executions: the search stops there, INCOMPLETE (a verdict that must not
+    /// depend on the machine's speed uses this, not seconds).
+    pub max_executions: Option<u64>,
+    /// The scheduled world lets condvar waiters wake without a notify (as std allows).
+    pub spurious_wakeups: bool,
     pub show: usize,
 }
 
@@ -218,7 +223,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     builder.preemption_bound = cfg.preemptions;
     builder.max_duration = Some(Duration::from_secs_f64(cfg.max_seconds));
     builder.checkpoint_interval = CAP_CHECK_INTERVAL;
-    builder.max_permutations = None;
+    builder.max_permutations = cfg.max_executions.map(|n| n as usize);
     builder.max_branches = 100_000;
     let started = Instant::now();
     // Set by `explore_isolated` when the user's terminal can show a progress line.
@@ -301,10 +306,16 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     };
     match result {
         Ok(()) => {
+            let budget = cfg.max_executions.is_some_and(|n| col.executions >= n);
             let capped = (col.executions as usize + 1) % CAP_CHECK_INTERVAL == 0
                 && seconds >= cfg.max_seconds;
-            report.complete = !capped;
-            if capped {
+            report.complete = !capped && !budget;
+            if budget {
+                report.stopped = Some(format!(
+                    "budget of {} executions reached; the exploration is INCOMPLETE (raise --max-executions, or lower --iters or --threads)",
+                    col.executions
+                ));
+            } else if capped {
                 report.stopped = Some(format!(
                     "time cap of {} s reached after {} executions; the exploration is INCOMPLETE (lower --iters or --threads, or bound it with --preemptions 2)",
                     cfg.max_seconds, col.executions
@@ -614,6 +625,9 @@ pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
         .args(["--iters", &p.iters.to_string()])
         .args(["--max-seconds", &cfg.max_seconds.to_string()])
         .args(["--show", &cfg.show.to_string()]);
+    if let Some(n) = cfg.max_executions {
+        cmd.args(["--max-executions", &n.to_string()]);
+    }
     if cfg.exp.takes(Opt::Ordering) {
         cmd.args(["--ordering", p.ordering.name()]);
     }

@@ -91,14 +91,14 @@ pub fn grade_run(exp: &Experiment, p: &Params, run: &sched::SchedRun<Outcome>) -
             let (g, m) = exp.grade(p, None);
             (g, m.to_string())
         }
-        End::Livelock(_) => (
-            Grade::Forbidden,
-            "livelock: every live worker spins or yields, and nothing changes any more".into(),
-        ),
+        End::Livelock(_) => {
+            let (g, m) = exp.grade_livelock();
+            (g, m.to_string())
+        }
         End::Panicked(msg) => (Grade::Forbidden, format!("a thread panicked: {msg}")),
         End::StepLimit => (
             Grade::Forbidden,
-            "no end within the step limit: the threads keep running without finishing".into(),
+            "the run was cut short before it ended".into(),
         ),
     }
 }

@@ -54,6 +54,9 @@ pub enum Op {
     Wait,
     /// Woke on a condition variable and holds the lock again.
     Woken,
+    /// Woke on a condition variable without a notify (a spurious wake-up) and holds the
+    /// lock again.
+    Spurious,
     Notify,
     NotifyAll,
     /// `yield_now` or `spin_loop`: handed the turn to another thread.
@@ -108,6 +111,7 @@ impl Event {
             Op::ReadUnlock => format!("read-unlock {o}"),
             Op::Wait => format!("wait {o}"),
             Op::Woken => format!("woken on {o}"),
+            Op::Spurious => format!("woken on {o} spuriously (no notify)"),
             Op::Notify => format!("notify_one {o}"),
             Op::NotifyAll => format!("notify_all {o}"),
             Op::Yield => "yield".to_string(),
@@ -354,6 +358,7 @@ pub fn states_at(events: &[Event], shown: &[usize]) -> Vec<String> {
             // The worlds record a condvar wait as `unlock M, wait cv … woken cv, lock M`.
             Op::Wait
             | Op::Woken
+            | Op::Spurious
             | Op::Send
             | Op::Recv
             | Op::RacyRead

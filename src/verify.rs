@@ -208,16 +208,21 @@ pub fn run(p: &Planned, isolated: bool) -> Result<Check> {
     })
 }
 
-/// The most seconds one loom exploration may take in `verify`: the proof sizes are small.
-const LOOM_SECONDS: f64 = 120.0;
-/// The most seconds loom may take to show a bug, or a declared false alarm: all such a
-/// check needs is one failing execution, and at the proof size loom shows it in well under
-/// a second (Peterson's lock at 2 × 1: thousands of failing executions within 5 s, while
-/// its exhaustive exploration does not end in 120 s).
-const LOOM_FIND_SECONDS: f64 = 10.0;
-/// The same for one search of the scheduled world (a search cut short is INCOMPLETE: a
-/// proof fails, and a bug not yet found is not found).
-const SCHEDULED_SECONDS: f64 = 60.0;
+// No verdict of `verify` depends on the machine's speed: every search has a budget in
+// executions (a search cut short by it is INCOMPLETE: a proof fails, and a bug not yet
+// found is not found), and times are reported, never judged. The time cap is only a
+// backstop far above any budget's cost.
+
+/// The most executions one loom proof may take: the proof sizes are small.
+const LOOM_PROOF_EXECUTIONS: u64 = 2_000_000;
+/// The most executions loom may take to show a bug, or a declared false alarm: all such a
+/// check needs is one failing execution (the slowest, `bounded-buffer-one-cv` at 4 × 2,
+/// shows it after about 99,000).
+const LOOM_FIND_EXECUTIONS: u64 = 400_000;
+/// The most classes one search of the scheduled world may explore.
+const SCHEDULED_EXECUTIONS: u64 = 5_000_000;
+/// The backstop time cap of every search, in seconds.
+const BACKSTOP_SECONDS: f64 = 3_600.0;
 
 fn explore_at_proof(
     exp: &'static Experiment,
@@ -231,12 +236,15 @@ fn explore_at_proof(
         params: Params::new(exp.proof.threads, exp.proof.iters),
         world,
         preemptions: None,
-        max_seconds: match world {
-            World::Loom if finding => LOOM_FIND_SECONDS,
-            World::Loom => LOOM_SECONDS,
-            World::Scheduled => SCHEDULED_SECONDS,
-        },
+        max_seconds: BACKSTOP_SECONDS,
         max_seconds_given: false,
+        max_executions: Some(match world {
+            World::Loom if finding => LOOM_FIND_EXECUTIONS,
+            World::Loom => LOOM_PROOF_EXECUTIONS,
+            World::Scheduled => SCHEDULED_EXECUTIONS,
+        }),
+        // A fix must hold even when waiters wake without a notify, as std allows.
+        spurious_wakeups: world == World::Scheduled && kind == Kind::Proved,
         show: 1,
     };
     match (isolated, world) {
@@ -261,6 +269,13 @@ fn scheduled_in_child(cfg: &ExploreConfig) -> Result<ExploreReport> {
         .args(["--iters", &p.iters.to_string()])
         .args(["--world", explore::WORLD_SCHEDULED])
         .args(["--max-seconds", &cfg.max_seconds.to_string()])
+        .args(
+            cfg.max_executions
+                .map(|n| ["--max-executions".to_string(), n.to_string()])
+                .into_iter()
+                .flatten(),
+        )
+        .args(cfg.spurious_wakeups.then_some("--spurious-wakeups"))
         .stdin(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .output()

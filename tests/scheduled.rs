@@ -34,7 +34,7 @@ fn naive(k: Kernel, t: usize, m: u64) -> (BTreeMap<Option<u64>, u64>, u64) {
         t,
         100_000,
         move || k(&p).value(),
-        |r, _| {
+        |r, _, _| {
             *seen.entry(r).or_insert(0) += 1;
             true
         },

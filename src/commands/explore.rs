@@ -26,10 +26,17 @@ pub struct ExploreArgs {
     /// Explore only executions with at most P preemptions (loom's preemption bound).
     #[arg(long)]
     pub preemptions: Option<usize>,
-    /// Stop (and say the exploration is incomplete) after this many seconds [default: 60
-    /// under loom; the scheduled world refuses a model too large to finish unless given].
+    /// Stop (and say the exploration is incomplete) after this many seconds [default: 60].
     #[arg(long)]
     pub max_seconds: Option<f64>,
+    /// Stop (and say the exploration is incomplete) after this many executions: a budget
+    /// that does not depend on the machine's speed.
+    #[arg(long)]
+    pub max_executions: Option<u64>,
+    /// Scheduled world: let a condvar waiter also wake without a notify (a spurious
+    /// wake-up, which std allows), at most once per `wait` call.
+    #[arg(long)]
+    pub spurious_wakeups: bool,
     /// The world to explore: `loom` (the C11 memory model, up to 4 workers) or `scheduled`
     /// (every sequentially consistent interleaving, any number of workers) [default: loom up
     /// to 4 workers, scheduled past them].
@@ -71,7 +78,20 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
         MAX_SHOW,
         format!("--show must be between 0 and {MAX_SHOW} (got {})", a.show),
     )?;
+    if let Some(n) = a.max_executions {
+        validate::within(
+            n,
+            1,
+            u64::MAX / 2,
+            format!("--max-executions must be at least 1 (got {n})"),
+        )?;
+    }
     let world = explore::pick_world(a.world, &p);
+    if world != explore::World::Scheduled && a.spurious_wakeups {
+        return Err(crate::error::LabError::usage(
+            "--spurious-wakeups is for the scheduled world (--world scheduled); loom never wakes a waiter spuriously",
+        ));
+    }
     if world == explore::World::Scheduled && a.preemptions.is_some() {
         return Err(crate::error::LabError::usage(
             "--preemptions bounds loom's search; the scheduled world explores every interleaving (bound it with --max-seconds)",
@@ -83,12 +103,10 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
         params: p,
         world,
         preemptions: a.preemptions,
-        max_seconds: if world == explore::World::Scheduled && a.max_seconds.is_none() {
-            86_400.0
-        } else {
-            max_seconds
-        },
+        max_seconds,
         max_seconds_given: a.max_seconds.is_some(),
+        max_executions: a.max_executions,
+        spurious_wakeups: a.spurious_wakeups,
         show: a.show,
     })
 }

@@ -9,80 +9,16 @@
 use super::{
     DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, OutcomeCount, WORLD_SCHEDULED,
 };
-use crate::error::{LabError, Result};
-use crate::experiment::{Experiment, Grade, Outcome, Params};
-use crate::rt::sched::{self, dpor, End, Execution};
+use crate::error::Result;
+use crate::experiment::{Grade, Outcome};
+use crate::rt::sched::{self, dpor, End};
 use crate::trace::{self, Event};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-/// Estimated classes above which an exploration is refused unless `--max-seconds` bounds
-/// it: at some 50,000 classes a second on 2 cores, beyond it a search runs for hours.
-pub const MAX_CLASSES: f64 = 1e8;
-
 /// The model's wording, in every report of this world.
 pub const MODEL: &str =
     "sequentially consistent: no stale reads (for those use the loom world: --world loom)";
-
-/// The multinomial coefficient (Σ n)! / Π n!: the interleavings of sequences of these
-/// lengths.
-pub fn multinomial(steps_per_worker: &[u64]) -> f64 {
-    let mut total = 0u64;
-    let mut log = 0f64;
-    for &n in steps_per_worker {
-        for k in 1..=n {
-            total += 1;
-            log += (total as f64).ln() - (k as f64).ln();
-        }
-    }
-    log.exp()
-}
-
-/// The size of the model, from one execution in the default order: for every object, the
-/// interleavings of the steps that touch it (one sequence per worker), multiplied over the
-/// objects. Steps on different objects commute, so this bounds the classes of executions
-/// that run the same operations (control flow that depends on values, like a CAS retry,
-/// can add more).
-fn estimate(exp: &Experiment, p: &Params) -> f64 {
-    let (kernel, q) = (exp.kernels.sched, p.clone());
-    let limit = sched::step_limit(p.threads, p.iters);
-    let mut ex = Execution::start(p.threads, false, limit, move || kernel(&q).outcome);
-    ex.keep_history();
-    loop {
-        let en = ex.enabled();
-        let Some(&t) = en.first() else { break };
-        ex.step(t);
-    }
-    let mut per_object: BTreeMap<usize, Vec<u64>> = BTreeMap::new();
-    for (t, accesses) in &ex.history {
-        let mut objects: Vec<usize> = accesses.iter().map(|a| a.obj()).collect();
-        objects.sort_unstable();
-        objects.dedup();
-        for o in objects {
-            let counts = per_object.entry(o).or_insert_with(|| vec![0; p.threads]);
-            if let Some(c) = counts.get_mut(*t) {
-                *c += 1;
-            }
-        }
-    }
-    drop(ex.finish());
-    per_object.values().map(|c| multinomial(c)).product()
-}
-
-/// Refuses a model too large to finish, naming the bound to lower.
-pub fn check_size(cfg: &ExploreConfig) -> Result<()> {
-    if cfg.max_seconds_given {
-        return Ok(());
-    }
-    let size = estimate(cfg.exp, &cfg.params);
-    if size > MAX_CLASSES {
-        return Err(LabError::usage(format!(
-            "{} {}x{} has up to {size:.1e} classes of interleavings: too many to explore to the end; lower --iters or --threads, or give --max-seconds S to explore part of it (reported INCOMPLETE)",
-            cfg.exp.name, cfg.params.threads, cfg.params.iters
-        )));
-    }
-    Ok(())
-}
 
 /// A failing execution kept for the report: its trace, its schedule, how it ended.
 type Witness = (Vec<Event>, Vec<usize>, End);
@@ -99,7 +35,6 @@ fn outcome_of(end: &End, result: Option<Outcome>) -> Outcome {
 
 /// Explores in this process (coroutines on this thread: nothing here can abort the lab).
 pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
-    check_size(cfg)?;
     let (exp, p) = (cfg.exp, cfg.params.clone());
     let expected = p.expected();
     let started = Instant::now();
@@ -112,52 +47,69 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let kernel = exp.kernels.sched;
     let q = p.clone();
     let _quiet = crate::error::QuietPanics::install();
-    let stats = dpor::explore(
-        p.threads,
-        sched::step_limit(p.threads, p.iters),
-        true,
-        move || kernel(&q).outcome,
-        |v| {
-            let o = outcome_of(v.end, v.result);
-            *outcomes.entry(o.clone()).or_default() += 1;
-            let grade = match v.end {
-                End::Finished => exp.grade(&p, Some(&o)).0,
-                End::Deadlock(_) => exp.grade(&p, None).0,
-                _ => Grade::Forbidden,
-            };
-            if grade != Grade::Acceptable {
-                failing_count += 1;
-                let mut events = v.events;
-                exp.name_objects(&mut events);
-                let keep = failing
-                    .get(&o)
-                    .is_none_or(|(e, _, _)| events.len() < e.len());
-                if keep {
-                    failing.insert(o, (events, v.schedule.to_vec(), v.end.clone()));
+    let stats = sched::with_spurious_wakeups(cfg.spurious_wakeups, || {
+        dpor::explore(
+            p.threads,
+            sched::step_limit(p.threads, p.iters),
+            true,
+            move || kernel(&q).outcome,
+            |v| {
+                let o = outcome_of(v.end, v.result);
+                *outcomes.entry(o.clone()).or_default() += 1;
+                let grade = match v.end {
+                    End::Finished => exp.grade(&p, Some(&o)).0,
+                    End::Deadlock(_) => exp.grade(&p, None).0,
+                    End::Livelock(_) => exp.grade_livelock().0,
+                    _ => Grade::Forbidden,
+                };
+                if grade != Grade::Acceptable {
+                    failing_count += 1;
+                    let mut events = v.events;
+                    exp.name_objects(&mut events);
+                    let keep = failing
+                        .get(&o)
+                        .is_none_or(|(e, _, _)| events.len() < e.len());
+                    if keep {
+                        failing.insert(o, (events, v.schedule.to_vec(), v.end.clone()));
+                    }
                 }
-            }
-            let n: u64 = outcomes.values().sum();
-            if progress && n % 256 == 0 && last_report.elapsed().as_millis() >= 500 {
-                last_report = Instant::now();
-                eprint!(
-                    "\rexploring (scheduled world): {n} executions, {:.0} s",
-                    started.elapsed().as_secs_f64()
-                );
-            }
-            if crate::machine::interrupted() {
-                stopped = Some("interrupted by Ctrl-C".to_string());
-                return false;
-            }
-            if started.elapsed().as_secs_f64() >= cfg.max_seconds {
-                stopped = Some(format!(
-                    "time cap of {} s reached after {n} executions; the exploration is INCOMPLETE (lower --iters or --threads)",
+                let n: u64 = outcomes.values().sum();
+                if progress && n % 256 == 0 && last_report.elapsed().as_millis() >= 500 {
+                    last_report = Instant::now();
+                    eprint!(
+                        "\rexploring (scheduled world): {n} executions, {:.0} s",
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+                if matches!(v.end, End::Livelock(_)) {
+                    // A livelocked run takes the whole step bound: one is the finding.
+                    stopped = Some(format!(
+                        "the search stops at the first livelock ({} executions explored)",
+                        n
+                    ));
+                    return false;
+                }
+                if crate::machine::interrupted() {
+                    stopped = Some("interrupted by Ctrl-C".to_string());
+                    return false;
+                }
+                if cfg.max_executions.is_some_and(|max| n >= max) {
+                    stopped = Some(format!(
+                    "explored {n} classes, the budget (--max-executions), not finished: INCOMPLETE (raise --max-executions, or lower --iters or --threads)"
+                ));
+                    return false;
+                }
+                if started.elapsed().as_secs_f64() >= cfg.max_seconds {
+                    stopped = Some(format!(
+                    "explored {n} classes in {:.0} s, not finished: INCOMPLETE (raise --max-seconds, or lower --iters or --threads)",
                     cfg.max_seconds
                 ));
-                return false;
-            }
-            true
-        },
-    );
+                    return false;
+                }
+                true
+            },
+        )
+    });
     if progress && started.elapsed().as_millis() >= 500 {
         eprint!("\r\x1b[2K");
     }
@@ -185,10 +137,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     for (o, n) in &outcomes {
         let grade = match o.fields().first().map(|(k, _)| k.as_str()) {
             Some("deadlock") => exp.grade(&cfg.params, None),
-            Some("livelock") => (
-                Grade::Forbidden,
-                "livelock: every live worker spins on values nobody will change",
-            ),
+            Some("livelock") => exp.grade_livelock(),
             Some("panicked") => (Grade::Forbidden, "a thread panicked"),
             Some("step_limit") => (Grade::Forbidden, "no end within the step limit"),
             _ => exp.grade(&cfg.params, Some(o)),
@@ -227,10 +176,20 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                     cfg.params.iters,
                     crate::schedule::format(schedule)
                 ),
-                summary: format!("{kind}: {}", blocked.join("; ")),
+                summary: if matches!(end, End::Livelock(_)) {
+                    format!(
+                        "livelock: no end within {} steps ({}); {}",
+                        sched::step_limit(cfg.params.threads, cfg.params.iters),
+                        sched::STEP_BOUND,
+                        blocked.join("; ")
+                    )
+                } else {
+                    format!("{kind}: {}", blocked.join("; "))
+                },
                 blocked,
                 events: events.iter().map(EventOut::from).collect(),
-                timeline: trace::timeline(events),
+                // A livelock's run is long: its first steps and the cycle it ended in.
+                timeline: trace::timeline_of(events, &trace::summary_steps(events)),
             });
             continue;
         }

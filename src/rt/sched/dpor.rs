@@ -1,40 +1,82 @@
 //! Exhaustive search of the scheduled world: every sequentially consistent interleaving up
-//! to equivalence, by dynamic partial-order reduction with sleep sets (Flanagan & Godefroid,
-//! "Dynamic Partial-Order Reduction for Model Checking Software", POPL 2005).
+//! to equivalence, by source-set dynamic partial-order reduction with sleep sets (Abdulla,
+//! Aronis, Jonsson, Sagonas, "Optimal Dynamic Partial Order Reduction", POPL 2014,
+//! Algorithm 1).
 //!
-//! Two steps are *dependent* when they touch the same object and at least one writes it
-//! (two loads commute; a lock, an unlock, a send, a receive, a notify, a wait and a join
-//! are writes or reads of their lock, channel, condvar or thread). Interleavings that only
-//! reorder independent steps reach the same state, so one of each class (a Mazurkiewicz
-//! trace) is enough. The search is stateless: each execution replays its prefix from the
-//! start, then continues; after it ends, every race in its trace (two dependent steps of
-//! different threads, not ordered by happens-before) adds a backtrack point where the
-//! other order can be tried. Sleep sets stop re-exploring an order already covered.
+//! **Events.** An execution is a sequence of events: each step of a worker (its pending
+//! operation and the local code after it, up to its next decision point), and each visible
+//! operation of main (main is a thread of its own here; it runs whenever it can, so its
+//! events follow the worker step that unblocked them and add no decision points).
+//!
+//! **The dependency relation** (`Access::conflicts`): two events are dependent when they
+//! touch the same object and at least one writes it. Locking, unlocking, a `wait` (which
+//! releases its mutex and joins the condvar's sleepers), a wake-up (which leaves the
+//! sleepers and takes the mutex again), a `notify`, a send and a receive write their lock,
+//! condvar or channel; a read-lock and a read-unlock *read* their rwlock (they commute with
+//! each other, not with a writer); a failed `try_lock` reads its lock; a worker's last step
+//! writes its thread, which a join reads; the step that resumes a yielder reads what the
+//! yielder read (a write to it is what woke it). Two interleavings that differ only in the
+//! order of independent events are one class (a Mazurkiewicz trace): the search runs one
+//! execution per class, and [`trace_key`] names a class for the brute-force checks.
+//!
+//! **Races and reversals.** After each execution, every race `e ⋖ e'` (dependent events of
+//! different threads, `e` before `e'`, and no other path of happens-before between them) is
+//! reversed at the decision point before `e`: with `v` the events after `e` that do not
+//! depend on it, followed by `e'`, some *initial* of `v` (a thread whose first event in `v`
+//! has no predecessor in `v`) is added there unless one already is, or sleeps there. A
+//! blocking acquire of a lock is not raced with the release before it (that order cannot be
+//! reversed) but with the acquire the release ended; a worker still waiting for a lock when
+//! the execution ends counts as an acquire at the end. A race whose earlier event is main's
+//! is reversed before the worker step main's event followed.
+//!
+//! **Sleep sets.** A thread explored at a decision point sleeps in the subtrees of the
+//! threads tried after it, until a step dependent with its own wakes it; a point where every
+//! enabled thread sleeps ends the execution early (counted in [`Stats::redundant`]: the
+//! class was explored already). So every explored complete execution is a different class,
+//! and every class is explored (the tests count both against brute force).
+//!
+//! **Notify choices.** When a step is a `notify_one` with two or more sleepers, which
+//! sleeper wakes is part of the decision: each choice is explored, as a variant of the step.
 
 use super::exec::{End, Execution};
-use super::world::Access;
-use std::collections::BTreeSet;
+use super::world::{Access, ObjId, StepRec};
+use crate::trace::MAIN;
+use std::collections::{BTreeSet, HashMap};
 
 /// One decision point on the current path.
+///
+/// Invariants: `backtrack` holds enabled threads only, `chosen` is in it; `done` ⊆
+/// `backtrack`; a thread in `sleep` is never chosen here.
 struct Frame {
     enabled: Vec<usize>,
-    /// Threads still to try here.
+    /// Threads to try here (explored, being explored, or to come).
     backtrack: BTreeSet<usize>,
-    /// Threads tried here, with the accesses their step made.
+    /// Threads fully explored here, with the accesses of their transition.
     done: Vec<(usize, Vec<Access>)>,
-    /// Threads asleep here (their step commutes with everything since they were tried).
+    /// Threads asleep here (their transition commutes with every step since they were
+    /// explored), with the accesses of that transition.
     sleep: Vec<(usize, Vec<Access>)>,
-    /// The thread taken on the current path, and what its step touched.
+    /// The thread taken on the current path.
     chosen: usize,
-    accesses: Vec<Access>,
+    /// If its step is a `notify_one` with two or more sleepers: the sleepers, and which
+    /// one this path wakes.
+    waiters: Vec<usize>,
+    variant: usize,
+    /// Whether `waiters` was computed for the current `chosen`.
+    waiters_known: bool,
+    /// What the chosen transition touched: the worker's step and main's events after it.
+    trans: Vec<Access>,
+    /// Where the chosen step is in the execution's history.
+    pos: usize,
 }
 
 /// What the search did.
 #[derive(Clone, Debug, Default)]
 pub struct Stats {
-    /// Executions run to their end (one per equivalence class reached).
+    /// Executions run to their end: one per equivalence class.
     pub executions: u64,
-    /// Executions cut short because every enabled thread was asleep (already covered).
+    /// Executions cut short because every enabled thread was asleep (their class was
+    /// explored already).
     pub redundant: u64,
     /// Whether every class was explored (no limit or stop cut the search short).
     pub complete: bool,
@@ -48,11 +90,13 @@ pub struct Visit<'a, T> {
     pub result: Option<T>,
     pub end: &'a End,
     pub events: Vec<crate::trace::Event>,
-    /// The choices at decision points (two or more threads could go): the schedule that
-    /// replays this execution with `replay`.
+    /// The choices at decision points (two or more threads could go, or a `notify_one`
+    /// could wake two or more sleepers): the schedule that replays this execution.
     pub schedule: &'a [usize],
     /// Steps the workers took.
     pub steps: usize,
+    /// The execution's events as the search saw them (for counting classes).
+    pub history: &'a [StepRec],
 }
 
 fn conflict(a: &[Access], b: &[Access]) -> bool {
@@ -73,8 +117,7 @@ pub fn explore<T: Send + 'static>(
     let mut stack: Vec<Frame> = Vec::new();
     loop {
         // One execution: replay the stack's choices, then extend it.
-        let k = kernel.clone();
-        let mut ex = Execution::start(threads, record, max_steps, k);
+        let mut ex = Execution::start(threads, record, max_steps, kernel.clone());
         ex.keep_history();
         let mut depth = 0;
         let mut blocked_by_sleep = false;
@@ -83,9 +126,7 @@ pub fn explore<T: Send + 'static>(
             if enabled.is_empty() {
                 break;
             }
-            let t = if depth < stack.len() {
-                stack[depth].chosen
-            } else {
+            if depth == stack.len() {
                 // A new decision point: its sleep set comes from the parent's.
                 let sleep: Vec<(usize, Vec<Access>)> = match depth.checked_sub(1) {
                     None => Vec::new(),
@@ -95,9 +136,7 @@ pub fn explore<T: Send + 'static>(
                             .sleep
                             .iter()
                             .chain(parent.done.iter())
-                            .filter(|(q, acc)| {
-                                *q != parent.chosen && !conflict(acc, &parent.accesses)
-                            })
+                            .filter(|(q, acc)| *q != parent.chosen && !conflict(acc, &parent.trans))
                             .cloned()
                             .collect()
                     }
@@ -112,29 +151,41 @@ pub fn explore<T: Send + 'static>(
                     done: Vec::new(),
                     sleep,
                     chosen: t,
-                    accesses: Vec::new(),
+                    waiters: Vec::new(),
+                    variant: 0,
+                    waiters_known: false,
+                    trans: Vec::new(),
+                    pos: 0,
                 });
-                t
-            };
-            ex.step(t);
-            let acc = ex
-                .history
-                .last()
-                .map(|(_, a)| a.clone())
-                .unwrap_or_default();
-            stack[depth].accesses = acc;
+            }
+            let f = &mut stack[depth];
+            debug_assert_eq!(
+                f.enabled, enabled,
+                "a replayed prefix reaches the same state"
+            );
+            if !f.waiters_known {
+                f.waiters = ex.notify_options(f.chosen);
+                f.variant = 0;
+                f.waiters_known = true;
+            }
+            f.pos = ex.history.len();
+            ex.step_with(f.chosen, f.waiters.get(f.variant).copied());
+            f.trans = ex.history[f.pos..]
+                .iter()
+                .flat_map(|r| r.accesses.iter().copied())
+                .collect();
             depth += 1;
         }
         stats.max_depth = stats.max_depth.max(depth);
         // The races of this execution add backtrack points.
-        let pending: Vec<(usize, Access)> = (0..threads)
-            .filter_map(|t| ex.pending(t).map(|a| (t, a)))
-            .collect();
-        add_backtracks(&mut stack[..depth], &pending);
+        let blocked = ex.blocked_acquires();
+        add_backtracks(&mut stack[..depth], &ex.history, &blocked);
         let schedule: Vec<usize> = stack[..depth]
             .iter()
-            .filter(|f| f.enabled.len() > 1)
-            .map(|f| f.chosen)
+            .flat_map(|f| {
+                let t = (f.enabled.len() > 1).then_some(f.chosen);
+                t.into_iter().chain(f.waiters.get(f.variant).copied())
+            })
             .collect();
         let keep_going = if blocked_by_sleep {
             stats.redundant += 1;
@@ -142,6 +193,7 @@ pub fn explore<T: Send + 'static>(
             true
         } else {
             stats.executions += 1;
+            let history = std::mem::take(&mut ex.history);
             let (result, events, end) = ex.finish();
             visit(Visit {
                 result,
@@ -149,20 +201,26 @@ pub fn explore<T: Send + 'static>(
                 events,
                 schedule: &schedule,
                 steps: depth,
+                history: &history,
             })
         };
         if !keep_going {
             return stats;
         }
-        // Backtrack: the deepest frame with an untried thread that is not asleep.
+        // Backtrack: the next waiter of the deepest notify, or the deepest frame with an
+        // untried thread that is not asleep.
         stack.truncate(depth);
         loop {
             let Some(f) = stack.last_mut() else {
                 stats.complete = true;
                 return stats;
             };
+            if f.variant + 1 < f.waiters.len() {
+                f.variant += 1;
+                break;
+            }
             let chosen = f.chosen;
-            let acc = std::mem::take(&mut f.accesses);
+            let acc = std::mem::take(&mut f.trans);
             if !f.done.iter().any(|(q, _)| *q == chosen) {
                 f.done.push((chosen, acc));
             }
@@ -172,6 +230,7 @@ pub fn explore<T: Send + 'static>(
             match next {
                 Some(q) => {
                     f.chosen = q;
+                    f.waiters_known = false;
                     break;
                 }
                 None => {
@@ -182,88 +241,307 @@ pub fn explore<T: Send + 'static>(
     }
 }
 
-/// Flanagan–Godefroid's backtracking over a finished path: for every step `j` of thread
-/// `p` (and every thread's pending step at the end), each earlier step `i` of another
-/// thread that conflicts with it and does not happen before `p`'s previous step is a race;
-/// at `i`, try `p` (or, if `p` could not go there, every thread that could).
-fn add_backtracks(stack: &mut [Frame], pending: &[(usize, Access)]) {
-    let n = stack.len();
-    let threads = stack
+/// Happens-before over one execution's events, by vector clocks: `clock[j][u]` is one
+/// more than the position of the last event of thread `u` that happens before event `j`
+/// (or is `j`); 0 if none.
+struct Hb<'a> {
+    history: &'a [StepRec],
+    /// Threads as clock indices: workers `0..w`, main `w`.
+    slots: usize,
+    clock: Vec<Vec<u32>>,
+}
+
+impl Hb<'_> {
+    fn slot(&self, t: usize) -> usize {
+        if t == MAIN {
+            self.slots - 1
+        } else {
+            t
+        }
+    }
+    /// Whether event `i` happens before (or is) an event whose clock is `c`.
+    fn before(&self, i: usize, c: &[u32]) -> bool {
+        c[self.slot(self.history[i].thread)] as usize > i
+    }
+}
+
+/// Per object: the last event that wrote it and the events that read it since.
+#[derive(Default, Clone)]
+struct LastAccess {
+    write: Option<usize>,
+    reads: Vec<usize>,
+}
+
+/// The events an event of `accesses` directly depends on (last write; for a write, also
+/// the reads since), given the accesses so far.
+fn direct_preds(accesses: &[Access], last: &HashMap<ObjId, LastAccess>) -> Vec<usize> {
+    let mut d = Vec::new();
+    for a in accesses {
+        if let Some(l) = last.get(&a.obj()) {
+            d.extend(l.write);
+            if matches!(a, Access::Write(_)) {
+                d.extend(l.reads.iter().copied());
+            }
+        }
+    }
+    d.sort_unstable();
+    d.dedup();
+    d
+}
+
+/// Source-DPOR's race reversal over a finished path (see the module docs). `blocked` are the
+/// workers still waiting for a lock at the end (each counts as an acquire there).
+fn add_backtracks(stack: &mut [Frame], history: &[StepRec], blocked: &[(usize, ObjId, bool)]) {
+    let n = history.len();
+    let workers = history
         .iter()
-        .map(|f| f.chosen)
-        .chain(pending.iter().map(|(t, _)| *t))
+        .map(|r| r.thread)
+        .filter(|&t| t != MAIN)
+        .chain(stack.iter().flat_map(|f| f.enabled.iter().copied()))
+        .chain(blocked.iter().map(|b| b.0))
         .max()
         .map_or(0, |m| m + 1);
-    // Vector clocks: clock[i][t] = 1 + the last step of thread t in step i's causal past.
-    let mut clock: Vec<Vec<usize>> = Vec::with_capacity(n);
-    let mut last_of: Vec<Option<usize>> = vec![None; threads];
-    let mut races: Vec<(usize, usize)> = Vec::new(); // (frame i, thread p)
-    let mut check =
-        |p: usize, acc: &[Access], prev: Option<usize>, upto: usize, clock: &[Vec<usize>]| {
-            let past = prev.map(|k| &clock[k]);
-            let mut before_prev: Option<usize> = None;
-            for i in (0..upto).rev() {
-                let f = &stack[i];
-                if f.chosen == p || !conflict(&f.accesses, acc) {
-                    continue;
-                }
-                let in_past = past.is_some_and(|c| c[f.chosen] > i);
-                if in_past {
-                    continue;
-                }
-                match prev {
-                    Some(k) if i < k => {
-                        // Before p's previous step: only the latest such race (as at the
-                        // state right after that step).
-                        if before_prev.is_none() {
-                            before_prev = Some(i);
-                            races.push((i, p));
-                        }
-                    }
-                    _ => races.push((i, p)),
+    let mut hb = Hb {
+        history,
+        slots: workers + 1,
+        clock: Vec::with_capacity(n),
+    };
+    // The decision point of each worker step; for main's events, the worker step before.
+    let mut frame_at: Vec<Option<usize>> = vec![None; n];
+    for (k, f) in stack.iter().enumerate() {
+        frame_at[f.pos] = Some(k);
+    }
+    let mut trigger: Vec<Option<usize>> = vec![None; n];
+    let mut last_frame = None;
+    for i in 0..n {
+        if frame_at[i].is_some() {
+            last_frame = Some(i);
+        }
+        trigger[i] = last_frame;
+    }
+    let mut last: HashMap<ObjId, LastAccess> = HashMap::new();
+    let mut last_of: Vec<Option<usize>> = vec![None; workers + 1];
+    // The last event of each thread that acquired each lock.
+    let mut acquired_by: HashMap<(usize, ObjId), usize> = HashMap::new();
+    let mut races: Vec<(usize, Vec<usize>)> = Vec::new(); // (frame, initials of v)
+    let check = |hb: &Hb,
+                 thread: usize,
+                 accesses: &[Access],
+                 acquires: &[(ObjId, bool)],
+                 prev: Option<usize>,
+                 preds: &[usize],
+                 at: usize,
+                 acquired_by: &HashMap<(usize, ObjId), usize>,
+                 races: &mut Vec<(usize, Vec<usize>)>| {
+        let _ = accesses;
+        for &d in preds {
+            let dr = &history[d];
+            if dr.thread == thread {
+                continue;
+            }
+            // A blocking acquire races with the acquire its lock's release ended, not with
+            // the release (which it could never precede).
+            let released = acquires
+                .iter()
+                .find(|(m, blocking)| *blocking && dr.released.contains(m));
+            let mut e = match released {
+                Some((m, _)) => match acquired_by.get(&(dr.thread, *m)) {
+                    Some(&a) => a,
+                    None => continue,
+                },
+                None => d,
+            };
+            if history[e].thread == MAIN {
+                // Main's events follow the worker step that unblocked them.
+                match trigger[e] {
+                    Some(w) => e = w,
+                    None => continue,
                 }
             }
+            // The past of e' without the edge from d.
+            let mut past = match prev {
+                Some(k) => hb.clock[k].clone(),
+                None => vec![0; hb.slots],
+            };
+            for &d2 in preds {
+                if d2 != d {
+                    for (a, b) in past.iter_mut().zip(&hb.clock[d2]) {
+                        *a = (*a).max(*b);
+                    }
+                }
+            }
+            if hb.before(e, &past) {
+                continue; // ordered by another path: not a race
+            }
+            let Some(frame) = frame_at[e] else { continue };
+            races.push((frame, initials(hb, e, at, thread, &past)));
+        }
+    };
+    for (j, r) in history.iter().enumerate() {
+        let preds = direct_preds(&r.accesses, &last);
+        let s = hb.slot(r.thread);
+        check(
+            &hb,
+            r.thread,
+            &r.accesses,
+            &r.acquired,
+            last_of[s],
+            &preds,
+            j,
+            &acquired_by,
+            &mut races,
+        );
+        let mut c = match last_of[s] {
+            Some(k) => hb.clock[k].clone(),
+            None => vec![0; hb.slots],
         };
-    for j in 0..n {
-        let p = stack[j].chosen;
-        check(p, &stack[j].accesses, last_of[p], j, &clock);
-        let mut c = last_of[p].map_or_else(|| vec![0; threads], |k| clock[k].clone());
-        for (i, ci) in clock.iter().enumerate() {
-            if conflict(&stack[i].accesses, &stack[j].accesses) {
-                for (a, b) in c.iter_mut().zip(ci) {
-                    *a = (*a).max(*b);
+        for &d in &preds {
+            for (a, b) in c.iter_mut().zip(&hb.clock[d]) {
+                *a = (*a).max(*b);
+            }
+        }
+        c[s] = j as u32 + 1;
+        hb.clock.push(c);
+        last_of[s] = Some(j);
+        for a in &r.accesses {
+            let l = last.entry(a.obj()).or_default();
+            match a {
+                Access::Write(_) => {
+                    l.write = Some(j);
+                    l.reads.clear();
+                }
+                Access::Read(_) => {
+                    if l.reads.last() != Some(&j) && l.write != Some(j) {
+                        l.reads.push(j);
+                    }
                 }
             }
         }
-        c[p] = j + 1;
-        clock.push(c);
-        last_of[p] = Some(j);
+        for &(m, _) in &r.acquired {
+            acquired_by.insert((r.thread, m), j);
+        }
     }
-    for &(p, a) in pending {
-        check(p, &[a], last_of[p], n, &clock);
-    }
-    for (i, p) in races {
-        let f = &mut stack[i];
-        if f.enabled.contains(&p) {
-            f.backtrack.insert(p);
+    for &(t, m, shared) in blocked {
+        let acc = [if shared {
+            Access::Read(m)
         } else {
-            f.backtrack.extend(f.enabled.iter().copied());
+            Access::Write(m)
+        }];
+        let preds = direct_preds(&acc, &last);
+        check(
+            &hb,
+            t,
+            &acc,
+            &[(m, true)],
+            last_of[t],
+            &preds,
+            n,
+            &acquired_by,
+            &mut races,
+        );
+    }
+    for (k, init) in races {
+        let f = &mut stack[k];
+        let covered = init
+            .iter()
+            .any(|q| f.backtrack.contains(q) || f.sleep.iter().any(|(s, _)| s == q));
+        if covered {
+            continue;
+        }
+        if let Some(&q) = init.iter().find(|q| f.enabled.contains(q)) {
+            f.backtrack.insert(q);
         }
     }
 }
 
-/// All interleavings, with no reduction: every enabled thread at every decision point.
-/// Only for checking the reduced search on small models.
+/// The initials of `v` = the events after `e` that do not happen after it, then `e'` (at
+/// position `at`, of `thread`, with happens-before past `past`): the threads whose first
+/// event in `v` has no predecessor in `v`. Main is never an initial (it is not chosen).
+fn initials(hb: &Hb, e: usize, at: usize, thread: usize, past: &[u32]) -> Vec<usize> {
+    let history = hb.history;
+    // The first event of each thread in v.
+    let mut first: Vec<Option<usize>> = vec![None; hb.slots];
+    for (x, rx) in history.iter().enumerate().take(at).skip(e + 1) {
+        let s = hb.slot(rx.thread);
+        if first[s].is_none() && !hb.before(e, &hb.clock[x]) {
+            first[s] = Some(x);
+        }
+    }
+    let s_new = hb.slot(thread);
+    let mut out = Vec::new();
+    for s in 0..hb.slots {
+        let (x, c): (usize, &[u32]) = match first[s] {
+            Some(x) => (x, &hb.clock[x]),
+            None if s == s_new => (at, past),
+            None => continue,
+        };
+        let t = if x == at { thread } else { history[x].thread };
+        if t == MAIN {
+            continue;
+        }
+        let has_pred = (0..hb.slots)
+            .filter(|&u| u != s)
+            .any(|u| first[u].is_some_and(|fu| c[u] as usize > fu));
+        if !has_pred {
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// A name for the class (Mazurkiewicz trace) of an execution: its events in the least
+/// order (by thread, then position in the thread) that keeps every dependent pair as the
+/// execution ordered it, each with what it touched. Two executions have the same key
+/// exactly when they order their dependent events alike.
+pub fn trace_key(history: &[StepRec]) -> Vec<(usize, Vec<Access>, Option<usize>)> {
+    let n = history.len();
+    let mut indeg = vec![0usize; n];
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for j in 0..n {
+        for i in 0..j {
+            let (a, b) = (&history[i], &history[j]);
+            if a.thread == b.thread || conflict(&a.accesses, &b.accesses) {
+                succ[i].push(j);
+                indeg[j] += 1;
+            }
+        }
+    }
+    // Kahn's algorithm, always taking the ready event of the least thread (main last).
+    let rank = |i: usize| (history[i].thread, i);
+    let mut ready: BTreeSet<(usize, usize)> = (0..n).filter(|&i| indeg[i] == 0).map(rank).collect();
+    let mut out = Vec::with_capacity(n);
+    while let Some((_, i)) = ready.pop_first() {
+        out.push((
+            history[i].thread,
+            history[i].accesses.clone(),
+            history[i].woke,
+        ));
+        for &j in &succ[i] {
+            indeg[j] -= 1;
+            if indeg[j] == 0 {
+                ready.insert(rank(j));
+            }
+        }
+    }
+    out
+}
+
+/// All interleavings, with no reduction: every enabled thread (and every waiter a
+/// `notify_one` may wake) at every decision point. Only for checking the reduced search on
+/// small models; `visit` also gets each execution's events.
 pub fn explore_naive<T: Send + 'static>(
     threads: usize,
     max_steps: u64,
     kernel: impl Fn() -> T + Send + Sync + Clone + 'static,
-    mut visit: impl FnMut(Option<T>, &End) -> bool,
+    mut visit: impl FnMut(Option<T>, &End, &[StepRec]) -> bool,
 ) -> u64 {
-    let mut path: Vec<(usize, Vec<usize>)> = Vec::new(); // (index into enabled, enabled)
+    // Per decision point: (index into the choices, the choices: thread and waiter).
+    type Choice = (usize, Option<usize>);
+    let mut path: Vec<(usize, Vec<Choice>)> = Vec::new();
     let mut runs = 0;
     loop {
         let mut ex = Execution::start(threads, false, max_steps, kernel.clone());
+        ex.keep_history();
         let mut depth = 0;
         loop {
             let enabled = ex.enabled();
@@ -271,15 +549,27 @@ pub fn explore_naive<T: Send + 'static>(
                 break;
             }
             if depth == path.len() {
-                path.push((0, enabled.clone()));
+                let choices: Vec<Choice> = enabled
+                    .iter()
+                    .flat_map(|&t| {
+                        let w = ex.notify_options(t);
+                        if w.is_empty() {
+                            vec![(t, None)]
+                        } else {
+                            w.into_iter().map(|x| (t, Some(x))).collect()
+                        }
+                    })
+                    .collect();
+                path.push((0, choices));
             }
-            let t = path[depth].1[path[depth].0];
-            ex.step(t);
+            let (t, w) = path[depth].1[path[depth].0];
+            ex.step_with(t, w);
             depth += 1;
         }
         runs += 1;
+        let history = std::mem::take(&mut ex.history);
         let (result, _, end) = ex.finish();
-        if !visit(result, &end) {
+        if !visit(result, &end, &history) {
             return runs;
         }
         path.truncate(depth);

@@ -7,7 +7,7 @@
 //! lets a person choose. Coroutines are pooled per OS thread, so a run costs no stack
 //! allocation once the pool is warm.
 
-use super::world::{self, Aborted, Access, Need, Status};
+use super::world::{self, Aborted, Need, ObjId, Status, StepRec};
 use crate::trace::{Event, MAIN};
 use std::cell::RefCell;
 use std::panic::AssertUnwindSafe;
@@ -78,12 +78,13 @@ pub enum End {
     /// Every live thread is blocked on a lock, a channel, a condvar or a join: each entry
     /// is a blocked worker and what it waits for.
     Deadlock(Vec<(usize, String)>),
-    /// Every live worker is spinning or yielding on values nobody will write any more, or
-    /// the run reached its step limit while every live worker kept yielding.
+    /// Every live worker is spinning on values nobody will write any more, or live threads
+    /// kept stepping without the kernel finishing until the run's step bound (`Execution`'s
+    /// `max_steps`): each entry is a live worker and where it is.
     Livelock(Vec<(usize, String)>),
     /// The kernel (or a worker it joined) panicked.
     Panicked(String),
-    /// The step limit was reached by threads still doing work (not all yielding).
+    /// The execution was torn down before it ended (a driver stopped stepping it).
     StepLimit,
 }
 
@@ -97,9 +98,12 @@ pub struct Execution<T> {
     /// The worker that took the last step.
     pub last: Option<usize>,
     end: Option<End>,
-    /// Per step: who, and what it touched (for the exhaustive search).
-    pub history: Vec<(usize, Vec<Access>)>,
+    /// Every event so far, in order: each worker step, and each visible operation of
+    /// main (for the exhaustive search; see [`Execution::keep_history`]).
+    pub history: Vec<StepRec>,
     keep_history: bool,
+    /// [`Execution::blocked_acquires`] at the moment the execution ended.
+    blocked_at_end: Vec<(usize, ObjId, bool)>,
 }
 
 impl<T: Send + 'static> Execution<T> {
@@ -132,6 +136,7 @@ impl<T: Send + 'static> Execution<T> {
             end: None,
             history: Vec::new(),
             keep_history: false,
+            blocked_at_end: Vec::new(),
         };
         if let Some(m) = ex.main.as_mut() {
             m.raw_send(Some(job));
@@ -143,6 +148,9 @@ impl<T: Send + 'static> Execution<T> {
     /// Keeps, per step, who stepped and what it touched.
     pub fn keep_history(&mut self) {
         self.keep_history = true;
+        // Main's operations before the first step (it creates the state and spawns).
+        self.history
+            .extend(world::with(|w| std::mem::take(&mut w.log)));
     }
 
     /// Runs main while it can proceed and starts every spawned worker up to its first
@@ -183,6 +191,8 @@ impl<T: Send + 'static> Execution<T> {
         }
         self.end = self.check_end();
         if self.end.is_some() {
+            // What the threads waited for, before the tear-down unwinds them.
+            self.blocked_at_end = self.blocked_now();
             // Unwinds whatever is still live: every thread of a deadlock or livelock, or
             // workers a finished kernel never joined.
             self.abort();
@@ -206,19 +216,11 @@ impl<T: Send + 'static> Execution<T> {
             let live: Vec<usize> = (0..w.workers.len())
                 .filter(|&t| w.workers[t].status != Status::Finished)
                 .collect();
-            if live.iter().any(|&t| w.can_proceed(t)) {
+            // A spurious wake-up does not count: if nothing else can happen, it is a deadlock.
+            if live.iter().any(|&t| w.can_proceed_strictly(t)) {
                 if self.steps >= self.max_steps {
-                    let yielding = live.iter().all(|&t| {
-                        matches!(
-                            w.workers[t].status,
-                            Status::Waiting(Need::Yielded) | Status::Waiting(Need::Changed(_))
-                        )
-                    });
-                    return Some(if yielding {
-                        End::Livelock(describe_waits(w, &live))
-                    } else {
-                        End::StepLimit
-                    });
+                    // Live threads kept stepping past the bound without the kernel ending.
+                    return Some(End::Livelock(describe_waits(w, &live)));
                 }
                 return None;
             }
@@ -276,19 +278,53 @@ impl<T: Send + 'static> Execution<T> {
         })
     }
 
-    /// What worker `t` will touch when it next runs.
-    pub fn pending(&self, t: usize) -> Option<Access> {
-        world::with(|w| w.workers.get(t).and_then(|th| th.pending))
+    /// The sleepers worker `t`'s next step may wake, when that step is a `notify_one` with
+    /// two or more: which one wakes is then a decision ([`Execution::step_with`]).
+    pub fn notify_options(&self, t: usize) -> Vec<usize> {
+        world::with(|w| w.notify_options(t))
+    }
+
+    /// The workers waiting to acquire a lock (a mutex, an rwlock, or a notified condvar
+    /// sleeper's mutex): worker, lock, and whether it asks for a shared (read) lock.
+    pub fn blocked_acquires(&self) -> Vec<(usize, ObjId, bool)> {
+        if self.end.is_some() {
+            return self.blocked_at_end.clone();
+        }
+        self.blocked_now()
+    }
+
+    fn blocked_now(&self) -> Vec<(usize, ObjId, bool)> {
+        world::with(|w| {
+            (0..w.workers.len())
+                .filter(|&t| !w.can_proceed(t))
+                .filter_map(|t| match &w.workers[t].status {
+                    Status::Waiting(Need::Lock(m) | Need::WriteLock(m)) => Some((t, *m, false)),
+                    Status::Waiting(Need::ReadLock(m)) => Some((t, *m, true)),
+                    Status::Waiting(Need::Notified { mutex, .. }) if w.workers[t].notified => {
+                        Some((t, *mutex, false))
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
     }
 
     /// Runs worker `t` (which must be enabled) for one step: its pending operation, up to
     /// its next decision point; then main and any new workers as far as they go.
     pub fn step(&mut self, t: usize) {
+        self.step_with(t, None)
+    }
+
+    /// As [`Execution::step`]; if the step is a `notify_one`, `waiter` (one of
+    /// [`Execution::notify_options`]) is the sleeper it wakes.
+    pub fn step_with(&mut self, t: usize, waiter: Option<usize>) {
         world::with(|w| {
             debug_assert!(w.can_proceed(t), "stepped a worker that cannot proceed");
             w.running = Some(t);
             w.workers[t].status = Status::Running;
-            w.step_accesses.clear();
+            w.notify_choice = waiter;
+            w.log.clear();
+            w.rec(t);
         });
         if let Some(c) = self.workers[t].as_mut() {
             c.resume();
@@ -297,8 +333,8 @@ impl<T: Send + 'static> Execution<T> {
         self.last = Some(t);
         self.settle();
         if self.keep_history {
-            let acc = world::with(|w| std::mem::take(&mut w.step_accesses));
-            self.history.push((t, acc));
+            self.history
+                .extend(world::with(|w| std::mem::take(&mut w.log)));
         }
     }
 
@@ -413,7 +449,7 @@ fn describe_waits(w: &world::World, live: &[usize]) -> Vec<(usize, String)> {
                     format!("a change of {} (spinning)", names.join(", "))
                 }
                 Status::Waiting(Need::Yielded) => "its turn (yielding)".to_string(),
-                _ => "nothing".to_string(),
+                _ => "nothing (it keeps running)".to_string(),
             };
             (t, what)
         })

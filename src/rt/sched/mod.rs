@@ -27,13 +27,14 @@
 pub mod dpor;
 mod exec;
 pub mod pct;
+pub mod synthetic;
 #[cfg(test)]
 mod tests;
 mod world;
 
 pub use exec::{End, Execution};
 pub use pct::Pct;
-pub use world::Access;
+pub use world::{with_spurious_wakeups, Access, StepRec};
 
 use super::{
     AtomicValue, LockKind, MutexGuard, Rt, RtAtomic, RtAtomicInt, RtCell, RtCondvar, RtMutex,
@@ -69,14 +70,16 @@ pub struct SchedRun<T> {
     pub steps: u64,
 }
 
-/// The default step limit for `threads` workers doing `iters` iterations each: room for a
-/// few dozen visible operations per iteration before a run is called a livelock.
+/// The step bound for `threads` workers doing `iters` iterations each: 64 visible
+/// operations per iteration per worker, plus 64 per worker. A run whose live threads are
+/// still stepping at the bound is a LIVELOCK (no kernel of the catalogue needs a tenth of
+/// it to finish; spinners that only re-read sleep under the yield rule and take no steps).
 pub fn step_limit(threads: usize, iters: u64) -> u64 {
-    (threads as u64)
-        .saturating_mul(iters.max(1))
-        .saturating_mul(64)
-        .saturating_add(10_000)
+    (threads as u64).saturating_mul(iters.saturating_mul(64).saturating_add(64))
 }
+
+/// The step bound in words, for verdicts.
+pub const STEP_BOUND: &str = "the step bound: 64 steps per iteration per thread, plus 64";
 
 /// Runs `kernel` (which spawns exactly `threads` workers through [`Sched`]) under `schedule`.
 pub fn run<T: Send + 'static>(
@@ -150,7 +153,30 @@ fn drive<T: Send + 'static>(
                 t
             }
         };
-        ex.step(t);
+        // Which sleeper a `notify_one` wakes is a decision too (std promises only "one").
+        let options = ex.notify_options(t);
+        let waiter = (!options.is_empty()).then(|| {
+            let mut chosen = None;
+            while pos < schedule.len() {
+                let w = schedule[pos];
+                pos += 1;
+                if options.contains(&w) {
+                    chosen = Some(w);
+                    break;
+                }
+            }
+            let w = match (chosen, pct.as_mut()) {
+                (Some(w), _) => w,
+                (None, Some(p)) => p.choose(&options, None, false),
+                (None, None) => {
+                    ran_out = true;
+                    options[0]
+                }
+            };
+            decisions.push(w);
+            w
+        });
+        ex.step_with(t, waiter);
     }
     let steps = ex.steps;
     let (result, events, end) = ex.finish();
@@ -355,11 +381,16 @@ fn release(id: ObjId, op: Op, readers: bool) {
     world::with(|w| {
         let Some(me) = w.running else { return };
         if readers {
+            // Read-unlocks commute with read-locks and with each other: a read of the lock
+            // (a writer's acquire still conflicts with it).
             w.objects[id].readers = w.objects[id].readers.saturating_sub(1);
+            w.objects[id].version += 1;
+            w.rec(me).accesses.push(Access::Read(id));
         } else {
             w.objects[id].holder = None;
+            w.write(me, id, true);
         }
-        w.write(me, id, true);
+        w.rec(me).released.push(id);
         if !w.aborting {
             w.event(me, op, id, 0, None);
         }
@@ -376,10 +407,11 @@ impl<T> Drop for SchedGuard<'_, T> {
 
 impl<T: Send + 'static> SchedMutex<T> {
     #[track_caller]
-    fn acquire(&self, me: usize, op: Op) -> SchedGuard<'_, T> {
+    fn acquire(&self, me: usize, op: Op, blocking: bool) -> SchedGuard<'_, T> {
         world::with(|w| {
             w.objects[self.id].holder = Some(me);
             w.write(me, self.id, true);
+            w.rec(me).acquired.push((self.id, blocking));
             w.event(me, op, self.id, 0, None);
         });
         SchedGuard {
@@ -401,14 +433,14 @@ impl<T: Send + 'static> RtMutex<T> for SchedMutex<T> {
     #[track_caller]
     fn lock(&self) -> SchedGuard<'_, T> {
         let me = world::point(Need::Lock(self.id), Some(world::Access::Write(self.id)));
-        self.acquire(me, Op::Lock)
+        self.acquire(me, Op::Lock, true)
     }
     #[track_caller]
     fn try_lock(&self) -> Option<SchedGuard<'_, T>> {
         let me = world::point(Need::Any, Some(world::Access::Write(self.id)));
         let free = world::with(|w| w.objects[self.id].holder.is_none());
         if free {
-            Some(self.acquire(me, Op::Lock))
+            Some(self.acquire(me, Op::Lock, false))
         } else {
             world::with(|w| {
                 w.read(me, self.id);
@@ -477,11 +509,14 @@ impl<T: Send + Sync + 'static> RtRwLock<T> for SchedRwLock<T> {
     }
     #[track_caller]
     fn read(&self) -> SchedReadGuard<'_, T> {
-        // Taking a read lock changes the reader count, which a writer depends on.
-        let me = world::point(Need::ReadLock(self.id), Some(world::Access::Write(self.id)));
+        // Taking a read lock changes the reader count, which a writer depends on; read
+        // locks commute with each other, so it is a read of the lock.
+        let me = world::point(Need::ReadLock(self.id), Some(world::Access::Read(self.id)));
         world::with(|w| {
             w.objects[self.id].readers += 1;
-            w.write(me, self.id, true);
+            w.objects[self.id].version += 1;
+            w.read(me, self.id);
+            w.rec(me).acquired.push((self.id, true));
             w.event(me, Op::ReadLock, self.id, 0, None);
         });
         SchedReadGuard {
@@ -498,6 +533,7 @@ impl<T: Send + Sync + 'static> RtRwLock<T> for SchedRwLock<T> {
         world::with(|w| {
             w.objects[self.id].holder = Some(me);
             w.write(me, self.id, true);
+            w.rec(me).acquired.push((self.id, true));
             w.event(me, Op::Lock, self.id, 0, None);
         });
         SchedWriteGuard {
@@ -507,8 +543,10 @@ impl<T: Send + Sync + 'static> RtRwLock<T> for SchedRwLock<T> {
     }
 }
 
-/// A condition variable decided by the scheduler: no spurious wake-ups; `notify_one`
-/// wakes the thread that has slept longest.
+/// A condition variable as std promises it: `notify_one` wakes *one* of the sleepers, and
+/// which one is a decision of the schedule (by default the one that has slept longest);
+/// with spurious wake-ups on (`world::with_spurious_wakeups`), a sleeper may also wake
+/// without a notify, once per `wait` call and never in two calls in a row.
 pub struct SchedCondvar {
     id: ObjId,
 }
@@ -531,11 +569,15 @@ impl RtCondvar<Sched> for SchedCondvar {
         world::with(|w| {
             w.objects[mutex].holder = None;
             w.write(me, mutex, true);
+            w.rec(me).released.push(mutex);
             w.event(me, Op::Unlock, mutex, 0, None);
             w.objects[self.id].sleepers.push_back(me);
             w.write(me, self.id, true);
             w.event(me, Op::Wait, self.id, 0, None);
-            w.thread_mut(me).notified = false;
+            let spurious = w.spurious && me != MAIN;
+            let th = w.thread_mut(me);
+            th.notified = false;
+            th.may_wake_spuriously = spurious && !th.woke_spuriously;
         });
         // Step 2: once notified and the lock is free, wake holding the lock again.
         let me = world::point(
@@ -543,10 +585,21 @@ impl RtCondvar<Sched> for SchedCondvar {
             Some(world::Access::Write(mutex)),
         );
         world::with(|w| {
-            w.thread_mut(me).notified = false;
+            let th = w.thread_mut(me);
+            let spurious = !th.notified;
+            th.notified = false;
+            th.may_wake_spuriously = false;
+            th.woke_spuriously = spurious;
+            if spurious {
+                w.objects[self.id].sleepers.retain(|&t| t != me);
+            }
+            // Waking touches the condvar (a notify, or leaving its sleepers) and the mutex.
+            w.write(me, self.id, true);
             w.objects[mutex].holder = Some(me);
             w.write(me, mutex, true);
-            w.event(me, Op::Woken, self.id, 0, None);
+            w.rec(me).acquired.push((mutex, true));
+            let op = if spurious { Op::Spurious } else { Op::Woken };
+            w.event(me, op, self.id, 0, None);
             w.event(me, Op::Lock, mutex, 0, None);
         });
         guard.inner = Some(guard.lock.lock().unwrap_or_else(|e| e.into_inner()));
@@ -554,9 +607,26 @@ impl RtCondvar<Sched> for SchedCondvar {
     }
     #[track_caller]
     fn notify_one(&self) {
+        world::with(|w| {
+            if let Some(me) = w.running {
+                w.thread_mut(me).notify_one = Some(self.id);
+            }
+        });
         let me = world::point(Need::Any, Some(world::Access::Write(self.id)));
         world::with(|w| {
-            let woken = w.objects[self.id].sleepers.pop_front();
+            w.thread_mut(me).notify_one = None;
+            let sleepers = &mut w.objects[self.id].sleepers;
+            let choice = sleepers.len() >= 2;
+            let woken = match w.notify_choice.take() {
+                Some(c) if sleepers.contains(&c) => {
+                    sleepers.retain(|&t| t != c);
+                    Some(c)
+                }
+                _ => sleepers.pop_front(),
+            };
+            if choice {
+                w.rec(me).woke = woken;
+            }
             if let Some(t) = woken {
                 w.thread_mut(t).notified = true;
             }
@@ -688,13 +758,19 @@ impl Rt for Sched {
     fn wait(_: &()) {}
     #[track_caller]
     fn yield_now() {
-        let need = world::with(|w| {
+        let (need, read) = world::with(|w| {
             let me = w.running.expect("a thread is running");
             w.event(me, Op::Yield, usize::MAX, 0, None);
             w.yield_need(me)
         });
         if world::with(|w| w.running) != Some(MAIN) {
-            world::point(need, None);
+            let me = world::point(need, None);
+            // The step that resumes a yielder touches what it read before yielding: a write
+            // to one of those is what woke it (the yield rule), so it depends on that write.
+            world::with(|w| {
+                let rec = w.rec(me);
+                rec.accesses.extend(read.into_iter().map(Access::Read));
+            });
         }
     }
     #[track_caller]

@@ -62,6 +62,26 @@ impl Access {
     }
 }
 
+/// One event of an execution as the exhaustive search sees it: a step of one thread (a
+/// worker's step, or one visible operation of main) and what it touched.
+///
+/// Invariant: what a step touches depends only on the thread's own history and the values
+/// it read, never on what other threads did meanwhile (so two executions that order their
+/// dependent steps alike have equal steps).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StepRec {
+    /// The worker, or [`MAIN`].
+    pub thread: usize,
+    pub accesses: Vec<Access>,
+    /// Locks this step acquired, each with whether the acquire could block (`lock`, a
+    /// condvar's wake-up, `read`/`write` of an rwlock; not a successful `try_lock`).
+    pub acquired: Vec<(ObjId, bool)>,
+    /// Locks this step released (unlock, guard drop, a condvar wait giving its mutex up).
+    pub released: Vec<ObjId>,
+    /// For a `notify_one` that had two or more sleepers to choose from: the one it woke.
+    pub woke: Option<usize>,
+}
+
 /// What a waiting thread needs before it can take its next step.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Need {
@@ -99,6 +119,14 @@ pub struct Thread {
     pub pending: Option<Access>,
     /// A condvar sleeper that was notified (it still needs the mutex).
     pub notified: bool,
+    /// A condvar sleeper that may wake without a notify (spurious wake-ups are on, and its
+    /// previous `wait` call did not end in one: so a `while` loop around `wait` cannot
+    /// wake spuriously forever).
+    pub may_wake_spuriously: bool,
+    /// Its last `wait` call ended in a spurious wake-up.
+    pub woke_spuriously: bool,
+    /// Its pending operation is a `notify_one` on this condvar (the waiter is a choice).
+    pub notify_one: Option<ObjId>,
     /// Where in the kernel's source its pending operation is (for `play`).
     pub location: Option<&'static std::panic::Location<'static>>,
     /// Objects read, with the version read, since its last yield (the yield rule).
@@ -117,6 +145,9 @@ impl Thread {
             status: Status::NotStarted,
             pending: None,
             notified: false,
+            may_wake_spuriously: false,
+            woke_spuriously: false,
+            notify_one: None,
             location: None,
             reads: Vec::new(),
             wrote: false,
@@ -132,9 +163,16 @@ pub struct World {
     /// Who is running now.
     pub running: Option<usize>,
     pub events: Vec<Event>,
-    /// Accesses performed during the current step (by the stepped worker, and by main or
-    /// silent releases that ran during it).
-    pub step_accesses: Vec<Access>,
+    /// The events of the current step: the stepped worker's, then one per visible
+    /// operation main performed after it (main is a thread of its own in the search).
+    pub log: Vec<StepRec>,
+    scratch: StepRec,
+    /// Main passed a visible operation: its next access starts a new event.
+    main_event_open: bool,
+    /// The waiter the driver chose for the next `notify_one` (default: the longest sleeper).
+    pub notify_choice: Option<usize>,
+    /// Whether a waiter may wake without a notify (once per `wait` call; see `Need::Notified`).
+    pub spurious: bool,
     /// Set when the execution is being torn down: every resumed coroutine unwinds.
     pub aborting: bool,
     pub record: bool,
@@ -143,6 +181,21 @@ pub struct World {
 
 thread_local! {
     static WORLD: RefCell<Option<World>> = const { RefCell::new(None) };
+    /// Whether executions started on this thread allow spurious wake-ups.
+    static SPURIOUS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with spurious wake-ups allowed (or not) in every execution it starts on this
+/// thread; the previous setting is restored afterwards, even if `f` panics.
+pub fn with_spurious_wakeups<R>(on: bool, f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            SPURIOUS.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(SPURIOUS.with(|s| s.replace(on)));
+    f()
 }
 
 /// The payload a coroutine unwinds with when its execution is torn down.
@@ -186,7 +239,11 @@ pub fn install(threads: usize, record: bool) {
             },
             running: Some(MAIN),
             events: Vec::new(),
-            step_accesses: Vec::new(),
+            log: Vec::new(),
+            scratch: StepRec::default(),
+            main_event_open: false,
+            notify_choice: None,
+            spurious: SPURIOUS.with(|s| s.get()),
             aborting: false,
             record,
             next_default_name: [0; 7],
@@ -246,8 +303,32 @@ impl World {
     pub fn can_proceed(&self, t: usize) -> bool {
         let th = self.thread(t);
         match &th.status {
+            Status::Waiting(need) => self.satisfied(need, th.notified || th.may_wake_spuriously),
+            _ => false,
+        }
+    }
+
+    /// As [`World::can_proceed`], not counting a spurious wake-up: when no live thread can
+    /// proceed but by one, the run is a deadlock all the same.
+    pub fn can_proceed_strictly(&self, t: usize) -> bool {
+        let th = self.thread(t);
+        match &th.status {
             Status::Waiting(need) => self.satisfied(need, th.notified),
             _ => false,
+        }
+    }
+
+    /// The sleepers `notify_one` may wake when worker `t` takes its pending step, if that
+    /// step is a `notify_one` with two or more (the waiter is then a decision).
+    pub fn notify_options(&self, t: usize) -> Vec<usize> {
+        let Some(cv) = self.workers.get(t).and_then(|th| th.notify_one) else {
+            return Vec::new();
+        };
+        let s: Vec<usize> = self.objects[cv].sleepers.iter().copied().collect();
+        if s.len() >= 2 {
+            s
+        } else {
+            Vec::new()
         }
     }
 
@@ -271,13 +352,42 @@ impl World {
     /// Records that thread `t` read object `o` (the yield rule and the dependency relation).
     pub fn read(&mut self, t: usize, o: ObjId) {
         let v = self.objects[o].version;
-        self.step_accesses.push(Access::Read(o));
+        self.rec(t).accesses.push(Access::Read(o));
         self.thread_mut(t).reads.push((o, v));
+    }
+
+    /// The event thread `t`'s accesses go to now. While the execution is torn down (its
+    /// threads unwinding and releasing what they hold), nothing is an event: a scratch
+    /// record outside the log.
+    pub fn rec(&mut self, t: usize) -> &mut StepRec {
+        if self.aborting {
+            self.scratch = StepRec::default();
+            return &mut self.scratch;
+        }
+        let fresh = match self.log.last() {
+            Some(r) if r.thread == t => t == MAIN && !self.main_event_open,
+            _ => true,
+        };
+        if fresh {
+            self.log.push(StepRec {
+                thread: t,
+                ..StepRec::default()
+            });
+        }
+        if t == MAIN {
+            self.main_event_open = true;
+        }
+        self.log.last_mut().expect("just pushed")
+    }
+
+    /// Marks the start of main's next visible operation (a new event of main).
+    pub fn main_point(&mut self) {
+        self.main_event_open = false;
     }
 
     /// Records that thread `t` wrote object `o`; `changed` says its state really changed.
     pub fn write(&mut self, t: usize, o: ObjId, changed: bool) {
-        self.step_accesses.push(Access::Write(o));
+        self.rec(t).accesses.push(Access::Write(o));
         if changed {
             self.objects[o].version += 1;
             self.thread_mut(t).wrote = true;
@@ -286,17 +396,22 @@ impl World {
 
     /// What a yield becomes under the yield rule: a wait for a change if the thread has
     /// only re-read values that are all still current since its last yield.
-    pub fn yield_need(&mut self, t: usize) -> Need {
+    /// Also returns the objects read since the last yield: the step that resumes the
+    /// thread touches them (a write to one of them is what wakes it), whichever need it is.
+    pub fn yield_need(&mut self, t: usize) -> (Need, Vec<ObjId>) {
         let th = self.thread_mut(t);
         let reads = std::mem::take(&mut th.reads);
         let wrote = std::mem::replace(&mut th.wrote, false);
+        let mut objs: Vec<ObjId> = reads.iter().map(|&(o, _)| o).collect();
+        objs.sort_unstable();
+        objs.dedup();
         if wrote || reads.is_empty() {
-            return Need::Yielded;
+            return (Need::Yielded, objs);
         }
         if reads.iter().all(|&(o, v)| self.objects[o].version == v) {
-            Need::Changed(reads)
+            (Need::Changed(reads), objs)
         } else {
-            Need::Yielded
+            (Need::Yielded, objs)
         }
     }
 
@@ -367,7 +482,10 @@ pub fn point(need: Need, pending: Option<Access>) -> usize {
     let location = std::panic::Location::caller();
     let (me, must_wait) = with(|w| {
         let me = w.running.expect("a thread is running");
-        let notified = w.thread(me).notified;
+        let notified = w.thread(me).notified || w.thread(me).may_wake_spuriously;
+        if me == MAIN {
+            w.main_point();
+        }
         let must_wait = me != MAIN || !w.satisfied(&need, notified);
         if must_wait {
             let th = w.thread_mut(me);
