@@ -144,6 +144,9 @@ pub fn view(exp: &Experiment, p: &Params, moves: &[usize]) -> Result<View, Illeg
         if enabled.len() >= 2 {
             schedule.push(t);
         }
+        // In the game `notify_one` wakes the longest sleeper; a schedule names the waiter
+        // wherever there was a choice, so `replay` wakes the same one.
+        schedule.extend(ex.notify_options(t).first());
         ex.step(t);
     }
     let enabled = ex.enabled();

@@ -53,24 +53,28 @@ pub fn prove(exp: &Experiment, p: &Params) -> Proof {
     let limit = crate::rt::sched::step_limit(p.threads, p.iters);
     let (mut classes, mut failing) = (0u64, 0u64);
     let mut shortest: Option<(u64, Vec<usize>)> = None;
-    let stats = crate::rt::sched::dpor::explore(
-        p.threads,
-        limit,
-        false,
-        move || kernel(&q).outcome,
-        |v| {
-            classes += 1;
-            let failed = game::grade(exp, p, v.end, v.result).0 != Grade::Acceptable;
-            if failed {
-                failing += 1;
-                let steps = v.steps as u64;
-                if shortest.as_ref().is_none_or(|(s, _)| steps < *s) {
-                    shortest = Some((steps, v.schedule.to_vec()));
+    // The game's rule: a move chooses a thread, and `notify_one` wakes the longest sleeper
+    // (explore tries every waiter).
+    let stats = crate::rt::sched::with_fifo_notify(true, || {
+        crate::rt::sched::dpor::explore(
+            p.threads,
+            limit,
+            false,
+            move || kernel(&q).outcome,
+            |v| {
+                classes += 1;
+                let failed = game::grade(exp, p, v.end, v.result).0 != Grade::Acceptable;
+                if failed {
+                    failing += 1;
+                    let steps = v.steps as u64;
+                    if shortest.as_ref().is_none_or(|(s, _)| steps < *s) {
+                        shortest = Some((steps, v.schedule.to_vec()));
+                    }
                 }
-            }
-            classes < MAX_INTERLEAVINGS
-        },
-    );
+                classes < MAX_INTERLEAVINGS
+            },
+        )
+    });
     let complete = stats.complete;
     let (shortest_bfs, states_exhausted) = match hint(exp, p, &[]) {
         Hint::Step { path, .. } => (Some(path.len() as u64), true),

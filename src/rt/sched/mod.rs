@@ -34,7 +34,7 @@ mod world;
 
 pub use exec::{End, Execution};
 pub use pct::Pct;
-pub use world::{with_spurious_wakeups, Access, StepRec};
+pub use world::{with_fifo_notify, with_spurious_wakeups, Access, StepRec};
 
 use super::{
     AtomicValue, LockKind, MutexGuard, Rt, RtAtomic, RtAtomicInt, RtCell, RtCondvar, RtMutex,

@@ -173,6 +173,8 @@ pub struct World {
     pub notify_choice: Option<usize>,
     /// Whether a waiter may wake without a notify (once per `wait` call; see `Need::Notified`).
     pub spurious: bool,
+    /// `notify_one` always wakes the longest sleeper (see [`with_fifo_notify`]).
+    fifo_notify: bool,
     /// Set when the execution is being torn down: every resumed coroutine unwinds.
     pub aborting: bool,
     pub record: bool,
@@ -183,6 +185,22 @@ thread_local! {
     static WORLD: RefCell<Option<World>> = const { RefCell::new(None) };
     /// Whether executions started on this thread allow spurious wake-ups.
     static SPURIOUS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Whether `notify_one` always wakes the longest sleeper (no choice of waiter).
+    static FIFO_NOTIFY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with `notify_one` waking the longest sleeper in every execution it starts on
+/// this thread (no decision of which waiter): the rule of `play`, whose moves choose
+/// threads only.
+pub fn with_fifo_notify<R>(on: bool, f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FIFO_NOTIFY.with(|s| s.set(self.0));
+        }
+    }
+    let _restore = Restore(FIFO_NOTIFY.with(|s| s.replace(on)));
+    f()
 }
 
 /// Runs `f` with spurious wake-ups allowed (or not) in every execution it starts on this
@@ -244,6 +262,7 @@ pub fn install(threads: usize, record: bool) {
             main_event_open: false,
             notify_choice: None,
             spurious: SPURIOUS.with(|s| s.get()),
+            fifo_notify: FIFO_NOTIFY.with(|s| s.get()),
             aborting: false,
             record,
             next_default_name: [0; 7],
@@ -324,6 +343,9 @@ impl World {
         let Some(cv) = self.workers.get(t).and_then(|th| th.notify_one) else {
             return Vec::new();
         };
+        if self.fifo_notify {
+            return Vec::new();
+        }
         let s: Vec<usize> = self.objects[cv].sleepers.iter().copied().collect();
         if s.len() >= 2 {
             s
