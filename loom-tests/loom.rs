@@ -31,6 +31,7 @@ fn run(
         max_seconds_given: false,
         max_executions: None,
         spurious_wakeups: false,
+        first_failure: false,
         max_seconds: 120.0,
         show: 3,
     };
@@ -232,6 +233,7 @@ fn too_many_workers_is_an_error_not_a_panic() {
         max_seconds_given: false,
         max_executions: None,
         spurious_wakeups: false,
+        first_failure: false,
         show: 1,
     };
     let e = explore(&cfg).expect_err("five workers are refused");
@@ -255,6 +257,7 @@ fn a_capped_exploration_is_reported_incomplete() {
         max_seconds_given: true,
         max_executions: None,
         spurious_wakeups: false,
+        first_failure: false,
         show: 1,
     };
     let r = explore(&cfg).unwrap();

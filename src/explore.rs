@@ -55,6 +55,9 @@ pub struct ExploreConfig {
     pub max_executions: Option<u64>,
     /// The scheduled world lets condvar waiters wake without a notify (as std allows).
     pub spurious_wakeups: bool,
+    /// Stop at the first failing execution (a check that only needs one, in a budget of
+    /// executions rather than seconds).
+    pub first_failure: bool,
     pub show: usize,
 }
 
@@ -208,6 +211,8 @@ pub fn check_config(exp: &Experiment, p: &Params, world: World) -> Result<()> {
 
 /// The panic that ends loom's search on Ctrl-C.
 const INTERRUPTED_PANIC: &str = "race-lab: interrupted";
+/// The panic that ends loom's search at the first failing execution (`first_failure`).
+const FOUND_PANIC: &str = "race-lab: found a failing execution";
 
 /// Explores in this process. Prefer [`explore_isolated`] from the CLI.
 pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
@@ -226,6 +231,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     builder.max_permutations = cfg.max_executions.map(|n| n as usize);
     builder.max_branches = 100_000;
     let started = Instant::now();
+    let first_failure = cfg.first_failure;
     // Set by `explore_isolated` when the user's terminal can show a progress line.
     let progress = std::env::var_os("RACE_LAB_PROGRESS").is_some();
     let last_report = Arc::new(Mutex::new(Instant::now()));
@@ -270,6 +276,10 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                 .is_none_or(|t| key(&rec.events) < key(t));
             if keep {
                 col.failing.insert(run.outcome, rec.events);
+            }
+            if first_failure {
+                drop(col);
+                std::panic::panic_any(FOUND_PANIC);
             }
         }
     };
@@ -325,7 +335,12 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         Err(payload) => {
             let msg = panic_message(&payload);
             let rec = loom_world::take();
-            if msg.contains(INTERRUPTED_PANIC) {
+            if msg.contains(FOUND_PANIC) {
+                report.stopped = Some(format!(
+                    "stopped at the first failing execution (execution {})",
+                    col.executions
+                ));
+            } else if msg.contains(INTERRUPTED_PANIC) {
                 report.stopped = Some(format!(
                     "interrupted by Ctrl-C after {} executions",
                     col.executions
@@ -430,6 +445,12 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
                 Some((kind, rest)) => format!("{}:{rest}", kind.to_uppercase()),
                 None => d.summary.clone(),
             };
+            if shout.starts_with("LIVELOCK") {
+                return format!(
+                    "{head}: {shout} (found after {} executions; the search stops at the first livelock)",
+                    r.executions
+                );
+            }
             return format!("{head}: {shout} (found among {scope})");
         }
         return format!(
@@ -627,6 +648,9 @@ pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
         .args(["--show", &cfg.show.to_string()]);
     if let Some(n) = cfg.max_executions {
         cmd.args(["--max-executions", &n.to_string()]);
+    }
+    if cfg.first_failure {
+        cmd.arg("--first-failure");
     }
     if cfg.exp.takes(Opt::Ordering) {
         cmd.args(["--ordering", p.ordering.name()]);

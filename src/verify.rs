@@ -245,6 +245,7 @@ fn explore_at_proof(
         }),
         // A fix must hold even when waiters wake without a notify, as std allows.
         spurious_wakeups: world == World::Scheduled && kind == Kind::Proved,
+        first_failure: world == World::Loom && finding,
         show: 1,
     };
     match (isolated, world) {

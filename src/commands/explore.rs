@@ -37,6 +37,10 @@ pub struct ExploreArgs {
     /// wake-up, which std allows), at most once per `wait` call.
     #[arg(long)]
     pub spurious_wakeups: bool,
+    /// Stop at the first failing execution (what `verify` asks when one is all a check
+    /// needs).
+    #[arg(long)]
+    pub first_failure: bool,
     /// The world to explore: `loom` (the C11 memory model, up to 4 workers) or `scheduled`
     /// (every sequentially consistent interleaving, any number of workers) [default: loom up
     /// to 4 workers, scheduled past them].
@@ -107,6 +111,7 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
         max_seconds_given: a.max_seconds.is_some(),
         max_executions: a.max_executions,
         spurious_wakeups: a.spurious_wakeups,
+        first_failure: a.first_failure,
         show: a.show,
     })
 }

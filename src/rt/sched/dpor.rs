@@ -141,9 +141,24 @@ pub fn explore<T: Send + 'static>(
                             .collect()
                     }
                 };
-                let Some(&t) = enabled.iter().find(|t| !sleep.iter().any(|(q, _)| q == *t)) else {
+                let awake: Vec<usize> = enabled
+                    .iter()
+                    .copied()
+                    .filter(|t| !sleep.iter().any(|(q, _)| q == t))
+                    .collect();
+                if awake.is_empty() {
                     blocked_by_sleep = true;
                     break;
+                }
+                // Any choice is sound; the default order's (the last thread keeps going
+                // unless it yielded, then the next one) makes the first executions read
+                // like stories, and finds a livelock's lockstep rather than one thread
+                // spinning alone while another could go.
+                let last = depth.checked_sub(1).map(|p| stack[p].chosen);
+                let t = match last {
+                    Some(l) if awake.contains(&l) && !ex.yielded(l) => l,
+                    Some(l) => *awake.iter().find(|&&t| t > l).unwrap_or(&awake[0]),
+                    None => awake[0],
                 };
                 stack.push(Frame {
                     enabled: enabled.clone(),
