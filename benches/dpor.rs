@@ -39,13 +39,19 @@ fn measure<T: Send + 'static>(
 fn main() {
     println!("best of 3 runs, one core");
     for rounds in [3, 4, 5] {
-        measure(&format!("fib({rounds})"), 2, move || synthetic::fib::<Sched>(rounds));
+        measure(&format!("fib({rounds})"), 2, move || {
+            synthetic::fib::<Sched>(rounds)
+        });
     }
     for n in [8, 13] {
-        measure(&format!("readers({n})"), n + 1, move || synthetic::readers::<Sched>(n));
+        measure(&format!("readers({n})"), n + 1, move || {
+            synthetic::readers::<Sched>(n)
+        });
     }
     for n in [5, 8] {
-        measure(&format!("lastzero({n})"), n + 1, move || synthetic::lastzero::<Sched>(n));
+        measure(&format!("lastzero({n})"), n + 1, move || {
+            synthetic::lastzero::<Sched>(n)
+        });
     }
     let exp = race_lab::experiments::all()
         .find(|e| e.name == "philosophers-polite")
@@ -53,10 +59,16 @@ fn main() {
     let (k, p) = (exp.kernels.sched, Params::new(2, 1));
     let started = Instant::now();
     let mut livelock = false;
-    dpor::explore(2, sched::step_limit(2, 1), false, move || k(&p).outcome, |v| {
-        livelock = matches!(v.end, sched::End::Livelock(_));
-        !livelock
-    });
+    dpor::explore(
+        2,
+        sched::step_limit(2, 1),
+        false,
+        move || k(&p).outcome,
+        |v| {
+            livelock = matches!(v.end, sched::End::Livelock(_));
+            !livelock
+        },
+    );
     println!(
         "philosophers-polite 2x1: livelock reported: {livelock}, in {:.3} s (step bound {})",
         started.elapsed().as_secs_f64(),

@@ -79,6 +79,14 @@ pub fn run_scheduled(
     run
 }
 
+impl ReplayReport {
+    /// Whether the run ended as a LIVELOCK (its grade's meaning says so; see
+    /// [`Experiment::grade_livelock`]).
+    pub fn is_livelock(&self) -> bool {
+        self.final_value.is_none() && self.meaning.starts_with("livelocked")
+    }
+}
+
 /// How a scheduled run is graded: its outcome by the experiment's rules; a deadlock as
 /// the experiment says; a livelock, a panic or a run past its step limit as a failure.
 pub fn grade_run(exp: &Experiment, p: &Params, run: &sched::SchedRun<Outcome>) -> (Grade, String) {
@@ -338,6 +346,7 @@ fn finish(exp: &Experiment, p: &Params, f: Search) -> HuntReport {
                 "{head}: {} after {} schedules; shrunk in {} steps to the {}-entry schedule \"{}\"",
                 match (&r.outcome, r.final_value) {
                     (None, _) if r.deadlock.is_empty() => r.meaning.clone(),
+                    (None, _) if r.is_livelock() => "livelock".to_string(),
                     (None, _) => "deadlock".to_string(),
                     (Some(o), Some(v)) if o.is_value() => {
                         format!("{} (final {v}, expected {})", r.meaning, r.expected)

@@ -26,7 +26,16 @@ fn replay_verdict(r: &ReplayReport) -> String {
             "final {v} (expected {}): {} — {}",
             r.expected, r.grade, r.meaning
         ),
-        None => format!("DEADLOCK: {}", r.deadlock.join("; ")),
+        None => format!("{}: {}", stuck_kind(r), r.deadlock.join("; ")),
+    }
+}
+
+/// DEADLOCK, or LIVELOCK for a run whose threads kept stepping past the step bound.
+fn stuck_kind(r: &ReplayReport) -> &'static str {
+    if r.is_livelock() {
+        "LIVELOCK"
+    } else {
+        "DEADLOCK"
     }
 }
 
@@ -99,7 +108,7 @@ fn replay_outcome(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
             "final {v} (expected {}): {} — {}",
             r.expected, r.grade, r.meaning
         )?,
-        None => writeln!(w, "DEADLOCK: {}", r.deadlock.join("; "))?,
+        None => writeln!(w, "{}: {}", stuck_kind(r), r.deadlock.join("; "))?,
     }
     if !r.explanation.is_empty() && r.final_value.is_some() {
         writeln!(w, "→ {}", r.explanation)?;
