@@ -129,16 +129,7 @@ fn drive<T: Send + 'static>(
             0 => break,
             1 => enabled[0],
             _ => {
-                let mut chosen = None;
-                while pos < schedule.len() {
-                    let t = schedule[pos];
-                    pos += 1;
-                    if enabled.contains(&t) {
-                        chosen = Some(t);
-                        break;
-                    }
-                }
-                let t = match (chosen, pct.as_mut()) {
+                let t = match (next_entry(schedule, &mut pos, &enabled), pct.as_mut()) {
                     (Some(t), _) => t,
                     (None, Some(p)) => {
                         let yielded = ex.last.is_some_and(|l| ex.yielded(l));
@@ -156,16 +147,7 @@ fn drive<T: Send + 'static>(
         // Which sleeper a `notify_one` wakes is a decision too (std promises only "one").
         let options = ex.notify_options(t);
         let waiter = (!options.is_empty()).then(|| {
-            let mut chosen = None;
-            while pos < schedule.len() {
-                let w = schedule[pos];
-                pos += 1;
-                if options.contains(&w) {
-                    chosen = Some(w);
-                    break;
-                }
-            }
-            let w = match (chosen, pct.as_mut()) {
+            let w = match (next_entry(schedule, &mut pos, &options), pct.as_mut()) {
                 (Some(w), _) => w,
                 (None, Some(p)) => p.choose(&options, None, false),
                 (None, None) => {
@@ -194,6 +176,18 @@ fn drive<T: Send + 'static>(
         waiting,
         steps,
     }
+}
+
+/// The next entry of `schedule` from `pos` that names one of `options`, skipping the
+/// entries that do not (a finished or blocked worker, a thread that is not a sleeper).
+fn next_entry(schedule: &[usize], pos: &mut usize, options: &[usize]) -> Option<usize> {
+    while let Some(&e) = schedule.get(*pos) {
+        *pos += 1;
+        if options.contains(&e) {
+            return Some(e);
+        }
+    }
+    None
 }
 
 /// The default order: the worker that ran last keeps running, unless it cannot or it has

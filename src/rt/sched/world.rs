@@ -193,26 +193,29 @@ thread_local! {
 /// this thread (no decision of which waiter): the rule of `play`, whose moves choose
 /// threads only.
 pub fn with_fifo_notify<R>(on: bool, f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            FIFO_NOTIFY.with(|s| s.set(self.0));
-        }
-    }
-    let _restore = Restore(FIFO_NOTIFY.with(|s| s.replace(on)));
-    f()
+    with_setting(&FIFO_NOTIFY, on, f)
 }
 
 /// Runs `f` with spurious wake-ups allowed (or not) in every execution it starts on this
 /// thread; the previous setting is restored afterwards, even if `f` panics.
 pub fn with_spurious_wakeups<R>(on: bool, f: impl FnOnce() -> R) -> R {
-    struct Restore(bool);
+    with_setting(&SPURIOUS, on, f)
+}
+
+/// Runs `f` with a thread-local setting of the world set to `on`, restoring it afterwards
+/// (even if `f` panics).
+fn with_setting<R>(
+    key: &'static std::thread::LocalKey<std::cell::Cell<bool>>,
+    on: bool,
+    f: impl FnOnce() -> R,
+) -> R {
+    struct Restore(&'static std::thread::LocalKey<std::cell::Cell<bool>>, bool);
     impl Drop for Restore {
         fn drop(&mut self) {
-            SPURIOUS.with(|s| s.set(self.0));
+            self.0.with(|s| s.set(self.1));
         }
     }
-    let _restore = Restore(SPURIOUS.with(|s| s.replace(on)));
+    let _restore = Restore(key, key.with(|s| s.replace(on)));
     f()
 }
 
