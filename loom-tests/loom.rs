@@ -237,7 +237,7 @@ fn too_many_workers_is_an_error_not_a_panic() {
         show: 1,
     };
     let e = explore(&cfg).expect_err("five workers are refused");
-    assert_eq!(e.code, 2);
+    assert_eq!(e.kind, race_lab::error::ErrorKind::Usage);
     assert!(
         e.message.contains("at most 4 worker threads") && e.message.contains("--world scheduled"),
         "{}",

@@ -194,7 +194,7 @@ fn scheduled_deadlock_is_found_and_named() {
 #[test]
 fn cases_zero_is_refused() {
     let e = hunt::hunt(&racy_atomic::EXPERIMENT, &Params::new(2, 1), 0, 0).unwrap_err();
-    assert_eq!(e.code, 2);
+    assert_eq!(e.kind, race_lab::error::ErrorKind::Usage);
 }
 
 #[test]

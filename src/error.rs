@@ -3,26 +3,84 @@
 
 use std::fmt;
 
+/// What kind of failure an error is: it decides the exit status (and nothing else does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// Bad input, refused before anything ran, or a command that could not start.
+    Usage,
+    /// A check failed, an engine failed, or a child process crashed.
+    Failed,
+    /// Ctrl-C: the command stopped; what was measured so far was printed.
+    Interrupted,
+    /// The model is too large to explore within the tool's limits (the message says which
+    /// bound to lower): bad input, as far as the exit status goes.
+    TooLarge,
+    /// The reader of our output went away (`race-lab … | head`): nothing to say.
+    ClosedOutput,
+}
+
+impl ErrorKind {
+    /// The process exit status of each kind: the one place that knows the numbers
+    /// (2 bad input, 1 failed, 130 Ctrl-C, 0 for a closed output).
+    pub const fn exit_code(self) -> i32 {
+        match self {
+            ErrorKind::ClosedOutput => 0,
+            ErrorKind::Failed => 1,
+            ErrorKind::Usage | ErrorKind::TooLarge => 2,
+            ErrorKind::Interrupted => 130,
+        }
+    }
+
+    /// The kind a child process of the lab meant by its exit status; any status the lab
+    /// does not give (a crash) is a failure.
+    pub fn of_exit_code(code: i32) -> Self {
+        [
+            ErrorKind::ClosedOutput,
+            ErrorKind::Usage,
+            ErrorKind::Interrupted,
+        ]
+        .into_iter()
+        .find(|k| k.exit_code() == code)
+        .unwrap_or(ErrorKind::Failed)
+    }
+}
+
 /// A user-facing error: printed as `race-lab: <message>` on one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LabError {
     pub message: String,
-    /// 2 for bad input, 1 for a failed check (a FORBIDDEN outcome), 130 for Ctrl-C.
-    pub code: i32,
+    pub kind: ErrorKind,
 }
 
 impl LabError {
     pub fn usage(message: impl Into<String>) -> Self {
         LabError {
             message: message.into(),
-            code: 2,
+            kind: ErrorKind::Usage,
         }
     }
     pub fn failed(message: impl Into<String>) -> Self {
         LabError {
             message: message.into(),
-            code: 1,
+            kind: ErrorKind::Failed,
         }
+    }
+    /// A model too large to explore; `message` says which bound to lower.
+    pub fn too_large(message: impl Into<String>) -> Self {
+        LabError {
+            message: message.into(),
+            kind: ErrorKind::TooLarge,
+        }
+    }
+    /// Ctrl-C stopped the work; `message` says what was stopped.
+    pub fn interrupted(message: impl Into<String>) -> Self {
+        LabError {
+            message: message.into(),
+            kind: ErrorKind::Interrupted,
+        }
+    }
+    pub fn is_interrupted(&self) -> bool {
+        self.kind == ErrorKind::Interrupted
     }
 }
 
@@ -40,13 +98,10 @@ impl From<std::io::Error> for LabError {
             // The reader went away (`race-lab … | head`): not an error, nothing to say.
             return LabError {
                 message: String::new(),
-                code: 0,
+                kind: ErrorKind::ClosedOutput,
             };
         }
-        LabError {
-            message: format!("i/o error: {e}"),
-            code: 2,
-        }
+        LabError::usage(format!("i/o error: {e}"))
     }
 }
 

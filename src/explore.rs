@@ -352,7 +352,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                 report.deadlock = Some(deadlock_report(&msg, &rec));
                 report.stopped = Some("loom stopped at the first deadlock".into());
             } else if msg.contains("maximum number of branches") || msg.contains("max_branches") {
-                return Err(LabError::usage(format!(
+                return Err(LabError::too_large(format!(
                     "the model is too large for loom ({}); lower --iters or --threads, or set --preemptions 2 — a spin loop whose every turn writes (a swap) never looks stuck to loom: explore it with --world scheduled",
                     first_line(&msg)
                 )));
@@ -673,10 +673,9 @@ pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
     if !out.status.success() {
         use std::os::unix::process::ExitStatusExt;
         if crate::machine::interrupted() || out.status.signal() == Some(2) {
-            return Err(LabError {
-                message: "interrupted: the exploration was stopped".into(),
-                code: 130,
-            });
+            return Err(LabError::interrupted(
+                "interrupted: the exploration was stopped",
+            ));
         }
         if let Some(sig) = out.status.signal() {
             return Err(LabError::failed(format!(
@@ -686,7 +685,7 @@ pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
         // The child already printed its one-line error.
         return Err(LabError {
             message: String::new(),
-            code: out.status.code().unwrap_or(1),
+            kind: crate::error::ErrorKind::of_exit_code(out.status.code().unwrap_or(1)),
         });
     }
     serde_json::from_slice(&out.stdout).map_err(|e| {

@@ -187,7 +187,7 @@ pub fn install_ctrlc() {
     let _ = ctrlc::set_handler(|| {
         if INTERRUPTED.swap(true, Ordering::SeqCst) {
             eprintln!("\nrace-lab: interrupted again, exiting");
-            std::process::exit(130);
+            std::process::exit(crate::error::ErrorKind::Interrupted.exit_code());
         }
         eprintln!(
             "\nrace-lab: interrupted; stopping and printing what was measured so far (Ctrl-C again to quit now)"
@@ -231,7 +231,7 @@ pub fn stop_after_grace(
         let taken = reporting.lock().unwrap_or_else(|e| e.into_inner());
         if !*taken {
             write_stdout_unlocked(last_words.as_bytes());
-            std::process::exit(130);
+            std::process::exit(crate::error::ErrorKind::Interrupted.exit_code());
         }
     });
 }

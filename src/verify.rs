@@ -184,7 +184,7 @@ pub fn run(p: &Planned, isolated: bool) -> Result<Check> {
                     hunted @ (Status::Pass, _) => hunted,
                     hunted => match explored() {
                         Ok(r) => judge_bug(&r),
-                        Err(e) if e.code == 2 => hunted,
+                        Err(e) if e.kind == crate::error::ErrorKind::TooLarge => hunted,
                         Err(e) => return Err(e),
                     },
                 },
@@ -283,10 +283,7 @@ fn scheduled_in_child(cfg: &ExploreConfig) -> Result<ExploreReport> {
         .map_err(|e| LabError::usage(format!("cannot start the explore child process: {e}")))?;
     if !out.status.success() {
         if crate::machine::interrupted() || out.status.signal() == Some(2) {
-            return Err(LabError {
-                message: "interrupted".into(),
-                code: 130,
-            });
+            return Err(LabError::interrupted("interrupted"));
         }
         let err = String::from_utf8_lossy(&out.stderr);
         let said = err.lines().last().unwrap_or("").trim();

@@ -1,10 +1,10 @@
 //! How a command ends, and the one mapping from that to the process's exit status.
 //!
 //! Every command returns an [`Exit`]; errors raised on the way (bad input, a check that
-//! failed, Ctrl-C noticed by an engine) become one through `From<LabError>`. [`Exit::code`]
-//! is the only place that knows the numbers.
+//! failed, Ctrl-C noticed by an engine) become one through `From<LabError>`. The numbers
+//! themselves are [`ErrorKind::exit_code`]'s.
 
-use crate::error::LabError;
+use crate::error::{ErrorKind, LabError};
 
 /// How a command ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,10 +26,10 @@ impl Exit {
     /// The process exit status: 0, 1 (failed), 2 (usage), 130 (interrupted).
     pub fn code(&self) -> i32 {
         match self {
-            Exit::Ok => 0,
-            Exit::Failed(_) => 1,
-            Exit::Usage(_) => 2,
-            Exit::Interrupted(_) => 130,
+            Exit::Ok => ErrorKind::ClosedOutput.exit_code(),
+            Exit::Failed(_) => ErrorKind::Failed.exit_code(),
+            Exit::Usage(_) => ErrorKind::Usage.exit_code(),
+            Exit::Interrupted(_) => ErrorKind::Interrupted.exit_code(),
         }
     }
 
@@ -54,15 +54,13 @@ impl Exit {
 }
 
 impl From<LabError> for Exit {
-    /// Engines raise [`LabError`] with a numeric code (`usage` 2, `failed` 1, 130 for Ctrl-C,
-    /// 0 for a closed stdout); any other code — relayed from a child process that crashed —
-    /// counts as a failure.
+    /// Engines raise [`LabError`] of a kind; each kind is one way for a command to end.
     fn from(e: LabError) -> Exit {
-        match e.code {
-            0 => Exit::Ok,
-            2 => Exit::Usage(e.message),
-            130 => Exit::Interrupted(e.message),
-            _ => Exit::Failed(e.message),
+        match e.kind {
+            ErrorKind::ClosedOutput => Exit::Ok,
+            ErrorKind::Usage | ErrorKind::TooLarge => Exit::Usage(e.message),
+            ErrorKind::Interrupted => Exit::Interrupted(e.message),
+            ErrorKind::Failed => Exit::Failed(e.message),
         }
     }
 }
@@ -77,17 +75,26 @@ mod tests {
         assert_eq!(Exit::from(LabError::failed("bug")).code(), 1);
         let broken_pipe: LabError = std::io::Error::from(std::io::ErrorKind::BrokenPipe).into();
         assert_eq!(Exit::from(broken_pipe), Exit::Ok);
-        let ctrl_c = LabError {
-            message: "interrupted".into(),
-            code: 130,
-        };
-        assert_eq!(Exit::from(ctrl_c).code(), 130);
+        let ctrl_c = LabError::interrupted("interrupted");
+        assert_eq!(
+            Exit::from(ctrl_c).code(),
+            ErrorKind::Interrupted.exit_code()
+        );
+        // A child process of the lab that crashed (status 101) relays a failure.
         let crashed_child = LabError {
             message: String::new(),
-            code: 101,
+            kind: ErrorKind::of_exit_code(101),
         };
         assert_eq!(Exit::from(crashed_child.clone()).code(), 1);
         assert_eq!(Exit::from(crashed_child).message(), None);
         assert_eq!(Exit::Failed("x".into()).message(), Some("x"));
+        for k in [
+            ErrorKind::Usage,
+            ErrorKind::Failed,
+            ErrorKind::Interrupted,
+            ErrorKind::ClosedOutput,
+        ] {
+            assert_eq!(ErrorKind::of_exit_code(k.exit_code()), k);
+        }
     }
 }

@@ -134,10 +134,7 @@ fn lab_json(args: &[String]) -> Result<Value> {
 }
 
 fn interrupted() -> LabError {
-    LabError {
-        message: "interrupted: no report written".into(),
-        code: 130,
-    }
+    LabError::interrupted("interrupted: no report written")
 }
 
 /// Measures (or reads) one piece of evidence, `None` (with a note on stderr) if it failed.
@@ -166,7 +163,7 @@ impl Gather<'_> {
                 self.bar.set_message(format!("race-lab {}", args.join(" ")));
                 let v = match lab_json(args) {
                     Ok(v) => v,
-                    Err(e) if e.code == 130 => return Err(e),
+                    Err(e) if e.is_interrupted() => return Err(e),
                     Err(e) => {
                         self.bar.suspend(|| {
                             eprintln!("race-lab: report: {file} not measured: {}", e.message)
@@ -323,7 +320,7 @@ fn plot(g: &Gather) -> Result<std::result::Result<String, String>> {
             let svg = std::fs::read_to_string(&tmp);
             let _ = std::fs::remove_file(&tmp);
             match (measured, svg) {
-                (Err(e), _) if e.code == 130 => Err(e),
+                (Err(e), _) if e.is_interrupted() => Err(e),
                 (Err(e), _) => Ok(Err(format!("compare failed: {}", e.message))),
                 (Ok(_), Err(e)) => Ok(Err(format!("compare wrote no plot: {e}"))),
                 (Ok(_), Ok(svg)) => {
@@ -381,7 +378,7 @@ pub fn execute(a: &ReportArgs, out: &mut dyn Write) -> Result<Exit> {
     g.bar.finish_and_clear();
     let page = match result {
         Ok(p) => p,
-        Err(e) if e.code == 130 => return Ok(Exit::Interrupted(e.message)),
+        Err(e) if e.is_interrupted() => return Ok(Exit::Interrupted(e.message)),
         Err(e) => return Err(e),
     };
     let text = html::render(&page);

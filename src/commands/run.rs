@@ -160,7 +160,7 @@ fn watch_for_ctrlc(
             report::run::text(&mut buf, &r)
         };
         machine::write_stdout_unlocked(&buf);
-        std::process::exit(130);
+        std::process::exit(crate::error::ErrorKind::Interrupted.exit_code());
     });
 }
 

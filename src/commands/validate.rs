@@ -224,7 +224,7 @@ mod tests {
             (None, Some(101), "between 1 and 100"),
         ] {
             let e = params(&common(t, i), exp, &LIMITS).unwrap_err();
-            assert_eq!(e.code, 2);
+            assert_eq!(e.kind, crate::error::ErrorKind::Usage);
             assert!(e.message.contains(needle), "{}", e.message);
         }
     }

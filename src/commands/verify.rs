@@ -90,7 +90,7 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
         let began = Instant::now();
         let check = match verify::run(p, isolated(exp)) {
             Ok(c) => c,
-            Err(e) if e.code == 130 || machine::interrupted() => {
+            Err(e) if e.is_interrupted() || machine::interrupted() => {
                 interrupted = true;
                 break;
             }
@@ -150,7 +150,7 @@ fn errored(p: &Planned, e: LabError, seconds: f64) -> Check {
         world: world.into(),
         status: Status::Fail,
         detail: if e.message.is_empty() {
-            format!("the check could not run (status {})", e.code)
+            format!("the check could not run ({:?})", e.kind)
         } else {
             format!("the check could not run: {}", e.message)
         },

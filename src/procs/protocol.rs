@@ -138,7 +138,7 @@ mod tests {
             ),
         ] {
             let e = Task::parse(text).unwrap_err();
-            assert_eq!(e.code, 2, "{text}");
+            assert_eq!(e.kind, crate::error::ErrorKind::Usage, "{text}");
             assert!(e.message.contains(needle), "{text}: {}", e.message);
             assert!(e.message.contains("malformed worker task"), "{}", e.message);
         }

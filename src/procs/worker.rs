@@ -25,7 +25,7 @@ pub fn worker_main(args: &[String], experiments: ChildWork) -> i32 {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("race-lab worker: {}", e.message);
-            e.code
+            e.kind.exit_code()
         }
     }
 }
