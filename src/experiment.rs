@@ -9,6 +9,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod grade;
+pub use grade::{Ending, Grade};
+
 /// What one run of a kernel ended with: a small record of named fields. A counter's
 /// outcome is its final `value`; a lock's is how many threads were in the critical section
 /// at once and the count it protected; a lazy initialiser's how often the initialiser ran.
@@ -422,96 +425,6 @@ impl Experiment {
 
     pub fn takes(&self, o: Opt) -> bool {
         self.options.contains(&o)
-    }
-
-    /// The fewest updates a racy counter can end with: N × M with one thread; with several,
-    /// 1 if each does one increment (all read 0, all write 1), otherwise 2 (a thread reads 0,
-    /// stalls while the others finish, writes 1; another reads that 1, stalls while the first
-    /// finishes, writes 2).
-    pub fn racy_minimum(p: &Params) -> u64 {
-        match (p.threads, p.iters) {
-            (_, 0) => 0,
-            (1, m) => m,
-            (_, 1) => 1,
-            _ => 2,
-        }
-    }
-
-    /// Grades a counter's final value (`None` = deadlocked).
-    pub fn grade_value(&self, p: &Params, value: Option<u64>) -> (Grade, &'static str) {
-        self.grade(p, value.map(Outcome::value).as_ref())
-    }
-
-    /// Grades a LIVELOCK (live threads kept stepping past the step bound without the
-    /// kernel ending): the failure a deadlock experiment teaches, a bug anywhere else.
-    pub fn grade_livelock(&self) -> (Grade, &'static str) {
-        match self.class {
-            Class::Deadlock => (
-                Grade::Interesting,
-                "livelocked: the threads keep running (retrying) and nobody finishes",
-            ),
-            _ => (
-                Grade::Forbidden,
-                "livelocked: the threads kept running past the step bound without finishing",
-            ),
-        }
-    }
-
-    /// Grades one outcome (`None` = did not finish: deadlocked), as jcstress does.
-    pub fn grade(&self, p: &Params, outcome: Option<&Outcome>) -> (Grade, &'static str) {
-        if let (Some(judge), Some(o)) = (self.judge, outcome) {
-            return judge(p, o);
-        }
-        let expected = p.expected();
-        match (self.class, outcome.map(Outcome::primary)) {
-            (Class::Deadlock, None) => (
-                Grade::Interesting,
-                "deadlocked: every thread waits for another (for a lock it holds, or a wake-up that never comes)",
-            ),
-            (_, None) => (
-                Grade::Forbidden,
-                "deadlocked, though this experiment takes at most one lock at a time",
-            ),
-            (_, Some(v)) if v == expected => match self.class {
-                Class::Fixed => (Grade::Acceptable, "exact: no update lost"),
-                Class::Deadlock => (
-                    Grade::Acceptable,
-                    "finished: the lock orders did not collide this time",
-                ),
-                _ => (Grade::Acceptable, "no update lost this time"),
-            },
-            (c, Some(v)) if c.is_racy() && v >= Self::racy_minimum(p) && v < expected => (
-                Grade::Interesting,
-                "lost updates: increments overwrote each other",
-            ),
-            (c, Some(_)) if c.is_racy() => (
-                Grade::Forbidden,
-                "impossible even for a racy counter: a bug in the lab",
-            ),
-            _ => (
-                Grade::Forbidden,
-                "a fixed version lost or invented updates: a bug",
-            ),
-        }
-    }
-}
-
-/// jcstress's grades.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Grade {
-    Acceptable,
-    Interesting,
-    Forbidden,
-}
-
-impl Grade {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Grade::Acceptable => "ACCEPTABLE",
-            Grade::Interesting => "INTERESTING",
-            Grade::Forbidden => "FORBIDDEN",
-        }
     }
 }
 

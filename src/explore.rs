@@ -71,7 +71,7 @@ pub struct OutcomeCount {
     /// The outcome as its record of named fields.
     pub outcome: Outcome,
     pub executions: u64,
-    pub grade: String,
+    pub grade: Grade,
     pub meaning: String,
 }
 
@@ -130,6 +130,10 @@ pub struct RaceReport {
 /// A deadlock found by loom.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct DeadlockReport {
+    /// A livelock (the scheduled world's step bound), not a deadlock. Never serialised: the
+    /// printers say it in words, and loom's reports (read back from its child) never are.
+    #[serde(skip)]
+    pub livelock: bool,
     pub loom_message: String,
     /// Each blocked thread and the lock it waits for; with what it holds.
     pub blocked: Vec<String>,
@@ -373,7 +377,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             label: o.to_string(),
             outcome: o.clone(),
             executions: *n,
-            grade: grade.as_str().into(),
+            grade,
             meaning: meaning.into(),
         });
     }
@@ -445,7 +449,7 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
                 Some((kind, rest)) => format!("{}:{rest}", kind.to_uppercase()),
                 None => d.summary.clone(),
             };
-            if shout.starts_with("LIVELOCK") {
+            if d.livelock {
                 return format!(
                     "{head}: {shout} (found after {} executions; the search stops at the first livelock)",
                     r.executions
@@ -468,7 +472,7 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
             Some(_) => r
                 .outcomes
                 .iter()
-                .find(|o| o.grade != "ACCEPTABLE")
+                .find(|o| o.grade != Grade::Acceptable)
                 .map_or("failures", |o| o.meaning.as_str()),
         };
         return format!(
@@ -577,6 +581,7 @@ fn deadlock_report(msg: &str, rec: &loom_world::Recording) -> DeadlockReport {
         blocked.join("; ")
     };
     DeadlockReport {
+        livelock: false,
         loom_message: first_line(msg).to_string(),
         blocked,
         summary,

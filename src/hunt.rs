@@ -6,13 +6,13 @@
 //! schedule always produces the same execution.
 
 use crate::error::{LabError, Result};
-use crate::experiment::{Experiment, Grade, Outcome, Params};
-use crate::explore::EventOut;
+use crate::experiment::{Ending, Experiment, Grade, Outcome, Params};
+use crate::explore::{scheduled::ending_of, EventOut};
 use crate::rt::sched::{self, End};
 use crate::schedule;
 use crate::trace;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::cell::Cell;
 use std::time::Instant;
 
@@ -23,7 +23,7 @@ pub const MAX_WORKERS: usize = 64;
 pub const MAX_ITERS: u64 = 10_000;
 
 /// One scheduled execution.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ReplayReport {
     pub schema: String,
     pub experiment: String,
@@ -42,7 +42,10 @@ pub struct ReplayReport {
     /// The whole outcome record (`None` if the run did not finish).
     pub outcome: Option<Outcome>,
     pub expected: u64,
-    pub grade: String,
+    /// How the run ended (printers say it in words).
+    #[serde(skip)]
+    pub ending: Ending,
+    pub grade: Grade,
     pub meaning: String,
     pub explanation: String,
     pub deadlock: Vec<String>,
@@ -79,35 +82,18 @@ pub fn run_scheduled(
     run
 }
 
-impl ReplayReport {
-    /// Whether the run ended as a LIVELOCK (its grade's meaning says so; see
-    /// [`Experiment::grade_livelock`]).
-    pub fn is_livelock(&self) -> bool {
-        self.final_value.is_none() && self.meaning.starts_with("livelocked")
-    }
-}
-
-/// How a scheduled run is graded: its outcome by the experiment's rules; a deadlock as
-/// the experiment says; a livelock, a panic or a run past its step limit as a failure.
-pub fn grade_run(exp: &Experiment, p: &Params, run: &sched::SchedRun<Outcome>) -> (Grade, String) {
-    match &run.end {
-        End::Finished => {
-            let (g, m) = exp.grade(p, run.result.as_ref());
-            (g, m.to_string())
-        }
-        End::Deadlock(_) => {
-            let (g, m) = exp.grade(p, None);
-            (g, m.to_string())
-        }
-        End::Livelock(_) => {
-            let (g, m) = exp.grade_livelock();
-            (g, m.to_string())
-        }
-        End::Panicked(msg) => (Grade::Forbidden, format!("a thread panicked: {msg}")),
-        End::StepLimit => (
-            Grade::Forbidden,
-            "the run was cut short before it ended".into(),
-        ),
+/// How a scheduled run is graded: its [`Ending`] by [`Experiment::grade_ending`], with a
+/// panic's message added to the meaning.
+pub fn grade_run(
+    exp: &Experiment,
+    p: &Params,
+    end: &End,
+    result: Option<Outcome>,
+) -> (Grade, String) {
+    let (grade, meaning) = exp.grade_ending(p, &ending_of(end, result));
+    match end {
+        End::Panicked(msg) => (grade, format!("{meaning}: {msg}")),
+        _ => (grade, meaning.to_string()),
     }
 }
 
@@ -126,7 +112,8 @@ pub fn replay_with(exp: &Experiment, p: &Params, schedule: &[usize], full: bool)
         trace::summary_steps(&run.events)
     };
     let expected = p.expected();
-    let (grade, meaning) = grade_run(exp, p, &run);
+    let ending = ending_of(&run.end, run.result.clone());
+    let (grade, meaning) = grade_run(exp, p, &run.end, run.result.clone());
     let value = run.result.as_ref().map(Outcome::primary);
     let explanation = match (&run.end, value) {
         (End::Finished, Some(v)) if run.result.as_ref().is_some_and(Outcome::is_value) => {
@@ -153,7 +140,8 @@ pub fn replay_with(exp: &Experiment, p: &Params, schedule: &[usize], full: bool)
         final_value: value,
         outcome: run.result.clone(),
         expected,
-        grade: grade.as_str().into(),
+        ending,
+        grade,
         meaning,
         explanation,
         deadlock: run
@@ -176,11 +164,13 @@ pub fn replay_with(exp: &Experiment, p: &Params, schedule: &[usize], full: bool)
 /// Whether a scheduled run failed: anything but an ACCEPTABLE outcome.
 pub fn fails(exp: &Experiment, p: &Params, schedule: &[usize]) -> bool {
     let run = run_scheduled(exp, p, schedule, false);
-    grade_run(exp, p, &run).0 != Grade::Acceptable
+    exp.grade_ending(p, &ending_of(&run.end, run.result.clone()))
+        .0
+        != Grade::Acceptable
 }
 
 /// What `hunt` found.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize)]
 pub struct HuntReport {
     pub schema: String,
     pub experiment: String,
@@ -346,7 +336,7 @@ fn finish(exp: &Experiment, p: &Params, f: Search) -> HuntReport {
                 "{head}: {} after {} schedules; shrunk in {} steps to the {}-entry schedule \"{}\"",
                 match (&r.outcome, r.final_value) {
                     (None, _) if r.deadlock.is_empty() => r.meaning.clone(),
-                    (None, _) if r.is_livelock() => "livelock".to_string(),
+                    (None, _) if r.ending == Ending::Livelock => "livelock".to_string(),
                     (None, _) => "deadlock".to_string(),
                     (Some(o), Some(v)) if o.is_value() => {
                         format!("{} (final {v}, expected {})", r.meaning, r.expected)
@@ -401,7 +391,11 @@ pub fn hunt_pct(
         let run = sched::run_pct(p.threads, pct, false, limit, move || {
             kernel(&params).outcome
         });
-        if grade_run(exp, p, &run).0 != Grade::Acceptable {
+        if exp
+            .grade_ending(p, &ending_of(&run.end, run.result.clone()))
+            .0
+            != Grade::Acceptable
+        {
             original = Some(run.decisions);
             break;
         }

@@ -10,7 +10,7 @@ use super::{
     DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, OutcomeCount, WORLD_SCHEDULED,
 };
 use crate::error::Result;
-use crate::experiment::{Grade, Outcome};
+use crate::experiment::{Ending, Grade, Outcome};
 use crate::rt::sched::{self, dpor, End};
 use crate::trace::{self, Event};
 use std::collections::BTreeMap;
@@ -23,13 +23,15 @@ pub const MODEL: &str =
 /// A failing execution kept for the report: its trace, its schedule, how it ended.
 type Witness = (Vec<Event>, Vec<usize>, End);
 
-fn outcome_of(end: &End, result: Option<Outcome>) -> Outcome {
+/// How a scheduled run ended, as every world says it (the engine's [`End`] keeps who
+/// waited for what; the grade needs only the kind).
+pub fn ending_of(end: &End, result: Option<Outcome>) -> Ending {
     match (end, result) {
-        (End::Finished, Some(o)) => o,
-        (End::Deadlock(_), _) => Outcome::of(&[("deadlock", 1)]),
-        (End::Livelock(_), _) => Outcome::of(&[("livelock", 1)]),
-        (End::Panicked(_), _) => Outcome::of(&[("panicked", 1)]),
-        _ => Outcome::of(&[("step_limit", 1)]),
+        (End::Finished, Some(o)) => Ending::Finished(o),
+        (End::Deadlock(_), _) => Ending::Deadlock,
+        (End::Livelock(_), _) => Ending::Livelock,
+        (End::Panicked(_), _) => Ending::Panicked,
+        (End::Finished | End::StepLimit, _) => Ending::CutShort,
     }
 }
 
@@ -40,8 +42,8 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let started = Instant::now();
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let mut last_report = Instant::now();
-    let mut outcomes: BTreeMap<Outcome, u64> = BTreeMap::new();
-    let mut failing: BTreeMap<Outcome, Witness> = BTreeMap::new();
+    let mut outcomes: BTreeMap<Ending, u64> = BTreeMap::new();
+    let mut failing: BTreeMap<Ending, Witness> = BTreeMap::new();
     let mut failing_count = 0u64;
     let mut stopped = None;
     let kernel = exp.kernels.sched;
@@ -54,15 +56,9 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             true,
             move || kernel(&q).outcome,
             |v| {
-                let o = outcome_of(v.end, v.result);
+                let o = ending_of(v.end, v.result);
                 *outcomes.entry(o.clone()).or_default() += 1;
-                let grade = match v.end {
-                    End::Finished => exp.grade(&p, Some(&o)).0,
-                    End::Deadlock(_) => exp.grade(&p, None).0,
-                    End::Livelock(_) => exp.grade_livelock().0,
-                    _ => Grade::Forbidden,
-                };
-                if grade != Grade::Acceptable {
+                if exp.grade_ending(&p, &o).0 != Grade::Acceptable {
                     failing_count += 1;
                     let mut events = v.events;
                     exp.name_objects(&mut events);
@@ -134,27 +130,23 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         forbidden: false,
         verdict: String::new(),
     };
-    for (o, n) in &outcomes {
-        let grade = match o.fields().first().map(|(k, _)| k.as_str()) {
-            Some("deadlock") => exp.grade(&cfg.params, None),
-            Some("livelock") => exp.grade_livelock(),
-            Some("panicked") => (Grade::Forbidden, "a thread panicked"),
-            Some("step_limit") => (Grade::Forbidden, "no end within the step limit"),
-            _ => exp.grade(&cfg.params, Some(o)),
-        };
-        report.forbidden |= grade.0 == Grade::Forbidden;
+    for (ending, n) in &outcomes {
+        let (grade, meaning) = exp.grade_ending(&cfg.params, ending);
+        let o = ending.record();
+        report.forbidden |= grade == Grade::Forbidden;
         report.outcomes.push(OutcomeCount {
             value: o.primary(),
             label: o.to_string(),
-            outcome: o.clone(),
+            outcome: o,
             executions: *n,
-            grade: grade.0.as_str().into(),
-            meaning: grade.1.into(),
+            grade,
+            meaning: meaning.into(),
         });
     }
-    let mut shown: Vec<(&Outcome, &Witness)> = failing.iter().collect();
+    let mut shown: Vec<(&Ending, &Witness)> = failing.iter().collect();
     shown.sort_by_key(|(o, (events, _, _))| (events.len(), (*o).clone()));
-    for (o, (events, schedule, end)) in shown.into_iter() {
+    for (ending, (events, schedule, end)) in shown.into_iter() {
+        let o = &ending.record();
         let blocked = match end {
             End::Deadlock(w) | End::Livelock(w) => w
                 .iter()
@@ -169,6 +161,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                 "livelock"
             };
             report.deadlock = Some(DeadlockReport {
+                livelock: matches!(end, End::Livelock(_)),
                 loom_message: format!(
                     "{kind} (scheduled world), replay with: race-lab replay {} -t {} -i {} --schedule \"{}\"",
                     exp.name,

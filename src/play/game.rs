@@ -7,7 +7,7 @@
 use super::search::{self, Proof};
 use crate::experiment::{Experiment, Grade, Outcome, Params};
 use crate::hunt;
-use crate::rt::sched::{self, End, Execution, SchedRun};
+use crate::rt::sched::{self, End, Execution};
 use crate::trace::{Event, Op};
 
 /// One move of the player.
@@ -91,17 +91,7 @@ pub struct Illegal {
 
 /// Grades an ended run as `hunt` and `replay` do.
 pub fn grade(exp: &Experiment, p: &Params, end: &End, result: Option<Outcome>) -> (Grade, String) {
-    let run = SchedRun {
-        result,
-        end: end.clone(),
-        events: Vec::new(),
-        decisions: Vec::new(),
-        used: 0,
-        ran_out: false,
-        waiting: Vec::new(),
-        steps: 0,
-    };
-    hunt::grade_run(exp, p, &run)
+    hunt::grade_run(exp, p, end, result)
 }
 
 /// Starts `exp`'s kernel in the scheduled world, up to its first decision.

@@ -1,7 +1,7 @@
 //! `race-lab explore`: what loom explored, the outcomes, failing timelines, races and
 //! deadlocks.
 
-use super::envelope::{grade_of, Envelope, Machine, OutcomeRow};
+use super::envelope::{Envelope, Machine, OutcomeRow};
 use super::{pct, table};
 use crate::explore::ExploreReport;
 use std::io::{self, Write};
@@ -19,7 +19,7 @@ pub fn json(w: &mut dyn Write, r: &ExploreReport, warnings: Vec<String>) -> io::
                 Some(o.outcome.clone()),
                 o.outcome.to_string(),
                 o.executions,
-                grade_of(&o.grade),
+                o.grade,
                 o.meaning.clone(),
             )
         })
@@ -110,7 +110,7 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
                 },
                 o.executions.to_string(),
                 pct(o.executions as f64 / total.max(1) as f64),
-                o.grade.clone(),
+                o.grade.as_str().to_string(),
                 o.meaning.clone(),
             ]);
         }

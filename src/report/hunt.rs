@@ -1,7 +1,8 @@
 //! `race-lab hunt` and `race-lab replay`: the schedule found, the replayed timeline, and the
 //! step-by-step view.
 
-use super::envelope::{grade_of, Envelope, Machine, OutcomeRow};
+use super::envelope::{Envelope, Machine, OutcomeRow};
+use crate::experiment::Ending;
 use crate::hunt::{HuntReport, ReplayReport};
 use serde_json::{json, Value};
 use std::io::{self, Write};
@@ -14,7 +15,7 @@ fn replay_row(r: &ReplayReport) -> OutcomeRow {
             .as_ref()
             .map_or("deadlock".to_string(), |o| o.to_string()),
         1,
-        grade_of(&r.grade),
+        r.grade,
         r.meaning.clone(),
     )
 }
@@ -24,7 +25,9 @@ fn replay_verdict(r: &ReplayReport) -> String {
     match r.final_value {
         Some(v) => format!(
             "final {v} (expected {}): {} — {}",
-            r.expected, r.grade, r.meaning
+            r.expected,
+            r.grade.as_str(),
+            r.meaning
         ),
         None => format!("{}: {}", stuck_kind(r), r.deadlock.join("; ")),
     }
@@ -32,7 +35,7 @@ fn replay_verdict(r: &ReplayReport) -> String {
 
 /// DEADLOCK, or LIVELOCK for a run whose threads kept stepping past the step bound.
 fn stuck_kind(r: &ReplayReport) -> &'static str {
-    if r.is_livelock() {
+    if r.ending == Ending::Livelock {
         "LIVELOCK"
     } else {
         "DEADLOCK"
@@ -106,7 +109,9 @@ fn replay_outcome(w: &mut dyn Write, r: &ReplayReport) -> io::Result<()> {
         Some(v) => writeln!(
             w,
             "final {v} (expected {}): {} — {}",
-            r.expected, r.grade, r.meaning
+            r.expected,
+            r.grade.as_str(),
+            r.meaning
         )?,
         None => writeln!(w, "{}: {}", stuck_kind(r), r.deadlock.join("; "))?,
     }
