@@ -33,18 +33,19 @@
 use race_lab::experiments::shared::{broken_lock, correct_lock, lock_outcome, Inside};
 use race_lab::prelude::*;
 
-/// What the three locks share: their family, names, sizes and this file.
+/// What the three locks share: their family, names and sizes.
 const HAND_LOCK: Experiment = Experiment {
     family: "locks (example)",
     atomics: &["locked", "count", "inside", "peak"],
     default_threads: 2,
     default_iters: 100_000,
-    source: include_str!("hand_locks.rs"),
     ..Experiment::DEFAULTS
 };
 
-pub static FLAG_LOCK: Experiment = Experiment {
+pub static FLAG_LOCK: Experiment = race_lab::experiment! {
     name: "test-then-set",
+    kernel: flag_lock,
+    base: HAND_LOCK,
     summary: "a lock by test, then set, of an AtomicBool: both threads get in",
     class: Class::LogicRace,
     bug_shows_in: Worlds::ALL,
@@ -53,12 +54,12 @@ pub static FLAG_LOCK: Experiment = Experiment {
         iters: 1,
     },
     judge: Some(broken_lock),
-    kernels: kernels!(flag_lock),
-    ..HAND_LOCK
 };
 
-pub static CAS_LOCK: Experiment = Experiment {
+pub static CAS_LOCK: Experiment = race_lab::experiment! {
     name: "cas-lock",
+    kernel: cas_lock,
+    base: HAND_LOCK,
     summary: "a spin lock by compare_exchange(false, true, Acquire): correct, and loom proves it",
     class: Class::Fixed,
     proof: Size {
@@ -66,12 +67,12 @@ pub static CAS_LOCK: Experiment = Experiment {
         iters: 1,
     },
     judge: Some(correct_lock),
-    kernels: kernels!(cas_lock),
-    ..HAND_LOCK
 };
 
-pub static SWAP_LOCK: Experiment = Experiment {
+pub static SWAP_LOCK: Experiment = race_lab::experiment! {
     name: "swap-lock",
+    kernel: swap_lock,
+    base: HAND_LOCK,
     summary: "a spin lock by swap(true, Acquire) / store(false, Release): correct",
     class: Class::Fixed,
     proof: Size {
@@ -79,8 +80,6 @@ pub static SWAP_LOCK: Experiment = Experiment {
         iters: 1,
     },
     judge: Some(correct_lock),
-    kernels: kernels!(swap_lock),
-    ..HAND_LOCK
 };
 
 /// The kernel the three locks share: take the lock, count once, leave — with the lab's own

@@ -14,17 +14,13 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "atomic",
+pub const EXPERIMENT: Experiment = experiment! {
     summary: "fetch_add: one indivisible read-modify-write per increment",
     class: Class::Fixed,
     options: &[Opt::Ordering],
     metric: None,
     default_threads: 8,
     default_iters: 100_000,
-    source: include_str!("atomic.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -19,8 +19,7 @@
 use super::shared::grade_failures;
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "bank-atomics",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "atomicity",
     summary: "transfer between two atomic balances while auditing the total (torn audits)",
     class: Class::LogicRace,
@@ -33,9 +32,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,
-    source: include_str!("bank_atomics.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -57,9 +53,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         torn
     });
     let moved = bank.1.load(Ordering::SeqCst);
-    Run {
-        outcome: Outcome::of(&[("moved", moved), ("torn", torn)]),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(Outcome::of(&[("moved", moved), ("torn", torn)]), elapsed)
 }

@@ -14,8 +14,7 @@
 use super::shared::grade_failures;
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "bank-locked",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "atomicity",
     summary: "the same transfers and audits with both balances under one mutex",
     class: Class::Fixed,
@@ -27,9 +26,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,
-    source: include_str!("bank_locked.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -53,9 +49,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         torn
     });
     let moved = bank.lock().1;
-    Run {
-        outcome: Outcome::of(&[("moved", moved), ("torn", torn)]),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(Outcome::of(&[("moved", moved), ("torn", torn)]), elapsed)
 }

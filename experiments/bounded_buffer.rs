@@ -18,8 +18,7 @@
 use super::shared::{role, Role};
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "bounded-buffer",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "condvars",
     summary: "a one-slot buffer with not_full and not_empty condvars",
     class: Class::Fixed,
@@ -31,9 +30,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,
-    source: include_str!("bounded_buffer.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 /// The buffer's capacity.
@@ -76,9 +72,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         0
     });
     let left = *s.0.lock();
-    Run {
-        outcome: Outcome::of(&[("ops", p.expected()), ("left", left)]),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(Outcome::of(&[("ops", p.expected()), ("left", left)]), elapsed)
 }

@@ -19,8 +19,7 @@
 use super::shared::{role, Role};
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "bounded-buffer-one-cv",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "condvars",
     summary: "the one-slot buffer with one shared condvar and notify_one: wrong-side wake-ups",
     class: Class::Deadlock,
@@ -39,9 +38,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,
-    source: include_str!("bounded_buffer_one_cv.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -69,9 +65,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         0
     });
     let left = *s.0.lock();
-    Run {
-        outcome: Outcome::of(&[("ops", p.expected()), ("left", left)]),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(Outcome::of(&[("ops", p.expected()), ("left", left)]), elapsed)
 }

@@ -13,17 +13,13 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "cas",
+pub const EXPERIMENT: Experiment = experiment! {
     summary: "compare-exchange loop; reports how many retries contention cost",
     class: Class::Fixed,
     options: &[Opt::Ordering],
     metric: Some("cas retries"),
     default_threads: 8,
     default_iters: 100_000,
-    source: include_str!("cas.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -13,17 +13,13 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "channel",
+pub const EXPERIMENT: Experiment = experiment! {
     summary: "workers send increments to one owner over mpsc (--batch K sends local sums)",
     class: Class::Fixed,
     options: &[Opt::Batch],
     metric: Some("messages"),
     default_threads: 8,
     default_iters: 100_000,
-    source: include_str!("channel.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -19,8 +19,7 @@
 use super::shared::grade_failures;
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "condvar-if",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "condvars",
     summary: "a taker checks the queue once (if), not in a loop: its item can be gone",
     class: Class::LogicRace,
@@ -34,9 +33,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 3,
     default_iters: 100_000,
-    source: include_str!("condvar_if.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {

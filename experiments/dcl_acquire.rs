@@ -13,8 +13,7 @@
 use super::shared::grade_failures;
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "dcl-acquire",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "publication",
     summary: "double-checked locking with an Acquire fast path and a Release flag",
     class: Class::Fixed,
@@ -27,9 +26,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,
-    source: include_str!("dcl_acquire.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -63,9 +59,5 @@ pub fn double_checked<R: Rt>(p: &Params, check: Ordering, publish: Ordering) -> 
         }
         uninit
     });
-    Run {
-        outcome: Outcome::of(&[("gets", p.expected()), ("uninit", uninit)]),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(Outcome::of(&[("gets", p.expected()), ("uninit", uninit)]), elapsed)
 }

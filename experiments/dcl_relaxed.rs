@@ -19,8 +19,7 @@
 use super::shared::grade_failures;
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "dcl-relaxed",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "publication",
     summary: "double-checked locking with a Relaxed flag: the fast path sees an empty value",
     class: Class::LogicRace,
@@ -34,9 +33,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,
-    source: include_str!("dcl_relaxed.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {

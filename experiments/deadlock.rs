@@ -15,8 +15,7 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "deadlock",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "deadlock",
     summary: "two mutexes taken in opposite orders by alternate threads",
     class: Class::Deadlock,
@@ -24,13 +23,10 @@ pub const EXPERIMENT: Experiment = Experiment {
     metric: None,
     default_threads: 2,
     default_iters: 100_000,
-    source: include_str!("deadlock.rs"),
-    kernels: kernels!(kernel),
     play: Play::At(Size {
         threads: 2,
         iters: 1,
     }),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

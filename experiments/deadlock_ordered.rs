@@ -12,8 +12,7 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "deadlock-ordered",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "deadlock",
     summary: "the two mutexes taken in one global order by every thread",
     class: Class::Fixed,
@@ -21,9 +20,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     options: &[Opt::Window],
     default_threads: 2,
     default_iters: 100_000,
-    source: include_str!("deadlock_ordered.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -16,8 +16,7 @@
 use super::shared::{Inside, broken_lock, lock_outcome};
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "flag-lock",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "locks",
     summary: "spin while a bool is set, then set it: both threads enter",
     class: Class::LogicRace,
@@ -30,9 +29,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(broken_lock),
     default_threads: 2,
     default_iters: 3_000_000,
-    source: include_str!("flag_lock.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -53,9 +49,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         0
     });
-    Run {
-        outcome: lock_outcome(s.0 .1.load(Ordering::SeqCst), s.1.peak()),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(lock_outcome(s.0 .1.load(Ordering::SeqCst), s.1.peak()), elapsed)
 }

@@ -17,8 +17,7 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "lazy-init",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "lazy-init",
     summary: "if not initialised, initialise: two threads both initialise",
     class: Class::LogicRace,
@@ -31,9 +30,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 2,
     default_iters: 1_000_000,
-    source: include_str!("lazy_init.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -75,9 +71,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         ready.len() as u64
     });
-    Run {
-        outcome: outcome(uses, lazy.0.load(Ordering::SeqCst)),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(outcome(uses, lazy.0.load(Ordering::SeqCst)), elapsed)
 }

@@ -16,8 +16,7 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "lazy-init-cas",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "lazy-init",
     summary: "compare_exchange(empty -> busy) elects the one initialiser; others wait for ready",
     class: Class::Fixed,
@@ -29,9 +28,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,
-    source: include_str!("lazy_init_cas.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -63,9 +59,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         state.len() as u64
     });
-    Run {
-        outcome: super::lazy_init::outcome(uses, lazy.0.load(Ordering::SeqCst)),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(super::lazy_init::outcome(uses, lazy.0.load(Ordering::SeqCst)), elapsed)
 }

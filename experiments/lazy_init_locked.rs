@@ -12,8 +12,7 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "lazy-init-locked",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "lazy-init",
     summary: "check and initialise under one mutex",
     class: Class::Fixed,
@@ -26,9 +25,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,
-    source: include_str!("lazy_init_locked.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -50,9 +46,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         m as u64
     });
-    Run {
-        outcome: super::lazy_init::outcome(uses, lazy.0.load(Ordering::SeqCst)),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(super::lazy_init::outcome(uses, lazy.0.load(Ordering::SeqCst)), elapsed)
 }

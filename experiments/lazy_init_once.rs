@@ -13,8 +13,7 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "lazy-init-once",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "lazy-init",
     summary: "each value behind a Once: its initialiser runs exactly once",
     class: Class::Fixed,
@@ -27,9 +26,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,
-    source: include_str!("lazy_init_once.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -48,9 +44,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         once.len() as u64
     });
-    Run {
-        outcome: super::lazy_init::outcome(uses, lazy.0.load(Ordering::SeqCst)),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(super::lazy_init::outcome(uses, lazy.0.load(Ordering::SeqCst)), elapsed)
 }

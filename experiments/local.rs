@@ -11,17 +11,13 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "local",
+pub const EXPERIMENT: Experiment = experiment! {
     summary: "a thread-local sum, added to the shared counter once at the end",
     class: Class::Fixed,
     options: &[],
     metric: None,
     default_threads: 8,
     default_iters: 100_000,
-    source: include_str!("local.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -20,8 +20,7 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "lost-wakeup",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "condvars",
     summary: "wait on a condvar without checking the condition: a signal sent first is lost",
     class: Class::Deadlock,
@@ -34,9 +33,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 2,
     default_iters: 1_000,
-    source: include_str!("lost_wakeup.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -64,9 +60,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         (n - 1) * m
     });
-    Run {
-        outcome: Outcome::of(&[("received", received)]),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(Outcome::of(&[("received", received)]), elapsed)
 }

@@ -5,17 +5,33 @@
 use crate::experiment::Experiment;
 use crate::procs::ProcExperiment;
 
-/// `catalogue![a, b, …]`: declares each experiment's module and lists its `EXPERIMENT` in
-/// [`BUILTIN`], in the order given. Adding an experiment is one file and one name here.
+/// `catalogue! { threads: [a, …], litmus: [b, …], processes: [c, …] }`: declares each
+/// experiment's module and lists it — its `EXPERIMENT` in [`BUILTIN`] or [`PROCESS`], its
+/// `TEST` in [`LITMUS`] — in the order given. Adding an experiment is one file and one name
+/// here.
 macro_rules! catalogue {
-    ($($m:ident),* $(,)?) => {
-        $(pub mod $m;)*
+    (
+        threads: [$($t:ident),* $(,)?],
+        litmus: [$($(#[$la:meta])* $l:ident),* $(,)?],
+        processes: [$($p:ident),* $(,)?] $(,)?
+    ) => {
+        $(pub mod $t;)*
+        $($(#[$la])* pub mod $l;)*
+        $(pub mod $p;)*
         /// Every built-in thread experiment, in the order `race-lab list` shows them.
-        pub static BUILTIN: &[&Experiment] = &[$(&$m::EXPERIMENT),*];
+        pub static BUILTIN: &[&Experiment] = &[$(&$t::EXPERIMENT),*];
+        /// Every litmus test (`experiments/litmus_<name>.rs`, as `race-lab explain` finds
+        /// them).
+        pub static LITMUS: &[&crate::litmus::Litmus] = &[$(&$l::TEST),*];
+        /// The experiments about processes (and threads versus processes), for `race-lab
+        /// run` and `race-lab claims`. They run on the real OS only: loom and the scheduled
+        /// world model threads.
+        pub static PROCESS: &[&ProcExperiment] = &[$(&$p::EXPERIMENT),*];
     };
 }
 
-catalogue![
+catalogue! {
+    threads: [
     // The lost update and its fixes.
     unsynced,
     plain,
@@ -60,46 +76,37 @@ catalogue![
     philosophers_polite,
     rwlock_upgrade,
     rwlock_recheck,
-];
+    ],
+    // Memory-model litmus tests (`race-lab litmus`).
+    litmus: [
+        litmus_sb,
+        litmus_mp,
+        litmus_lb,
+        litmus_iriw,
+        #[path = "litmus_2+2w.rs"]
+        litmus_2p2w,
+        litmus_wrc,
+        litmus_corr,
+        litmus_s,
+    ],
+    // Processes versus threads: experiments that run on the real OS only.
+    processes: [
+        process_isolated,
+        process_shm,
+        process_pipe,
+        process_create,
+        spawn_cost,
+        pool_submit,
+        crash,
+        gil,
+        cpu_vs_io,
+        parallelism,
+        thread_count,
+    ],
+}
 
 // What several lessons share (not an experiment).
 pub mod shared;
-
-// Memory-model litmus tests (`race-lab litmus`).
-#[path = "litmus_2+2w.rs"]
-pub mod litmus_2p2w;
-pub mod litmus_corr;
-pub mod litmus_iriw;
-pub mod litmus_lb;
-pub mod litmus_mp;
-pub mod litmus_s;
-pub mod litmus_sb;
-pub mod litmus_wrc;
-
-/// Every litmus test (`experiments/litmus_<name>.rs`, as `race-lab explain` finds them).
-pub static LITMUS: &[&crate::litmus::Litmus] = &[
-    &litmus_sb::TEST,
-    &litmus_mp::TEST,
-    &litmus_lb::TEST,
-    &litmus_iriw::TEST,
-    &litmus_2p2w::TEST,
-    &litmus_wrc::TEST,
-    &litmus_corr::TEST,
-    &litmus_s::TEST,
-];
-
-// Processes versus threads: experiments that run on the real OS only.
-pub mod cpu_vs_io;
-pub mod crash;
-pub mod gil;
-pub mod parallelism;
-pub mod pool_submit;
-pub mod process_create;
-pub mod process_isolated;
-pub mod process_pipe;
-pub mod process_shm;
-pub mod spawn_cost;
-pub mod thread_count;
 
 /// Experiments added through the library API ([`crate::run_with_catalogue`]).
 static EXTRA: std::sync::OnceLock<Vec<&'static Experiment>> = std::sync::OnceLock::new();
@@ -123,22 +130,6 @@ pub fn all() -> impl Iterator<Item = &'static Experiment> + Clone {
         .copied()
         .chain(EXTRA.get().into_iter().flatten().copied())
 }
-
-/// The experiments about processes (and threads versus processes), for `race-lab run` and
-/// `race-lab claims`. They run on the real OS only: loom and the scheduled world model threads.
-pub static PROCESS: &[&ProcExperiment] = &[
-    &process_isolated::EXPERIMENT,
-    &process_shm::EXPERIMENT,
-    &process_pipe::EXPERIMENT,
-    &process_create::EXPERIMENT,
-    &spawn_cost::EXPERIMENT,
-    &pool_submit::EXPERIMENT,
-    &crash::EXPERIMENT,
-    &gil::EXPERIMENT,
-    &cpu_vs_io::EXPERIMENT,
-    &parallelism::EXPERIMENT,
-    &thread_count::EXPERIMENT,
-];
 
 /// The child side of the process experiments: runs the task a worker process was given
 /// (the harness runs its own tasks — noop, cpu, io, pool — itself).

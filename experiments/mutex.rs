@@ -11,17 +11,13 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "mutex",
+pub const EXPERIMENT: Experiment = experiment! {
     summary: "std::sync::Mutex around the counter",
     class: Class::Fixed,
     options: &[],
     metric: None,
     default_threads: 8,
     default_iters: 100_000,
-    source: include_str!("mutex.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -11,17 +11,13 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "parking-lot",
+pub const EXPERIMENT: Experiment = experiment! {
     summary: "parking_lot::Mutex around the counter",
     class: Class::Fixed,
     options: &[],
     metric: None,
     default_threads: 8,
     default_iters: 100_000,
-    source: include_str!("parking_lot.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

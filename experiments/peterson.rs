@@ -25,8 +25,8 @@
 use super::shared::{Inside, broken_lock, lock_outcome};
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "peterson",
+pub const EXPERIMENT: Experiment = experiment! {
+    base: PETERSON,
     summary: "Peterson's lock with Release stores and Acquire loads (broken by store buffering)",
     class: Class::LogicRace,
     bug_shows_in: Worlds {
@@ -35,9 +35,6 @@ pub const EXPERIMENT: Experiment = Experiment {
         scheduled: false,
     },
     judge: Some(broken_lock),
-    source: include_str!("peterson.rs"),
-    kernels: kernels!(kernel),
-    ..PETERSON
 };
 
 /// What the four Peterson experiments share: two threads, the same shared objects, proved
@@ -108,11 +105,7 @@ pub fn peterson_lock<R: Rt>(p: &Params, store: Ordering, load: Ordering, give_wa
         }
         0
     });
-    Run {
-        outcome: lock_outcome(s.0 .2.load(Ordering::SeqCst), s.1.peak()),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(lock_outcome(s.0 .2.load(Ordering::SeqCst), s.1.peak()), elapsed)
 }
 
 /// A little work outside the lock, 0 to 7 spins long (xorshift): without it the threads

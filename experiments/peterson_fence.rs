@@ -23,15 +23,12 @@ use super::peterson::Turn;
 use super::shared::broken_lock;
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "peterson-fence",
+pub const EXPERIMENT: Experiment = experiment! {
+    base: super::peterson::PETERSON,
     summary: "Peterson's lock with a SeqCst fence: the model still lets both in (loom shows it)",
     class: Class::LogicRace,
     bug_shows_in: Worlds::WEAK_MEMORY,
     judge: Some(broken_lock),
-    source: include_str!("peterson_fence.rs"),
-    kernels: kernels!(kernel),
-    ..super::peterson::PETERSON
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -22,15 +22,12 @@ use super::peterson::Turn;
 use super::shared::correct_lock;
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "peterson-seqcst",
+pub const EXPERIMENT: Experiment = experiment! {
+    base: super::peterson::PETERSON,
     summary: "Peterson's lock with SeqCst accesses: correct; loom's model raises a false alarm",
     class: Class::Fixed,
     judge: Some(correct_lock),
     loom_false_alarm: true,
-    source: include_str!("peterson_seqcst.rs"),
-    kernels: kernels!(kernel),
-    ..super::peterson::PETERSON
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -18,14 +18,11 @@ use super::peterson::Turn;
 use super::shared::correct_lock;
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "peterson-swap",
+pub const EXPERIMENT: Experiment = experiment! {
+    base: super::peterson::PETERSON,
     summary: "Peterson's lock giving way with an AcqRel swap: correct, and loom proves it",
     class: Class::Fixed,
     judge: Some(correct_lock),
-    source: include_str!("peterson_swap.rs"),
-    kernels: kernels!(kernel),
-    ..super::peterson::PETERSON
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

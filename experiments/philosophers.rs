@@ -19,8 +19,7 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "philosophers",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "deadlock",
     summary: "dining philosophers taking the left fork, then the right: a cycle of waits",
     class: Class::Deadlock,
@@ -34,9 +33,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 3,
     default_iters: 100_000,
-    source: include_str!("philosophers.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -53,11 +49,7 @@ pub fn forks<R: Rt>(p: &Params) -> Vec<R::Mutex<StdLock, ()>> {
 
 /// Dinner's outcome: the meals eaten.
 pub fn meals(meals: u64, elapsed: Option<std::time::Duration>) -> Run {
-    Run {
-        outcome: Outcome::of(&[("meals", meals)]),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(Outcome::of(&[("meals", meals)]), elapsed)
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -14,8 +14,7 @@
 use super::philosophers::{forks, meals};
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "philosophers-ordered",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "deadlock",
     summary: "dining philosophers taking the lower-numbered fork first: no cycle",
     class: Class::Fixed,
@@ -27,9 +26,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(super::philosophers::judge),
     default_threads: 3,
     default_iters: 100_000,
-    source: include_str!("philosophers_ordered.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -20,8 +20,7 @@
 use super::philosophers::{forks, meals};
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "philosophers-polite",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "deadlock",
     summary: "philosophers try_lock the right fork and retry: no deadlock, but a livelock",
     class: Class::Deadlock,
@@ -42,9 +41,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(super::philosophers::judge),
     default_threads: 3,
     default_iters: 10_000,
-    source: include_str!("philosophers_polite.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -15,8 +15,7 @@
 use super::philosophers::{forks, meals};
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "philosophers-waiter",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "deadlock",
     summary: "dining philosophers, left then right, with at most N-1 seated: no cycle",
     class: Class::Fixed,
@@ -28,9 +27,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(super::philosophers::judge),
     default_threads: 3,
     default_iters: 100_000,
-    source: include_str!("philosophers_waiter.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -15,17 +15,13 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "plain",
+pub const EXPERIMENT: Experiment = experiment! {
     summary: "`*counter += 1` in a loop: folded by the optimiser, so it rarely shows (still UB)",
     class: Class::DataRace,
     options: &[],
     metric: None,
     default_threads: 8,
     default_iters: 100_000,
-    source: include_str!("plain.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -20,8 +20,7 @@
 use super::shared::grade_failures;
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "publish-relaxed",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "publication",
     summary: "data, then a flag, all Relaxed: a reader sees the flag without the data (MP)",
     class: Class::LogicRace,
@@ -34,9 +33,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 2,
     default_iters: 1_000_000,
-    source: include_str!("publish_relaxed.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {

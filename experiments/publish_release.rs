@@ -15,8 +15,7 @@
 use super::shared::grade_failures;
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "publish-release",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "publication",
     summary: "the same messages with a Release store and an Acquire load of the flag",
     class: Class::Fixed,
@@ -28,9 +27,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 2,
     default_iters: 1_000_000,
-    source: include_str!("publish_release.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -62,9 +58,5 @@ pub fn publish<R: Rt>(p: &Params, raise: Ordering, check: Ordering) -> Run {
         }
         stale
     });
-    Run {
-        outcome: Outcome::of(&[("reads", p.expected()), ("stale", stale)]),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(Outcome::of(&[("reads", p.expected()), ("stale", stale)]), elapsed)
 }

@@ -16,17 +16,13 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "racy-atomic",
+pub const EXPERIMENT: Experiment = experiment! {
     summary: "atomic load, then atomic store of v+1: no UB, still loses updates",
     class: Class::LogicRace,
     options: &[Opt::Ordering, Opt::Window],
     metric: None,
     default_threads: 8,
     default_iters: 100_000,
-    source: include_str!("racy_atomic.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -12,8 +12,7 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "rwlock-recheck",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "rwlock",
     summary: "the same cache, re-checking under the write lock before filling",
     class: Class::Fixed,
@@ -25,9 +24,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,
-    source: include_str!("rwlock_recheck.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -51,9 +47,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         m as u64
     });
-    Run {
-        outcome: super::rwlock_upgrade::outcome(lookups, cache.0.load(Ordering::SeqCst)),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(super::rwlock_upgrade::outcome(lookups, cache.0.load(Ordering::SeqCst)), elapsed)
 }

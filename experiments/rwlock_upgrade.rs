@@ -18,8 +18,7 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "rwlock-upgrade",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "rwlock",
     summary: "check under a read lock, re-lock for writing and fill: filled twice",
     class: Class::LogicRace,
@@ -32,9 +31,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,
-    source: include_str!("rwlock_upgrade.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -60,9 +56,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         m as u64
     });
-    Run {
-        outcome: outcome(lookups, cache.0.load(Ordering::SeqCst)),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(outcome(lookups, cache.0.load(Ordering::SeqCst)), elapsed)
 }

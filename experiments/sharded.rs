@@ -14,17 +14,13 @@
 use crate::prelude::*;
 use crossbeam_utils::CachePadded;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "sharded",
+pub const EXPERIMENT: Experiment = experiment! {
     summary: "one cache-padded slot per thread (CachePadded), summed at the end",
     class: Class::Fixed,
     options: &[],
     metric: None,
     default_threads: 8,
     default_iters: 100_000,
-    source: include_str!("sharded.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

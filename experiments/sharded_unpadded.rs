@@ -12,17 +12,13 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "sharded-unpadded",
+pub const EXPERIMENT: Experiment = experiment! {
     summary: "per-thread slots packed side by side: exact, but slowed by false sharing",
     class: Class::Fixed,
     options: &[],
     metric: None,
     default_threads: 8,
     default_iters: 100_000,
-    source: include_str!("sharded_unpadded.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

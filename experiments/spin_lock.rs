@@ -14,8 +14,7 @@
 use super::shared::{Inside, correct_lock, lock_outcome};
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "spin-lock",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "locks",
     summary: "compare-exchange spin lock, Acquire to take it, Release to give it back",
     class: Class::Fixed,
@@ -28,9 +27,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(correct_lock),
     default_threads: 2,
     default_iters: 1_000_000,
-    source: include_str!("spin_lock.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -60,9 +56,5 @@ pub fn spin_lock<R: Rt>(p: &Params, take: Ordering, give: Ordering) -> Run {
         }
         0
     });
-    Run {
-        outcome: lock_outcome(s.1.read(), s.2.peak()),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(lock_outcome(s.1.read(), s.2.peak()), elapsed)
 }

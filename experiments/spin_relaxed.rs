@@ -19,8 +19,7 @@
 use super::shared::broken_lock;
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "spin-relaxed",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "locks",
     summary: "compare-exchange spin lock with Relaxed ordering: excludes, but publishes nothing",
     class: Class::DataRace,
@@ -33,9 +32,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(broken_lock),
     default_threads: 2,
     default_iters: 1_000_000,
-    source: include_str!("spin_relaxed.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -16,8 +16,7 @@
 use super::shared::{Inside, correct_lock, lock_outcome};
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "ticket-lock",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "locks",
     summary: "ticket lock: fetch_add a ticket, wait until it is served (fair, FIFO)",
     class: Class::Fixed,
@@ -29,9 +28,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(correct_lock),
     default_threads: 2,
     default_iters: 200_000,
-    source: include_str!("ticket_lock.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -52,9 +48,5 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         0
     });
-    Run {
-        outcome: lock_outcome(s.0 .2.load(Ordering::SeqCst), s.1.peak()),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(lock_outcome(s.0 .2.load(Ordering::SeqCst), s.1.peak()), elapsed)
 }

@@ -18,17 +18,13 @@
 
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "unsynced",
+pub const EXPERIMENT: Experiment = experiment! {
     summary: "unsynchronised read, then write, of a shared u64 (data race, UB on purpose)",
     class: Class::DataRace,
     options: &[Opt::Window],
     metric: None,
     default_threads: 8,
     default_iters: 100_000,
-    source: include_str!("unsynced.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -17,8 +17,7 @@ use super::shared::{grade_failures, role, Role};
 use crate::rt::MutexGuard;
 use crate::prelude::*;
 
-pub const EXPERIMENT: Experiment = Experiment {
-    name: "wait-while",
+pub const EXPERIMENT: Experiment = experiment! {
     family: "condvars",
     summary: "takers wait_while the queue is empty: no lost wake-up, no stolen item",
     class: Class::Fixed,
@@ -30,9 +29,6 @@ pub const EXPERIMENT: Experiment = Experiment {
     judge: Some(judge),
     default_threads: 3,
     default_iters: 100_000,
-    source: include_str!("wait_while.rs"),
-    kernels: kernels!(kernel),
-    ..Experiment::DEFAULTS
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -70,9 +66,5 @@ pub fn takers<R: Rt>(p: &Params, wait: Wait<R>) -> Run {
         }
         from_empty
     });
-    Run {
-        outcome: Outcome::of(&[("ops", p.expected()), ("from_empty", from_empty)]),
-        metric: 0,
-        elapsed,
-    }
+    Run::of(Outcome::of(&[("ops", p.expected()), ("from_empty", from_empty)]), elapsed)
 }

@@ -9,7 +9,9 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+mod declare;
 mod grade;
+pub use declare::{kebab_len, kebab_stem, Kernels};
 pub use grade::{Ending, Grade};
 
 /// What one run of a kernel ended with: a small record of named fields. A counter's
@@ -131,6 +133,14 @@ pub struct Run {
 }
 
 impl Run {
+    /// A run's outcome and elapsed time, with no metric of its own.
+    pub fn of(outcome: Outcome, elapsed: Option<Duration>) -> Self {
+        Run {
+            outcome,
+            metric: 0,
+            elapsed,
+        }
+    }
     /// A counter's run: its final value, the experiment's metric and the elapsed time.
     pub fn counted(value: u64, metric: u64, elapsed: Option<Duration>) -> Self {
         Run {
@@ -200,26 +210,6 @@ impl Opt {
             Opt::Batch => "--batch",
         }
     }
-}
-
-/// The kernel instantiated in each world.
-#[derive(Clone, Copy)]
-pub struct Kernels {
-    pub native: fn(&Params) -> Run,
-    pub loom: fn(&Params) -> Run,
-    pub sched: fn(&Params) -> Run,
-}
-
-/// `kernels!(kernel)`: the one generic kernel, monomorphised for each world.
-#[macro_export]
-macro_rules! kernels {
-    ($k:ident) => {
-        $crate::experiment::Kernels {
-            native: $k::<$crate::rt::Native>,
-            loom: $k::<$crate::rt::Loom>,
-            sched: $k::<$crate::rt::Sched>,
-        }
-    };
 }
 
 /// Which worlds can show an experiment's bug.
@@ -336,43 +326,7 @@ impl Experiment {
     }
 }
 
-fn no_kernel(_: &Params) -> Run {
-    panic!("this catalogue entry declares no kernel")
-}
-
 impl Experiment {
-    /// What every field means when an experiment does not say: a counter with
-    /// `--threads`/`--iters` only, 8 × 100,000 natively, proved and played at 2 × 2.
-    pub const DEFAULTS: Experiment = Experiment {
-        name: "",
-        family: "counters",
-        summary: "",
-        class: Class::Fixed,
-        threads: (1, usize::MAX),
-        atomics: &[],
-        locks: &[],
-        bug_shows_in: Worlds::NONE,
-        proof: Size {
-            threads: 2,
-            iters: 2,
-        },
-        loom_false_alarm: false,
-        witnessed: false,
-        play: Play::AtProofSize,
-        goal: None,
-        judge: None,
-        options: &[],
-        metric: None,
-        default_threads: 8,
-        default_iters: 100_000,
-        source: "",
-        kernels: Kernels {
-            native: no_kernel,
-            loom: no_kernel,
-            sched: no_kernel,
-        },
-    };
-
     /// Renames the worlds' default object names (`a0`, `A`) to the declared ones.
     pub fn object_name<'a>(&self, default: &'a str) -> std::borrow::Cow<'a, str> {
         let pick = |names: &[&'static str], i: Option<usize>| i.and_then(|i| names.get(i).copied());

@@ -44,11 +44,11 @@ pub mod prelude {
         workers, workers_with_owner, Class, Experiment, Grade, Opt, Outcome, Params, Play, Run,
         Size, Worlds,
     };
-    pub use crate::kernels;
     pub use crate::rt::{
         LockKind, Once, ParkingLot, Rt, RtAtomic, RtAtomicInt, RtCell, RtCondvar, RtMutex,
         RtReceiver, RtRwLock, RtSender, StdLock,
     };
+    pub use crate::{experiment, kernels};
     pub use std::sync::atomic::Ordering;
     pub use std::sync::Arc;
 }
