@@ -11,7 +11,7 @@ use std::time::Duration;
 
 mod declare;
 mod grade;
-pub use declare::{kebab_len, kebab_stem, Kernels};
+pub use declare::{kebab_len, kebab_stem, repo_path, Kernels};
 pub use grade::{Ending, Grade};
 
 /// What one run of a kernel ended with: a small record of named fields. A counter's
@@ -305,6 +305,8 @@ pub struct Experiment {
     pub default_iters: u64,
     /// The experiment's source file: its lesson (the `//!` header) and its kernel.
     pub source: &'static str,
+    /// That file's path in the repository (`experiments/atomic.rs`).
+    pub path: &'static str,
     pub kernels: Kernels,
 }
 
@@ -356,30 +358,35 @@ impl Experiment {
 
     /// The `//!` header of the experiment's file: the lesson.
     pub fn lesson(&self) -> String {
-        self.source
-            .lines()
-            .take_while(|l| l.starts_with("//!"))
-            .map(|l| {
-                l.trim_start_matches("//!")
-                    .strip_prefix(' ')
-                    .unwrap_or(l.trim_start_matches("//!"))
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        lesson_and_code(self.source).0
     }
 
     /// The code after the header.
     pub fn code(&self) -> String {
-        self.source
-            .lines()
-            .skip_while(|l| l.starts_with("//!") || l.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join("\n")
+        lesson_and_code(self.source).1
     }
 
     pub fn takes(&self, o: Opt) -> bool {
         self.options.contains(&o)
     }
+}
+
+/// An experiment file split in two: its lesson (the `//!` header, each line without the
+/// marker and the one space after it) and its code (what follows, blank lines skipped).
+pub fn lesson_and_code(source: &str) -> (String, String) {
+    let header = source.lines().take_while(|l| l.starts_with("//!"));
+    let lesson: Vec<&str> = header
+        .map(|l| {
+            let l = l.trim_start_matches("//!");
+            l.strip_prefix(' ').unwrap_or(l)
+        })
+        .collect();
+    let code: Vec<&str> = source
+        .lines()
+        .skip(lesson.len())
+        .skip_while(|l| l.trim().is_empty())
+        .collect();
+    (lesson.join("\n"), code.join("\n"))
 }
 
 /// Spawns `p.threads` workers that start together, runs `body(&shared, worker_index)` in
@@ -471,6 +478,16 @@ mod tests {
                 assert!(l.contains(part), "{}: lesson lacks {part}", e.name);
             }
             assert!(e.code().contains("pub fn kernel<R: Rt>"), "{}", e.name);
+            // The name experiment! derived is the file's, and the source is that file.
+            assert_eq!(
+                e.path,
+                format!("experiments/{}.rs", e.name.replace('-', "_"))
+            );
+            let on_disk = std::fs::read_to_string(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(e.path),
+            )
+            .unwrap();
+            assert_eq!(e.source, on_disk, "{}", e.name);
             assert!(
                 !e.name.is_empty() && e.proof.threads >= e.threads.0,
                 "{}",

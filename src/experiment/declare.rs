@@ -90,6 +90,7 @@ macro_rules! experiment {
             class: $class,
             $($field: $value,)*
             source: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/", file!())),
+            path: $crate::experiment::repo_path(file!()),
             kernels: $crate::kernels!($k),
             ..$crate::experiment!(@base $($base)?)
         }
@@ -110,6 +111,25 @@ macro_rules! experiment {
             }
         }) kernel; $($rest)*)
     };
+}
+
+/// A source file's path from the repository's root: `file!()` of a catalogue file says
+/// `src/../experiments/x.rs` (the catalogue is mounted from `src/lib.rs`); this says
+/// `experiments/x.rs`.
+pub const fn repo_path(file: &'static str) -> &'static str {
+    const MOUNT: &[u8] = b"src/../";
+    let b = file.as_bytes();
+    if b.len() < MOUNT.len() {
+        return file;
+    }
+    let mut i = 0;
+    while i < MOUNT.len() {
+        if b[i] != MOUNT[i] {
+            return file;
+        }
+        i += 1;
+    }
+    file.split_at(MOUNT.len()).1
 }
 
 /// The length of a module path's last segment (`race_lab::experiments::lazy_init` → 9).
@@ -171,6 +191,7 @@ impl Experiment {
         default_threads: 8,
         default_iters: 100_000,
         source: "",
+        path: "",
         kernels: Kernels {
             native: no_kernel,
             loom: no_kernel,

@@ -7,20 +7,7 @@ use crate::procs::ProcExperiment;
 use serde_json::json;
 use std::io::{self, Write};
 
-/// The lesson (the `//!` header, markers stripped) and the code after it.
-fn split(source: &str) -> (String, String) {
-    let lesson: Vec<&str> = source
-        .lines()
-        .take_while(|l| l.starts_with("//!"))
-        .map(|l| l.trim_start_matches("//!").strip_prefix(' ').unwrap_or(""))
-        .collect();
-    let code: Vec<&str> = source
-        .lines()
-        .skip(lesson.len())
-        .skip_while(|l| l.trim().is_empty())
-        .collect();
-    (lesson.join("\n"), code.join("\n"))
-}
+use crate::experiment::lesson_and_code as split;
 
 /// An explanation as JSON (schema `race-lab.explain/2`); `fields` are the kind's own.
 fn envelope(name: &str, verdict: String, fields: serde_json::Value) -> Envelope {
@@ -47,7 +34,7 @@ pub fn thread_json(w: &mut dyn Write, e: &Experiment) -> io::Result<()> {
         json!({
             "name": e.name,
             "kind": "thread",
-            "path": format!("experiments/{}.rs", e.name.replace('-', "_")),
+            "path": e.path,
             "lesson": e.lesson(),
             "code": e.code(),
             "class": e.class,
@@ -134,11 +121,7 @@ pub fn thread(w: &mut dyn Write, e: &Experiment, witnesses: Option<&str>) -> io:
     if let Some(wit) = witnesses {
         writeln!(w, "{wit}")?;
     }
-    writeln!(
-        w,
-        "\nthe kernel (experiments/{}.rs):\n",
-        e.name.replace('-', "_")
-    )?;
+    writeln!(w, "\nthe kernel ({}):\n", e.path)?;
     writeln!(w, "{}", e.code())
 }
 
@@ -154,24 +137,10 @@ pub fn process(w: &mut dyn Write, e: &ProcExperiment) -> io::Result<()> {
 
 /// The lesson (the `//!` header) and then the code of an experiment's source file.
 pub fn source(w: &mut dyn Write, source: &str, path: &str) -> io::Result<()> {
-    let lesson: Vec<&str> = source
-        .lines()
-        .take_while(|l| l.starts_with("//!"))
-        .collect();
-    for l in &lesson {
-        writeln!(
-            w,
-            "{}",
-            l.trim_start_matches("//!").strip_prefix(' ').unwrap_or("")
-        )?;
-    }
+    let (lesson, code) = split(source);
+    writeln!(w, "{lesson}")?;
     writeln!(w, "\nthe experiment ({path}):\n")?;
-    let code: Vec<&str> = source
-        .lines()
-        .skip(lesson.len())
-        .skip_while(|l| l.trim().is_empty())
-        .collect();
-    writeln!(w, "{}", code.join("\n"))
+    writeln!(w, "{code}")
 }
 
 #[cfg(test)]
