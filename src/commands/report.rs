@@ -345,25 +345,12 @@ fn cpu_model() -> Option<String> {
 
 /// `2026-11-29 09:30 UTC`, from the system clock.
 fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs()) as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
-        rem / 3600,
-        rem % 3600 / 60
-    )
+    minute_utc(jiff::Timestamp::now())
+}
+
+/// `2026-11-29 09:30 UTC`: the minute of `t`, in UTC.
+fn minute_utc(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// Measures (or reads) everything, renders the page, writes it atomically.
@@ -447,4 +434,17 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
         let _ = std::fs::remove_file(&tmp);
         fail(e)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_page_is_dated_to_the_minute_in_utc() {
+        let t = |s: i64| jiff::Timestamp::from_second(s).unwrap();
+        assert_eq!(minute_utc(t(0)), "1970-01-01 00:00 UTC");
+        assert_eq!(minute_utc(t(1_795_944_659)), "2026-11-29 09:30 UTC");
+        assert_eq!(minute_utc(t(951_825_600)), "2000-02-29 12:00 UTC");
+    }
 }
