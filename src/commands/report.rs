@@ -300,8 +300,12 @@ fn plot(g: &Gather) -> Result<std::result::Result<String, String>> {
             if names.is_empty() {
                 return Ok(Err("no counter among the experiments chosen".into()));
             }
-            let tmp =
-                std::env::temp_dir().join(format!("race-lab-plot-{}.svg", std::process::id()));
+            // Removed, with the plot in it, when dropped.
+            let tmp = match tempfile::Builder::new().prefix("race-lab-plot-").tempdir() {
+                Ok(d) => d,
+                Err(e) => return Ok(Err(format!("no temporary folder for the plot: {e}"))),
+            };
+            let svg_path = tmp.path().join("compare.svg");
             let mut args = strings(&["compare"]);
             args.extend(names.iter().map(|s| s.to_string()));
             args.extend(strings(&[
@@ -314,11 +318,11 @@ fn plot(g: &Gather) -> Result<std::result::Result<String, String>> {
                 "--json",
                 "--plot",
             ]));
-            args.push(tmp.to_string_lossy().into_owned());
+            args.push(svg_path.to_string_lossy().into_owned());
             g.bar.set_message("race-lab compare");
             let measured = lab_json(&args);
-            let svg = std::fs::read_to_string(&tmp);
-            let _ = std::fs::remove_file(&tmp);
+            let svg = std::fs::read_to_string(&svg_path);
+            drop(tmp);
             match (measured, svg) {
                 (Err(e), _) if e.is_interrupted() => Err(e),
                 (Err(e), _) => Ok(Err(format!("compare failed: {}", e.message))),
@@ -417,23 +421,31 @@ fn build(g: &Gather) -> Result<Page> {
     })
 }
 
-/// Writes `text` to a temporary file next to `path`, then renames it over `path`.
+/// Writes `text` to a temporary file next to `path` (removed if anything fails, Ctrl-C
+/// included), then renames it over `path`.
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let fail = |e: std::io::Error| LabError::usage(format!("cannot write {}: {e}", path.display()));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.partial-{}", std::process::id()));
-    let fail = |e: std::io::Error| LabError::usage(format!("cannot write {}: {e}", path.display()));
-    std::fs::write(&tmp, text).map_err(fail)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&format!(".{name}.partial-"))
+        // As `fs::write` would create it: the umask decides, not the temporary file's 0600.
+        .permissions(std::fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(text.as_bytes()).map_err(fail)?;
     if machine::interrupted() {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(interrupted());
+        return Err(interrupted()); // dropping `tmp` removes it
     }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        fail(e)
-    })
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -446,5 +458,32 @@ mod tests {
         assert_eq!(minute_utc(t(0)), "1970-01-01 00:00 UTC");
         assert_eq!(minute_utc(t(1_795_944_659)), "2026-11-29 09:30 UTC");
         assert_eq!(minute_utc(t(951_825_600)), "2000-02-29 12:00 UTC");
+    }
+
+    #[test]
+    fn a_page_replaces_the_file_whole_and_leaves_nothing_else() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let (page, plain) = (dir.path().join("page.html"), dir.path().join("plain"));
+        std::fs::write(&page, "old").unwrap();
+        write_atomically(&page, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&page).unwrap(), "new");
+        // The mode `fs::write` gives a new file (the umask's), not a temporary file's 0600.
+        std::fs::write(&plain, "").unwrap();
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode();
+        assert_eq!(mode(&page), mode(&plain));
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        let missing = dir.path().join("no-such-folder/page.html");
+        let e = write_atomically(&missing, "x").unwrap_err();
+        assert!(
+            e.message
+                .starts_with(&format!("cannot write {}: ", missing.display())),
+            "{}",
+            e.message
+        );
     }
 }
