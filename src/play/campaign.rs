@@ -1,6 +1,7 @@
 //! The campaign: which levels the player has broken (or tried), kept in a small JSON file
 //! under the user's data directory — `$RACE_LAB_DATA_DIR/progress.json` if that is set
-//! (tests), else `$XDG_DATA_HOME/race-lab/progress.json`, else
+//! (tests), else the XDG data directory's `race-lab/progress.json` (found by the `etcetera`
+//! crate): `$XDG_DATA_HOME/race-lab/progress.json` if that is an absolute path, else
 //! `~/.local/share/race-lab/progress.json`.
 
 use serde::{Deserialize, Serialize};
@@ -26,14 +27,14 @@ pub struct Progress {
 
 /// The progress file's path, if a data directory can be named.
 pub fn path() -> Option<PathBuf> {
-    let var = |k: &str| {
-        std::env::var_os(k)
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
+    use etcetera::BaseStrategy;
+    let dir = match std::env::var_os("RACE_LAB_DATA_DIR").filter(|v| !v.is_empty()) {
+        Some(d) => PathBuf::from(d),
+        None => etcetera::base_strategy::Xdg::new()
+            .ok()?
+            .data_dir()
+            .join("race-lab"),
     };
-    let dir = var("RACE_LAB_DATA_DIR")
-        .or_else(|| var("XDG_DATA_HOME").map(|d| d.join("race-lab")))
-        .or_else(|| var("HOME").map(|h| h.join(".local/share/race-lab")))?;
     Some(dir.join("progress.json"))
 }
 
@@ -106,5 +107,54 @@ mod tests {
         assert_eq!(reset().unwrap(), None);
         let _ = std::fs::remove_dir_all(dir);
         std::env::remove_var("RACE_LAB_DATA_DIR");
+    }
+
+    /// Prints `path()` for [`the_documented_places_are_used`], which runs this test binary
+    /// again in the environment each case needs (this process's is left alone).
+    #[test]
+    #[ignore = "run by the_documented_places_are_used, in a child process"]
+    fn print_path() {
+        let p = path().map_or("none".into(), |p| p.display().to_string());
+        println!("\ncampaign path={p}");
+    }
+
+    #[test]
+    fn the_documented_places_are_used() {
+        // `race_lab::play::campaign::tests` without the crate's name.
+        let here = module_path!().split_once("::").unwrap().1;
+        let path_in = |env: &[(&str, Option<&str>)]| {
+            let mut cmd = std::process::Command::new(std::env::current_exe().unwrap());
+            cmd.args(["--exact", &format!("{here}::print_path"), "--ignored"])
+                .args(["--nocapture", "--test-threads=1"]);
+            for &(k, v) in env {
+                match v {
+                    Some(v) => cmd.env(k, v),
+                    None => cmd.env_remove(k),
+                };
+            }
+            let out = cmd.output().unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+            assert!(out.status.success(), "{env:?}: {stdout}");
+            stdout
+                .lines()
+                .find_map(|l| l.strip_prefix("campaign path="))
+                .unwrap_or_else(|| panic!("{env:?}: print_path did not run: {stdout}"))
+                .to_string()
+        };
+        let (ours, xdg, home) = ("RACE_LAB_DATA_DIR", "XDG_DATA_HOME", "HOME");
+        let in_home = "/c/.local/share/race-lab/progress.json";
+        let cases = [
+            (Some("/a"), Some("/b"), "/a/progress.json"),
+            (Some(""), Some("/b"), "/b/race-lab/progress.json"),
+            (None, Some("/b"), "/b/race-lab/progress.json"),
+            (None, None, in_home),
+            (None, Some(""), in_home),
+            // The XDG specification: a relative path is ignored.
+            (None, Some("b"), in_home),
+        ];
+        for (o, x, want) in cases {
+            let env = [(ours, o), (xdg, x), (home, Some("/c"))];
+            assert_eq!(path_in(&env), want, "{env:?}");
+        }
     }
 }
