@@ -6,7 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
 
 /// One level's record.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -28,29 +29,44 @@ pub struct Progress {
 /// The progress file's path, if a data directory can be named.
 pub fn path() -> Option<PathBuf> {
     use etcetera::BaseStrategy;
-    let dir = match std::env::var_os("RACE_LAB_DATA_DIR").filter(|v| !v.is_empty()) {
+    path_from(std::env::var_os("RACE_LAB_DATA_DIR"), || {
+        etcetera::base_strategy::Xdg::new()
+            .ok()
+            .map(|x| x.data_dir())
+    })
+}
+
+/// The progress file's path, given `$RACE_LAB_DATA_DIR`'s value and the XDG data directory
+/// (asked for only if that value is unset or empty).
+fn path_from(
+    ours: Option<OsString>,
+    xdg_data_dir: impl FnOnce() -> Option<PathBuf>,
+) -> Option<PathBuf> {
+    let dir = match ours.filter(|v| !v.is_empty()) {
         Some(d) => PathBuf::from(d),
-        None => etcetera::base_strategy::Xdg::new()
-            .ok()?
-            .data_dir()
-            .join("race-lab"),
+        None => xdg_data_dir()?.join("race-lab"),
     };
     Some(dir.join("progress.json"))
 }
 
 /// The progress so far (none if there is no file, or it cannot be read).
 pub fn load() -> Progress {
-    path()
-        .and_then(|p| std::fs::read_to_string(p).ok())
+    path().map(|p| load_at(&p)).unwrap_or_default()
+}
+
+fn load_at(path: &Path) -> Progress {
+    std::fs::read_to_string(path)
+        .ok()
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default()
 }
 
 /// Writes the progress back.
 pub fn save(p: &Progress) -> std::io::Result<()> {
-    let Some(path) = path() else {
-        return Ok(());
-    };
+    path().map_or(Ok(()), |path| save_at(&path, p))
+}
+
+fn save_at(path: &Path, p: &Progress) -> std::io::Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -60,25 +76,31 @@ pub fn save(p: &Progress) -> std::io::Result<()> {
 
 /// Records a run of `level` played to its end: broken in `steps` steps, or not.
 pub fn record(level: &str, broken: bool, steps: u64) -> std::io::Result<()> {
-    let mut p = load();
+    path().map_or(Ok(()), |path| record_at(&path, level, broken, steps))
+}
+
+fn record_at(path: &Path, level: &str, broken: bool, steps: u64) -> std::io::Result<()> {
+    let mut p = load_at(path);
     let r = p.levels.entry(level.to_string()).or_default();
     r.played += 1;
     if broken {
         r.won = true;
         r.best = Some(r.best.map_or(steps, |b| b.min(steps)));
     }
-    save(&p)
+    save_at(path, &p)
 }
 
 /// Forgets all progress; the file removed, if there was one.
 pub fn reset() -> std::io::Result<Option<PathBuf>> {
-    match path() {
-        Some(p) if p.exists() => {
-            std::fs::remove_file(&p)?;
-            Ok(Some(p))
-        }
-        _ => Ok(None),
+    path().map_or(Ok(None), |p| reset_at(&p))
+}
+
+fn reset_at(path: &Path) -> std::io::Result<Option<PathBuf>> {
+    if !path.exists() {
+        return Ok(None);
     }
+    std::fs::remove_file(path)?;
+    Ok(Some(path.to_path_buf()))
 }
 
 #[cfg(test)]
@@ -87,13 +109,13 @@ mod tests {
 
     #[test]
     fn progress_is_recorded_kept_and_reset() {
-        let dir = std::env::temp_dir().join(format!("race-lab-campaign-{}", std::process::id()));
-        std::env::set_var("RACE_LAB_DATA_DIR", &dir);
-        assert_eq!(path(), Some(dir.join("progress.json")));
-        record("racy-atomic", false, 8).unwrap();
-        record("racy-atomic", true, 9).unwrap();
-        record("racy-atomic", true, 8).unwrap();
-        let r = load().levels["racy-atomic"].clone();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("race-lab/progress.json"); // the folder made on first save
+        record_at(&file, "racy-atomic", false, 8).unwrap();
+        record_at(&file, "racy-atomic", true, 9).unwrap();
+        record_at(&file, "racy-atomic", true, 8).unwrap();
+        record_at(&file, "atomic", false, 3).unwrap();
+        let r = load_at(&file).levels["racy-atomic"].clone();
         assert_eq!(
             r,
             Record {
@@ -102,11 +124,29 @@ mod tests {
                 played: 3
             }
         );
-        assert_eq!(reset().unwrap(), Some(dir.join("progress.json")));
-        assert!(load().levels.is_empty());
-        assert_eq!(reset().unwrap(), None);
-        let _ = std::fs::remove_dir_all(dir);
-        std::env::remove_var("RACE_LAB_DATA_DIR");
+        assert_eq!(load_at(&file).levels.len(), 2);
+        assert_eq!(reset_at(&file).unwrap(), Some(file.clone()));
+        assert!(!file.exists());
+        assert!(load_at(&file).levels.is_empty());
+        assert_eq!(reset_at(&file).unwrap(), None);
+        // A file that is not the campaign's JSON reads as no progress.
+        std::fs::write(&file, "not json").unwrap();
+        assert!(load_at(&file).levels.is_empty());
+    }
+
+    #[test]
+    fn our_variable_comes_before_the_xdg_data_directory() {
+        let xdg = || Some(PathBuf::from("/xdg"));
+        let unasked = || -> Option<PathBuf> { panic!("the XDG directory was asked for") };
+        let ours = |v: &str| Some(OsString::from(v));
+        assert_eq!(
+            path_from(ours("/ours"), unasked),
+            Some(PathBuf::from("/ours/progress.json"))
+        );
+        let in_xdg = Some(PathBuf::from("/xdg/race-lab/progress.json"));
+        assert_eq!(path_from(ours(""), xdg), in_xdg);
+        assert_eq!(path_from(None, xdg), in_xdg);
+        assert_eq!(path_from(None, || None), None);
     }
 
     /// Prints `path()` for [`the_documented_places_are_used`], which runs this test binary
