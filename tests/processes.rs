@@ -262,6 +262,10 @@ fn tagged(tag: &str) -> Vec<String> {
 fn no_child_outlives_the_lab() {
     use nix::sys::signal::{kill, Signal};
     use nix::unistd::Pid;
+    use std::time::Instant;
+    /// How long a worker may take to appear: generous, for a loaded machine; a passing run
+    /// waits only until it does.
+    const BOUND: Duration = Duration::from_secs(30);
     let tag = format!("RACE_LAB_ORPHAN_TEST={}", std::process::id());
     let (k, v) = tag.split_once('=').unwrap();
     let runs: &[(&[&str], Option<Signal>)] = &[
@@ -287,11 +291,25 @@ fn no_child_outlives_the_lab() {
             .spawn()
             .unwrap();
         if let Some(sig) = signal {
-            std::thread::sleep(Duration::from_millis(150));
+            // Every run signalled here starts worker processes: signal only once one exists,
+            // or the test proves nothing. The lab carries the tag too; a worker is any other.
+            let lab = child.id().to_string();
+            let deadline = Instant::now() + BOUND;
+            while !tagged(&tag).iter().any(|pid| *pid != lab) {
+                if let Some(st) = child.try_wait().unwrap() {
+                    panic!("{args:?} ended ({st}) before any of its worker processes was seen");
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "{args:?} started no worker process within {BOUND:?}"
+                );
+                std::thread::sleep(Duration::from_millis(1));
+            }
             let _ = kill(Pid::from_raw(child.id() as i32), *sig);
         }
         let _ = child.wait();
-        // The kernel delivers the parent-death signal asynchronously: allow it a moment.
+        // The kernel delivers the parent-death signal asynchronously: allow it a moment (a
+        // moment only: an orphan left to finish its work must not pass for a killed one).
         let mut left = tagged(&tag);
         for _ in 0..50 {
             if left.is_empty() {
