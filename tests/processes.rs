@@ -268,15 +268,20 @@ fn no_child_outlives_the_lab() {
     const BOUND: Duration = Duration::from_secs(30);
     let tag = format!("RACE_LAB_ORPHAN_TEST={}", std::process::id());
     let (k, v) = tag.split_once('=').unwrap();
+    // process-shm's workers are given far more work than the second allowed below (10^9
+    // increments each: seconds), so one the parent-death signal did not kill is still
+    // running then. Killed at once (SIGKILL), or exiting after its 700 ms grace on Ctrl-C
+    // (without running its destructors), the lab takes them with it.
+    const LONG: &str = "1000000000";
     let runs: &[(&[&str], Option<Signal>)] = &[
         (&["run", "pool-submit"], Some(Signal::SIGINT)),
         (&["run", "pool-submit"], Some(Signal::SIGKILL)),
         (
-            &["run", "process-shm", "--sync", "none", "--iters", "2000000"],
+            &["run", "process-shm", "--sync", "none", "--iters", LONG],
             Some(Signal::SIGINT),
         ),
         (
-            &["run", "process-shm", "--iters", "2000000"],
+            &["run", "process-shm", "--iters", LONG],
             Some(Signal::SIGKILL),
         ),
         (&["run", "crash"], None),
@@ -317,6 +322,10 @@ fn no_child_outlives_the_lab() {
             }
             std::thread::sleep(Duration::from_millis(20));
             left = tagged(&tag);
+        }
+        for pid in &left {
+            // Not left running after a failure.
+            let _ = kill(Pid::from_raw(pid.parse().unwrap()), Signal::SIGKILL);
         }
         assert!(
             left.is_empty(),
