@@ -48,6 +48,7 @@ fn lab_counter(threads: usize, iters: u64, schedules: u32, seed: u64) {
         &Params::new(threads, iters),
         schedules,
         seed,
+        &race_lab::Cancel::new(),
     )
     .expect("hunt runs");
     assert!(!r.found, "{}", r.verdict);

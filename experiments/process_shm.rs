@@ -51,7 +51,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         p.iters
     );
     let grade = |count| grade(p.sync, count, expected);
-    count_trials(EXPERIMENT.name, &label, p.trials, expected, grade, || {
+    count_trials(EXPERIMENT.name, &label, p.trials, expected, grade, &p.cancel, || {
         let page = SharedPage::create()?;
         let mut kids = Children::new();
         let task = Task::Shm {

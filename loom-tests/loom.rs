@@ -34,6 +34,7 @@ fn run(
         first_failure: false,
         max_seconds: 120.0,
         show: 3,
+        cancel: race_lab::Cancel::new(),
     };
     explore(&cfg).unwrap_or_else(|e| panic!("{} {threads}x{iters}: {e}", exp.name))
 }
@@ -235,6 +236,7 @@ fn too_many_workers_is_an_error_not_a_panic() {
         spurious_wakeups: false,
         first_failure: false,
         show: 1,
+        cancel: race_lab::Cancel::new(),
     };
     let e = explore(&cfg).expect_err("five workers are refused");
     assert_eq!(e.kind, race_lab::error::ErrorKind::Usage);
@@ -259,6 +261,7 @@ fn a_capped_exploration_is_reported_incomplete() {
         spurious_wakeups: false,
         first_failure: false,
         show: 1,
+        cancel: race_lab::Cancel::new(),
     };
     let r = explore(&cfg).unwrap();
     assert!(!r.complete);
@@ -310,7 +313,7 @@ fn load_buffering_is_not_explored_by_loom() {
 /// loom's, disagreeing with the model exactly where this suite measured it does.
 fn litmus_set(t: &'static race_lab::litmus::Litmus, o: MemOrder) -> BTreeSet<Vec<u64>> {
     use race_lab::litmus::LoomVsModel;
-    let r = race_lab::litmus::run(t, 200, o).unwrap();
+    let r = race_lab::litmus::run(t, 200, o, &race_lab::Cancel::new()).unwrap();
     assert_eq!(r.rows.iter().map(|row| row.native).sum::<u64>(), 200);
     assert!(r.overlapped <= 200 && r.near <= 200);
     let want = match (t.name, o) {

@@ -106,7 +106,7 @@ proptest! {
 /// none) lets the first thread to run finish its increment first.
 fn assert_hunt_shrinks_to_two(exp: &'static Experiment) {
     let p = Params::new(2, 1);
-    let r = hunt::hunt(exp, &p, 256, 7).unwrap();
+    let r = hunt::hunt(exp, &p, 256, 7, &race_lab::Cancel::new()).unwrap();
     assert!(r.found, "{}: {}", exp.name, r.verdict);
     let minimal = r.minimal.clone().unwrap();
     // The shortest failing schedules, found by brute force over every schedule of length
@@ -133,7 +133,9 @@ fn assert_hunt_shrinks_to_two(exp: &'static Experiment) {
     );
     // The same seed shrinks to the same schedule.
     assert_eq!(
-        hunt::hunt(exp, &p, 256, 7).unwrap().minimal,
+        hunt::hunt(exp, &p, 256, 7, &race_lab::Cancel::new())
+            .unwrap()
+            .minimal,
         Some(minimal.clone())
     );
     // Replaying the minimal schedule loses the update, identically every time.
@@ -160,7 +162,7 @@ fn hunt_shrinks_unsynced_to_the_shortest_schedule() {
 #[test]
 fn hunt_finds_and_shrinks_with_eight_threads() {
     let p = Params::new(8, 3);
-    let r = hunt::hunt(&unsynced::EXPERIMENT, &p, 256, 0).unwrap();
+    let r = hunt::hunt(&unsynced::EXPERIMENT, &p, 256, 0, &race_lab::Cancel::new()).unwrap();
     assert!(r.found);
     let rep = r.replay.unwrap();
     assert!(rep.final_value.unwrap() < 24);
@@ -170,7 +172,7 @@ fn hunt_finds_and_shrinks_with_eight_threads() {
 #[test]
 fn hunt_reports_no_failure_for_fixed_experiments() {
     for exp in fixed() {
-        let r = hunt::hunt(exp, &Params::new(4, 2), 64, 1).unwrap();
+        let r = hunt::hunt(exp, &Params::new(4, 2), 64, 1, &race_lab::Cancel::new()).unwrap();
         assert!(!r.found, "{}: {}", exp.name, r.verdict);
         assert!(r.verdict.contains("no failure in 64 schedules"));
     }
@@ -187,13 +189,20 @@ fn scheduled_deadlock_is_found_and_named() {
         hunt::replay(&deadlock::EXPERIMENT, &p, &[]).final_value,
         Some(2)
     );
-    let h = hunt::hunt(&deadlock::EXPERIMENT, &p, 256, 3).unwrap();
+    let h = hunt::hunt(&deadlock::EXPERIMENT, &p, 256, 3, &race_lab::Cancel::new()).unwrap();
     assert!(h.found && h.replay.unwrap().final_value.is_none());
 }
 
 #[test]
 fn cases_zero_is_refused() {
-    let e = hunt::hunt(&racy_atomic::EXPERIMENT, &Params::new(2, 1), 0, 0).unwrap_err();
+    let e = hunt::hunt(
+        &racy_atomic::EXPERIMENT,
+        &Params::new(2, 1),
+        0,
+        0,
+        &race_lab::Cancel::new(),
+    )
+    .unwrap_err();
     assert_eq!(e.kind, race_lab::error::ErrorKind::Usage);
 }
 
@@ -205,14 +214,16 @@ fn pct_finds_shrinks_and_replays() {
         &deadlock::EXPERIMENT,
     ] {
         let p = Params::new(2, 2);
-        let r = hunt::hunt_pct(exp, &p, 200, 11, 3).unwrap();
+        let r = hunt::hunt_pct(exp, &p, 200, 11, 3, &race_lab::Cancel::new()).unwrap();
         assert!(r.found, "{}: {}", exp.name, r.verdict);
         let minimal = race_lab::schedule::parse(r.minimal.as_deref().unwrap(), 2).unwrap();
         assert!(minimal.len() <= 2, "{}: {:?}", exp.name, minimal);
         assert!(hunt::fails(exp, &p, &minimal));
         // The same seed finds the same schedule.
         assert_eq!(
-            hunt::hunt_pct(exp, &p, 200, 11, 3).unwrap().original,
+            hunt::hunt_pct(exp, &p, 200, 11, 3, &race_lab::Cancel::new())
+                .unwrap()
+                .original,
             r.original
         );
     }
@@ -236,7 +247,8 @@ fn pct_decisions_replay_the_run() {
 #[test]
 fn pct_finds_nothing_in_fixed_experiments() {
     for exp in fixed() {
-        let r = hunt::hunt_pct(exp, &Params::new(4, 2), 64, 5, 3).unwrap();
+        let r =
+            hunt::hunt_pct(exp, &Params::new(4, 2), 64, 5, 3, &race_lab::Cancel::new()).unwrap();
         assert!(!r.found, "{}: {}", exp.name, r.verdict);
     }
 }

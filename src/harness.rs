@@ -17,6 +17,8 @@ pub struct RunConfig {
     /// For experiments that can deadlock: how long a trial may make no progress.
     pub watchdog: Duration,
     pub progress: bool,
+    /// Stops between trials; the trials run so far are reported.
+    pub cancel: machine::Cancel,
 }
 
 /// One trial.
@@ -106,7 +108,7 @@ pub fn run_shared(
     let mut deadlocked = false;
     let mut interrupted = false;
     for _ in 0..cfg.trials {
-        if machine::interrupted() {
+        if cfg.cancel.requested() {
             interrupted = true;
             break;
         }

@@ -6,13 +6,16 @@
 //! schedule always produces the same execution.
 
 use crate::error::{LabError, Result};
-use crate::experiment::{Ending, Experiment, Grade, Outcome, Params};
-use crate::explore::{scheduled::ending_of, EventOut};
-use crate::rt::sched::{self, End};
+use crate::experiment::{Ending, Experiment, Grade, Params};
+use crate::explore::scheduled::ending_of;
+use crate::machine::Cancel;
+use crate::rt::sched::{self};
 use crate::schedule;
-use crate::trace;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner};
 use serde::Serialize;
+
+mod replay;
+pub use replay::{fails, grade_run, replay, replay_with, run_scheduled, ReplayReport};
 use std::cell::Cell;
 use std::time::Instant;
 
@@ -21,153 +24,6 @@ pub const MAX_WORKERS: usize = 64;
 /// The most increments per worker `hunt` and `replay` take (each is a handful of handoffs
 /// between real threads).
 pub const MAX_ITERS: u64 = 10_000;
-
-/// One scheduled execution.
-#[derive(Clone, Debug, Serialize)]
-pub struct ReplayReport {
-    pub schema: String,
-    pub experiment: String,
-    pub threads: usize,
-    pub iters: u64,
-    /// The schedule given.
-    pub schedule: String,
-    /// How many of its entries were used.
-    pub used: usize,
-    /// Whether it ran out before the run ended (the default order decided the rest).
-    pub ran_out: bool,
-    /// The worker chosen at every decision point, defaults included.
-    pub decisions: String,
-    /// The final value, or `None` for a deadlock.
-    pub final_value: Option<u64>,
-    /// The whole outcome record (`None` if the run did not finish).
-    pub outcome: Option<Outcome>,
-    pub expected: u64,
-    /// How the run ended (printers say it in words).
-    #[serde(skip)]
-    pub ending: Ending,
-    pub grade: Grade,
-    pub meaning: String,
-    pub explanation: String,
-    pub deadlock: Vec<String>,
-    pub events: Vec<EventOut>,
-    pub timeline: String,
-    /// The shared state after each event (`replay --step`).
-    pub states: Vec<String>,
-    /// How many steps the run took.
-    pub steps: usize,
-    /// The step number (from 1) of each of `events`: all of them, or a summary's.
-    pub shown_steps: Vec<usize>,
-    /// Whether `events`, `states` and `timeline` are a summary (the run is longer than a
-    /// screenful and `--full` was not given).
-    pub truncated: bool,
-}
-
-/// Runs `exp`'s kernel once in the scheduled world under `schedule` (`record`: keep the
-/// trace, with the experiment's names for its objects).
-pub fn run_scheduled(
-    exp: &Experiment,
-    p: &Params,
-    schedule: &[usize],
-    record: bool,
-) -> sched::SchedRun<Outcome> {
-    let (kernel, params) = (exp.kernels.sched, p.clone());
-    let limit = sched::step_limit(p.threads, p.iters);
-    let body = move || kernel(&params).outcome;
-    let mut run = if record {
-        sched::run(p.threads, schedule, limit, body)
-    } else {
-        sched::run_quiet(p.threads, schedule, limit, body)
-    };
-    exp.name_objects(&mut run.events);
-    run
-}
-
-/// How a scheduled run is graded: its [`Ending`] by [`Experiment::grade_ending`], with a
-/// panic's message added to the meaning.
-pub fn grade_run(
-    exp: &Experiment,
-    p: &Params,
-    end: &End,
-    result: Option<Outcome>,
-) -> (Grade, String) {
-    let (grade, meaning) = exp.grade_ending(p, &ending_of(end, result));
-    match end {
-        End::Panicked(msg) => (grade, format!("{meaning}: {msg}")),
-        _ => (grade, meaning.to_string()),
-    }
-}
-
-/// Runs `exp` under `schedule` in the scheduled world; a run longer than a screenful is
-/// summarised ([`trace::summary_steps`]).
-pub fn replay(exp: &Experiment, p: &Params, schedule: &[usize]) -> ReplayReport {
-    replay_with(exp, p, schedule, false)
-}
-
-/// [`replay`], with every step kept when `full`.
-pub fn replay_with(exp: &Experiment, p: &Params, schedule: &[usize], full: bool) -> ReplayReport {
-    let run = run_scheduled(exp, p, schedule, true);
-    let shown: Vec<usize> = if full {
-        (0..run.events.len()).collect()
-    } else {
-        trace::summary_steps(&run.events)
-    };
-    let expected = p.expected();
-    let ending = ending_of(&run.end, run.result.clone());
-    let (grade, meaning) = grade_run(exp, p, &run.end, run.result.clone());
-    let value = run.result.as_ref().map(Outcome::primary);
-    let explanation = match (&run.end, value) {
-        (End::Finished, Some(v)) if run.result.as_ref().is_some_and(Outcome::is_value) => {
-            trace::explain_lost_update(&run.events, expected, v).unwrap_or_default()
-        }
-        (End::Finished, _) => String::new(),
-        (End::Panicked(m), _) => format!("a thread panicked: {m}"),
-        _ => run
-            .waiting
-            .iter()
-            .map(|(t, l)| format!("{} waits for {l}", trace::thread_name(*t)))
-            .collect::<Vec<_>>()
-            .join("; "),
-    };
-    ReplayReport {
-        schema: "race-lab.replay/1".into(),
-        experiment: exp.name.into(),
-        threads: p.threads,
-        iters: p.iters,
-        schedule: schedule::format_runs(schedule),
-        used: run.used,
-        ran_out: run.ran_out,
-        decisions: schedule::format_runs(&run.decisions),
-        final_value: value,
-        outcome: run.result.clone(),
-        expected,
-        ending,
-        grade,
-        meaning,
-        explanation,
-        deadlock: run
-            .waiting
-            .iter()
-            .map(|(t, l)| format!("{} waits for {l}", trace::thread_name(*t)))
-            .collect(),
-        events: shown
-            .iter()
-            .map(|&i| EventOut::from(&run.events[i]))
-            .collect(),
-        timeline: trace::timeline_of(&run.events, &shown),
-        states: trace::states_at(&run.events, &shown),
-        steps: run.events.len(),
-        truncated: shown.len() < run.events.len(),
-        shown_steps: shown.iter().map(|i| i + 1).collect(),
-    }
-}
-
-/// Whether a scheduled run failed: anything but an ACCEPTABLE outcome.
-pub fn fails(exp: &Experiment, p: &Params, schedule: &[usize]) -> bool {
-    let run = run_scheduled(exp, p, schedule, false);
-    exp.grade_ending(p, &ending_of(&run.end, run.result.clone()))
-        .0
-        != Grade::Acceptable
-}
 
 /// What `hunt` found.
 #[derive(Clone, Debug, Serialize)]
@@ -204,7 +60,13 @@ pub fn max_schedule_len(p: &Params) -> usize {
 const INTERRUPTED: &str = "interrupted by Ctrl-C";
 
 /// Hunts for a failing schedule with proptest, and shrinks it.
-pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Result<HuntReport> {
+pub fn hunt(
+    exp: &'static Experiment,
+    p: &Params,
+    cases: u32,
+    seed: u64,
+    cancel: &Cancel,
+) -> Result<HuntReport> {
     if cases == 0 {
         return Err(LabError::usage("--cases must be at least 1"));
     }
@@ -227,7 +89,7 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
     let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let last_report = Cell::new(Instant::now());
     let result = runner.run(&strategy, |s| {
-        if crate::machine::interrupted() {
+        if cancel.requested() {
             // Ctrl-C: end proptest's run at once (read as "nothing found" below).
             return Err(TestCaseError::fail(INTERRUPTED));
         }
@@ -257,7 +119,7 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
     let original = found.clone();
     let (minimal, shrink_steps) = match found {
         Some(f) => {
-            let (m, n) = shrink(exp, p, f);
+            let (m, n) = shrink(exp, p, f, cancel);
             (Some(m), n)
         }
         None => (None, 0),
@@ -271,7 +133,7 @@ pub fn hunt(exp: &'static Experiment, p: &Params, cases: u32, seed: u64) -> Resu
         original,
         minimal,
         seconds: started.elapsed().as_secs_f64(),
-        interrupted: crate::machine::interrupted(),
+        interrupted: cancel.requested(),
     };
     Ok(finish(exp, p, search))
 }
@@ -364,6 +226,7 @@ pub fn hunt_pct(
     cases: u32,
     seed: u64,
     depth: usize,
+    cancel: &Cancel,
 ) -> Result<HuntReport> {
     if cases == 0 {
         return Err(LabError::usage("--cases must be at least 1"));
@@ -376,7 +239,7 @@ pub fn hunt_pct(
     let mut cases_run = 0;
     let mut original = None;
     for case in 0..cases as u64 {
-        if crate::machine::interrupted() {
+        if cancel.requested() {
             break;
         }
         cases_run += 1;
@@ -402,7 +265,7 @@ pub fn hunt_pct(
     }
     let (minimal, shrink_steps) = match &original {
         Some(o) => {
-            let (m, n) = shrink(exp, p, o.clone());
+            let (m, n) = shrink(exp, p, o.clone(), cancel);
             (Some(m), n)
         }
         None => (None, 0),
@@ -416,7 +279,7 @@ pub fn hunt_pct(
         original,
         minimal,
         seconds: started.elapsed().as_secs_f64(),
-        interrupted: crate::machine::interrupted(),
+        interrupted: cancel.requested(),
     };
     Ok(finish(exp, p, search))
 }
@@ -426,12 +289,17 @@ const MAX_SHRINK_STEPS: u64 = 20_000;
 
 /// Shrinks a failing schedule while it keeps failing: first drop chunks (halves, quarters, …
 /// single entries), then lower entries towards worker 0; repeat until nothing helps.
-pub fn shrink(exp: &Experiment, p: &Params, mut s: Vec<usize>) -> (Vec<usize>, u64) {
+pub fn shrink(
+    exp: &Experiment,
+    p: &Params,
+    mut s: Vec<usize>,
+    cancel: &Cancel,
+) -> (Vec<usize>, u64) {
     // Entries past the last one the run used change nothing: drop them first.
     let used = run_scheduled(exp, p, &s, false).used;
     s.truncate(used);
     let mut steps = 1;
-    'again: while steps < MAX_SHRINK_STEPS && !crate::machine::interrupted() {
+    'again: while steps < MAX_SHRINK_STEPS && !cancel.requested() {
         let mut size = s.len();
         while size >= 1 {
             let mut start = 0;

@@ -37,6 +37,7 @@ pub mod verify;
 pub mod witnesses;
 
 pub use commands::{main_with, main_with_lab, Lab};
+pub use machine::Cancel;
 
 /// What an experiment file imports.
 pub mod prelude {

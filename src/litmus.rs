@@ -25,307 +25,20 @@
 //! The observation line is litmus7's: "Observation SB Sometimes 40 999960" — the test, whether
 //! the interesting outcome was seen Never / Sometimes / Always, how often, and how often not.
 
+mod declare;
+mod native;
+
+pub use declare::*;
+pub use native::{run_native, NativeRun, NEAR_NS};
+
 use crate::error::{LabError, Result};
 use crate::experiment::Grade;
-use crate::rt::{Loom, MemOrder, Native, Rt, RtAtomic};
-use crossbeam_utils::CachePadded;
+use crate::machine::Cancel;
+use crate::rt::{Loom, MemOrder, Rt, RtAtomic};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
-
-/// The most iterations of one litmus run (24 bytes of variables and at most 8 of results
-/// per iteration: 160 MB).
-pub const MAX_ITERS: u64 = 5_000_000;
-
-/// The most actors of one test: loom runs at most four threads besides main.
-pub const MAX_ACTORS: usize = 4;
-
-/// What one actor read: at most two registers (unused ones are 0, and not part of the
-/// outcome: [`Actors::REGS`] says how many count).
-pub type Regs = [u64; 2];
-
-/// The shared variables of one iteration, all 0 at the start.
-pub struct Vars<A> {
-    pub x: A,
-    pub y: A,
-    pub z: A,
-}
-
-impl<A: RtAtomic<u64>> Vars<A> {
-    pub fn new() -> Self {
-        Vars {
-            x: A::new(0),
-            y: A::new(0),
-            z: A::new(0),
-        }
-    }
-    fn get(&self, v: Var) -> &A {
-        match v {
-            Var::X => &self.x,
-            Var::Y => &self.y,
-            Var::Z => &self.z,
-        }
-    }
-}
-
-impl<A: RtAtomic<u64>> Default for Vars<A> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// A shared variable, named for the outcome when read at the end.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Var {
-    X,
-    Y,
-    Z,
-}
-
-impl Var {
-    pub fn name(self) -> &'static str {
-        match self {
-            Var::X => "x",
-            Var::Y => "y",
-            Var::Z => "z",
-        }
-    }
-}
-
-/// The actors of a litmus test, over the shared variables `x`, `y`, `z`.
-pub trait Actors: 'static {
-    /// Per actor, the names of the registers it returns (at most two each); the number of
-    /// actors is the length (2 to [`MAX_ACTORS`]).
-    const REGS: &'static [&'static [&'static str]];
-    /// Variables read once every actor has finished, appended to the outcome.
-    const FINAL: &'static [Var] = &[];
-    /// Actor `me`'s program; returns its registers.
-    fn actor<R: Rt>(me: usize, v: &Vars<R::AtomicU64>, o: MemOrder) -> Regs;
-}
-
-/// Whether the memory model allows an outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Model {
-    Allowed,
-    Forbidden,
-}
-
-impl Model {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Model::Allowed => "allowed",
-            Model::Forbidden => "forbidden",
-        }
-    }
-}
-
-/// An outcome: the registers' values, in [`Shape::registers`] order.
-pub type Outcome = Vec<u64>;
-
-/// The shape of a test, read off its [`Actors`].
-#[derive(Clone, Debug)]
-pub struct Shape {
-    pub actors: usize,
-    /// Every register of the outcome, actors' registers first, then final values.
-    pub registers: Vec<&'static str>,
-}
-
-/// The shape of `A`.
-pub fn shape<A: Actors>() -> Shape {
-    let mut registers: Vec<&'static str> = A::REGS.iter().flat_map(|r| r.iter().copied()).collect();
-    registers.extend(A::FINAL.iter().map(|v| v.name()));
-    Shape {
-        actors: A::REGS.len(),
-        registers,
-    }
-}
-
-/// What one outcome means.
-#[derive(Clone, Copy, Debug)]
-pub struct Meanings {
-    /// The interesting outcome, where the model allows it.
-    pub allowed: &'static str,
-    /// The interesting outcome, where the model forbids it.
-    pub forbidden: &'static str,
-    /// Every other outcome (each is some interleaving of the actors).
-    pub other: &'static str,
-}
-
-/// One litmus test of the catalogue.
-pub struct Litmus {
-    pub name: &'static str,
-    pub summary: &'static str,
-    /// The experiment file: its lesson and its actors.
-    pub source: &'static str,
-    /// The outcome this test is about: the one no interleaving produces.
-    pub interesting: &'static [u64],
-    /// What the published C11 model says of the interesting outcome, per ordering.
-    pub model: fn(MemOrder) -> Model,
-    /// Where the model's answers come from.
-    pub citation: &'static str,
-    pub meanings: Meanings,
-    pub shape: fn() -> Shape,
-    pub native: fn(u64, MemOrder) -> NativeRun,
-    pub loom: fn(MemOrder) -> Outcome,
-}
-
-impl Litmus {
-    /// How an outcome reads ("r0=0, r1=0").
-    pub fn label(&self, out: &[u64]) -> String {
-        let shape = (self.shape)();
-        shape
-            .registers
-            .iter()
-            .zip(out)
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
-    /// Grades an outcome under an ordering: the interesting one is INTERESTING where the
-    /// model allows it and FORBIDDEN where it does not; every other one is an interleaving.
-    pub fn grade(&self, o: MemOrder, out: &[u64]) -> (Grade, &'static str) {
-        if out != self.interesting {
-            return (Grade::Acceptable, self.meanings.other);
-        }
-        match (self.model)(o) {
-            Model::Allowed => (Grade::Interesting, self.meanings.allowed),
-            Model::Forbidden => (Grade::Forbidden, self.meanings.forbidden),
-        }
-    }
-}
-
-/// What the native run counted.
-#[derive(Clone, Debug, Default)]
-pub struct NativeRun {
-    pub counts: BTreeMap<Outcome, u64>,
-    /// Iterations in which all actors ran at once: the intervals from a clock reading just
-    /// before each actor's body to one just after it all intersect (so "at once" is within
-    /// the clock's cost, tens of nanoseconds).
-    pub overlapped: u64,
-    /// Iterations in which all actors started their bodies within [`NEAR_NS`] of each
-    /// other: a store may still be on its way to the other cores after a body ends, so
-    /// these iterations can still interact.
-    pub near: u64,
-}
-
-/// "Nearly at once", in nanoseconds (see [`NativeRun::near`]).
-pub const NEAR_NS: u64 = 1_000;
-
-/// Waits until every other actor has announced iteration `i` in `flags`: spins, then (after
-/// a while, so that more actors than cores still make progress) yields.
-/// `false` if Ctrl-C came while waiting (an actor that stopped never arrives).
-fn wait_all(flags: &[CachePadded<AtomicU64>], me: usize, i: u64) -> bool {
-    let mut spins = 0u32;
-    for (j, f) in flags.iter().enumerate() {
-        while j != me && f.load(Ordering::Acquire) < i {
-            if crate::machine::interrupted() {
-                return false;
-            }
-            if spins < 1 << 12 {
-                spins += 1;
-                std::hint::spin_loop();
-            } else {
-                std::thread::yield_now();
-            }
-        }
-    }
-    true
-}
-
-/// When each actor ran its body in one iteration: (start, end) in nanoseconds.
-type Times = Vec<CachePadded<[AtomicU64; 2]>>;
-
-/// Whether the actors' intervals in `times` all intersect, and whether they all started
-/// within [`NEAR_NS`] of each other: each 1 (yes) or 0 (no).
-fn at_once(times: &Times) -> (u64, u64) {
-    let starts = || times.iter().map(|t| t[0].load(Ordering::Relaxed));
-    let (first, last) = (starts().min(), starts().max());
-    let end = times.iter().map(|t| t[1].load(Ordering::Relaxed)).min();
-    let near = match (first, last) {
-        (Some(f), Some(l)) => l - f < NEAR_NS,
-        _ => false,
-    };
-    (u64::from(last < end), u64::from(near))
-}
-
-/// Runs `iters` iterations natively and counts the outcomes.
-pub fn run_native<A: Actors>(iters: u64, o: MemOrder) -> NativeRun {
-    let n = A::REGS.len();
-    let vars: Arc<Vec<Vars<<Native as Rt>::AtomicU64>>> =
-        Arc::new((0..iters).map(|_| Vars::new()).collect());
-    // Each actor announces the iteration it reached; none starts iteration i before all the
-    // others have reached it.
-    let reached: Arc<Vec<CachePadded<AtomicU64>>> =
-        Arc::new((0..n).map(|_| Default::default()).collect());
-    // The actors' times, for odd and even iterations: actor 0 judges iteration i - 1 at the
-    // start line of iteration i, where every actor has written its times and none can yet
-    // overwrite them (that is iteration i + 1, past a start line actor 0 has not reached).
-    let times: Arc<[Times; 2]> =
-        Arc::new([0, 1].map(|_| (0..n).map(|_| Default::default()).collect()));
-    let epoch = Instant::now();
-    let handles: Vec<_> = (0..n)
-        .map(|me| {
-            let (vars, reached, times) = (vars.clone(), reached.clone(), times.clone());
-            std::thread::spawn(move || {
-                let mut seen: Vec<[u8; 2]> = Vec::with_capacity(iters as usize);
-                let (mut overlapped, mut near) = (0, 0);
-                let small = |x: u64| u8::try_from(x).expect("litmus registers hold small values");
-                for (i, v) in vars.iter().enumerate() {
-                    let i = i as u64 + 1;
-                    if crate::machine::interrupted() {
-                        break; // Ctrl-C: the iterations every actor finished are counted
-                    }
-                    reached[me].store(i, Ordering::Release);
-                    if !wait_all(&reached, me, i) {
-                        break;
-                    }
-                    let start = epoch.elapsed().as_nanos() as u64;
-                    let r = A::actor::<Native>(me, v, o);
-                    let end = epoch.elapsed().as_nanos() as u64;
-                    let t = &times[i as usize % 2][me];
-                    t[0].store(start, Ordering::Relaxed);
-                    t[1].store(end, Ordering::Relaxed);
-                    // The previous iteration's timing, after the body (not between the start
-                    // line and the body): every actor wrote it before reaching this one, and
-                    // none rewrites it before actor 0 lets iteration i + 1 start.
-                    if me == 0 && i > 1 {
-                        let (both, close) = at_once(&times[(i as usize - 1) % 2]);
-                        (overlapped, near) = (overlapped + both, near + close);
-                    }
-                    seen.push([small(r[0]), small(r[1])]);
-                }
-                (seen, overlapped, near)
-            })
-        })
-        .collect();
-    let seen: Vec<(Vec<[u8; 2]>, u64, u64)> = handles
-        .into_iter()
-        .map(|h| h.join().unwrap_or_default())
-        .collect();
-    // Every actor is joined: the last iteration's times are all written.
-    let (both, close) = at_once(&times[iters as usize % 2]);
-    let mut run = NativeRun {
-        overlapped: seen[0].1 + both,
-        near: seen[0].2 + close,
-        ..NativeRun::default()
-    };
-    for (i, v) in vars.iter().enumerate() {
-        let mut out = Vec::new();
-        for (a, regs) in A::REGS.iter().enumerate() {
-            let Some(r) = seen[a].0.get(i) else {
-                return run; // an actor panicked: count what all of them finished
-            };
-            out.extend(r[..regs.len()].iter().map(|&x| u64::from(x)));
-        }
-        out.extend(A::FINAL.iter().map(|&f| v.get(f).load(Ordering::Relaxed)));
-        *run.counts.entry(out).or_insert(0) += 1;
-    }
-    run
-}
 
 /// One execution of the loom model: the actors on fresh variables, actor 0 on loom's main
 /// thread and the others spawned (at most four: loom's limit), then the final reads.
@@ -479,9 +192,9 @@ pub fn disagreement(v: LoomVsModel, o: MemOrder) -> &'static str {
 
 /// Runs one test natively and under loom. `iters` is from 1 to [`MAX_ITERS`]; the
 /// `litmus` command refuses anything else before it gets here.
-pub fn run(t: &'static Litmus, iters: u64, o: MemOrder) -> Result<LitmusReport> {
+pub fn run(t: &'static Litmus, iters: u64, o: MemOrder, cancel: &Cancel) -> Result<LitmusReport> {
     let shape = (t.shape)();
-    let native = (t.native)(iters, o);
+    let native = (t.native)(iters, o, cancel);
     let loom_set = explore(t, o)?;
     let mut outcomes: Vec<&Outcome> = native.counts.keys().chain(loom_set.keys()).collect();
     outcomes.sort_unstable();
@@ -674,13 +387,13 @@ mod tests {
     #[test]
     fn the_native_counter_counts_every_iteration_and_names_the_registers() {
         let t = crate::experiments::find_litmus("IRIW").expect("IRIW");
-        let run = (t.native)(200, MemOrder::Relaxed);
+        let run = (t.native)(200, MemOrder::Relaxed, &Cancel::new());
         assert_eq!(run.counts.values().sum::<u64>(), 200);
         assert!(run.overlapped <= 200);
         assert!(run.counts.keys().all(|k| k.len() == 4));
         assert_eq!(t.label(&[1, 0, 1, 0]), "r0=1, r1=0, r2=1, r3=0");
         let s = crate::experiments::find_litmus("S").expect("S");
-        let run = (s.native)(200, MemOrder::Acqrel);
+        let run = (s.native)(200, MemOrder::Acqrel, &Cancel::new());
         // The final value of x is 1 or 2, never the initial 0: both stores ran.
         assert!(run.counts.keys().all(|k| k.len() == 2 && k[1] > 0));
         assert_eq!(s.label(&[1, 2]), "r0=1, x=2");

@@ -179,13 +179,40 @@ pub fn progress_bar(visible: bool, len: u64, what: &str) -> indicatif::ProgressB
     bar
 }
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// A request to stop, handed by a command to the engines it drives (in their configs):
+/// they check it between units of work — a trial, an execution, a schedule, a check — and
+/// report what they have. [`Cancel::ctrl_c`] is the token Ctrl-C sets; [`Cancel::new`] makes
+/// one only its holder sets ([`Cancel::request`]): tests, and library callers with their own
+/// reasons to stop.
+#[derive(Clone, Debug, Default)]
+pub struct Cancel(std::sync::Arc<AtomicBool>);
+
+impl Cancel {
+    /// A token nothing has requested yet.
+    pub fn new() -> Self {
+        Cancel::default()
+    }
+    /// The token the Ctrl-C handler ([`install_ctrlc`]) sets: every command's.
+    pub fn ctrl_c() -> Self {
+        static CTRL_C: std::sync::LazyLock<Cancel> = std::sync::LazyLock::new(Cancel::new);
+        CTRL_C.clone()
+    }
+    /// Asks whoever holds this token to stop.
+    pub fn request(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+    /// Whether stopping was asked for.
+    pub fn requested(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
+}
 
 /// Installs the Ctrl-C handler: the first Ctrl-C asks the running command to stop after
-/// the current step and report what it has; a second one exits at once.
+/// the current step and report what it has ([`Cancel::ctrl_c`]); a second one exits at once.
 pub fn install_ctrlc() {
     let _ = ctrlc::set_handler(|| {
-        if INTERRUPTED.swap(true, Ordering::SeqCst) {
+        let token = Cancel::ctrl_c();
+        if token.0.swap(true, Ordering::SeqCst) {
             eprintln!("\nrace-lab: interrupted again, exiting");
             std::process::exit(crate::error::ErrorKind::Interrupted.exit_code());
         }
@@ -213,12 +240,13 @@ pub fn write_stdout_unlocked(bytes: &[u8]) {
 /// taking `reporting` (it does so, under the lock, before printing its own report), the
 /// watcher prints `last_words` and exits 130; the workers end with the process.
 pub fn stop_after_grace(
+    cancel: Cancel,
     reporting: std::sync::Arc<std::sync::Mutex<bool>>,
     grace: std::time::Duration,
     last_words: String,
 ) {
     std::thread::spawn(move || {
-        while !interrupted() {
+        while !cancel.requested() {
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         let until = Instant::now() + grace;
@@ -239,9 +267,4 @@ pub fn stop_after_grace(
 /// Marks a command as reporting: from now on [`stop_after_grace`] leaves it alone.
 pub fn reporting(flag: &std::sync::Mutex<bool>) {
     *flag.lock().unwrap_or_else(|e| e.into_inner()) = true;
-}
-
-/// Whether Ctrl-C was pressed.
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
 }

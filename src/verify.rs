@@ -8,10 +8,11 @@
 //! as AcqRel, loom does not explore load buffering — is a KNOWN GAP, never a pass and never a
 //! failure. [`plan`] lists the checks; [`run`] runs one.
 
-use crate::error::{LabError, Result};
+use crate::error::Result;
 use crate::experiment::{Class, Experiment, Params, Worlds};
 use crate::explore::{self, ExploreConfig, ExploreReport, World};
 use crate::litmus::Litmus;
+use crate::machine::Cancel;
 use crate::rt::MemOrder;
 use serde::Serialize;
 
@@ -81,7 +82,7 @@ impl Planned {
             Planned::Experiment { exp, world, .. } => format!(
                 "{} [{} {}x{}]",
                 exp.name,
-                world_name(*world),
+                world.name(),
                 exp.proof.threads,
                 exp.proof.iters
             ),
@@ -113,13 +114,6 @@ pub struct Check {
     /// One line: what was found.
     pub detail: String,
     pub seconds: f64,
-}
-
-fn world_name(w: World) -> &'static str {
-    match w {
-        World::Loom => explore::WORLD_LOOM,
-        World::Scheduled => explore::WORLD_SCHEDULED,
-    }
 }
 
 /// The worlds in which `verify` looks for a broken experiment's bug: the ones it declares,
@@ -170,17 +164,17 @@ pub fn plan(exps: &[&'static Experiment], litmus: &[&'static Litmus]) -> Vec<Pla
 
 /// Runs one check. `isolated`: explore loom in a child process of the lab (the CLI); else in
 /// this process (a program that added its own experiments through the library API).
-pub fn run(p: &Planned, isolated: bool) -> Result<Check> {
+pub fn run(p: &Planned, isolated: bool, cancel: &Cancel) -> Result<Check> {
     let started = Instant::now();
     let (subject, world, status, detail) = match p {
         Planned::Experiment { exp, world, kind } => {
-            let explored = || explore_at_proof(exp, *world, *kind, isolated);
+            let explored = || explore_at_proof(exp, *world, *kind, isolated, cancel);
             let (status, detail) = match (kind, world) {
                 (Kind::Proved, _) => judge_proof(exp, *world, &explored()?),
                 // A bug under schedules: hunt finds most at once; only if it does not is the
                 // exhaustive search run, and where the model is too large to search, the
                 // hunt's answer stands.
-                (_, World::Scheduled) => match hunt_bug(exp)? {
+                (_, World::Scheduled) => match hunt_bug(exp, cancel)? {
                     hunted @ (Status::Pass, _) => hunted,
                     hunted => match explored() {
                         Ok(r) => judge_bug(&r),
@@ -190,7 +184,7 @@ pub fn run(p: &Planned, isolated: bool) -> Result<Check> {
                 },
                 _ => judge_bug(&explored()?),
             };
-            (exp.name.to_string(), world_name(*world), status, detail)
+            (exp.name.to_string(), world.name(), status, detail)
         }
         Planned::Litmus { test, ordering } => {
             let (status, detail) = litmus_check(test, *ordering)?;
@@ -229,6 +223,7 @@ fn explore_at_proof(
     world: World,
     kind: Kind,
     isolated: bool,
+    cancel: &Cancel,
 ) -> Result<ExploreReport> {
     let finding = kind == Kind::BugFound || exp.loom_false_alarm;
     let cfg = ExploreConfig {
@@ -247,53 +242,13 @@ fn explore_at_proof(
         spurious_wakeups: world == World::Scheduled && kind == Kind::Proved,
         first_failure: world == World::Loom && finding,
         show: 1,
+        cancel: cancel.clone(),
     };
-    match (isolated, world) {
-        (false, _) => explore::explore(&cfg),
-        (true, World::Loom) => explore::explore_isolated(&cfg),
-        (true, World::Scheduled) => scheduled_in_child(&cfg),
+    if isolated {
+        explore::child::explore_in_child(&cfg, false)
+    } else {
+        explore::explore(&cfg)
     }
-}
-
-/// The scheduled world's search in a child process of the lab (the hidden `__explore`
-/// command), as `explore_isolated` does for loom: an abort in the search fails one check
-/// instead of ending the whole verification.
-fn scheduled_in_child(cfg: &ExploreConfig) -> Result<ExploreReport> {
-    use std::os::unix::process::ExitStatusExt;
-    let exe = std::env::current_exe()
-        .map_err(|e| LabError::usage(format!("cannot find the race-lab binary: {e}")))?;
-    let p = &cfg.params;
-    let out = std::process::Command::new(exe)
-        .arg("__explore")
-        .arg(cfg.exp.name)
-        .args(["--threads", &p.threads.to_string()])
-        .args(["--iters", &p.iters.to_string()])
-        .args(["--world", explore::WORLD_SCHEDULED])
-        .args(["--max-seconds", &cfg.max_seconds.to_string()])
-        .args(
-            cfg.max_executions
-                .map(|n| ["--max-executions".to_string(), n.to_string()])
-                .into_iter()
-                .flatten(),
-        )
-        .args(cfg.spurious_wakeups.then_some("--spurious-wakeups"))
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .output()
-        .map_err(|e| LabError::usage(format!("cannot start the explore child process: {e}")))?;
-    if !out.status.success() {
-        if crate::machine::interrupted() || out.status.signal() == Some(2) {
-            return Err(LabError::interrupted("interrupted"));
-        }
-        let err = String::from_utf8_lossy(&out.stderr);
-        let said = err.lines().last().unwrap_or("").trim();
-        return Err(LabError::failed(match out.status.signal() {
-            Some(sig) => format!("the scheduled world's search died (signal {sig}): {said}"),
-            None => format!("the scheduled world's search failed: {said}"),
-        }));
-    }
-    serde_json::from_slice(&out.stdout)
-        .map_err(|e| LabError::failed(format!("the explore child sent a malformed report: {e}")))
 }
 
 /// A fix is proved when the search was complete and found nothing but ACCEPTABLE outcomes.
@@ -334,9 +289,9 @@ fn judge_bug(r: &ExploreReport) -> (Status, String) {
 const HUNT_CASES: u32 = 2_000;
 
 /// A bug found by hunt (proptest over schedules) at the proof size.
-fn hunt_bug(exp: &'static Experiment) -> Result<(Status, String)> {
+fn hunt_bug(exp: &'static Experiment, cancel: &Cancel) -> Result<(Status, String)> {
     let p = Params::new(exp.proof.threads, exp.proof.iters);
-    let h = crate::hunt::hunt(exp, &p, HUNT_CASES, 0)?;
+    let h = crate::hunt::hunt(exp, &p, HUNT_CASES, 0, cancel)?;
     let status = if h.found { Status::Pass } else { Status::Fail };
     Ok((status, format!("(hunt) {}", h.verdict)))
 }

@@ -11,6 +11,7 @@
 use crate::error::{LabError, Result};
 use crate::experiment::Params;
 use crate::experiments;
+use crate::machine::Cancel;
 use crate::procs::{median, Evidence, Measure, ProcParams, ShmSync};
 use serde::Serialize;
 use std::cell::RefCell;
@@ -173,7 +174,7 @@ impl Lab {
 
 /// The parameters each experiment runs with for the claims: small enough that all 23 claims
 /// take well under a minute on 2 CPUs.
-fn params_for(name: &str) -> ProcParams {
+fn params_for(name: &str, cancel: &Cancel) -> ProcParams {
     let base = ProcParams {
         procs: 4,
         iters: 200_000,
@@ -181,6 +182,7 @@ fn params_for(name: &str) -> ProcParams {
         sync: ShmSync::Atomic,
         pool: 4,
         tasks: 8,
+        cancel: cancel.clone(),
     };
     match name {
         "spawn-cost" => ProcParams { tasks: 20, ..base },
@@ -231,12 +233,13 @@ pub fn experiments_needed(chosen: &[&Claim]) -> Vec<&'static str> {
 /// Runs what `chosen` need; `progress` is called after each experiment.
 pub fn measure(
     chosen: &[&'static Claim],
+    cancel: &Cancel,
     mut progress: impl FnMut(&str),
 ) -> Result<Vec<ClaimResult>> {
     let mut lab = Lab::new(crate::machine::cpus());
     let mut measured: Vec<&str> = Vec::new();
     for name in experiments_needed(chosen) {
-        if crate::machine::interrupted() {
+        if cancel.requested() {
             break; // Ctrl-C: judge the claims whose experiments all ran
         }
         let ev = match name {
@@ -246,7 +249,7 @@ pub fn measure(
                 let exp = experiments::find_process(base).ok_or_else(|| {
                     LabError::failed(format!("claims name an unknown experiment '{name}'"))
                 })?;
-                (exp.run)(&params_for(name))?
+                (exp.run)(&params_for(name, cancel))?
             }
         };
         lab.insert(name, ev);

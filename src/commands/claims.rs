@@ -47,13 +47,14 @@ pub fn config(a: &ClaimsArgs) -> Result<ClaimsConfig> {
 
 /// Measures the chosen claims and prints their verdicts.
 pub fn execute(a: &ClaimsArgs, out: &mut dyn Write) -> Result<Exit> {
+    let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = config(a)?;
     let chosen = cfg.claims;
     let total = claims::experiments_needed(&chosen).len() as u64;
     let visible = !a.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let bar = machine::progress_bar(visible, total, "{pos}/{len} experiments");
     let meter = machine::CpuMeter::start();
-    let results = claims::measure(&chosen, |name| {
+    let results = claims::measure(&chosen, &cancel, |name| {
         bar.inc(1);
         bar.set_message(name.to_string());
     });
@@ -65,13 +66,13 @@ pub fn execute(a: &ClaimsArgs, out: &mut dyn Write) -> Result<Exit> {
             "ids": chosen.iter().map(|c| c.id).collect::<Vec<_>>(),
             "lang": match cfg.lang { Lang::En => "en", Lang::Zh => "zh" },
         });
-        report::claims::json(out, &results, params, warnings, machine::interrupted())?;
+        report::claims::json(out, &results, params, warnings, cancel.requested())?;
     } else {
         report::claims::text(out, &results, cfg.lang == Lang::Zh)?;
         for w in &warnings {
             writeln!(out, "{w}")?;
         }
-        if machine::interrupted() {
+        if cancel.requested() {
             writeln!(
                 out,
                 "interrupted: {} of {} claims measured",
@@ -80,5 +81,5 @@ pub fn execute(a: &ClaimsArgs, out: &mut dyn Write) -> Result<Exit> {
             )?;
         }
     }
-    Ok(Exit::ok_unless_interrupted(machine::interrupted()))
+    Ok(Exit::ok_unless_interrupted(cancel.requested()))
 }

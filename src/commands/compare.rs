@@ -147,6 +147,7 @@ pub fn config(a: &CompareArgs) -> Result<CompareConfig> {
         format,
         plot,
         progress: format == Format::Text && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        cancel: crate::machine::Cancel::ctrl_c(),
     })
 }
 

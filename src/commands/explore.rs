@@ -113,11 +113,13 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
         spurious_wakeups: a.spurious_wakeups,
         first_failure: a.first_failure,
         show: a.show,
+        cancel: crate::machine::Cancel::ctrl_c(),
     })
 }
 
 /// Explores in a child process and prints the report.
 pub fn execute(a: &ExploreArgs, out: &mut dyn Write) -> Result<Exit> {
+    let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = config(a)?;
     let meter = crate::machine::CpuMeter::start();
     let r = explore::explore_isolated(&cfg)?;
@@ -133,7 +135,7 @@ pub fn execute(a: &ExploreArgs, out: &mut dyn Write) -> Result<Exit> {
             r.world, cfg.exp.name
         )));
     }
-    Ok(Exit::ok_unless_interrupted(crate::machine::interrupted()))
+    Ok(Exit::ok_unless_interrupted(cancel.requested()))
 }
 
 /// `__explore`, the child: explores in this process and prints the report as JSON for the

@@ -99,10 +99,12 @@ pub fn config(a: &HuntArgs) -> Result<HuntConfig> {
 
 /// Hunts and prints what was found.
 pub fn execute(a: &HuntArgs, out: &mut dyn Write) -> Result<Exit> {
+    let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = config(a)?;
     let meter = crate::machine::CpuMeter::start();
     let flag = std::sync::Arc::new(std::sync::Mutex::new(false));
     crate::machine::stop_after_grace(
+        cancel.clone(),
         flag.clone(),
         std::time::Duration::from_millis(700),
         if a.common.json {
@@ -115,8 +117,8 @@ pub fn execute(a: &HuntArgs, out: &mut dyn Write) -> Result<Exit> {
         },
     );
     let mut r = match cfg.pct_depth {
-        None => hunt::hunt(cfg.exp, &cfg.params, cfg.cases, cfg.seed)?,
-        Some(depth) => hunt::hunt_pct(cfg.exp, &cfg.params, cfg.cases, cfg.seed, depth)?,
+        None => hunt::hunt(cfg.exp, &cfg.params, cfg.cases, cfg.seed, &cancel)?,
+        Some(depth) => hunt::hunt_pct(cfg.exp, &cfg.params, cfg.cases, cfg.seed, depth, &cancel)?,
     };
     if a.full {
         if let (Some(min), Some(rep)) = (&r.minimal, &mut r.replay) {

@@ -97,6 +97,7 @@ pub fn config(a: &LitmusArgs) -> Result<LitmusConfig> {
 
 /// Runs the tests and prints their tables.
 pub fn execute(a: &LitmusArgs, out: &mut dyn Write) -> Result<Exit> {
+    let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = config(a)?;
     let meter = machine::CpuMeter::start();
     let cores = machine::cpus();
@@ -106,10 +107,10 @@ pub fn execute(a: &LitmusArgs, out: &mut dyn Write) -> Result<Exit> {
             .iters
             .unwrap_or_else(|| default_iters((t.shape)().actors, cores));
         for &o in &cfg.orderings {
-            if machine::interrupted() {
+            if cancel.requested() {
                 break 'all;
             }
-            reports.push(litmus::run(t, iters, o)?);
+            reports.push(litmus::run(t, iters, o, &cancel)?);
         }
     }
     if a.json {
@@ -119,10 +120,10 @@ pub fn execute(a: &LitmusArgs, out: &mut dyn Write) -> Result<Exit> {
             "iters": cfg.iters,
         });
         let warnings = machine::busy_warning(meter.others()).into_iter().collect();
-        report::litmus::json(out, &reports, params, warnings, machine::interrupted())?;
+        report::litmus::json(out, &reports, params, warnings, cancel.requested())?;
     } else {
         report::litmus::text(out, &reports)?;
-        if machine::interrupted() {
+        if cancel.requested() {
             writeln!(
                 out,
                 "interrupted: {} of {} test runs finished",
@@ -142,5 +143,5 @@ pub fn execute(a: &LitmusArgs, out: &mut dyn Write) -> Result<Exit> {
             forbidden.join(", "),
         )));
     }
-    Ok(Exit::ok_unless_interrupted(machine::interrupted()))
+    Ok(Exit::ok_unless_interrupted(cancel.requested()))
 }

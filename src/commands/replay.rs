@@ -80,10 +80,12 @@ pub fn config(a: &ReplayArgs) -> Result<ReplayConfig> {
 
 /// Replays the schedule and prints the interleaving.
 pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
+    let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = config(a)?;
     let meter = crate::machine::CpuMeter::start();
     let flag = std::sync::Arc::new(std::sync::Mutex::new(false));
     crate::machine::stop_after_grace(
+        cancel.clone(),
         flag.clone(),
         std::time::Duration::from_millis(300),
         if a.common.json {
@@ -108,7 +110,7 @@ pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
     } else {
         report::hunt::replay(out, &r)?;
     }
-    Ok(Exit::ok_unless_interrupted(crate::machine::interrupted()))
+    Ok(Exit::ok_unless_interrupted(cancel.requested()))
 }
 
 /// Between steps: on a terminal, wait for Enter (`q` or the end of input stops); elsewhere

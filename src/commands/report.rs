@@ -9,6 +9,7 @@
 //! from saved outputs and a fresh one are the same page. The page is written to a temporary
 //! file next to `--out` and renamed at the end: Ctrl-C (exit 130) leaves no half-written file.
 
+mod output;
 use super::{validate, Cli, Exit, Lab};
 use crate::error::{LabError, Result};
 use crate::experiment::{Class, Experiment};
@@ -16,6 +17,7 @@ use crate::experiments;
 use crate::machine;
 use crate::report::html::{self, Page, Section};
 use clap::{Args, Parser};
+use output::{cpu_model, now_utc, write_atomically};
 use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -116,7 +118,7 @@ fn lab_json(args: &[String]) -> Result<Value> {
     let mut buf = Vec::new();
     let exit = super::execute(cli, &Lab::default(), &mut buf).unwrap_or_else(Exit::from);
     if let Exit::Interrupted(_) = exit {
-        return Err(interrupted());
+        return Err(not_written());
     }
     if buf.is_empty() {
         return Err(LabError::failed(format!(
@@ -133,7 +135,7 @@ fn lab_json(args: &[String]) -> Result<Value> {
     })
 }
 
-fn interrupted() -> LabError {
+fn not_written() -> LabError {
     LabError::interrupted("interrupted: no report written")
 }
 
@@ -141,13 +143,14 @@ fn interrupted() -> LabError {
 struct Gather<'a> {
     cfg: &'a ReportConfig,
     bar: indicatif::ProgressBar,
+    cancel: crate::machine::Cancel,
 }
 
 impl Gather<'_> {
     /// `file` from `--from DIR`, or the command's fresh output (saved with `--save`).
     fn get(&self, file: &str, args: &[String]) -> Result<Option<Value>> {
-        if machine::interrupted() {
-            return Err(interrupted());
+        if self.cancel.requested() {
+            return Err(not_written());
         }
         match &self.cfg.source {
             Source::Saved(dir) => {
@@ -283,8 +286,8 @@ fn section(g: &Gather, exp: &'static Experiment) -> Result<Section> {
 
 /// The compare plot: from `compare.svg` in `--from DIR`, or a short compare run.
 fn plot(g: &Gather) -> Result<std::result::Result<String, String>> {
-    if machine::interrupted() {
-        return Err(interrupted());
+    if g.cancel.requested() {
+        return Err(not_written());
     }
     match &g.cfg.source {
         Source::Saved(dir) => Ok(std::fs::read_to_string(dir.join("compare.svg"))
@@ -338,25 +341,6 @@ fn plot(g: &Gather) -> Result<std::result::Result<String, String>> {
     }
 }
 
-/// The CPU's model name from /proc/cpuinfo, if there is one.
-fn cpu_model() -> Option<String> {
-    let info = std::fs::read_to_string("/proc/cpuinfo").ok()?;
-    info.lines()
-        .find(|l| l.starts_with("model name"))
-        .and_then(|l| l.split_once(':'))
-        .map(|(_, m)| m.trim().to_string())
-}
-
-/// `2026-11-29 09:30 UTC`, from the system clock.
-fn now_utc() -> String {
-    minute_utc(jiff::Timestamp::now())
-}
-
-/// `2026-11-29 09:30 UTC`: the minute of `t`, in UTC.
-fn minute_utc(t: jiff::Timestamp) -> String {
-    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
-}
-
 /// Measures (or reads) everything, renders the page, writes it atomically.
 pub fn execute(a: &ReportArgs, out: &mut dyn Write) -> Result<Exit> {
     let cfg = config(a)?;
@@ -364,7 +348,11 @@ pub fn execute(a: &ReportArgs, out: &mut dyn Write) -> Result<Exit> {
         && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let steps = cfg.experiments.len() as u64 * 3 + u64::from(cfg.claims) + u64::from(cfg.plot);
     let bar = machine::progress_bar(visible, steps, "measuring {pos}/{len}");
-    let g = Gather { cfg: &cfg, bar };
+    let g = Gather {
+        cfg: &cfg,
+        bar,
+        cancel: crate::machine::Cancel::ctrl_c(),
+    };
     let result = build(&g);
     g.bar.finish_and_clear();
     let page = match result {
@@ -373,7 +361,7 @@ pub fn execute(a: &ReportArgs, out: &mut dyn Write) -> Result<Exit> {
         Err(e) => return Err(e),
     };
     let text = html::render(&page);
-    write_atomically(&cfg.out, &text)?;
+    write_atomically(&cfg.out, &text, &g.cancel)?;
     writeln!(
         out,
         "wrote {} ({} experiments, {:.1} KB)",
@@ -419,71 +407,4 @@ fn build(g: &Gather) -> Result<Page> {
         claims,
         plot,
     })
-}
-
-/// Writes `text` to a temporary file next to `path` (removed if anything fails, Ctrl-C
-/// included), then renames it over `path`.
-fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    let fail = |e: std::io::Error| LabError::usage(format!("cannot write {}: {e}", path.display()));
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.partial-"))
-        // As `fs::write` would create it: the umask decides, not the temporary file's 0600.
-        .permissions(std::fs::Permissions::from_mode(0o666))
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    tmp.write_all(text.as_bytes()).map_err(fail)?;
-    if machine::interrupted() {
-        return Err(interrupted()); // dropping `tmp` removes it
-    }
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_page_is_dated_to_the_minute_in_utc() {
-        let t = |s: i64| jiff::Timestamp::from_second(s).unwrap();
-        assert_eq!(minute_utc(t(0)), "1970-01-01 00:00 UTC");
-        assert_eq!(minute_utc(t(1_795_944_659)), "2026-11-29 09:30 UTC");
-        assert_eq!(minute_utc(t(951_825_600)), "2000-02-29 12:00 UTC");
-    }
-
-    #[test]
-    fn a_page_replaces_the_file_whole_and_leaves_nothing_else() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let (page, plain) = (dir.path().join("page.html"), dir.path().join("plain"));
-        std::fs::write(&page, "old").unwrap();
-        write_atomically(&page, "new").unwrap();
-        assert_eq!(std::fs::read_to_string(&page).unwrap(), "new");
-        // The mode `fs::write` gives a new file (the umask's), not a temporary file's 0600.
-        std::fs::write(&plain, "").unwrap();
-        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode();
-        assert_eq!(mode(&page), mode(&plain));
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 2, "{names:?}");
-        let missing = dir.path().join("no-such-folder/page.html");
-        let e = write_atomically(&missing, "x").unwrap_err();
-        assert!(
-            e.message
-                .starts_with(&format!("cannot write {}: ", missing.display())),
-            "{}",
-            e.message
-        );
-    }
 }

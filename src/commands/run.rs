@@ -108,6 +108,7 @@ pub fn config(a: &RunArgs) -> Result<RunConfig> {
         pin,
         watchdog: Duration::from_secs_f64(watchdog),
         progress: !a.common.json && std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        cancel: crate::machine::Cancel::ctrl_c(),
     })
 }
 
@@ -142,10 +143,11 @@ fn watch_for_ctrlc(
     json: bool,
     shared: std::sync::Arc<std::sync::Mutex<harness::Finished>>,
 ) {
+    let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = cfg.clone();
     std::thread::spawn(move || loop {
         std::thread::sleep(Duration::from_millis(20));
-        if !machine::interrupted() {
+        if !cancel.requested() {
             continue;
         }
         let f = shared.lock().unwrap_or_else(|e| e.into_inner());
@@ -205,6 +207,7 @@ pub fn process_config(exp: &ProcExperiment, a: &RunArgs) -> Result<ProcParams> {
         sync: a.sync.unwrap_or(d.sync),
         pool: a.pool.unwrap_or(d.pool),
         tasks: a.tasks.unwrap_or(d.tasks),
+        cancel: crate::machine::Cancel::ctrl_c(),
     };
     check_procs(p.procs, "--procs")?;
     check_procs(p.pool, "--pool")?;
@@ -231,10 +234,12 @@ pub fn process_config(exp: &ProcExperiment, a: &RunArgs) -> Result<ProcParams> {
 
 /// `race-lab run` of a process experiment.
 fn execute_process(exp: &'static ProcExperiment, a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
+    let cancel = crate::machine::Cancel::ctrl_c();
     let p = process_config(exp, a)?;
     let meter = machine::CpuMeter::start();
     let flag = std::sync::Arc::new(std::sync::Mutex::new(false));
     machine::stop_after_grace(
+        cancel.clone(),
         flag.clone(),
         Duration::from_millis(700),
         if a.common.json {
@@ -250,7 +255,7 @@ fn execute_process(exp: &'static ProcExperiment, a: &RunArgs, out: &mut dyn Writ
     machine::reporting(&flag);
     ev.warnings.extend(machine::busy_warning(meter.others()));
     if a.common.json {
-        report::run::evidence_json(out, &ev, &p, machine::interrupted())?;
+        report::run::evidence_json(out, &ev, &p, cancel.requested())?;
     } else {
         report::run::evidence(out, &ev)?;
     }
@@ -260,5 +265,5 @@ fn execute_process(exp: &'static ProcExperiment, a: &RunArgs, out: &mut dyn Writ
             exp.name
         )));
     }
-    Ok(Exit::ok_unless_interrupted(machine::interrupted()))
+    Ok(Exit::ok_unless_interrupted(cancel.requested()))
 }

@@ -70,6 +70,7 @@ fn isolated(exp: Option<&Experiment>) -> bool {
 
 /// Runs every check, prints them, writes the JUnit file.
 pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
+    let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = config(a)?;
     let planned = verify::plan(&cfg.experiments, &cfg.litmus);
     let started = Instant::now();
@@ -78,7 +79,7 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
     let mut checks: Vec<Check> = Vec::new();
     let mut interrupted = false;
     for p in &planned {
-        if machine::interrupted() {
+        if cancel.requested() {
             interrupted = true;
             break;
         }
@@ -88,9 +89,9 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
             Planned::Litmus { .. } => None,
         };
         let began = Instant::now();
-        let check = match verify::run(p, isolated(exp)) {
+        let check = match verify::run(p, isolated(exp), &cancel) {
             Ok(c) => c,
-            Err(e) if e.is_interrupted() || machine::interrupted() => {
+            Err(e) if e.is_interrupted() || cancel.requested() => {
                 interrupted = true;
                 break;
             }

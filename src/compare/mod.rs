@@ -84,6 +84,8 @@ pub struct CompareConfig {
     pub format: Format,
     pub plot: Option<PathBuf>,
     pub progress: bool,
+    /// Stops between trials; the table holds what was measured.
+    pub cancel: crate::machine::Cancel,
 }
 
 /// One row of the table, the CSV and the JSON: a baseline or an experiment at one thread

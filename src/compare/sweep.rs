@@ -56,7 +56,7 @@ pub fn run(cfg: &CompareConfig) -> CompareReport {
     let mut interrupted = false;
     'rounds: for round in 0..cfg.trials {
         for (b, s) in BASELINES.iter().zip(base.iter_mut()) {
-            if machine::interrupted() {
+            if cfg.cancel.requested() {
                 interrupted = true;
                 break 'rounds;
             }
@@ -67,7 +67,7 @@ pub fn run(cfg: &CompareConfig) -> CompareReport {
         }
         for (vi, v) in cfg.variants.iter().enumerate() {
             for (ti, &t) in cfg.threads.iter().enumerate() {
-                if machine::interrupted() {
+                if cfg.cancel.requested() {
                     interrupted = true;
                     break 'rounds;
                 }

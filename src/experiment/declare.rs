@@ -129,7 +129,10 @@ pub const fn repo_path(file: &'static str) -> &'static str {
         }
         i += 1;
     }
-    file.split_at(MOUNT.len()).1
+    match core::str::from_utf8(b.split_at(MOUNT.len()).1) {
+        Ok(rest) => rest,
+        Err(_) => file,
+    }
 }
 
 /// The length of a module path's last segment (`race_lab::experiments::lazy_init` → 9).

@@ -85,7 +85,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                     ));
                     return false;
                 }
-                if crate::machine::interrupted() {
+                if cfg.cancel.requested() {
                     stopped = Some("interrupted by Ctrl-C".to_string());
                     return false;
                 }

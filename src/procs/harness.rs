@@ -141,6 +141,9 @@ pub struct ProcParams {
     pub sync: ShmSync,
     pub pool: usize,
     pub tasks: usize,
+    /// Stops between trials (Ctrl-C, for a command's run).
+    #[serde(skip)]
+    pub cancel: crate::machine::Cancel,
 }
 
 impl Default for ProcParams {
@@ -152,6 +155,7 @@ impl Default for ProcParams {
             sync: ShmSync::Atomic,
             pool: 4,
             tasks: 8,
+            cancel: crate::machine::Cancel::new(),
         }
     }
 }
@@ -270,12 +274,13 @@ pub fn count_trials(
     trials: usize,
     expected: u64,
     grade: impl Fn(u64) -> Grade,
+    cancel: &crate::machine::Cancel,
     mut trial: impl FnMut() -> Result<u64>,
 ) -> Result<Evidence> {
     let mut ev = Evidence::new(experiment);
     let (mut counts, mut ns) = (Vec::new(), Vec::new());
     for t in 0..trials {
-        if crate::machine::interrupted() {
+        if cancel.requested() {
             ev.note(format!("interrupted after {t} trials"));
             break;
         }
@@ -352,7 +357,16 @@ mod tests {
         };
         let run = |counts: Vec<u64>| {
             let mut it = counts.into_iter();
-            count_trials("t", "t 2x5", 3, 10, grade, || Ok(it.next().unwrap())).unwrap()
+            count_trials(
+                "t",
+                "t 2x5",
+                3,
+                10,
+                grade,
+                &crate::machine::Cancel::new(),
+                || Ok(it.next().unwrap()),
+            )
+            .unwrap()
         };
         let exact = run(vec![10, 10, 10]);
         assert!(exact.ok);

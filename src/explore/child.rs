@@ -1,0 +1,139 @@
+//! Exploring in a child process of the lab: the hidden `__explore` command explores and
+//! prints its [`ExploreReport`] as JSON; the parent reads it back. loom can abort the whole
+//! process (a panic unwinding through a held guard), and `verify` runs many searches in a
+//! row: in a child, an abort fails one exploration, never the lab. Ctrl-C is passed on, and
+//! the child stops between executions and reports what it explored.
+
+use super::{ExploreConfig, ExploreReport};
+use crate::error::{ErrorKind, LabError, Result};
+use crate::experiment::Opt;
+use std::io::{Read, Write};
+use std::os::unix::process::ExitStatusExt;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// Explores `cfg` in a child process. `echo`: the child's stderr (its progress line, its
+/// one-line error) goes on to ours, as for a command the user runs; otherwise it is kept,
+/// and an error carries the child's last line (a check in `verify`).
+pub fn explore_in_child(cfg: &ExploreConfig, echo: bool) -> Result<ExploreReport> {
+    let exe = std::env::current_exe().map_err(|e| {
+        LabError::usage(format!(
+            "cannot find the race-lab binary to explore in: {e}"
+        ))
+    })?;
+    let mut cmd = Command::new(exe);
+    cmd.arg("__explore").args(arguments(cfg));
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if echo && std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        cmd.env("RACE_LAB_PROGRESS", "1");
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| LabError::usage(format!("cannot start the explore child process: {e}")))?;
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut stderr = child.stderr.take().expect("piped");
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let (mut kept, mut chunk) = (Vec::new(), [0u8; 4096]);
+        while let Ok(n @ 1..) = stderr.read(&mut chunk) {
+            if echo {
+                let _ = std::io::stderr().write_all(&chunk[..n]);
+            }
+            kept.extend_from_slice(&chunk[..n]);
+        }
+        kept
+    });
+    let mut told = false;
+    let status = loop {
+        if let Some(status) = child
+            .try_wait()
+            .map_err(|e| LabError::failed(format!("cannot wait for the explore child: {e}")))?
+        {
+            break status;
+        }
+        if cfg.cancel.requested() && !told {
+            // Ctrl-C reached the lab alone (not its whole process group): pass it on.
+            told = true;
+            let pid = nix::unistd::Pid::from_raw(child.id() as i32);
+            let _ = nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGINT);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    if !status.success() {
+        if cfg.cancel.requested() || status.signal() == Some(2) {
+            return Err(LabError::interrupted(
+                "interrupted: the exploration was stopped",
+            ));
+        }
+        let text = String::from_utf8_lossy(&stderr);
+        let said = text
+            .rsplit(['\n', '\r'])
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("");
+        let said = said.strip_prefix("race-lab: ").unwrap_or(said);
+        if let Some(sig) = status.signal() {
+            return Err(LabError::failed(format!(
+                "the {} world's search died (signal {sig}) in its child process; the lab survived it{}",
+                cfg.world.name(),
+                if said.is_empty() { String::new() } else { format!(": {said}") }
+            )));
+        }
+        return Err(LabError {
+            // The child already said it on our stderr when it was echoed.
+            message: if echo {
+                String::new()
+            } else {
+                said.to_string()
+            },
+            kind: ErrorKind::of_exit_code(status.code().unwrap_or(1)),
+        });
+    }
+    serde_json::from_slice(&stdout)
+        .map_err(|e| LabError::failed(format!("the explore child sent a malformed report: {e}")))
+}
+
+/// The `__explore` arguments that reproduce `cfg`.
+fn arguments(cfg: &ExploreConfig) -> Vec<String> {
+    let p = &cfg.params;
+    let mut a: Vec<String> = vec![cfg.exp.name.into()];
+    let mut flag = |k: &str, v: String| {
+        a.push(k.into());
+        a.push(v);
+    };
+    flag("--threads", p.threads.to_string());
+    flag("--iters", p.iters.to_string());
+    flag("--world", cfg.world.name().into());
+    flag("--max-seconds", cfg.max_seconds.to_string());
+    flag("--show", cfg.show.to_string());
+    if let Some(n) = cfg.max_executions {
+        flag("--max-executions", n.to_string());
+    }
+    if cfg.exp.takes(Opt::Ordering) {
+        flag("--ordering", p.ordering.name().into());
+    }
+    if p.window > 0 {
+        flag("--window", p.window.to_string());
+    }
+    if p.batch > 1 {
+        flag("--batch", p.batch.to_string());
+    }
+    if let Some(b) = cfg.preemptions {
+        flag("--preemptions", b.to_string());
+    }
+    if cfg.first_failure {
+        a.push("--first-failure".into());
+    }
+    if cfg.spurious_wakeups {
+        a.push("--spurious-wakeups".into());
+    }
+    a
+}
