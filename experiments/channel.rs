@@ -27,7 +27,7 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
     let (m, batch) = (p.iters, p.batch.max(1));
     let per_worker = m.div_ceil(batch); // messages each worker sends
     let messages = p.threads as u64 * per_worker;
-    let (sent, elapsed, value) = workers_with_owner::<R, _, _>(
+    let (sent, elapsed, value) = workers_with_owner::<R, _, u64, _>(
         p,
         &Arc::new(tx),
         move |tx, _| {

@@ -49,8 +49,8 @@ pub type Wait<R> =
 pub fn takers<R: Rt>(p: &Params, wait: Wait<R>) -> Run {
     let s = Arc::new((<R::Mutex<StdLock, u64>>::new(0), R::Condvar::new()));
     let (m, n) = (p.iters, p.threads);
-    let (from_empty, elapsed) = workers::<R, _>(p, &s, move |(queue, cv), t| {
-        let mut from_empty = 0;
+    let ((ops, from_empty), elapsed) = workers_counting::<R, _, _>(p, &s, move |(queue, cv), t| {
+        let (mut ops, mut from_empty) = (0, 0);
         for _ in 0..m {
             if role(t, n) != Role::Take {
                 *queue.lock() += 1;
@@ -63,8 +63,9 @@ pub fn takers<R: Rt>(p: &Params, wait: Wait<R>) -> Run {
                     _ => *q -= 1,
                 }
             }
+            ops += 1;
         }
-        from_empty
+        (ops, from_empty)
     });
-    Run::of(Outcome::of(&[("ops", p.expected()), ("from_empty", from_empty)]), elapsed)
+    Run::of(Outcome::of(&[("ops", ops), ("from_empty", from_empty)]), elapsed)
 }

@@ -17,7 +17,7 @@ mod grade;
 mod run;
 pub use declare::{kebab_len, kebab_stem, repo_path, Kernels};
 pub use grade::{Ending, Grade};
-pub use run::{Outcome, Params, Run};
+pub use run::{median, Outcome, Params, Run};
 
 /// How the lab classifies an experiment; grades and the witnesses' expected verdicts follow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -263,18 +263,54 @@ pub fn workers<R: Rt, S: Send + Sync + 'static>(
     shared: &Arc<S>,
     body: impl Fn(&S, usize) -> u64 + Send + Sync + 'static,
 ) -> (u64, Option<Duration>) {
-    let (metric, elapsed, ()) = workers_with_owner::<R, S, ()>(p, shared, body, || ());
+    let (metric, elapsed, ()) = workers_with_owner::<R, S, u64, ()>(p, shared, body, || ());
     (metric, elapsed)
+}
+
+/// What workers count and the lab adds up: one count (`u64`), or two counted together
+/// (`(u64, u64)`: the operations a worker did and the failures it saw), so that an outcome
+/// field is counted, never declared.
+pub trait Counts: Send + 'static {
+    fn zero() -> Self;
+    fn add(self, other: Self) -> Self;
+}
+
+impl Counts for u64 {
+    fn zero() -> Self {
+        0
+    }
+    fn add(self, other: Self) -> Self {
+        self + other
+    }
+}
+
+impl Counts for (u64, u64) {
+    fn zero() -> Self {
+        (0, 0)
+    }
+    fn add(self, other: Self) -> Self {
+        (self.0 + other.0, self.1 + other.1)
+    }
+}
+
+/// As [`workers`], for a body that counts more than one thing ([`Counts`]).
+pub fn workers_counting<R: Rt, S: Send + Sync + 'static, M: Counts>(
+    p: &Params,
+    shared: &Arc<S>,
+    body: impl Fn(&S, usize) -> M + Send + Sync + 'static,
+) -> (M, Option<Duration>) {
+    let (tally, elapsed, ()) = workers_with_owner::<R, S, M, ()>(p, shared, body, || ());
+    (tally, elapsed)
 }
 
 /// As [`workers`], with `owner` run on the calling thread while the workers run (after they
 /// are spawned, before they are joined): the owner of a channel, say.
-pub fn workers_with_owner<R: Rt, S: Send + Sync + 'static, T>(
+pub fn workers_with_owner<R: Rt, S: Send + Sync + 'static, M: Counts, T>(
     p: &Params,
     shared: &Arc<S>,
-    body: impl Fn(&S, usize) -> u64 + Send + Sync + 'static,
+    body: impl Fn(&S, usize) -> M + Send + Sync + 'static,
     owner: impl FnOnce() -> T,
-) -> (u64, Option<Duration>, T) {
+) -> (M, Option<Duration>, T) {
     let gate = Arc::new(R::gate(p.threads));
     let body = Arc::new(body);
     let handles: Vec<_> = (0..p.threads)
@@ -289,12 +325,12 @@ pub fn workers_with_owner<R: Rt, S: Send + Sync + 'static, T>(
         })
         .collect();
     let owned = owner();
-    let mut metric = 0;
+    let mut metric = M::zero();
     let mut first = None;
     let mut last = None;
     for h in handles {
         let (m, s, e) = R::join(h);
-        metric += m;
+        metric = metric.add(m);
         first = match (first, s) {
             (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
             (a, b) => a.or(b),

@@ -199,12 +199,7 @@ pub fn report(
     }
 }
 
-/// The median (the upper one of an even count), `None` for no values.
-pub fn median(xs: &[f64]) -> Option<f64> {
-    let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    (!v.is_empty()).then(|| v[v.len() / 2])
-}
+pub use crate::experiment::median;
 
 /// Runs one trial on a helper thread; gives up on it once the lab's other threads have used
 /// no CPU for the watchdog's time (deadlocked threads sleep in the kernel; working ones,

@@ -42,8 +42,8 @@ pub use machine::Cancel;
 /// What an experiment file imports.
 pub mod prelude {
     pub use crate::experiment::{
-        workers, workers_with_owner, Class, Experiment, Grade, Opt, Outcome, Params, Play, Run,
-        Size, Worlds,
+        workers, workers_counting, workers_with_owner, Class, Counts, Experiment, Grade, Opt,
+        Outcome, Params, Play, Run, Size, Worlds,
     };
     pub use crate::rt::{
         LockKind, Once, ParkingLot, Rt, RtAtomic, RtAtomicInt, RtCell, RtCondvar, RtMutex,

@@ -113,6 +113,13 @@ impl Params {
     }
 }
 
+/// The median of `xs` (the upper one of an even count); `None` if empty.
+pub fn median(xs: &[f64]) -> Option<f64> {
+    let mut v = xs.to_vec();
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied()
+}
+
 /// What one run of a kernel produced.
 #[derive(Clone, Debug)]
 pub struct Run {

@@ -245,23 +245,10 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, f64) {
     (v, t.elapsed().as_secs_f64())
 }
 
-/// The median of `xs` (the upper one of an even count); `None` if empty.
-pub fn median(xs: &[f64]) -> Option<f64> {
-    let mut v = xs.to_vec();
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied()
-}
+pub use crate::experiment::median;
 
-/// How one outcome is graded, jcstress style.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum Grade {
-    /// What correct code produces.
-    Acceptable,
-    /// Possible, and the lesson: a race showing.
-    Interesting,
-    /// Impossible for this code: a bug in the lab.
-    Forbidden,
-}
+/// How one outcome is graded: the thread experiments' grades, jcstress style.
+pub use crate::experiment::Grade;
 
 /// The trial loop of a counting experiment: `trial` runs once per trial (stopping early on
 /// Ctrl-C) and returns the final count, which should be `expected`; `grade` — the

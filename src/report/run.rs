@@ -3,9 +3,9 @@
 
 use super::envelope::{Envelope, Machine, OutcomeRow};
 use super::{number, pct, table};
-use crate::experiment::{Grade, Outcome};
+use crate::experiment::Outcome;
 use crate::harness::RunReport;
-use crate::procs::{self, Evidence, ProcParams};
+use crate::procs::{Evidence, ProcParams};
 use serde_json::json;
 use std::io::{self, Write};
 
@@ -74,11 +74,7 @@ pub fn evidence_json(
         .outcomes
         .iter()
         .map(|t| {
-            let grade = match t.grade {
-                procs::Grade::Acceptable => Grade::Acceptable,
-                procs::Grade::Interesting => Grade::Interesting,
-                procs::Grade::Forbidden => Grade::Forbidden,
-            };
+            let grade = t.grade;
             OutcomeRow::new(
                 t.value.map(Outcome::value),
                 t.label.clone(),
