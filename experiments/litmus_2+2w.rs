@@ -24,7 +24,7 @@
 //! (1,2), (2,1), (2,2): ACCEPTABLE. (1,1): INTERESTING under relaxed/acqrel, FORBIDDEN under
 //! seqcst.
 
-use crate::litmus::{Actors, Litmus, Meanings, Model, Regs, Var, Vars};
+use crate::litmus::{Actors, Litmus, LoomLimit, Meanings, Model, Regs, Var, Vars};
 use crate::rt::{MemOrder, Rt, RtAtomic};
 
 pub struct TwoPlusTwoW;
@@ -64,4 +64,5 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<TwoPlusTwoW>,
     native: crate::litmus::run_native::<TwoPlusTwoW>,
     loom: crate::litmus::run_loom::<TwoPlusTwoW>,
+    loom_limit: |o| (o == MemOrder::Seqcst).then_some(LoomLimit::SeqCstAsAcqRel),
 };

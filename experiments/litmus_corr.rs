@@ -49,4 +49,5 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<CoRr>,
     native: crate::litmus::run_native::<CoRr>,
     loom: crate::litmus::run_loom::<CoRr>,
+    loom_limit: crate::litmus::loom_agrees,
 };

@@ -22,7 +22,7 @@
 //! outcome but (1,0,1,0) is some interleaving: ACCEPTABLE. (1,0,1,0): INTERESTING under
 //! relaxed/acqrel, FORBIDDEN under seqcst.
 
-use crate::litmus::{Actors, Litmus, Meanings, Model, Regs, Vars};
+use crate::litmus::{Actors, Litmus, LoomLimit, Meanings, Model, Regs, Vars};
 use crate::rt::{MemOrder, Rt, RtAtomic};
 
 pub struct Iriw;
@@ -71,4 +71,5 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<Iriw>,
     native: crate::litmus::run_native::<Iriw>,
     loom: crate::litmus::run_loom::<Iriw>,
+    loom_limit: |o| (o == MemOrder::Seqcst).then_some(LoomLimit::SeqCstAsAcqRel),
 };

@@ -22,7 +22,7 @@
 //! **Outcomes.** (0,0), (0,1), (1,0): ACCEPTABLE. (1,1): INTERESTING under relaxed (allowed,
 //! not expected here), FORBIDDEN under acqrel and seqcst.
 
-use crate::litmus::{Actors, Litmus, Meanings, Model, Regs, Vars};
+use crate::litmus::{Actors, Litmus, LoomLimit, Meanings, Model, Regs, Vars};
 use crate::rt::{MemOrder, Rt, RtAtomic};
 
 pub struct Lb;
@@ -63,4 +63,5 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<Lb>,
     native: crate::litmus::run_native::<Lb>,
     loom: crate::litmus::run_loom::<Lb>,
+    loom_limit: |o| (o == MemOrder::Relaxed).then_some(LoomLimit::NoLoadBuffering),
 };

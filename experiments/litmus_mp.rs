@@ -61,4 +61,5 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<Mp>,
     native: crate::litmus::run_native::<Mp>,
     loom: crate::litmus::run_loom::<Mp>,
+    loom_limit: crate::litmus::loom_agrees,
 };

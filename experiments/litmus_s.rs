@@ -61,4 +61,5 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<S>,
     native: crate::litmus::run_native::<S>,
     loom: crate::litmus::run_loom::<S>,
+    loom_limit: crate::litmus::loom_agrees,
 };

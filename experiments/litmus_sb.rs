@@ -18,7 +18,7 @@
 //! **Outcomes.** (0,1), (1,0), (1,1): ACCEPTABLE (some interleaving). (0,0): INTERESTING
 //! under relaxed/acqrel, FORBIDDEN under seqcst.
 
-use crate::litmus::{Actors, Litmus, Meanings, Model, Regs, Vars};
+use crate::litmus::{Actors, Litmus, LoomLimit, Meanings, Model, Regs, Vars};
 use crate::rt::{MemOrder, Rt, RtAtomic};
 
 pub struct Sb;
@@ -56,4 +56,5 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<Sb>,
     native: crate::litmus::run_native::<Sb>,
     loom: crate::litmus::run_loom::<Sb>,
+    loom_limit: |o| (o == MemOrder::Seqcst).then_some(LoomLimit::SeqCstAsAcqRel),
 };

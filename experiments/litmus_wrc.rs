@@ -66,4 +66,5 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<Wrc>,
     native: crate::litmus::run_native::<Wrc>,
     loom: crate::litmus::run_loom::<Wrc>,
+    loom_limit: crate::litmus::loom_agrees,
 };

@@ -322,6 +322,11 @@ fn litmus_set(t: &'static race_lab::litmus::Litmus, o: MemOrder) -> BTreeSet<Vec
         _ => LoomVsModel::Agrees,
     };
     assert_eq!(r.loom_vs_model, want, "{} {o:?}", t.name);
+    assert!(
+        race_lab::litmus::as_declared(t, r.loom_vs_model, o),
+        "{} {o:?}: the test's loom_limit does not declare what loom does",
+        t.name
+    );
     assert!(r.verdict.contains(r.model.as_str()), "{}", r.verdict);
     r.rows
         .iter()

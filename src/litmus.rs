@@ -174,19 +174,31 @@ pub fn loom_vs_model(t: &Litmus, o: MemOrder, loom_set: &BTreeMap<Outcome, u64>)
     }
 }
 
-/// Why loom disagrees with the model, in the direction it does.
-pub fn disagreement(v: LoomVsModel, o: MemOrder) -> &'static str {
-    match (v, o) {
-        (LoomVsModel::Agrees, _) => "loom agrees with the model",
-        (LoomVsModel::FalseAlarm, MemOrder::Seqcst) => {
-            "loom false alarm: loom treats SeqCst accesses as AcqRel (no single total order of \
-             SeqCst accesses)"
+/// Whether `v` is what `t` declares for `o`: agreement where it declares no limit, and the
+/// direction its declared limit explains where it declares one.
+pub fn as_declared(t: &Litmus, v: LoomVsModel, o: MemOrder) -> bool {
+    match ((t.loom_limit)(o), v) {
+        (None, LoomVsModel::Agrees) => true,
+        (Some(LoomLimit::SeqCstAsAcqRel), LoomVsModel::FalseAlarm) => true,
+        (Some(LoomLimit::NoLoadBuffering), LoomVsModel::Gap) => true,
+        _ => false,
+    }
+}
+
+/// Why loom agrees or disagrees with the model on `t` under `o`: the declared limit's reason,
+/// or, for what the test does not declare, the plain fact.
+pub fn disagreement(t: &Litmus, v: LoomVsModel, o: MemOrder) -> &'static str {
+    match (v, (t.loom_limit)(o)) {
+        (LoomVsModel::Agrees, None) => "loom agrees with the model",
+        (LoomVsModel::Agrees, Some(_)) => {
+            "loom agrees with the model, though the test declares a loom limit here (a stale \
+             declaration)"
         }
-        (LoomVsModel::FalseAlarm, _) => "loom false alarm: loom finds what the model forbids",
-        (LoomVsModel::Gap, _) => {
-            "loom gap: under loom a load reads only stores that already ran, so loom never \
-             explores a load seeing a later store (load buffering)"
+        (_, Some(limit)) if as_declared(t, v, o) => limit.reason(),
+        (LoomVsModel::FalseAlarm, _) => {
+            "loom false alarm, undeclared: loom finds what the model forbids"
         }
+        (LoomVsModel::Gap, _) => "loom gap, undeclared: loom misses what the model allows",
     }
 }
 
@@ -242,7 +254,7 @@ pub fn run(t: &'static Litmus, iters: u64, o: MemOrder, cancel: &Cancel) -> Resu
         } else {
             "never produces it"
         },
-        disagreement(loom_vs_model, o),
+        disagreement(t, loom_vs_model, o),
     );
     Ok(LitmusReport {
         schema: "race-lab.litmus/2",
@@ -325,6 +337,23 @@ mod tests {
     ];
 
     const ORDERS: [MemOrder; 3] = [MemOrder::Relaxed, MemOrder::Acqrel, MemOrder::Seqcst];
+
+    #[test]
+    fn only_a_declared_disagreement_is_as_declared() {
+        use crate::experiments::{litmus_lb, litmus_mp, litmus_sb};
+        let (sb, lb, mp) = (&litmus_sb::TEST, &litmus_lb::TEST, &litmus_mp::TEST);
+        assert!(as_declared(sb, LoomVsModel::FalseAlarm, MemOrder::Seqcst));
+        assert!(as_declared(sb, LoomVsModel::Agrees, MemOrder::Relaxed));
+        // A declared limit that does not show is a stale declaration, not a pass…
+        assert!(!as_declared(sb, LoomVsModel::Agrees, MemOrder::Seqcst));
+        // …a disagreement in the other direction is not the declared one…
+        assert!(!as_declared(sb, LoomVsModel::Gap, MemOrder::Seqcst));
+        assert!(as_declared(lb, LoomVsModel::Gap, MemOrder::Relaxed));
+        assert!(!as_declared(lb, LoomVsModel::FalseAlarm, MemOrder::Relaxed));
+        // …and an undeclared one fails, whichever ordering.
+        assert!(!as_declared(mp, LoomVsModel::FalseAlarm, MemOrder::Seqcst));
+        assert!(disagreement(mp, LoomVsModel::Gap, MemOrder::Relaxed).contains("undeclared"));
+    }
 
     #[test]
     fn every_model_column_matches_the_literature() {

@@ -4,9 +4,10 @@
 //! every fix is proved at its declared proof size in the loom world (where loom can: at most
 //! four workers) and in the scheduled world; every broken experiment's bug is found in each
 //! world its `bug_shows_in` declares; every litmus test's loom outcome set is compared with the
-//! memory model its grades cite. A difference the lab documents — loom treats SeqCst accesses
-//! as AcqRel, loom does not explore load buffering — is a KNOWN GAP, never a pass and never a
-//! failure. [`plan`] lists the checks; [`run`] runs one.
+//! memory model its grades cite. A difference declared where it shows — an experiment's
+//! `loom_false_alarm`, a litmus test's `loom_limit` (loom treats SeqCst accesses as AcqRel,
+//! loom does not explore load buffering) — is a KNOWN GAP, never a pass and never a failure;
+//! an undeclared difference fails. [`plan`] lists the checks; [`run`] runs one.
 
 use crate::error::Result;
 use crate::experiment::{Class, Experiment, Params, Worlds};
@@ -297,9 +298,9 @@ fn hunt_bug(exp: &'static Experiment, cancel: &Cancel) -> Result<(Status, String
 }
 
 /// Runs `test`'s loom model and compares it with the cited model, as `litmus` does
-/// ([`crate::litmus::loom_vs_model`]): agreement passes; loom's documented limits — SeqCst
-/// accesses treated as AcqRel (a false alarm under SeqCst) and no load buffering (a gap) —
-/// are known gaps; any other disagreement fails.
+/// ([`crate::litmus::loom_vs_model`]): agreement where the test declares none passes; the
+/// disagreement its `loom_limit` declares for `o` is a known gap; anything else — an
+/// undeclared disagreement, or a declared one that did not show — fails.
 fn litmus_check(test: &'static Litmus, o: MemOrder) -> Result<(Status, String)> {
     use crate::litmus::LoomVsModel;
     let seen = crate::litmus::explore(test, o)?;
@@ -309,14 +310,13 @@ fn litmus_check(test: &'static Litmus, o: MemOrder) -> Result<(Status, String)> 
         .collect::<Vec<_>>()
         .join(" ");
     let v = crate::litmus::loom_vs_model(test, o, &seen);
-    let why = crate::litmus::disagreement(v, o);
-    Ok(match (v, o) {
-        (LoomVsModel::Agrees, _) => (Status::Pass, format!("{why}; outcomes {set}")),
-        (LoomVsModel::FalseAlarm, MemOrder::Seqcst) | (LoomVsModel::Gap, _) => {
-            (Status::KnownGap, format!("{why}; outcomes {set}"))
-        }
-        (LoomVsModel::FalseAlarm, _) => (Status::Fail, format!("{why}; outcomes {set}")),
-    })
+    let why = crate::litmus::disagreement(test, v, o);
+    let status = match (v, crate::litmus::as_declared(test, v, o)) {
+        (LoomVsModel::Agrees, true) => Status::Pass,
+        (_, true) => Status::KnownGap,
+        (_, false) => Status::Fail,
+    };
+    Ok((status, format!("{why}; outcomes {set}")))
 }
 
 /// The counts of a finished (or interrupted) run.

@@ -143,6 +143,42 @@ pub struct Litmus {
     pub shape: fn() -> Shape,
     pub native: fn(u64, MemOrder, &Cancel) -> NativeRun,
     pub loom: fn(MemOrder) -> Outcome,
+    /// Where loom disagrees with the model on this test, and which of loom's limits makes
+    /// it, per ordering: `verify` reports a declared disagreement as a KNOWN GAP and fails an
+    /// undeclared one, or a declared one that does not show.
+    pub loom_limit: fn(MemOrder) -> Option<LoomLimit>,
+}
+
+/// A limit of loom's model that makes it disagree with the C11 model on a litmus test.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LoomLimit {
+    /// loom treats SeqCst accesses as AcqRel (no single total order of SeqCst accesses): it
+    /// produces an outcome SeqCst forbids — a false alarm.
+    SeqCstAsAcqRel,
+    /// Under loom a load reads only stores that already ran, so it never explores a load
+    /// seeing a later store (load buffering): it misses an outcome the model allows — a gap.
+    NoLoadBuffering,
+}
+
+impl LoomLimit {
+    /// What it makes loom do, in a sentence.
+    pub fn reason(self) -> &'static str {
+        match self {
+            LoomLimit::SeqCstAsAcqRel => {
+                "loom false alarm: loom treats SeqCst accesses as AcqRel (no single total order of \
+                 SeqCst accesses)"
+            }
+            LoomLimit::NoLoadBuffering => {
+                "loom gap: under loom a load reads only stores that already ran, so loom never \
+                 explores a load seeing a later store (load buffering)"
+            }
+        }
+    }
+}
+
+/// No disagreement declared: loom agrees with the model under every ordering.
+pub fn loom_agrees(_: MemOrder) -> Option<LoomLimit> {
+    None
 }
 
 impl Litmus {
