@@ -177,12 +177,12 @@ pub fn loom_vs_model(t: &Litmus, o: MemOrder, loom_set: &BTreeMap<Outcome, u64>)
 /// Whether `v` is what `t` declares for `o`: agreement where it declares no limit, and the
 /// direction its declared limit explains where it declares one.
 pub fn as_declared(t: &Litmus, v: LoomVsModel, o: MemOrder) -> bool {
-    match ((t.loom_limit)(o), v) {
-        (None, LoomVsModel::Agrees) => true,
-        (Some(LoomLimit::SeqCstAsAcqRel), LoomVsModel::FalseAlarm) => true,
-        (Some(LoomLimit::NoLoadBuffering), LoomVsModel::Gap) => true,
-        _ => false,
-    }
+    matches!(
+        ((t.loom_limit)(o), v),
+        (None, LoomVsModel::Agrees)
+            | (Some(LoomLimit::SeqCstAsAcqRel), LoomVsModel::FalseAlarm)
+            | (Some(LoomLimit::NoLoadBuffering), LoomVsModel::Gap)
+    )
 }
 
 /// Why loom agrees or disagrees with the model on `t` under `o`: the declared limit's reason,
