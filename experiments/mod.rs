@@ -111,16 +111,27 @@ pub mod shared;
 /// Experiments added through the library API ([`crate::run_with_catalogue`]).
 static EXTRA: std::sync::OnceLock<Vec<&'static Experiment>> = std::sync::OnceLock::new();
 
-/// Adds a program's own experiments to the catalogue (once per process; later calls are
-/// ignored). Names must not clash with built-in ones.
+/// Adds a program's own experiments to the catalogue, once per process: a second call with
+/// other experiments is refused (the same ones again change nothing). Names must not clash
+/// with built-in ones or with each other.
 pub fn extend(extra: &[&'static Experiment]) -> Result<(), String> {
-    for e in extra {
+    for (i, e) in extra.iter().enumerate() {
         if BUILTIN.iter().any(|b| b.name == e.name) {
             return Err(format!("experiment '{}' is already built in", e.name));
         }
+        if extra[..i].iter().any(|o| o.name == e.name) {
+            return Err(format!("experiment '{}' is added twice", e.name));
+        }
     }
-    let _ = EXTRA.set(extra.to_vec());
-    Ok(())
+    let same = |set: &Vec<&'static Experiment>| {
+        set.len() == extra.len() && set.iter().zip(extra).all(|(a, b)| std::ptr::eq(*a, *b))
+    };
+    let set = EXTRA.get_or_init(|| extra.to_vec());
+    if same(set) {
+        Ok(())
+    } else {
+        Err("this process's catalogue already has other added experiments: add them all in one Lab".into())
+    }
 }
 
 /// Every thread experiment: the built-in ones, then any a program added.

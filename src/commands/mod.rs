@@ -143,7 +143,8 @@ pub(crate) struct Common {
 }
 
 /// What the commands read besides their arguments: a program's own experiments, added to
-/// the built-in catalogue (see `examples/hand_locks.rs`). A program that passes them is a
+/// the built-in catalogue (see `examples/hand_locks.rs`) for the rest of the process (one
+/// `Lab` per process: a second one with other experiments is refused). A program that passes them is a
 /// race-lab front end of its own: `run`, `explore` (whose loom child re-executes the same
 /// program), `hunt`, `replay` and `list` all find them.
 #[derive(Default)]
@@ -164,7 +165,7 @@ impl Lab {
 }
 
 /// Runs one parsed command, writing its report to `out`.
-fn execute(cli: Cli, _lab: &Lab, out: &mut dyn Write) -> Result<Exit> {
+fn execute(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
     match cli.command {
         Command::List(a) => list::execute(&a, out),
         Command::Explain(a) => explain::execute(&a, out),
@@ -220,7 +221,7 @@ pub fn main_with_lab(args: impl IntoIterator<Item = std::ffi::OsString>, lab: &L
             // The loom child hears the same Ctrl-C (one process group): it stops between
             // executions and sends what it explored to its parent, which prints it.
             machine::install_ctrlc();
-            execute(cli, lab, &mut out).unwrap_or_else(Exit::from)
+            execute(cli, &mut out).unwrap_or_else(Exit::from)
         }
     };
     let _ = out.flush();
@@ -306,7 +307,7 @@ mod tests {
         let cli = Cli::try_parse_from(std::iter::once("race-lab").chain(args.iter().copied()))
             .expect("parses");
         let mut out = Vec::new();
-        let exit = execute(cli, &Lab::default(), &mut out).unwrap_or_else(Exit::from);
+        let exit = execute(cli, &mut out).unwrap_or_else(Exit::from);
         (exit, String::from_utf8(out).expect("UTF-8"))
     }
 

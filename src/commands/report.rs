@@ -10,7 +10,7 @@
 //! file next to `--out` and renamed at the end: Ctrl-C (exit 130) leaves no half-written file.
 
 mod output;
-use super::{validate, Cli, Exit, Lab};
+use super::{validate, Cli, Exit};
 use crate::error::{LabError, Result};
 use crate::experiment::{Class, Experiment};
 use crate::experiments;
@@ -116,7 +116,7 @@ fn lab_json(args: &[String]) -> Result<Value> {
         Cli::try_parse_from(std::iter::once("race-lab".to_string()).chain(args.iter().cloned()))
             .map_err(|e| LabError::failed(format!("report: {args:?}: {e}")))?;
     let mut buf = Vec::new();
-    let exit = super::execute(cli, &Lab::default(), &mut buf).unwrap_or_else(Exit::from);
+    let exit = super::execute(cli, &mut buf).unwrap_or_else(Exit::from);
     if let Exit::Interrupted(_) = exit {
         return Err(not_written());
     }
