@@ -130,7 +130,10 @@ pub fn extend(extra: &[&'static Experiment]) -> Result<(), String> {
     if same(set) {
         Ok(())
     } else {
-        Err("this process's catalogue already has other added experiments: add them all in one Lab".into())
+        Err(
+            "this process's catalogue already has other added experiments: add them all in one Lab"
+                .into(),
+        )
     }
 }
 

@@ -31,6 +31,7 @@
 //! implementation.
 
 mod atomics;
+mod coroutine;
 pub mod dpor;
 mod drive;
 mod exec;
@@ -124,7 +125,7 @@ impl Rt for Sched {
         });
         let slot = Arc::new(parking_lot::Mutex::new(None));
         let out = slot.clone();
-        exec::spawn(
+        coroutine::spawn(
             worker,
             Box::new(move || {
                 let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));

@@ -522,7 +522,7 @@ pub fn point(need: Need, pending: Option<Access>) -> usize {
         (me, must_wait)
     });
     if must_wait {
-        super::exec::suspend();
+        super::coroutine::suspend();
         if with(|w| w.aborting) {
             std::panic::resume_unwind(Box::new(Aborted));
         }
