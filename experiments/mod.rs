@@ -112,9 +112,12 @@ pub mod shared;
 static EXTRA: std::sync::OnceLock<Vec<&'static Experiment>> = std::sync::OnceLock::new();
 
 /// Adds a program's own experiments to the catalogue, once per process: a second call with
-/// other experiments is refused (the same ones again change nothing). Names must not clash
-/// with built-in ones or with each other.
+/// other experiments is refused (the same ones again, or none, change nothing). Names must
+/// not clash with built-in ones or with each other.
 pub fn extend(extra: &[&'static Experiment]) -> Result<(), String> {
+    if extra.is_empty() {
+        return Ok(());
+    }
     for (i, e) in extra.iter().enumerate() {
         if BUILTIN.iter().any(|b| b.name == e.name) {
             return Err(format!("experiment '{}' is already built in", e.name));

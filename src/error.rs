@@ -120,25 +120,34 @@ pub fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
     }
 }
 
-type PanicHook = Box<dyn Fn(&std::panic::PanicHookInfo<'_>) + Send + Sync>;
+/// How many [`QuietPanics`] are alive in this process.
+static QUIET: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
-/// Silences the panic hook until dropped: loom reports races and deadlocks by panicking, and
-/// the `crash` experiment panics a thread on purpose; the lab prints its own report instead
-/// of a message and a backtrace.
-pub struct QuietPanics(Option<PanicHook>);
+/// Holds panic messages back while alive: loom reports races and deadlocks by panicking,
+/// and the `crash` experiment panics a thread on purpose; the lab prints its own report
+/// instead of a message and a backtrace. The process's panic hook is wrapped once (the
+/// default hook runs unless a `QuietPanics` is alive) and never swapped again, so quiet
+/// sections that overlap — tests running in parallel — cannot leave a wrong hook behind.
+pub struct QuietPanics(());
 
 impl QuietPanics {
     pub fn install() -> Self {
-        let prev = std::panic::take_hook();
-        std::panic::set_hook(Box::new(|_| {}));
-        QuietPanics(Some(prev))
+        static WRAPPED: std::sync::Once = std::sync::Once::new();
+        WRAPPED.call_once(|| {
+            let default = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if QUIET.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+                    default(info);
+                }
+            }));
+        });
+        QUIET.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        QuietPanics(())
     }
 }
 
 impl Drop for QuietPanics {
     fn drop(&mut self) {
-        if let Some(prev) = self.0.take() {
-            std::panic::set_hook(prev);
-        }
+        QUIET.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
 }

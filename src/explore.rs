@@ -22,7 +22,7 @@ pub mod scheduled;
 pub use outcomes::{DeadlockReport, EventOut, ExploreReport, Failing, OutcomeCount, RaceReport};
 
 /// loom's limit: 5 threads including the main one.
-pub const MAX_WORKERS: usize = 4;
+pub const LOOM_MAX_WORKERS: usize = 4;
 
 /// The two worlds `explore` searches, as reports name them.
 pub const WORLD_LOOM: &str = "loom";
@@ -75,7 +75,7 @@ pub struct ExploreConfig {
 /// The world to explore in: the one asked for, else loom up to its four workers and the
 /// scheduled world past them.
 pub fn pick_world(asked: Option<World>, p: &Params) -> World {
-    asked.unwrap_or(if p.threads > MAX_WORKERS {
+    asked.unwrap_or(if p.threads > LOOM_MAX_WORKERS {
         World::Scheduled
     } else {
         World::Loom
@@ -87,9 +87,9 @@ pub fn check_config(exp: &Experiment, p: &Params, world: World) -> Result<()> {
     if world == World::Scheduled {
         return Ok(());
     }
-    if p.threads > MAX_WORKERS {
+    if p.threads > LOOM_MAX_WORKERS {
         return Err(LabError::usage(format!(
-            "loom explores at most {MAX_WORKERS} worker threads (5 including main); use `race-lab explore {} --threads {} --world scheduled` for a sequentially consistent proof with more",
+            "loom explores at most {LOOM_MAX_WORKERS} worker threads (5 including main); use `race-lab explore {} --threads {} --world scheduled` for a sequentially consistent proof with more",
             exp.name, p.threads
         )));
     }

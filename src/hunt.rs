@@ -20,7 +20,7 @@ use std::cell::Cell;
 use std::time::Instant;
 
 /// The most workers the scheduled world runs.
-pub const MAX_WORKERS: usize = 64;
+pub const SCHEDULED_MAX_WORKERS: usize = 64;
 /// The most increments per worker `hunt` and `replay` take (each is a handful of handoffs
 /// between real threads).
 pub const MAX_ITERS: u64 = 10_000;
@@ -86,17 +86,15 @@ pub fn hunt(
     let mut runner = TestRunner::new_with_rng(config, rng);
     let strategy = proptest::collection::vec(0..p.threads, 0..=max_schedule_len(p));
     let calls = Cell::new(0u64);
-    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let last_report = Cell::new(Instant::now());
+    let line = crate::machine::counter_line(false);
     let result = runner.run(&strategy, |s| {
         if cancel.requested() {
             // Ctrl-C: end proptest's run at once (read as "nothing found" below).
             return Err(TestCaseError::fail(INTERRUPTED));
         }
         calls.set(calls.get() + 1);
-        if progress && last_report.get().elapsed().as_millis() >= 500 {
-            last_report.set(Instant::now());
-            eprint!("\rhunt: searching, {} schedules run", calls.get());
+        if calls.get() % 64 == 0 {
+            line.set_message(format!("hunt: searching, {} schedules run", calls.get()));
         }
         if fails(exp, p, &s) {
             // proptest does not shrink (max_shrink_iters 0): the lab's `shrink` does, below.
@@ -105,9 +103,7 @@ pub fn hunt(
             Ok(())
         }
     });
-    if progress && started.elapsed().as_millis() >= 500 {
-        eprint!("\r\x1b[2K");
-    }
+    line.finish_and_clear();
     let found = match result {
         Ok(()) => None,
         Err(TestError::Fail(why, _)) if why.message() == INTERRUPTED => None,

@@ -163,6 +163,23 @@ pub fn busy_warning(others: Option<f64>) -> Option<String> {
     }
 }
 
+/// A one-line counter on stderr ("exploring: 4096 executions, 3 s"), redrawn at most twice
+/// a second, for a search that cannot know its length: hidden unless stderr is a terminal,
+/// or unless `through_pipe` (the explore child, whose parent echoes its stderr to one).
+pub fn counter_line(through_pipe: bool) -> indicatif::ProgressBar {
+    let target = if through_pipe {
+        indicatif::ProgressDrawTarget::term_like_with_hz(Box::new(console::Term::stderr()), 2)
+    } else {
+        indicatif::ProgressDrawTarget::stderr_with_hz(2)
+    };
+    let line = indicatif::ProgressBar::with_draw_target(None, target);
+    line.set_style(
+        indicatif::ProgressStyle::with_template("{msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    line
+}
+
 /// A progress bar on stderr (hidden unless `visible`): `what` names the counted steps, e.g.
 /// `"trial {pos}/{len}"`.
 pub fn progress_bar(visible: bool, len: u64, what: &str) -> indicatif::ProgressBar {

@@ -40,6 +40,7 @@ pub enum Op {
     Load,
     Store,
     FetchAdd,
+    FetchSub,
     CasOk,
     CasFail,
     Swap,
@@ -97,10 +98,14 @@ impl Event {
         let mut s = match self.op {
             Op::Load => format!("load {o} → {v}"),
             Op::Store => format!("store {o} ← {v}"),
-            Op::FetchAdd => match self.written {
-                Some(w) if w < v => format!("fetch_sub {o} -{} (was {v})", v - w),
-                w => format!("fetch_add {o} +{} (was {v})", w.map_or(1, |w| w - v)),
-            },
+            Op::FetchAdd => format!(
+                "fetch_add {o} +{} (was {v})",
+                self.written.map_or(1, |w| w.wrapping_sub(v))
+            ),
+            Op::FetchSub => format!(
+                "fetch_sub {o} -{} (was {v})",
+                self.written.map_or(1, |w| v.wrapping_sub(w))
+            ),
             Op::Swap => format!("swap {o} ← {} (was {v})", self.written.unwrap_or_default()),
             Op::CasOk => format!("cas {o} {v}→{} ok", self.written.unwrap_or(v + 1)),
             Op::CasFail => format!("cas {o} failed (saw {v})"),
@@ -172,7 +177,9 @@ pub fn summary_steps(events: &[Event]) -> Vec<usize> {
     for (i, e) in events.iter().enumerate() {
         let w = match e.op {
             Op::Store | Op::Write | Op::RacyWrite => Some(e.value),
-            Op::FetchAdd | Op::CasOk | Op::Swap => Some(e.written.unwrap_or(e.value + 1)),
+            Op::FetchAdd | Op::FetchSub | Op::CasOk | Op::Swap => {
+                Some(e.written.unwrap_or(e.value + 1))
+            }
             _ => None,
         };
         if let Some(v) = w {
@@ -343,7 +350,7 @@ pub fn states_at(events: &[Event], shown: &[usize]) -> Vec<String> {
             Op::Store | Op::Write => {
                 memory.insert(e.object.clone(), e.value);
             }
-            Op::FetchAdd | Op::CasOk | Op::Swap => {
+            Op::FetchAdd | Op::FetchSub | Op::CasOk | Op::Swap => {
                 memory.insert(e.object.clone(), e.written.unwrap_or(e.value + 1));
             }
             Op::CasFail => {

@@ -139,7 +139,7 @@ pub fn plan(exps: &[&'static Experiment], litmus: &[&'static Litmus]) -> Vec<Pla
         let (kind, worlds) = if exp.class == Class::Fixed {
             let w = Worlds {
                 native: false,
-                loom: exp.proof.threads <= explore::MAX_WORKERS,
+                loom: exp.proof.threads <= explore::LOOM_MAX_WORKERS,
                 scheduled: true,
             };
             (Kind::Proved, w)

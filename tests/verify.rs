@@ -57,6 +57,19 @@ fn extend() {
     ONCE.call_once(|| race_lab::experiments::extend(&[&BROKEN, &LARGE_RACE]).unwrap());
 }
 
+#[test]
+fn one_catalogue_extension_per_process() {
+    extend();
+    // The same experiments again, or none, change nothing…
+    race_lab::experiments::extend(&[&BROKEN, &LARGE_RACE]).unwrap();
+    race_lab::experiments::extend(&[]).unwrap();
+    // …other ones are refused, never silently dropped; so are clashing names.
+    let e = race_lab::experiments::extend(&[&BROKEN]).unwrap_err();
+    assert!(e.contains("one Lab"), "{e}");
+    let e = race_lab::experiments::extend(&[&BROKEN, &BROKEN]).unwrap_err();
+    assert!(e.contains("added twice"), "{e}");
+}
+
 /// Runs verify in this process (where the extra experiments are known).
 fn verify_here(args: &[&str]) -> i32 {
     extend();

@@ -25,7 +25,8 @@ pub struct HuntArgs {
     /// Seed of the random generator (the same seed finds the same schedule).
     #[arg(long, default_value_t = 0)]
     pub seed: u64,
-    /// How schedules are chosen: `random` (proptest generates and shrinks them) or `pct`
+    /// How schedules are chosen: `random` (proptest generates them; the lab shrinks the
+    /// first failing one, as it does for `pct`) or `pct`
     /// (shuttle's probabilistic concurrency testing: random priorities with change points).
     #[arg(long, value_enum, ignore_case = true, default_value_t = Strategy::Random)]
     pub strategy: Strategy,
@@ -63,7 +64,7 @@ pub fn config(a: &HuntArgs) -> Result<HuntConfig> {
     let limits = Limits {
         default_threads: 2,
         default_iters: 2,
-        max_threads: hunt::MAX_WORKERS,
+        max_threads: hunt::SCHEDULED_MAX_WORKERS,
         max_iters: hunt::MAX_ITERS,
     };
     let params = validate::params(&a.common, exp, &limits)?;

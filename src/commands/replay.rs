@@ -66,7 +66,7 @@ pub fn config(a: &ReplayArgs) -> Result<ReplayConfig> {
     let limits = Limits {
         default_threads: 2,
         default_iters: 1,
-        max_threads: hunt::MAX_WORKERS,
+        max_threads: hunt::SCHEDULED_MAX_WORKERS,
         max_iters: hunt::MAX_ITERS,
     };
     let params = validate::params(&a.common, exp, &limits)?;

@@ -46,8 +46,11 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let started = Instant::now();
     let first_failure = cfg.first_failure;
     // Set by `explore_isolated` when the user's terminal can show a progress line.
-    let progress = std::env::var_os("RACE_LAB_PROGRESS").is_some();
-    let last_report = Arc::new(Mutex::new(Instant::now()));
+    let line = match std::env::var_os("RACE_LAB_PROGRESS") {
+        Some(_) => crate::machine::counter_line(true),
+        None => indicatif::ProgressBar::hidden(),
+    };
+    let counter = line.clone();
     let cancel = cfg.cancel.clone();
     let model = move || {
         if cancel.requested() {
@@ -60,15 +63,11 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             col.executions += 1;
             col.executions
         };
-        if progress && n % 256 == 0 {
-            let mut last = last_report.lock().unwrap_or_else(|e| e.into_inner());
-            if last.elapsed() >= Duration::from_millis(500) {
-                *last = Instant::now();
-                eprint!(
-                    "\rexploring: {n} executions, {:.0} s",
-                    started.elapsed().as_secs_f64()
-                );
-            }
+        if n % 256 == 0 {
+            counter.set_message(format!(
+                "exploring: {n} executions, {:.0} s",
+                started.elapsed().as_secs_f64()
+            ));
         }
         let run = (exp.kernels.loom)(&p);
         let mut rec = loom_world::take();
@@ -100,9 +99,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let quiet = QuietPanics::install();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| builder.check(model)));
     drop(quiet);
-    if progress {
-        eprint!("\r\x1b[2K");
-    }
+    line.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let col = std::mem::take(&mut *collector.lock().unwrap_or_else(|e| e.into_inner()));
     let mut report = ExploreReport {

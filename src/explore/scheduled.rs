@@ -40,8 +40,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let (exp, p) = (cfg.exp, cfg.params.clone());
     let expected = p.expected();
     let started = Instant::now();
-    let progress = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let mut last_report = Instant::now();
+    let line = crate::machine::counter_line(false);
     let mut outcomes: BTreeMap<Ending, u64> = BTreeMap::new();
     let mut failing: BTreeMap<Ending, Witness> = BTreeMap::new();
     let mut failing_count = 0u64;
@@ -70,12 +69,11 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                     }
                 }
                 let n: u64 = outcomes.values().sum();
-                if progress && n % 256 == 0 && last_report.elapsed().as_millis() >= 500 {
-                    last_report = Instant::now();
-                    eprint!(
-                        "\rexploring (scheduled world): {n} executions, {:.0} s",
+                if n % 256 == 0 {
+                    line.set_message(format!(
+                        "exploring (scheduled world): {n} executions, {:.0} s",
                         started.elapsed().as_secs_f64()
-                    );
+                    ));
                 }
                 if matches!(v.end, End::Livelock(_)) {
                     // A livelocked run takes the whole step bound: one is the finding.
@@ -106,9 +104,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             },
         )
     });
-    if progress && started.elapsed().as_millis() >= 500 {
-        eprint!("\r\x1b[2K");
-    }
+    line.finish_and_clear();
     let mut report = ExploreReport {
         schema: "race-lab.explore/1".into(),
         experiment: exp.name.into(),

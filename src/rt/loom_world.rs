@@ -173,7 +173,7 @@ impl<V: AtomicValue> RtAtomicInt<V> for LoomAtomic<V> {
     }
     fn fetch_sub(&self, v: V, order: Ordering) -> V {
         let old = self.inner.fetch_sub(v.to_u64(), order);
-        self.rmw(Op::FetchAdd, old, old.wrapping_sub(v.to_u64()));
+        self.rmw(Op::FetchSub, old, old.wrapping_sub(v.to_u64()));
         V::from_u64(old)
     }
 }

@@ -94,7 +94,7 @@ impl<V: AtomicValue> RtAtomicInt<V> for SchedAtomic<V> {
     #[track_caller]
     fn fetch_sub(&self, v: V, _: Ordering) -> V {
         V::from_u64(
-            self.rmw(Op::FetchAdd, |old| Some(old.wrapping_sub(v.to_u64())))
+            self.rmw(Op::FetchSub, |old| Some(old.wrapping_sub(v.to_u64())))
                 .0,
         )
     }
