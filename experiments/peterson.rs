@@ -16,8 +16,7 @@
 //! and `run` shows both inside. Sequentially
 //! consistent schedules cannot show it (`hunt` finds nothing). The repairs: SeqCst accesses
 //! (`peterson-seqcst`), or giving way with a read-modify-write (`peterson-swap`); a SeqCst
-//! fence between the stores and the loads is not enough in Rust's model (`peterson-fence`). With more than two threads the kernel runs Peterson's own
-//! generalisation, the filter lock (one round per level).
+//! fence between the stores and the loads is not enough in Rust's model (`peterson-fence`).
 //!
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2: INTERESTING (both
 //! inside; lost counts follow); anything else FORBIDDEN.
@@ -67,35 +66,31 @@ pub enum Turn {
     Swap,
 }
 
-/// Peterson's lock (the filter lock for more than two threads) with stores of ordering
-/// `store`, loads of ordering `load`, giving way by `turn`.
+/// Peterson's lock for two threads (the declaration takes exactly two), with stores of
+/// ordering `store`, loads of ordering `load`, giving way by `turn`.
 pub fn peterson_lock<R: Rt>(p: &Params, store: Ordering, load: Ordering, give_way: Turn) -> Run {
-    let n = p.threads;
-    let flag: Vec<R::AtomicUsize> = (0..n).map(|_| RtAtomic::new(0)).collect();
-    let turn: Vec<R::AtomicUsize> = (1..n).map(|_| RtAtomic::new(0)).collect();
+    let flag: [R::AtomicUsize; 2] = [RtAtomic::new(0), RtAtomic::new(0)];
+    let turn: R::AtomicUsize = RtAtomic::new(0);
     let s = Arc::new(((flag, turn, R::AtomicU64::new(0)), Inside::<R>::new()));
     let m = p.iters;
     let (_, elapsed) = workers::<R, _>(p, &s, move |((flag, turn, count), inside), me| {
         let mut seed = 0x9E37_79B9_7F4A_7C15 ^ (me as u64 + 1);
+        let other = 1 - me;
         for _ in 0..m {
             think(&mut seed);
-            for level in 1..n {
-                flag[me].store(level, store); // I want in…
-                match give_way {
-                    Turn::Swap => {
-                        turn[level - 1].swap(me, Ordering::AcqRel); // (peterson-swap)
-                    }
-                    _ => turn[level - 1].store(me, store), // …but I give way
+            flag[me].store(1, store); // I want in…
+            match give_way {
+                Turn::Swap => {
+                    turn.swap(me, Ordering::AcqRel); // (peterson-swap)
                 }
-                if give_way == Turn::StoreFence {
-                    R::fence(Ordering::SeqCst); // (peterson-fence)
-                }
-                // Wait while it is my turn to give way and another thread wants in.
-                while turn[level - 1].load(load) == me
-                    && (0..n).any(|k| k != me && flag[k].load(load) >= level)
-                {
-                    R::yield_now();
-                }
+                _ => turn.store(me, store), // …but I give way
+            }
+            if give_way == Turn::StoreFence {
+                R::fence(Ordering::SeqCst); // (peterson-fence)
+            }
+            // Wait while it is my turn to give way and the other thread wants in.
+            while turn.load(load) == me && flag[other].load(load) != 0 {
+                R::yield_now();
             }
             inside.enter();
             let c = count.load(Ordering::Relaxed);

@@ -209,7 +209,7 @@ impl Cancel {
     pub fn new() -> Self {
         Cancel::default()
     }
-    /// The token the Ctrl-C handler ([`install_ctrlc`]) sets: every command's.
+    /// The token the Ctrl-C handler (`install_ctrlc`) sets: every command's.
     pub fn ctrl_c() -> Self {
         static CTRL_C: std::sync::LazyLock<Cancel> = std::sync::LazyLock::new(Cancel::new);
         CTRL_C.clone()

@@ -1,5 +1,5 @@
 //! The command line: the clap types, the dispatch, and the one place where a command's
-//! [`Exit`] becomes a process exit status and its message one line on stderr.
+//! `Exit` becomes a process exit status and its message one line on stderr.
 //!
 //! Each subcommand lives in its own module and reads the same way: its arguments (clap),
 //! `config(&Args)` which validates everything and builds the engine's configuration, the

@@ -26,10 +26,44 @@ struct Collector {
     failing_count: u64,
 }
 
-/// The panic that ends loom's search on Ctrl-C.
-const INTERRUPTED_PANIC: &str = "race-lab: interrupted";
-/// The panic that ends loom's search at the first failing execution (`first_failure`).
-const FOUND_PANIC: &str = "race-lab: found a failing execution";
+/// Why the lab itself ended loom's search: the payload of its own panic (loom ends a search
+/// only by a panic), read back by type, never by text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LabStop {
+    /// Ctrl-C.
+    Interrupted,
+    /// The first failing execution, which is all the search was asked for.
+    Found,
+}
+
+/// How a search that panicked ended. loom reports a data race, a deadlock and its branch
+/// limit only as panic messages: they are read here, and nowhere else.
+enum Stopped {
+    Lab(LabStop),
+    DataRace,
+    Deadlock,
+    BranchLimit,
+    Other,
+}
+
+impl Stopped {
+    fn of(payload: &(dyn std::any::Any + Send), msg: &str) -> Stopped {
+        let lab = payload.downcast_ref::<LabStop>().or_else(|| {
+            payload
+                .downcast_ref::<Box<dyn std::any::Any + Send>>()
+                .and_then(|inner| inner.downcast_ref::<LabStop>())
+        });
+        match lab {
+            Some(stop) => Stopped::Lab(*stop),
+            None if msg.starts_with("Causality violation") => Stopped::DataRace,
+            None if msg.starts_with("deadlock") => Stopped::Deadlock,
+            None if msg.contains("maximum number of branches") || msg.contains("max_branches") => {
+                Stopped::BranchLimit
+            }
+            None => Stopped::Other,
+        }
+    }
+}
 
 /// Explores `cfg` under loom, in this process.
 pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
@@ -55,7 +89,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let model = move || {
         if cancel.requested() {
             // Ctrl-C: end loom's search here; what was explored so far is reported.
-            std::panic::panic_any(INTERRUPTED_PANIC);
+            std::panic::panic_any(LabStop::Interrupted);
         }
         loom_world::begin();
         let n = {
@@ -92,7 +126,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             }
             if first_failure {
                 drop(col);
-                std::panic::panic_any(FOUND_PANIC);
+                std::panic::panic_any(LabStop::Found);
             }
         }
     };
@@ -146,33 +180,40 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         Err(payload) => {
             let msg = panic_message(&payload);
             let rec = loom_world::take();
-            if msg.contains(FOUND_PANIC) {
-                report.stopped = Some(format!(
-                    "stopped at the first failing execution (execution {})",
-                    col.executions
-                ));
-            } else if msg.contains(INTERRUPTED_PANIC) {
-                report.stopped = Some(format!(
-                    "interrupted by Ctrl-C after {} executions",
-                    col.executions
-                ));
-            } else if msg.starts_with("Causality violation") {
-                report.race = Some(race_report(&msg, &rec.events));
-                report.stopped = Some("loom stopped at the first data race".into());
-            } else if msg.starts_with("deadlock") {
-                report.deadlock = Some(deadlock_report(&msg, &rec));
-                report.stopped = Some("loom stopped at the first deadlock".into());
-            } else if msg.contains("maximum number of branches") || msg.contains("max_branches") {
-                return Err(LabError::too_large(format!(
-                    "the model is too large for loom ({}); lower --iters or --threads, or set --preemptions 2 — a spin loop whose every turn writes (a swap) never looks stuck to loom: explore it with --world scheduled",
-                    first_line(&msg)
-                )));
-            } else {
-                return Err(LabError::failed(format!(
-                    "loom stopped the exploration after {} executions: {}",
-                    col.executions,
-                    first_line(&msg)
-                )));
+            match Stopped::of(payload.as_ref(), &msg) {
+                Stopped::Lab(LabStop::Found) => {
+                    report.stopped = Some(format!(
+                        "stopped at the first failing execution (execution {})",
+                        col.executions
+                    ));
+                }
+                Stopped::Lab(LabStop::Interrupted) => {
+                    report.stopped = Some(format!(
+                        "interrupted by Ctrl-C after {} executions",
+                        col.executions
+                    ));
+                }
+                Stopped::DataRace => {
+                    report.race = Some(race_report(&msg, &rec.events));
+                    report.stopped = Some("loom stopped at the first data race".into());
+                }
+                Stopped::Deadlock => {
+                    report.deadlock = Some(deadlock_report(&msg, &rec));
+                    report.stopped = Some("loom stopped at the first deadlock".into());
+                }
+                Stopped::BranchLimit => {
+                    return Err(LabError::too_large(format!(
+                        "the model is too large for loom ({}); lower --iters or --threads, or set --preemptions 2 — a spin loop whose every turn writes (a swap) never looks stuck to loom: explore it with --world scheduled",
+                        first_line(&msg)
+                    )));
+                }
+                Stopped::Other => {
+                    return Err(LabError::failed(format!(
+                        "loom stopped the exploration after {} executions: {}",
+                        col.executions,
+                        first_line(&msg)
+                    )));
+                }
             }
         }
     }

@@ -84,7 +84,7 @@ pub fn grade_run(
 }
 
 /// Runs `exp` under `schedule` in the scheduled world; a run longer than a screenful is
-/// summarised ([`trace::summary_steps`]).
+/// summarised (`trace::summary_steps`).
 pub fn replay(exp: &Experiment, p: &Params, schedule: &[usize]) -> ReplayReport {
     replay_with(exp, p, schedule, false)
 }

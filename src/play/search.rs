@@ -45,7 +45,7 @@ impl Proof {
     }
 }
 
-/// Explores every class of interleavings of `exp` at `p` (up to [`MAX_INTERLEAVINGS`]) with
+/// Explores every class of interleavings of `exp` at `p` (up to `MAX_INTERLEAVINGS`) with
 /// the scheduled world's DPOR search, and runs the hint's search from the start.
 pub fn prove(exp: &Experiment, p: &Params) -> Proof {
     // The scheduled world's exhaustive search (DPOR): one execution per class.

@@ -1,7 +1,7 @@
 //! Shared memory for processes: one anonymous `memfd` page, mapped by the parent and by the
 //! children it starts afterwards (they inherit the descriptor). It has no name, so nothing is
 //! ever left in `/dev/shm`. The page hands out its 64-byte-aligned slots either as atomics or,
-//! for the deliberately racy experiment, as a [`SharedWord`] for `rt::racy`.
+//! for the deliberately racy experiment, as a `SharedWord` for `rt::racy`.
 
 use crate::error::{LabError, Result};
 use crate::rt::racy::SharedWord;

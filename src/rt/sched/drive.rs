@@ -37,7 +37,7 @@ pub fn step_limit(threads: usize, iters: u64) -> u64 {
 /// The step bound in words, for verdicts.
 pub const STEP_BOUND: &str = "the step bound: 64 steps per iteration per thread, plus 64";
 
-/// Runs `kernel` (which spawns exactly `threads` workers through [`Sched`]) under `schedule`.
+/// Runs `kernel` (which spawns exactly `threads` workers through [`Sched`](super::Sched)) under `schedule`.
 pub fn run<T: Send + 'static>(
     threads: usize,
     schedule: &[usize],

@@ -70,7 +70,7 @@ impl Access {
 /// dependent steps alike have equal steps).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StepRec {
-    /// The worker, or [`MAIN`].
+    /// The worker, or `trace::MAIN`.
     pub thread: usize,
     pub accesses: Vec<Access>,
     /// Locks this step acquired, each with whether the acquire could block (`lock`, a
