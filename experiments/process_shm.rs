@@ -15,10 +15,9 @@
 
 use crate::error::{LabError, Result};
 use crate::procs::{
-    count_trials, parent_alive, Children, Evidence, Grade, POpt, Pipes, ProcExperiment, ProcParams,
-    SharedPage, ShmSync, Task,
+    count_trials, increment_shared_racy, parent_alive, Children, Evidence, Grade, POpt, Pipes,
+    ProcExperiment, ProcParams, SharedPage, ShmSync, Task,
 };
-use crate::rt::racy;
 use std::sync::atomic::Ordering;
 
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
@@ -89,7 +88,7 @@ pub fn child(fd: i32, m: u64, sync: ShmSync, procs: u64) -> Result<()> {
             ShmSync::Atomic => {
                 counter.fetch_add(1, Ordering::Relaxed); // one indivisible step, across processes too
             }
-            ShmSync::None => racy::increment_shared_racy(word), // read, then write: racy on purpose
+            ShmSync::None => increment_shared_racy(word), // read, then write: racy on purpose
         }
     }
     Ok(())

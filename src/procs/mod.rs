@@ -20,6 +20,9 @@ pub mod protocol;
 pub mod shared_page;
 pub mod worker;
 
+/// The one racy increment of a word shared between processes (`process-shm --sync none`):
+/// it lives with the lab's other deliberate undefined behaviour, in `rt::racy`.
+pub(crate) use crate::rt::racy::increment_shared_racy;
 pub use children::{check_procs, describe, parent_alive, Children, Pipes, MAX_PROCS};
 pub use harness::{
     best_of, count_trials, median, processes_wall, threads_wall, timed, Evidence, Grade, Measure,
