@@ -23,6 +23,18 @@ pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     run,
 };
 
+// What it measures, by the names the claims read it by.
+pub const CPU_BOUND: &str = "CPU-bound";
+pub const IO_BOUND: &str = "I/O-bound";
+pub const THREADS: &str = "threads";
+pub const PROCESSES: &str = "processes";
+
+/// The measure of `n` tasks of `kind` on `n` `how` (`THREADS` or `PROCESSES`)
+/// (`CPU-bound, 8 threads: speed-up`).
+pub fn speedup_label(kind: &str, n: usize, how: &str) -> String {
+    format!("{kind}, {n} {how}: speed-up")
+}
+
 const CPU_UNITS: u64 = 20_000;
 const IO_MS: u64 = 20;
 
@@ -49,30 +61,26 @@ fn processes(n: usize, cpu: bool) -> Result<f64> {
 
 fn run(_: &ProcParams) -> Result<Evidence> {
     let mut ev = Evidence::new(EXPERIMENT.name);
-    for (kind, cpu) in [("CPU-bound", true), ("I/O-bound", false)] {
+    for (kind, cpu) in [(CPU_BOUND, true), (IO_BOUND, false)] {
         for (how, f) in [
-            ("threads", threads as fn(usize, bool) -> Result<f64>),
-            ("processes", processes),
+            (THREADS, threads as fn(usize, bool) -> Result<f64>),
+            (PROCESSES, processes),
         ] {
             let one = f(1, cpu)?;
             for n in [1usize, 2, 4, 8] {
                 let t = if n == 1 { one } else { f(n, cpu)? };
-                ev.push(
-                    format!("{kind}, {n} {how}: speed-up"),
-                    n as f64 * one / t,
-                    "x",
-                );
+                ev.push(speedup_label(kind, n, how), n as f64 * one / t, "x");
             }
         }
     }
-    let g = |k: &str| ev.get(k).unwrap_or(0.0);
+    let g = |kind, how| ev.get(&speedup_label(kind, 8, how)).unwrap_or(0.0);
     ev.verdict = format!(
         "cpu-vs-io on {} CPUs: CPU-bound 8 threads {:.1}x, 8 processes {:.1}x; I/O-bound 8 threads {:.1}x, 8 processes {:.1}x",
         crate::machine::cpus(),
-        g("CPU-bound, 8 threads: speed-up"),
-        g("CPU-bound, 8 processes: speed-up"),
-        g("I/O-bound, 8 threads: speed-up"),
-        g("I/O-bound, 8 processes: speed-up"),
+        g(CPU_BOUND, THREADS),
+        g(CPU_BOUND, PROCESSES),
+        g(IO_BOUND, THREADS),
+        g(IO_BOUND, PROCESSES),
     );
     Ok(ev)
 }

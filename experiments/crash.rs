@@ -25,6 +25,15 @@ pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     run,
 };
 
+// What it measures, by the names the claims (and tests) read it by.
+pub const JOIN_ERR: &str = "panicking thread: join returned Err";
+pub const POISONED: &str = "std Mutex poisoned afterwards";
+pub const PL_USABLE: &str = "parking_lot Mutex usable afterwards";
+pub const SURVIVED: &str = "process still running after the panic (a child that ran to its end)";
+pub const ABORT_SIGNAL: &str = "child with an aborting thread: signal";
+pub const SEGV_SIGNAL: &str = "segfaulting child: signal";
+pub const PARENT_RAN: &str = "parent still running after both";
+
 fn run(_: &ProcParams) -> Result<Evidence> {
     let mut ev = Evidence::new(EXPERIMENT.name);
     // 1. A thread panics while holding both kinds of lock.
@@ -42,18 +51,15 @@ fn run(_: &ProcParams) -> Result<Evidence> {
     let join_err = joined.is_err();
     let poisoned = std_lock.is_poisoned();
     let pl_free = pl_lock.try_lock().is_some();
-    ev.push_bool("panicking thread: join returned Err", join_err);
-    ev.push_bool("std Mutex poisoned afterwards", poisoned);
-    ev.push_bool("parking_lot Mutex usable afterwards", pl_free);
+    ev.push_bool(JOIN_ERR, join_err);
+    ev.push_bool(POISONED, poisoned);
+    ev.push_bool(PL_USABLE, pl_free);
     // 2. The same panic in a child, which must then run to its end and exit normally.
     let mut kids = Children::new();
     let i = kids.spawn_worker(&Task::PanicThread, Pipes::NONE)?;
     let st = kids.wait(i)?;
     ev.note(format!("child with a panicking thread {}", describe(st)));
-    let survived = ev.push_bool(
-        "process still running after the panic (a child that ran to its end)",
-        st.success(),
-    );
+    let survived = ev.push_bool(SURVIVED, st.success());
     // 3. and 4. Children that abort in a thread, and that segfault.
     let mut signals = Vec::new();
     for task in [Task::AbortThread, Task::Segv] {
@@ -62,17 +68,9 @@ fn run(_: &ProcParams) -> Result<Evidence> {
         ev.note(format!("child {} {}", task.to_arg(), describe(st)));
         signals.push(st.signal());
     }
-    ev.push(
-        "child with an aborting thread: signal",
-        signals[0].unwrap_or(0) as f64,
-        "signal",
-    );
-    ev.push(
-        "segfaulting child: signal",
-        signals[1].unwrap_or(0) as f64,
-        "signal",
-    );
-    ev.push("parent still running after both", 1.0, "bool");
+    ev.push(ABORT_SIGNAL, signals[0].unwrap_or(0) as f64, "signal");
+    ev.push(SEGV_SIGNAL, signals[1].unwrap_or(0) as f64, "signal");
+    ev.push(PARENT_RAN, 1.0, "bool");
     let (abrt, segv) = (
         nix::sys::signal::Signal::SIGABRT as i32,
         nix::sys::signal::Signal::SIGSEGV as i32,

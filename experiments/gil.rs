@@ -25,6 +25,17 @@ pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     run,
 };
 
+// What it measures, by the names the claims read it by.
+pub const CPU_BOUND: &str = "CPU-bound";
+pub const IO_BOUND: &str = "I/O-bound";
+
+/// The measure of `n` tasks of `kind` on `n` threads, with or without the GIL
+/// (`CPU-bound, with GIL, 4 threads: speed-up`).
+pub fn speedup_label(kind: &str, gil: bool, n: usize) -> String {
+    let g = if gil { "with GIL" } else { "no GIL" };
+    format!("{kind}, {g}, {n} threads: speed-up")
+}
+
 static GIL: parking_lot::Mutex<()> = parking_lot::Mutex::new(());
 
 /// CPU work per task, in `cpu_work` units (~20 ms), and the slice done per GIL hold.
@@ -64,23 +75,22 @@ fn run(_: &ProcParams) -> Result<Evidence> {
     let ((), cpu1) = timed(|| cpu_task(false));
     let ((), io1) = timed(|| io_task(false));
     for n in [1, 2, 4] {
-        for (label, task, single) in [
-            ("CPU-bound", cpu_task as fn(bool), cpu1),
-            ("I/O-bound", io_task, io1),
+        for (kind, task, single) in [
+            (CPU_BOUND, cpu_task as fn(bool), cpu1),
+            (IO_BOUND, io_task, io1),
         ] {
             for gil in [true, false] {
                 let s = speedup(n, task, gil, single)?;
-                let g = if gil { "with GIL" } else { "no GIL" };
-                ev.push(format!("{label}, {g}, {n} threads: speed-up"), s, "x");
+                ev.push(speedup_label(kind, gil, n), s, "x");
             }
         }
     }
-    let get = |k: &str| ev.get(k).unwrap_or(0.0);
+    let get = |kind, gil| ev.get(&speedup_label(kind, gil, 4)).unwrap_or(0.0);
     ev.verdict = format!(
         "gil: 4 CPU-bound threads sped up {:.1}x with the GIL, {:.1}x without; 4 I/O-bound threads {:.1}x with it (on {} CPUs)",
-        get("CPU-bound, with GIL, 4 threads: speed-up"),
-        get("CPU-bound, no GIL, 4 threads: speed-up"),
-        get("I/O-bound, with GIL, 4 threads: speed-up"),
+        get(CPU_BOUND, true),
+        get(CPU_BOUND, false),
+        get(IO_BOUND, true),
         crate::machine::cpus()
     );
     Ok(ev)

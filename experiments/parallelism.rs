@@ -24,6 +24,15 @@ pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     run,
 };
 
+// What it measures, by the names the claims (and tests) read it by.
+pub const ONE: &str = "one CPU-bound thread";
+pub const PINNED: &str = "two threads pinned to CPU 0";
+pub const FREE: &str = "two threads on all CPUs";
+pub const TURNS: &str = "pinned / one (≈2 if they took turns)";
+pub const ALL_CPUS: &str = "speed-up of all CPUs over one CPU";
+pub const PINNED_LOSSY: &str =
+    "unsynced 2x1000000 --window 100 on CPU 0: trials losing updates (of 3)";
+
 const UNITS: u64 = 50_000;
 
 /// Runs `f` on a helper thread restricted to `cpus` (threads it spawns inherit that).
@@ -52,11 +61,11 @@ fn run(_: &ProcParams) -> Result<Evidence> {
     let one = on_cpus(None, || timed(|| cpu_work(UNITS)).1)?;
     let pinned = on_cpus(Some(vec![0]), two_threads)??;
     let free = on_cpus(None, two_threads)??;
-    ev.push("one CPU-bound thread", one * 1e3, "ms");
-    ev.push("two threads pinned to CPU 0", pinned * 1e3, "ms");
-    ev.push("two threads on all CPUs", free * 1e3, "ms");
-    ev.push("pinned / one (≈2 if they took turns)", pinned / one, "x");
-    let speedup = ev.push("speed-up of all CPUs over one CPU", pinned / free, "x");
+    ev.push(ONE, one * 1e3, "ms");
+    ev.push(PINNED, pinned * 1e3, "ms");
+    ev.push(FREE, free * 1e3, "ms");
+    ev.push(TURNS, pinned / one, "x");
+    let speedup = ev.push(ALL_CPUS, pinned / free, "x");
     let exp = &crate::experiments::unsynced::EXPERIMENT;
     let p = Params {
         threads: 2,
@@ -72,11 +81,7 @@ fn run(_: &ProcParams) -> Result<Evidence> {
             lossy += 1;
         }
     }
-    ev.push(
-        "unsynced 2x1000000 --window 100 on CPU 0: trials losing updates (of 3)",
-        lossy as f64,
-        "trials",
-    );
+    ev.push(PINNED_LOSSY, lossy as f64, "trials");
     ev.push("CPUs", crate::machine::cpus() as f64, "CPUs");
     ev.verdict = format!(
         "parallelism: two CPU-bound threads took {:.0} ms on one CPU (taking turns: {:.1}x one thread) and {:.0} ms on all CPUs ({speedup:.1}x faster); the racy counter on one CPU lost updates in {lossy} of 3 trials",

@@ -29,6 +29,14 @@ pub const EXPERIMENT: ProcExperiment = ProcExperiment {
 /// Each task waits this long.
 pub const TASK_MS: u64 = 20;
 
+// What it measures, by the names the claims (and tests) read it by.
+pub const THREAD_APPLY: &str = "thread pool, apply (blocking)";
+pub const THREAD_ASYNC: &str = "thread pool, apply_async (non-blocking)";
+pub const PROCESS_APPLY: &str = "process pool, apply (blocking)";
+pub const PROCESS_ASYNC: &str = "process pool, apply_async (non-blocking)";
+pub const SERIAL: &str = "sum of task times (N × 20 ms)";
+pub const WAVES: &str = "waves × task time (⌈N/P⌉ × 20 ms)";
+
 fn run(p: &ProcParams) -> Result<Evidence> {
     let mut ev = Evidence::new(EXPERIMENT.name);
     let (n, size) = (p.tasks, p.pool);
@@ -40,7 +48,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         Ok(())
     });
     r?;
-    let tb = ev.push("thread pool, apply (blocking)", t * 1e3, "ms");
+    let tb = ev.push(THREAD_APPLY, t * 1e3, "ms");
     let (r, t) = timed(|| -> Result<()> {
         for i in 0..n {
             threads.submit(i % size, || io_wait(TASK_MS))?; // submit them all…
@@ -51,7 +59,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         Ok(())
     });
     r?;
-    let ta = ev.push("thread pool, apply_async (non-blocking)", t * 1e3, "ms");
+    let ta = ev.push(THREAD_ASYNC, t * 1e3, "ms");
     let mut procs = ProcessPool::new(size)?;
     for w in 0..size {
         procs.apply(w, &Task::Noop)?; // every worker is up before timing
@@ -64,7 +72,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         Ok(())
     });
     r?;
-    let pb = ev.push("process pool, apply (blocking)", t * 1e3, "ms");
+    let pb = ev.push(PROCESS_APPLY, t * 1e3, "ms");
     let (r, t) = timed(|| -> Result<()> {
         for i in 0..n {
             procs.submit(i % size, &task)?;
@@ -75,11 +83,11 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         Ok(())
     });
     r?;
-    let pa = ev.push("process pool, apply_async (non-blocking)", t * 1e3, "ms");
+    let pa = ev.push(PROCESS_ASYNC, t * 1e3, "ms");
     let serial = (n as u64 * TASK_MS) as f64;
     let waves = (n.div_ceil(size) as u64 * TASK_MS) as f64;
-    ev.push("sum of task times (N × 20 ms)", serial, "ms");
-    ev.push("waves × task time (⌈N/P⌉ × 20 ms)", waves, "ms");
+    ev.push(SERIAL, serial, "ms");
+    ev.push(WAVES, waves, "ms");
     ev.verdict = format!(
         "pool-submit {n} tasks on {size} workers: blocking {tb:.0} / {pb:.0} ms (threads / processes; sum of tasks {serial:.0} ms), non-blocking {ta:.0} / {pa:.0} ms (⌈N/P⌉ × 20 = {waves:.0} ms)"
     );

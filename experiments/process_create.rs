@@ -23,6 +23,17 @@ pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     run,
 };
 
+// What it measures, by the names the claims (and tests) read it by.
+/// The two children's work: a task by name, and its argument.
+pub const SQUARE: (&str, u64) = ("square", 7);
+pub const CUBE: (&str, u64) = ("cube", 3);
+pub const ELSEWHERE: &str = "children that ran in a process of their own";
+
+/// The measure of a child's answer to `(name, arg)` (`square(7) in child`).
+pub fn answer((name, arg): (&str, u64)) -> String {
+    format!("{name}({arg}) in child")
+}
+
 /// `class MyProcess(Process): def run(self): …` — in Rust, a trait.
 pub trait Task {
     fn run(&self, arg: u64) -> u64;
@@ -46,7 +57,7 @@ fn run(_: &ProcParams) -> Result<Evidence> {
     let parent = std::process::id();
     let mut kids = Children::new();
     let mut answers = Vec::new();
-    for (name, arg) in [("square", 7u64), ("cube", 3)] {
+    for (name, arg) in [SQUARE, CUBE] {
         let task = crate::procs::Task::Target {
             name: name.into(),
             arg,
@@ -55,7 +66,7 @@ fn run(_: &ProcParams) -> Result<Evidence> {
         let s = kids.read_stdout(i)?;
         let mut it = s.split_whitespace().map(|x| x.parse::<u64>().unwrap_or(0));
         let (pid, value) = (it.next().unwrap_or(0), it.next().unwrap_or(0));
-        ev.push(format!("{name}({arg}) in child"), value as f64, "");
+        ev.push(answer((name, arg)), value as f64, "");
         ev.note(format!("{name}: ran in pid {pid} (parent pid {parent})"));
         answers.push((pid, value));
     }
@@ -64,11 +75,7 @@ fn run(_: &ProcParams) -> Result<Evidence> {
         .iter()
         .filter(|(p, _)| *p != parent as u64 && *p != 0)
         .count();
-    ev.push(
-        "children that ran in a process of their own",
-        elsewhere as f64,
-        "children",
-    );
+    ev.push(ELSEWHERE, elsewhere as f64, "children");
     ev.conclude(
         answers.iter().map(|a| a.1).eq([49, 27]) && elsewhere == answers.len(),
         "process-create: a target function (square(7) = 49) and a Task type (Cube.run(3) = 27) each ran in a child process of its own".into(),

@@ -27,6 +27,17 @@ pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     run,
 };
 
+// What it measures, by the names the claims (and tests) read it by.
+pub const PARENT: &str = "parent count after the children";
+pub const AFTER_THREAD: &str = "parent count after one thread";
+/// How every child's count begins (the claims read them all by it).
+pub const CHILD: &str = "child ";
+
+/// The measure of child `i`'s count (`child 0 count`).
+pub fn child_count(i: usize) -> String {
+    format!("{CHILD}{i} count")
+}
+
 fn run(p: &ProcParams) -> Result<Evidence> {
     let mut ev = Evidence::new(EXPERIMENT.name);
     let before = COUNTER.load(Ordering::SeqCst);
@@ -41,13 +52,9 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     }
     kids.wait_all_ok()?;
     let parent = COUNTER.load(Ordering::SeqCst) - before;
-    ev.push(
-        "parent count after the children",
-        parent as f64,
-        "increments",
-    );
+    ev.push(PARENT, parent as f64, "increments");
     for (i, c) in counts.iter().enumerate() {
-        ev.push(format!("child {i} count"), *c as f64, "increments");
+        ev.push(child_count(i), *c as f64, "increments");
     }
     // The contrast: one thread of this process increments the same global.
     let m = p.iters;
@@ -59,11 +66,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     .join()
     .map_err(|_| crate::error::LabError::failed("counting thread panicked"))?;
     let after_thread = COUNTER.load(Ordering::SeqCst) - before;
-    ev.push(
-        "parent count after one thread",
-        after_thread as f64,
-        "increments",
-    );
+    ev.push(AFTER_THREAD, after_thread as f64, "increments");
     ev.conclude(
         parent == 0 && counts.iter().all(|&c| c == p.iters) && after_thread == p.iters,
         format!(

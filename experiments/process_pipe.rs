@@ -23,6 +23,12 @@ pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     run,
 };
 
+// What it measures, by the names the claims (and tests) read it by.
+pub const SUM: &str = "parent's sum";
+pub const EXPECTED: &str = "expected";
+pub const MESSAGES: &str = "messages";
+pub const COST: &str = "cost (with process start-up)";
+
 fn run(p: &ProcParams) -> Result<Evidence> {
     let mut ev = Evidence::new(EXPERIMENT.name);
     let mut kids = Children::new();
@@ -60,11 +66,11 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     kids.wait_all_ok()?;
     let elapsed = started.elapsed();
     let expected = p.procs as u64 * p.iters;
-    ev.push("parent's sum", total as f64, "increments");
-    ev.push("expected", expected as f64, "increments");
-    ev.push("messages", messages as f64, "messages");
+    ev.push(SUM, total as f64, "increments");
+    ev.push(EXPECTED, expected as f64, "increments");
+    ev.push(MESSAGES, messages as f64, "messages");
     ev.push(
-        "cost (with process start-up)",
+        COST,
         elapsed.as_nanos() as f64 / messages.max(1) as f64,
         "ns/message",
     );

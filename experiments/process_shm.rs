@@ -20,14 +20,36 @@ use crate::procs::{
 };
 use std::sync::atomic::Ordering;
 
+/// This experiment's name, as a literal that a variant run's name is built from.
+macro_rules! name {
+    () => {
+        "process-shm"
+    };
+}
+
 pub const EXPERIMENT: ProcExperiment = ProcExperiment {
-    name: "process-shm",
+    name: name!(),
     summary: "a counter in shared memory, incremented by several processes (--sync none|atomic)",
     claims: &["C14", "C20"],
     options: &[POpt::Procs, POpt::Iters, POpt::Trials, POpt::Sync],
     source: include_str!("process_shm.rs"),
     run,
 };
+
+/// The claims' second run of it, with `--sync none`, named apart from the default
+/// (`--sync atomic`) run so each keeps its own evidence.
+pub const SYNC_NONE: &str = concat!(name!(), " --sync none");
+
+// What it measures, by the names the claims (and tests) read it by. The trial loop
+// (`count_trials`) records them; the claims' tests check that these are its names.
+pub const LOSSY: &str = "trials losing updates";
+pub const WORST: &str = "worst loss";
+pub const COST: &str = "cost (with process start-up)";
+
+/// The measure of trial `t`'s final count (`trial 1 final`; trials count from 1).
+pub fn trial_final(t: usize) -> String {
+    format!("trial {t} final")
+}
 
 const COUNT: usize = 0; // slot of the counter
 const START: usize = 1; // slot of the start line, on its own cache line

@@ -28,6 +28,16 @@ pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     run,
 };
 
+// What it measures, by the names the claims (and tests) read it by.
+pub const THREAD: &str = "thread spawn+join";
+pub const PROCESS: &str = "process spawn+wait (true)";
+pub const REEXEC: &str = "re-exec of race-lab (worker)";
+pub const THREAD_POOL: &str = "task on a reused thread pool";
+pub const PROCESS_POOL: &str = "task on a reused process pool";
+pub const PROCESS_VS_THREAD: &str = "process / thread creation";
+pub const PROCESS_REUSE: &str = "new process / reused process";
+pub const THREAD_REUSE: &str = "new thread / reused thread";
+
 /// Each figure is the fastest of this many batches (see `best_of`).
 const BATCHES: usize = 5;
 
@@ -41,7 +51,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         }
         Ok(())
     })?;
-    let thread_us = ev.push("thread spawn+join", t / (n * 10.0) * 1e6, "µs");
+    let thread_us = ev.push(THREAD, t / (n * 10.0) * 1e6, "µs");
     // A tiny program, then the lab itself re-executed as a worker.
     let spawn_wait = |lab: bool| {
         best_of(BATCHES, || {
@@ -57,13 +67,9 @@ fn run(p: &ProcParams) -> Result<Evidence> {
             Ok(())
         })
     };
-    let proc_us = ev.push(
-        "process spawn+wait (true)",
-        spawn_wait(false)? / n * 1e6,
-        "µs",
-    );
+    let proc_us = ev.push(PROCESS, spawn_wait(false)? / n * 1e6, "µs");
     let t = spawn_wait(true)?;
-    ev.push("re-exec of race-lab (worker)", t / n * 1e6, "µs");
+    ev.push(REEXEC, t / n * 1e6, "µs");
     let pool = ThreadPool::new(1)?;
     let t = best_of(BATCHES, || {
         for _ in 0..tasks * 10 {
@@ -71,7 +77,7 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         }
         Ok(())
     })?;
-    let tpool_us = ev.push("task on a reused thread pool", t / (n * 10.0) * 1e6, "µs");
+    let tpool_us = ev.push(THREAD_POOL, t / (n * 10.0) * 1e6, "µs");
     let mut ppool = ProcessPool::new(1)?;
     ppool.apply(0, &Task::Noop)?; // the worker is up
     let t = best_of(BATCHES, || {
@@ -80,10 +86,10 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         }
         Ok(())
     })?;
-    let ppool_us = ev.push("task on a reused process pool", t / (n * 10.0) * 1e6, "µs");
-    let ratio = ev.push("process / thread creation", proc_us / thread_us, "x");
-    ev.push("new process / reused process", proc_us / ppool_us, "x");
-    ev.push("new thread / reused thread", thread_us / tpool_us, "x");
+    let ppool_us = ev.push(PROCESS_POOL, t / (n * 10.0) * 1e6, "µs");
+    let ratio = ev.push(PROCESS_VS_THREAD, proc_us / thread_us, "x");
+    ev.push(PROCESS_REUSE, proc_us / ppool_us, "x");
+    ev.push(THREAD_REUSE, thread_us / tpool_us, "x");
     ev.verdict = format!(
         "spawn-cost: a thread {thread_us:.0} µs, a process {proc_us:.0} µs ({ratio:.0}x); reused: thread {tpool_us:.1} µs, process {ppool_us:.1} µs per task"
     );

@@ -24,6 +24,14 @@ pub const EXPERIMENT: ProcExperiment = ProcExperiment {
     run,
 };
 
+// What it measures, by the names the claims (and tests) read it by.
+pub const WORKERS: &str = "workers";
+pub const BEFORE: &str = "threads before";
+pub const DURING: &str = "threads while N workers run";
+pub const AFTER: &str = "threads after";
+pub const ADDRESSES: &str = "distinct counter addresses seen by the workers";
+pub const SHARED_COUNT: &str = "shared count (N × 1000 expected)";
+
 /// Threads of this process, as the kernel lists them.
 pub fn threads_now() -> usize {
     std::fs::read_dir("/proc/self/task")
@@ -60,17 +68,13 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     }
     let after = threads_now();
     addrs.dedup();
-    ev.push("workers", n as f64, "threads");
-    ev.push("threads before", before as f64, "threads");
-    ev.push("threads while N workers run", during as f64, "threads");
-    ev.push("threads after", after as f64, "threads");
+    ev.push(WORKERS, n as f64, "threads");
+    ev.push(BEFORE, before as f64, "threads");
+    ev.push(DURING, during as f64, "threads");
+    ev.push(AFTER, after as f64, "threads");
+    ev.push(ADDRESSES, addrs.len() as f64, "addresses");
     ev.push(
-        "distinct counter addresses seen by the workers",
-        addrs.len() as f64,
-        "addresses",
-    );
-    ev.push(
-        "shared count (N × 1000 expected)",
+        SHARED_COUNT,
         counter.load(Ordering::SeqCst) as f64,
         "increments",
     );

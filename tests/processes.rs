@@ -3,6 +3,7 @@
 
 mod common;
 use common::{json, refused};
+use race_lab::experiments::{crash, process_isolated, process_pipe, process_shm, thread_count};
 use std::process::Command;
 use std::time::Duration;
 
@@ -29,11 +30,11 @@ fn processes_do_not_share_globals() {
         "--json",
     ]);
     assert_eq!(ev["ok"], true);
-    assert_eq!(measure(&ev, "parent count after the children"), 0.0);
+    assert_eq!(measure(&ev, process_isolated::PARENT), 0.0);
     for i in 0..3 {
-        assert_eq!(measure(&ev, &format!("child {i} count")), 5000.0);
+        assert_eq!(measure(&ev, &process_isolated::child_count(i)), 5000.0);
     }
-    assert_eq!(measure(&ev, "parent count after one thread"), 5000.0);
+    assert_eq!(measure(&ev, process_isolated::AFTER_THREAD), 5000.0);
 }
 
 #[test]
@@ -54,7 +55,7 @@ fn shared_memory_is_exact_with_atomics_and_bounded_without() {
         ]);
         assert_eq!(ev["ok"], true);
         for t in 1..=3 {
-            let v = measure(&ev, &format!("trial {t} final"));
+            let v = measure(&ev, &process_shm::trial_final(t));
             if sync == "atomic" {
                 assert_eq!(v, 60000.0);
             } else {
@@ -77,26 +78,20 @@ fn pipes_are_exact() {
         "--json",
     ]);
     assert_eq!(ev["ok"], true);
-    assert_eq!(measure(&ev, "parent's sum"), 30000.0);
-    assert_eq!(measure(&ev, "messages"), 30000.0);
+    assert_eq!(measure(&ev, process_pipe::SUM), 30000.0);
+    assert_eq!(measure(&ev, process_pipe::MESSAGES), 30000.0);
 }
 
 #[test]
 fn crashes_are_contained_where_they_should_be() {
     let ev = json(&["run", "crash", "--json"]);
     assert_eq!(ev["ok"], true, "{ev}");
-    assert_eq!(measure(&ev, "panicking thread: join returned Err"), 1.0);
-    assert_eq!(measure(&ev, "std Mutex poisoned afterwards"), 1.0);
-    assert_eq!(measure(&ev, "parking_lot Mutex usable afterwards"), 1.0);
-    assert_eq!(measure(&ev, "child with an aborting thread: signal"), 6.0);
-    assert_eq!(measure(&ev, "segfaulting child: signal"), 11.0);
-    assert_eq!(
-        measure(
-            &ev,
-            "process still running after the panic (a child that ran to its end)"
-        ),
-        1.0
-    );
+    assert_eq!(measure(&ev, crash::JOIN_ERR), 1.0);
+    assert_eq!(measure(&ev, crash::POISONED), 1.0);
+    assert_eq!(measure(&ev, crash::PL_USABLE), 1.0);
+    assert_eq!(measure(&ev, crash::ABORT_SIGNAL), 6.0);
+    assert_eq!(measure(&ev, crash::SEGV_SIGNAL), 11.0);
+    assert_eq!(measure(&ev, crash::SURVIVED), 1.0);
 }
 
 #[test]
@@ -162,7 +157,7 @@ fn process_creation_and_thread_count() {
     let ev = json(&["run", "thread-count", "--procs", "5", "--json"]);
     assert_eq!(ev["ok"], true);
     assert_eq!(
-        measure(&ev, "threads while N workers run") - measure(&ev, "threads before"),
+        measure(&ev, thread_count::DURING) - measure(&ev, thread_count::BEFORE),
         5.0
     );
 }

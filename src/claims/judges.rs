@@ -3,7 +3,12 @@
 //! claim's evidence) with its thresholds named right above it; `tests.rs` feeds each one
 //! contrary measurements.
 
-use super::{Lab, Verdict};
+use super::{counter_cost, counter_lossy, Lab, Verdict, COUNTERS};
+use crate::experiments::{
+    atomic, channel, cpu_vs_io, crash, gil, mutex, parallelism, pool_submit, process_create,
+    process_isolated, process_pipe, process_shm, racy_atomic, sharded, spawn_cost, thread_count,
+    unsynced,
+};
 
 /// Two threads pinned to one CPU took at least this many times one thread's time: they took
 /// turns (exactly 2 if they shared the CPU perfectly).
@@ -11,15 +16,10 @@ pub(super) const TOOK_TURNS: f64 = 1.6;
 /// The same two threads ran at least this much faster on all CPUs than on one: in parallel.
 pub(super) const RAN_IN_PARALLEL: f64 = 1.5;
 
-pub(super) const TURNS: &str = "pinned / one (≈2 if they took turns)";
-pub(super) const PINNED_LOSSY: &str =
-    "unsynced 2x1000000 --window 100 on CPU 0: trials losing updates (of 3)";
-pub(super) const ALL_CPUS: &str = "speed-up of all CPUs over one CPU";
-
 /// C1: pinned/one ≥ TOOK_TURNS and the pinned racy counter lost updates → holds; else nuance.
 pub(super) fn c1(l: &Lab) -> (Verdict, String) {
-    let turns = l.get("parallelism", TURNS);
-    let lossy = l.get("parallelism", PINNED_LOSSY);
+    let turns = l.get(parallelism::EXPERIMENT.name, parallelism::TURNS);
+    let lossy = l.get(parallelism::EXPERIMENT.name, parallelism::PINNED_LOSSY);
     match (turns >= TOOK_TURNS, lossy > 0.0) {
         (true, true) => (Verdict::Holds, format!("two threads pinned to one CPU both finished in {turns:.1}x the time of one — they took turns — and the racy counter lost updates through preemption alone ({lossy} of 3 trials)")),
         (true, false) => (Verdict::Nuance, format!("the threads took turns ({turns:.1}x one thread's time), but preemption between a read and its write was not observed in this run ({lossy} of 3 trials)")),
@@ -29,12 +29,19 @@ pub(super) fn c1(l: &Lab) -> (Verdict, String) {
 
 /// C2: with ≥ 2 CPUs, all-CPUs speed-up ≥ RAN_IN_PARALLEL → holds; else nuance.
 pub(super) fn c2(l: &Lab) -> (Verdict, String) {
-    let s = l.get("parallelism", ALL_CPUS);
+    let s = l.get(parallelism::EXPERIMENT.name, parallelism::ALL_CPUS);
     l.show(
-        "parallelism",
-        &["two threads pinned to CPU 0", "two threads on all CPUs"],
+        parallelism::EXPERIMENT.name,
+        &[parallelism::PINNED, parallelism::FREE],
     );
-    l.show("cpu-vs-io", &["CPU-bound, 2 threads: speed-up"]);
+    l.show(
+        cpu_vs_io::EXPERIMENT.name,
+        &[&cpu_vs_io::speedup_label(
+            cpu_vs_io::CPU_BOUND,
+            2,
+            cpu_vs_io::THREADS,
+        )],
+    );
     if l.cpus < 2.0 {
         (
             Verdict::Nuance,
@@ -54,9 +61,9 @@ pub(super) const QUEUED: f64 = 0.9;
 /// C3: blocking (apply) time ≥ QUEUED × sum of task times, for threads and processes → holds;
 /// else nuance.
 pub(super) fn c3(l: &Lab) -> (Verdict, String) {
-    let t = l.get("pool-submit", "thread pool, apply (blocking)");
-    let p = l.get("pool-submit", "process pool, apply (blocking)");
-    let serial = l.get("pool-submit", "sum of task times (N × 20 ms)");
+    let t = l.get(pool_submit::EXPERIMENT.name, pool_submit::THREAD_APPLY);
+    let p = l.get(pool_submit::EXPERIMENT.name, pool_submit::PROCESS_APPLY);
+    let serial = l.get(pool_submit::EXPERIMENT.name, pool_submit::SERIAL);
     if t >= QUEUED * serial && p >= QUEUED * serial {
         (Verdict::Holds, format!("submitting and waiting for each task in turn took {t:.0} ms (threads) and {p:.0} ms (processes) for tasks summing to {serial:.0} ms, although every worker but one was idle"))
     } else {
@@ -72,10 +79,10 @@ pub(super) const OVERLAPPED: f64 = 0.6;
 /// C4: apply_async ≤ WAVES_SLACK × waves and < OVERLAPPED × apply → nuance (they ran at once,
 /// in waves of P); otherwise does not hold.
 pub(super) fn c4(l: &Lab) -> (Verdict, String) {
-    let a = l.get("pool-submit", "thread pool, apply_async (non-blocking)");
-    let waves = l.get("pool-submit", "waves × task time (⌈N/P⌉ × 20 ms)");
-    let b = l.get("pool-submit", "thread pool, apply (blocking)");
-    l.show("pool-submit", &["process pool, apply_async (non-blocking)"]);
+    let a = l.get(pool_submit::EXPERIMENT.name, pool_submit::THREAD_ASYNC);
+    let waves = l.get(pool_submit::EXPERIMENT.name, pool_submit::WAVES);
+    let b = l.get(pool_submit::EXPERIMENT.name, pool_submit::THREAD_APPLY);
+    l.show(pool_submit::EXPERIMENT.name, &[pool_submit::PROCESS_ASYNC]);
     if a <= WAVES_SLACK * waves && a < OVERLAPPED * b {
         (Verdict::Nuance, format!("submitted all at once, the tasks ran together: {a:.0} ms ≈ {waves:.0} ms — as many at a time as there are workers; more queue up in waves, and tasks sharing data would affect each other"))
     } else {
@@ -86,9 +93,12 @@ pub(super) fn c4(l: &Lab) -> (Verdict, String) {
 /// C5, C13: the parent's counter unchanged by the children (0), every child counting exactly
 /// what one thread of the parent adds (M > 0) → holds; else does not hold.
 pub(super) fn isolated(l: &Lab) -> (Verdict, String) {
-    let parent = l.get("process-isolated", "parent count after the children");
-    let children = l.all("process-isolated", "child ");
-    let thread = l.get("process-isolated", "parent count after one thread");
+    let parent = l.get(process_isolated::EXPERIMENT.name, process_isolated::PARENT);
+    let children = l.all(process_isolated::EXPERIMENT.name, process_isolated::CHILD);
+    let thread = l.get(
+        process_isolated::EXPERIMENT.name,
+        process_isolated::AFTER_THREAD,
+    );
     let own_copy = !children.is_empty() && children.iter().all(|&c| c == thread);
     if parent == 0.0 && thread > 0.0 && own_copy {
         (Verdict::Holds, format!("each of {} children counted only its own copy of the global ({thread}); the parent's stayed at {parent}, while one thread of the parent moved it to {thread}", children.len()))
@@ -107,8 +117,8 @@ pub(super) const SIGSEGV: f64 = nix::sys::signal::Signal::SIGSEGV as i32 as f64;
 /// C6: a child killed by SIGSEGV and the parent still running afterwards → holds; else does
 /// not hold.
 pub(super) fn c6(l: &Lab) -> (Verdict, String) {
-    let segv = l.get("crash", "segfaulting child: signal");
-    let parent = l.yes("crash", "parent still running after both");
+    let segv = l.get(crash::EXPERIMENT.name, crash::SEGV_SIGNAL);
+    let parent = l.yes(crash::EXPERIMENT.name, crash::PARENT_RAN);
     if segv == SIGSEGV && parent {
         (
             Verdict::Holds,
@@ -129,12 +139,15 @@ pub(super) fn c6(l: &Lab) -> (Verdict, String) {
 /// process other than the parent → nuance (Rust re-executes instead of forking); else does not
 /// hold.
 pub(super) fn c7(l: &Lab) -> (Verdict, String) {
-    let square = l.get("process-create", "square(7) in child");
-    let cube = l.get("process-create", "cube(3) in child");
-    let elsewhere = l.get(
-        "process-create",
-        "children that ran in a process of their own",
+    let square = l.get(
+        process_create::EXPERIMENT.name,
+        &process_create::answer(process_create::SQUARE),
     );
+    let cube = l.get(
+        process_create::EXPERIMENT.name,
+        &process_create::answer(process_create::CUBE),
+    );
+    let elsewhere = l.get(process_create::EXPERIMENT.name, process_create::ELSEWHERE);
     if square == 49.0 && cube == 27.0 && elsewhere == 2.0 {
         (Verdict::Nuance, "both styles ran in child processes, but Rust cannot safely fork a process that has threads to call a closure: the child re-executes the program and runs a function (the target) or a Task type's run (the subclass) chosen by name".into())
     } else {
@@ -148,12 +161,12 @@ pub(super) const REUSE_PAYS: f64 = 3.0;
 /// C8: new/reused process ≥ REUSE_PAYS and process apply_async < OVERLAPPED × apply → holds;
 /// else nuance.
 pub(super) fn c8(l: &Lab) -> (Verdict, String) {
-    let r = l.get("spawn-cost", "new process / reused process");
-    let b = l.get("pool-submit", "process pool, apply (blocking)");
-    let a = l.get("pool-submit", "process pool, apply_async (non-blocking)");
+    let r = l.get(spawn_cost::EXPERIMENT.name, spawn_cost::PROCESS_REUSE);
+    let b = l.get(pool_submit::EXPERIMENT.name, pool_submit::PROCESS_APPLY);
+    let a = l.get(pool_submit::EXPERIMENT.name, pool_submit::PROCESS_ASYNC);
     l.show(
-        "spawn-cost",
-        &["process spawn+wait (true)", "task on a reused process pool"],
+        spawn_cost::EXPERIMENT.name,
+        &[spawn_cost::PROCESS, spawn_cost::PROCESS_POOL],
     );
     let why = format!("a task on a live pool process cost {r:.0}x less than a new process, and 8 tasks took {b:.0} ms submitted with apply vs {a:.0} ms with apply_async");
     if r >= REUSE_PAYS && a < OVERLAPPED * b {
@@ -166,10 +179,10 @@ pub(super) fn c8(l: &Lab) -> (Verdict, String) {
 /// C9: at least one thread before, exactly one more per worker while N workers run, back to
 /// the start after → holds; else does not hold.
 pub(super) fn c9(l: &Lab) -> (Verdict, String) {
-    let before = l.get("thread-count", "threads before");
-    let during = l.get("thread-count", "threads while N workers run");
-    let after = l.get("thread-count", "threads after");
-    let n = l.get("thread-count", "workers");
+    let before = l.get(thread_count::EXPERIMENT.name, thread_count::BEFORE);
+    let during = l.get(thread_count::EXPERIMENT.name, thread_count::DURING);
+    let after = l.get(thread_count::EXPERIMENT.name, thread_count::AFTER);
+    let n = l.get(thread_count::EXPERIMENT.name, thread_count::WORKERS);
     if before >= 1.0 && during == before + n && after == before {
         (Verdict::Holds, format!("the kernel listed {before} thread(s) in the lab's process, {during} while {n} workers ran, {after} after: each thread is scheduled on its own, inside one process"))
     } else {
@@ -180,12 +193,9 @@ pub(super) fn c9(l: &Lab) -> (Verdict, String) {
 /// C10: every worker saw the counter at one address and the shared count is workers × 1000
 /// → holds; else does not hold.
 pub(super) fn c10(l: &Lab) -> (Verdict, String) {
-    let addrs = l.get(
-        "thread-count",
-        "distinct counter addresses seen by the workers",
-    );
-    let count = l.get("thread-count", "shared count (N × 1000 expected)");
-    let n = l.get("thread-count", "workers");
+    let addrs = l.get(thread_count::EXPERIMENT.name, thread_count::ADDRESSES);
+    let count = l.get(thread_count::EXPERIMENT.name, thread_count::SHARED_COUNT);
+    let n = l.get(thread_count::EXPERIMENT.name, thread_count::WORKERS);
     if addrs == 1.0 && count == n * 1000.0 {
         (Verdict::Holds, "every worker saw the counter at the same address and their increments added up in it; Rust only insists the sharing be declared (Arc) and synchronised (atomics, locks)".into())
     } else {
@@ -199,21 +209,14 @@ pub(super) fn c10(l: &Lab) -> (Verdict, String) {
     }
 }
 
-pub(super) const SURVIVED: &str =
-    "process still running after the panic (a child that ran to its end)";
-
 /// C11: the panicking thread's join returned Err *and* its process ran on → does not hold;
 /// the process died → holds; it ran on but join did not report the panic → nuance.
 pub(super) fn c11(l: &Lab) -> (Verdict, String) {
-    let join_err = l.yes("crash", "panicking thread: join returned Err");
-    let survived = l.yes("crash", SURVIVED);
+    let join_err = l.yes(crash::EXPERIMENT.name, crash::JOIN_ERR);
+    let survived = l.yes(crash::EXPERIMENT.name, crash::SURVIVED);
     l.show(
-        "crash",
-        &[
-            "std Mutex poisoned afterwards",
-            "parking_lot Mutex usable afterwards",
-            "child with an aborting thread: signal",
-        ],
+        crash::EXPERIMENT.name,
+        &[crash::POISONED, crash::PL_USABLE, crash::ABORT_SIGNAL],
     );
     match (survived, join_err) {
         (true, true) => (Verdict::DoesNotHold, "a panic unwinds only its own thread — join returns Err, a std Mutex it held is poisoned, a parking_lot one is not — and the process lives on; only an abort (or a panic with panic=abort) takes the whole process down".into()),
@@ -227,10 +230,10 @@ pub(super) const THREAD_REUSE_PAYS: f64 = 1.5;
 
 /// C12: new/reused thread ≥ THREAD_REUSE_PAYS → holds; else nuance.
 pub(super) fn c12(l: &Lab) -> (Verdict, String) {
-    let r = l.get("spawn-cost", "new thread / reused thread");
+    let r = l.get(spawn_cost::EXPERIMENT.name, spawn_cost::THREAD_REUSE);
     l.show(
-        "spawn-cost",
-        &["thread spawn+join", "task on a reused thread pool"],
+        spawn_cost::EXPERIMENT.name,
+        &[spawn_cost::THREAD, spawn_cost::THREAD_POOL],
     );
     if r >= THREAD_REUSE_PAYS {
         (Verdict::Holds, format!("handing a task to a live pool thread cost {r:.1}x less than creating and joining a thread for it"))
@@ -247,11 +250,11 @@ pub(super) fn c13(l: &Lab) -> (Verdict, String) {
 /// one); pipes exact but atomic shared memory lossy → holds (only messages were exact); pipes
 /// inexact → does not hold.
 pub(super) fn c14(l: &Lab) -> (Verdict, String) {
-    let sum = l.get("process-pipe", "parent's sum");
-    let expected = l.get("process-pipe", "expected");
-    let atomic_lossy = l.get("process-shm", "trials losing updates");
-    let none_lossy = l.get("process-shm --sync none", "trials losing updates");
-    l.show("process-shm --sync none", &["worst loss"]);
+    let sum = l.get(process_pipe::EXPERIMENT.name, process_pipe::SUM);
+    let expected = l.get(process_pipe::EXPERIMENT.name, process_pipe::EXPECTED);
+    let atomic_lossy = l.get(process_shm::EXPERIMENT.name, process_shm::LOSSY);
+    let none_lossy = l.get(process_shm::SYNC_NONE, process_shm::LOSSY);
+    l.show(process_shm::SYNC_NONE, &[process_shm::WORST]);
     match (sum == expected, atomic_lossy == 0.0) {
         (true, true) => (Verdict::Nuance, format!("message passing through pipes (the queue's mechanism) was exact, but it is not the only way: a shared-memory counter was exact with atomics and lost updates without ({none_lossy} of 3 trials); the Manager queue is a CPython detail")),
         (true, false) => (Verdict::Holds, format!("only message passing was exact: even atomic shared memory lost updates in {atomic_lossy} trials")),
@@ -262,18 +265,21 @@ pub(super) fn c14(l: &Lab) -> (Verdict, String) {
 /// C15: both racy counters lost updates and no fixed one did → holds; a fixed one lost
 /// updates → does not hold; else nuance.
 pub(super) fn c15(l: &Lab) -> (Verdict, String) {
-    let lost = |n: &str| {
-        l.get(
-            "counters",
-            &format!("{n} 8x200000: trials losing updates (of 3)"),
-        )
-    };
-    let (unsynced, racy_atomic) = (lost("unsynced"), lost("racy-atomic"));
+    let lost = |n: &str| l.get(COUNTERS, &counter_lossy(n));
+    let (unsynced, racy_atomic) = (
+        lost(unsynced::EXPERIMENT.name),
+        lost(racy_atomic::EXPERIMENT.name),
+    );
     // Read all four (each is evidence), then ask whether every one was exact.
-    let fixed: Vec<f64> = ["atomic", "mutex", "channel", "sharded"]
-        .iter()
-        .map(|n| lost(n))
-        .collect();
+    let fixed: Vec<f64> = [
+        atomic::EXPERIMENT.name,
+        mutex::EXPERIMENT.name,
+        channel::EXPERIMENT.name,
+        sharded::EXPERIMENT.name,
+    ]
+    .iter()
+    .map(|n| lost(n))
+    .collect();
     let fixed_ok = fixed.iter().all(|&k| k == 0.0);
     match (unsynced > 0.0 && racy_atomic > 0.0, fixed_ok) {
         (true, true) => (Verdict::Holds, "read-then-write counters lost updates (even with atomic loads and stores); fetch_add, a Mutex, a channel and per-thread shards never did — and in Rust the unsynchronised version does not even compile without `unsafe`".into()),
@@ -287,14 +293,10 @@ pub(super) const PROCESS_COSTS_MORE: f64 = 3.0;
 
 /// C16: process/thread creation ≥ PROCESS_COSTS_MORE → holds; else nuance.
 pub(super) fn c16(l: &Lab) -> (Verdict, String) {
-    let r = l.get("spawn-cost", "process / thread creation");
+    let r = l.get(spawn_cost::EXPERIMENT.name, spawn_cost::PROCESS_VS_THREAD);
     l.show(
-        "spawn-cost",
-        &[
-            "thread spawn+join",
-            "process spawn+wait (true)",
-            "re-exec of race-lab (worker)",
-        ],
+        spawn_cost::EXPERIMENT.name,
+        &[spawn_cost::THREAD, spawn_cost::PROCESS, spawn_cost::REEXEC],
     );
     if r >= PROCESS_COSTS_MORE {
         (Verdict::Holds, format!("starting and reaping a process cost {r:.0}x as much as creating and joining a thread"))
@@ -305,15 +307,11 @@ pub(super) fn c16(l: &Lab) -> (Verdict, String) {
 
 /// C17: pinned/one ≥ TOOK_TURNS and all-CPUs speed-up ≥ RAN_IN_PARALLEL → holds; else nuance.
 pub(super) fn c17(l: &Lab) -> (Verdict, String) {
-    let turns = l.get("parallelism", TURNS);
-    let s = l.get("parallelism", ALL_CPUS);
+    let turns = l.get(parallelism::EXPERIMENT.name, parallelism::TURNS);
+    let s = l.get(parallelism::EXPERIMENT.name, parallelism::ALL_CPUS);
     l.show(
-        "parallelism",
-        &[
-            "one CPU-bound thread",
-            "two threads pinned to CPU 0",
-            "two threads on all CPUs",
-        ],
+        parallelism::EXPERIMENT.name,
+        &[parallelism::ONE, parallelism::PINNED, parallelism::FREE],
     );
     let why = format!("pinned to one CPU, two threads needed {turns:.1}x one thread's time (turns); on all CPUs they ran {s:.1}x faster (parallel)");
     if turns >= TOOK_TURNS && s >= RAN_IN_PARALLEL {
@@ -336,9 +334,18 @@ pub(super) const WAITS_OVERLAP: f64 = 2.0;
 /// CPU-bound < NO_SCALING and I/O-bound too → holds; CPU-bound ≥ NO_SCALING → does not hold.
 /// Guard: if nothing scaled even without the GIL (and I/O did not overlap), nuance.
 pub(super) fn c18(l: &Lab) -> (Verdict, String) {
-    let with = l.get("gil", "CPU-bound, with GIL, 4 threads: speed-up");
-    let io = l.get("gil", "I/O-bound, with GIL, 4 threads: speed-up");
-    let without = l.get("gil", "CPU-bound, no GIL, 4 threads: speed-up");
+    let with = l.get(
+        gil::EXPERIMENT.name,
+        &gil::speedup_label(gil::CPU_BOUND, true, 4),
+    );
+    let io = l.get(
+        gil::EXPERIMENT.name,
+        &gil::speedup_label(gil::IO_BOUND, true, 4),
+    );
+    let without = l.get(
+        gil::EXPERIMENT.name,
+        &gil::speedup_label(gil::CPU_BOUND, false, 4),
+    );
     if without < NO_SCALING && io < WAITS_OVERLAP {
         // Nothing scaled, GIL or not: the machine was busy, and the GIL cannot be told apart.
         (Verdict::Nuance, format!("neither CPU-bound threads without the GIL ({without:.1}x) nor I/O-bound threads with it ({io:.1}x) scaled: the machine was too busy to show what the GIL does"))
@@ -355,11 +362,11 @@ pub(super) fn c18(l: &Lab) -> (Verdict, String) {
 /// but a panic stayed in its thread → nuance; the panic killed its process too → holds;
 /// processes not independent, or an abort not fatal → does not hold.
 pub(super) fn c19(l: &Lab) -> (Verdict, String) {
-    let segv = l.get("crash", "segfaulting child: signal");
-    let parent = l.yes("crash", "parent still running after both");
-    let abort = l.get("crash", "child with an aborting thread: signal");
-    let survived = l.yes("crash", SURVIVED);
-    let join_err = l.yes("crash", "panicking thread: join returned Err");
+    let segv = l.get(crash::EXPERIMENT.name, crash::SEGV_SIGNAL);
+    let parent = l.yes(crash::EXPERIMENT.name, crash::PARENT_RAN);
+    let abort = l.get(crash::EXPERIMENT.name, crash::ABORT_SIGNAL);
+    let survived = l.yes(crash::EXPERIMENT.name, crash::SURVIVED);
+    let join_err = l.yes(crash::EXPERIMENT.name, crash::JOIN_ERR);
     let (independent, abort_kills) = (segv == SIGSEGV && parent, abort == SIGABRT);
     let panic_contained = survived && join_err;
     match (independent && abort_kills, panic_contained) {
@@ -374,16 +381,20 @@ pub(super) fn c19(l: &Lab) -> (Verdict, String) {
 /// synchronised sharing or channels too); the plain shared variable was exact → holds; a
 /// mechanism lost data → does not hold.
 pub(super) fn c20(l: &Lab) -> (Verdict, String) {
-    let pipe_exact = l.get("process-pipe", "parent's sum") == l.get("process-pipe", "expected");
-    let shm_exact = l.get("process-shm", "trials losing updates") == 0.0;
-    let channel_exact = l.get("counters", "channel 8x200000: trials losing updates (of 3)") == 0.0;
-    let plain_lossy = l.get(
-        "counters",
-        "unsynced 8x200000: trials losing updates (of 3)",
+    let pipe_exact = l.get(process_pipe::EXPERIMENT.name, process_pipe::SUM)
+        == l.get(process_pipe::EXPERIMENT.name, process_pipe::EXPECTED);
+    let shm_exact = l.get(process_shm::EXPERIMENT.name, process_shm::LOSSY) == 0.0;
+    let channel_exact = l.get(COUNTERS, &counter_lossy(channel::EXPERIMENT.name)) == 0.0;
+    let plain_lossy = l.get(COUNTERS, &counter_lossy(unsynced::EXPERIMENT.name));
+    l.show(process_pipe::EXPERIMENT.name, &[process_pipe::COST]);
+    l.show(process_shm::EXPERIMENT.name, &[process_shm::COST]);
+    l.show(
+        COUNTERS,
+        &[
+            &counter_cost(channel::EXPERIMENT.name),
+            &counter_cost(atomic::EXPERIMENT.name),
+        ],
     );
-    l.show("process-pipe", &["cost (with process start-up)"]);
-    l.show("process-shm", &["cost (with process start-up)"]);
-    l.show("counters", &["channel: cost", "atomic: cost"]);
     if !(pipe_exact && shm_exact && channel_exact) {
         (Verdict::DoesNotHold, format!("a communication mechanism lost data (pipe exact: {pipe_exact}, shared-memory atomics exact: {shm_exact}, channel exact: {channel_exact})"))
     } else if plain_lossy > 0.0 {
@@ -398,9 +409,22 @@ pub(super) const IO_SCALES: f64 = 4.0;
 
 /// C21: I/O-bound 8 threads speed-up ≥ IO_SCALES and > CPUs → holds; else nuance.
 pub(super) fn c21(l: &Lab) -> (Verdict, String) {
-    let s = l.get("cpu-vs-io", "I/O-bound, 8 threads: speed-up");
-    l.show("cpu-vs-io", &["I/O-bound, 8 processes: speed-up"]);
-    l.show("gil", &["I/O-bound, with GIL, 4 threads: speed-up"]);
+    let s = l.get(
+        cpu_vs_io::EXPERIMENT.name,
+        &cpu_vs_io::speedup_label(cpu_vs_io::IO_BOUND, 8, cpu_vs_io::THREADS),
+    );
+    l.show(
+        cpu_vs_io::EXPERIMENT.name,
+        &[&cpu_vs_io::speedup_label(
+            cpu_vs_io::IO_BOUND,
+            8,
+            cpu_vs_io::PROCESSES,
+        )],
+    );
+    l.show(
+        gil::EXPERIMENT.name,
+        &[&gil::speedup_label(gil::IO_BOUND, true, 4)],
+    );
     let cpus = l.cpus;
     if s >= IO_SCALES && s > cpus {
         (Verdict::Holds, format!("8 threads waiting on I/O finished {s:.1}x faster than one, past the {cpus} CPUs: waiting uses no CPU, and threads are the cheapest way to wait"))
@@ -415,9 +439,18 @@ pub(super) const AS_WELL: f64 = 0.8;
 /// C22: 8 processes' CPU-bound speed-up < NO_SCALING → nuance (nothing to scale on); threads
 /// ≥ AS_WELL × processes → does not hold (only under a GIL); else holds.
 pub(super) fn c22(l: &Lab) -> (Verdict, String) {
-    let t = l.get("cpu-vs-io", "CPU-bound, 8 threads: speed-up");
-    let p = l.get("cpu-vs-io", "CPU-bound, 8 processes: speed-up");
-    l.show("gil", &["CPU-bound, with GIL, 4 threads: speed-up"]);
+    let t = l.get(
+        cpu_vs_io::EXPERIMENT.name,
+        &cpu_vs_io::speedup_label(cpu_vs_io::CPU_BOUND, 8, cpu_vs_io::THREADS),
+    );
+    let p = l.get(
+        cpu_vs_io::EXPERIMENT.name,
+        &cpu_vs_io::speedup_label(cpu_vs_io::CPU_BOUND, 8, cpu_vs_io::PROCESSES),
+    );
+    l.show(
+        gil::EXPERIMENT.name,
+        &[&gil::speedup_label(gil::CPU_BOUND, true, 4)],
+    );
     let cpus = l.cpus;
     if p < NO_SCALING {
         (Verdict::Nuance, format!("8 CPU-bound processes sped up only {p:.1}x on {cpus} CPUs: there was nothing to scale on"))
@@ -431,9 +464,9 @@ pub(super) fn c22(l: &Lab) -> (Verdict, String) {
 /// C23: children that aborted (SIGABRT) and segfaulted (SIGSEGV) were reported and the
 /// parent ran on → holds; else does not hold.
 pub(super) fn c23(l: &Lab) -> (Verdict, String) {
-    let abrt = l.get("crash", "child with an aborting thread: signal");
-    let segv = l.get("crash", "segfaulting child: signal");
-    let parent = l.yes("crash", "parent still running after both");
+    let abrt = l.get(crash::EXPERIMENT.name, crash::ABORT_SIGNAL);
+    let segv = l.get(crash::EXPERIMENT.name, crash::SEGV_SIGNAL);
+    let parent = l.yes(crash::EXPERIMENT.name, crash::PARENT_RAN);
     if abrt == SIGABRT && segv == SIGSEGV && parent {
         (Verdict::Holds, "children that aborted and segfaulted were reported by signal while the parent carried on; this is how the lab itself isolates loom".into())
     } else {

@@ -11,6 +11,9 @@
 use crate::error::{LabError, Result};
 use crate::experiment::Params;
 use crate::experiments;
+use crate::experiments::{
+    atomic, channel, mutex, process_shm, racy_atomic, sharded, spawn_cost, thread_count, unsynced,
+};
 use crate::machine::Cancel;
 use crate::procs::{median, Evidence, Measure, ProcParams, ShmSync};
 use serde::Serialize;
@@ -47,6 +50,29 @@ impl Verdict {
 
 /// The unit of a measure a judge read but no experiment produced.
 const MISSING: &str = "missing";
+
+/// The evidence of the lab's thread counters, run by [`counters`] (not a process
+/// experiment), as the claims name it.
+const COUNTERS: &str = "counters";
+/// The counters it runs: the racy ones, then the fixes.
+const COUNTED: [&str; 6] = [
+    unsynced::EXPERIMENT.name,
+    racy_atomic::EXPERIMENT.name,
+    atomic::EXPERIMENT.name,
+    mutex::EXPERIMENT.name,
+    channel::EXPERIMENT.name,
+    sharded::EXPERIMENT.name,
+];
+
+/// The measure of how many of counter `name`'s trials lost updates.
+fn counter_lossy(name: &str) -> String {
+    format!("{name} 8x200000: trials losing updates (of 3)")
+}
+
+/// The measure of what an increment of counter `name` cost.
+fn counter_cost(name: &str) -> String {
+    format!("{name}: cost")
+}
 
 /// A judge: the verdict on a claim and one sentence why, from the measurements alone.
 type Judge = fn(&Lab) -> (Verdict, String);
@@ -185,9 +211,9 @@ fn params_for(name: &str, cancel: &Cancel) -> ProcParams {
         cancel: cancel.clone(),
     };
     match name {
-        "spawn-cost" => ProcParams { tasks: 20, ..base },
-        "thread-count" => ProcParams { procs: 8, ..base },
-        "process-shm --sync none" => ProcParams {
+        n if n == spawn_cost::EXPERIMENT.name => ProcParams { tasks: 20, ..base },
+        n if n == thread_count::EXPERIMENT.name => ProcParams { procs: 8, ..base },
+        process_shm::SYNC_NONE => ProcParams {
             sync: ShmSync::None,
             ..base
         },
@@ -243,7 +269,7 @@ pub fn measure(
             break; // Ctrl-C: judge the claims whose experiments all ran
         }
         let ev = match name {
-            "counters" => counters()?,
+            COUNTERS => counters()?,
             _ => {
                 let base = name.split(" --").next().unwrap_or(name);
                 let exp = experiments::find_process(base).ok_or_else(|| {
@@ -276,15 +302,8 @@ pub fn measure(
 /// The thread counters of the lab, run natively: which lose updates, which do not, and what
 /// a channel message and a shared atomic cost between threads.
 fn counters() -> Result<Evidence> {
-    let mut ev = Evidence::new("counters");
-    for name in [
-        "unsynced",
-        "racy-atomic",
-        "atomic",
-        "mutex",
-        "channel",
-        "sharded",
-    ] {
+    let mut ev = Evidence::new(COUNTERS);
+    for name in COUNTED {
         let exp = experiments::find(name).ok_or_else(|| LabError::failed("missing experiment"))?;
         let p = Params::new(8, 200_000);
         let mut lossy = 0;
@@ -294,13 +313,9 @@ fn counters() -> Result<Evidence> {
             lossy += (r.value() < p.expected()) as u32;
             ns.extend(r.elapsed.map(|d| d.as_nanos() as f64 / p.expected() as f64));
         }
+        ev.push(counter_lossy(name), lossy as f64, "trials");
         ev.push(
-            format!("{name} 8x200000: trials losing updates (of 3)"),
-            lossy as f64,
-            "trials",
-        );
-        ev.push(
-            format!("{name}: cost"),
+            counter_cost(name),
             median(&ns).unwrap_or(f64::NAN),
             "ns/increment",
         );

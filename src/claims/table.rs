@@ -2,7 +2,11 @@
 //! experiments it reads, and its judge (in `judges.rs`).
 
 use super::judges::*;
-use super::Claim;
+use super::{Claim, COUNTERS};
+use crate::experiments::{
+    cpu_vs_io, crash, gil, parallelism, pool_submit, process_create, process_isolated,
+    process_pipe, process_shm, spawn_cost, thread_count,
+};
 
 /// Every claim of the study notes.
 pub static CLAIMS: &[Claim] = &[
@@ -11,7 +15,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 1,
         en: "Concurrency: one CPU handles several tasks, each runs for a while in turn.",
         zh: "并发:单个 CPU 处理多个任务。各个任务交替执行一段时间",
-        experiments: &["parallelism"],
+        experiments: &[parallelism::EXPERIMENT.name],
         judge: c1,
     },
     Claim {
@@ -19,7 +23,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 1,
         en: "Parallelism: several CPUs execute several tasks at the same instant.",
         zh: "并行:多个 CPU 同时执行多个任务。",
-        experiments: &["parallelism", "cpu-vs-io"],
+        experiments: &[parallelism::EXPERIMENT.name, cpu_vs_io::EXPERIMENT.name],
         judge: c2,
     },
     Claim {
@@ -27,7 +31,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 1,
         en: "Synchronous: tasks queue up, the next starts when the previous one ends.",
         zh: "同步: 多个任务排队执行，第一个任务执行完毕之后，执行下一个任务",
-        experiments: &["pool-submit"],
+        experiments: &[pool_submit::EXPERIMENT.name],
         judge: c3,
     },
     Claim {
@@ -35,7 +39,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 1,
         en: "Asynchronous: several tasks run at once without affecting each other.",
         zh: "异步: 多个任务同时执行，相互之间互不影响",
-        experiments: &["pool-submit"],
+        experiments: &[pool_submit::EXPERIMENT.name],
         judge: c4,
     },
     Claim {
@@ -43,7 +47,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 2,
         en: "A process is the OS unit of resource allocation; each has its own memory.",
         zh: "进程是操作系统进行资源分配的基本单位。每个进程都有自己独立的一块内存空间。",
-        experiments: &["process-isolated"],
+        experiments: &[process_isolated::EXPERIMENT.name],
         judge: c5,
     },
     Claim {
@@ -51,7 +55,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 2,
         en: "One process crashing does not affect other processes.",
         zh: "一个进程崩溃后，在保护模式下不会对其他进程产生影响。",
-        experiments: &["crash"],
+        experiments: &[crash::EXPERIMENT.name],
         judge: c6,
     },
     Claim {
@@ -59,7 +63,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 2,
         en: "Process creation: target function, or subclass overriding run.",
         zh: "创建进程对象: multiprocessing.Process(target=\"当前进程执行的任务\"); class 类(multiprocessing.Process) 重写run方法",
-        experiments: &["process-create"],
+        experiments: &[process_create::EXPERIMENT.name],
         judge: c7,
     },
     Claim {
@@ -67,7 +71,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 2,
         en: "A process pool creates processes once and hands them out on demand; apply blocks, apply_async does not.",
         zh: "进程池:一次创建多个进程对象放到池中，需要用到进程对象的时候，直接从池里拿。pool.apply---阻塞; pool.apply_async---非阻塞(异步)",
-        experiments: &["spawn-cost", "pool-submit"],
+        experiments: &[spawn_cost::EXPERIMENT.name, pool_submit::EXPERIMENT.name],
         judge: c8,
     },
     Claim {
@@ -75,7 +79,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 3,
         en: "A thread is the unit of CPU scheduling; a process has one or more threads.",
         zh: "线程是处理器任务调度和执行的基本单位。一个进程至少有一个线程，也可以运行多个线程。",
-        experiments: &["thread-count"],
+        experiments: &[thread_count::EXPERIMENT.name],
         judge: c9,
     },
     Claim {
@@ -83,7 +87,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 3,
         en: "Threads share data.",
         zh: "多个线程之间可共享数据。",
-        experiments: &["thread-count"],
+        experiments: &[thread_count::EXPERIMENT.name],
         judge: c10,
     },
     Claim {
@@ -91,7 +95,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 3,
         en: "An uncaught exception in a thread crashes the whole process.",
         zh: "线程运行出错异常后，如果没有捕获，会导致整个进程崩溃。",
-        experiments: &["crash"],
+        experiments: &[crash::EXPERIMENT.name],
         judge: c11,
     },
     Claim {
@@ -99,7 +103,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 3,
         en: "Thread pool: create workers once, submit tasks.",
         zh: "线程池: pool = concurrent.futures.ThreadPoolExecutor(max_workers=3); pool.submit(\"当前线程执行的任务\")",
-        experiments: &["spawn-cost"],
+        experiments: &[spawn_cost::EXPERIMENT.name],
         judge: c12,
     },
     Claim {
@@ -107,7 +111,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 4,
         en: "Processes do not share global variables.",
         zh: "进程间不共享全局变量",
-        experiments: &["process-isolated"],
+        experiments: &[process_isolated::EXPERIMENT.name],
         judge: c13,
     },
     Claim {
@@ -115,7 +119,11 @@ pub static CLAIMS: &[Claim] = &[
         section: 4,
         en: "To share data, processes need a queue (multiprocessing.Queue); with pools a Manager queue is needed.",
         zh: "进程之间如果想共享数据，需要通过multiprocessing.Queue()；如果要使用进程池创建进程对象，又想通过队列实现共享，需要用multiprocessing.Manager().Queue()",
-        experiments: &["process-pipe", "process-shm", "process-shm --sync none"],
+        experiments: &[
+            process_pipe::EXPERIMENT.name,
+            process_shm::EXPERIMENT.name,
+            process_shm::SYNC_NONE,
+        ],
         judge: c14,
     },
     Claim {
@@ -123,7 +131,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 5,
         en: "Threads share globals; modifying a shared global from several threads gives wrong results (not thread-safe).",
         zh: "线程之间共享全局变量。如果多个线程共享了一个全局变量，当对全局变量进行了修改操作的话，可能会出现结果和期望的不一致情况，这种情况就属于线程不安全的",
-        experiments: &["counters"],
+        experiments: &[COUNTERS],
         judge: c15,
     },
     Claim {
@@ -131,7 +139,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 6,
         en: "Creating a process costs much more than creating a thread.",
         zh: "创建进程需要分配独立的内存、打开文件等系统资源，开销较大。创建线程只需在所属进程的内存空间内进行少量资源分配，开销较小。",
-        experiments: &["spawn-cost"],
+        experiments: &[spawn_cost::EXPERIMENT.name],
         judge: c16,
     },
     Claim {
@@ -139,7 +147,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 6,
         en: "On one core, threads only take turns (pseudo-parallel); on several cores they run in parallel.",
         zh: "线程之间的异步在单核心 CPU 上是通过时间片轮转实现的“伪异步”（在同一时刻只有一个线程执行），在多核心 CPU 上可以实现异步。",
-        experiments: &["parallelism"],
+        experiments: &[parallelism::EXPERIMENT.name],
         judge: c17,
     },
     Claim {
@@ -147,7 +155,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 6,
         en: "In CPython, the GIL stops threads from running in parallel.",
         zh: "但是在Cpython中，因为GIL的存在，也不是真正的异步",
-        experiments: &["gil"],
+        experiments: &[gil::EXPERIMENT.name],
         judge: c18,
     },
     Claim {
@@ -155,7 +163,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 6,
         en: "Processes are independent; a fault in one thread can bring down the whole process.",
         zh: "进程之间相互独立，一个进程的崩溃通常不会影响其他进程。而同一进程内的线程之间相互影响，一个线程出现问题可能导致整个进程崩溃。",
-        experiments: &["crash"],
+        experiments: &[crash::EXPERIMENT.name],
         judge: c19,
     },
     Claim {
@@ -163,7 +171,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 6,
         en: "Processes communicate through special mechanisms (pipes, queues, shared memory); threads through shared variables.",
         zh: "进程间通信相对复杂，需要使用特殊的机制，如管道、消息队列、共享内存等。线程间通信相对简单，因为它们共享内存，可以直接访问共享变量。",
-        experiments: &["process-pipe", "process-shm", "counters"],
+        experiments: &[process_pipe::EXPERIMENT.name, process_shm::EXPERIMENT.name, COUNTERS],
         judge: c20,
     },
     Claim {
@@ -171,7 +179,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 7,
         en: "Use threads for I/O-bound work (waiting on network or files).",
         zh: "适合使用多线程的情况：I/O 密集型任务：如网络请求、文件读写等。",
-        experiments: &["cpu-vs-io", "gil"],
+        experiments: &[cpu_vs_io::EXPERIMENT.name, gil::EXPERIMENT.name],
         judge: c21,
     },
     Claim {
@@ -179,7 +187,7 @@ pub static CLAIMS: &[Claim] = &[
         section: 7,
         en: "Use processes for CPU-bound work, to use all cores.",
         zh: "适合使用多进程的情况：CPU 密集型任务：多进程可以利用多核心 CPU 实现真正的并行计算，充分发挥硬件性能。",
-        experiments: &["cpu-vs-io", "gil"],
+        experiments: &[cpu_vs_io::EXPERIMENT.name, gil::EXPERIMENT.name],
         judge: c22,
     },
     Claim {
@@ -187,6 +195,6 @@ pub static CLAIMS: &[Claim] = &[
         section: 7,
         en: "Use processes for isolation of unstable tasks.",
         zh: "需要隔离的任务：进程相互独立，一个进程崩溃不会影响其他进程。",
-        experiments: &["crash"],
+        experiments: &[crash::EXPERIMENT.name],
         judge: c23,
     },];
