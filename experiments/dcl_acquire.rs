@@ -29,7 +29,13 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(p, o, "uninit", false, "a fast path saw the flag but not the value")
+    grade_failures(
+        p,
+        o,
+        "uninit",
+        false,
+        "a fast path saw the flag but not the value",
+    )
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -43,22 +49,23 @@ pub fn double_checked<R: Rt>(p: &Params, check: Ordering, publish: Ordering) -> 
         .map(|_| (RtAtomic::new(false), RtAtomic::new(0)))
         .collect();
     let lazy = Arc::new((slots, <R::Mutex<StdLock, ()>>::new(())));
-    let ((gets, uninit), elapsed) = workers_counting::<R, _, _>(p, &lazy, move |(slots, lock), _| {
-        let (mut gets, mut uninit) = (0, 0);
-        for (ready, value) in slots {
-            if !ready.load(check) {
-                let _init = lock.lock();
-                if !ready.load(Ordering::Relaxed) {
-                    value.store(42, Ordering::Relaxed);
-                    ready.store(true, publish); // Release publishes the 42…
+    let ((gets, uninit), elapsed) =
+        workers_counting::<R, _, _>(p, &lazy, move |(slots, lock), _| {
+            let (mut gets, mut uninit) = (0, 0);
+            for (ready, value) in slots {
+                if !ready.load(check) {
+                    let _init = lock.lock();
+                    if !ready.load(Ordering::Relaxed) {
+                        value.store(42, Ordering::Relaxed);
+                        ready.store(true, publish); // Release publishes the 42…
+                    }
                 }
+                // …to an Acquire that saw the flag; with Relaxed, nothing orders this load after
+                // the store of 42.
+                uninit += u64::from(value.load(Ordering::Relaxed) == 0);
+                gets += 1;
             }
-            // …to an Acquire that saw the flag; with Relaxed, nothing orders this load after
-            // the store of 42.
-            uninit += u64::from(value.load(Ordering::Relaxed) == 0);
-            gets += 1;
-        }
-        (gets, uninit)
-    });
+            (gets, uninit)
+        });
     Run::of(Outcome::of(&[("gets", gets), ("uninit", uninit)]), elapsed)
 }

@@ -36,7 +36,13 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(p, o, "uninit", true, "a fast path saw the flag but not the value")
+    grade_failures(
+        p,
+        o,
+        "uninit",
+        true,
+        "a fast path saw the flag but not the value",
+    )
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

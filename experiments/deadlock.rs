@@ -30,7 +30,10 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
-    let locks = Arc::new((<R::Mutex<StdLock, u64>>::new(0), <R::Mutex<StdLock, ()>>::new(())));
+    let locks = Arc::new((
+        <R::Mutex<StdLock, u64>>::new(0),
+        <R::Mutex<StdLock, ()>>::new(()),
+    ));
     let (m, w) = (p.iters, p.window);
     let (metric, elapsed) = workers::<R, _>(p, &locks, move |(a, b), t| {
         for _ in 0..m {

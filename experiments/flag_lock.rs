@@ -13,7 +13,7 @@
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2 or more:
 //! INTERESTING (two threads inside at once; lost counts follow); anything else FORBIDDEN.
 
-use super::shared::{Inside, broken_lock, lock_outcome};
+use super::shared::{broken_lock, lock_outcome, Inside};
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -49,5 +49,8 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         0
     });
-    Run::of(lock_outcome(s.0 .1.load(Ordering::SeqCst), s.1.peak()), elapsed)
+    Run::of(
+        lock_outcome(s.0 .1.load(Ordering::SeqCst), s.1.peak()),
+        elapsed,
+    )
 }

@@ -59,5 +59,8 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         state.len() as u64
     });
-    Run::of(super::lazy_init::outcome(uses, lazy.0.load(Ordering::SeqCst)), elapsed)
+    Run::of(
+        super::lazy_init::outcome(uses, lazy.0.load(Ordering::SeqCst)),
+        elapsed,
+    )
 }

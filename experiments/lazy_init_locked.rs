@@ -46,5 +46,8 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         m as u64
     });
-    Run::of(super::lazy_init::outcome(uses, lazy.0.load(Ordering::SeqCst)), elapsed)
+    Run::of(
+        super::lazy_init::outcome(uses, lazy.0.load(Ordering::SeqCst)),
+        elapsed,
+    )
 }

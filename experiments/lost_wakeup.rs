@@ -37,7 +37,10 @@ pub const EXPERIMENT: Experiment = experiment! {
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
     if o.get("received") == Some((p.threads as u64 - 1) * p.iters) {
-        (Grade::Acceptable, "every signal came while thread 0 was waiting")
+        (
+            Grade::Acceptable,
+            "every signal came while thread 0 was waiting",
+        )
     } else {
         (Grade::Forbidden, "signals miscounted: a bug in the lab")
     }

@@ -21,7 +21,7 @@
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2: INTERESTING (both
 //! inside; lost counts follow); anything else FORBIDDEN.
 
-use super::shared::{Inside, broken_lock, lock_outcome};
+use super::shared::{broken_lock, lock_outcome, Inside};
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -100,7 +100,10 @@ pub fn peterson_lock<R: Rt>(p: &Params, store: Ordering, load: Ordering, give_wa
         }
         0
     });
-    Run::of(lock_outcome(s.0 .2.load(Ordering::SeqCst), s.1.peak()), elapsed)
+    Run::of(
+        lock_outcome(s.0 .2.load(Ordering::SeqCst), s.1.peak()),
+        elapsed,
+    )
 }
 
 /// A little work outside the lock, 0 to 7 spins long (xorshift): without it the threads

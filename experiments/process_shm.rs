@@ -72,21 +72,29 @@ fn run(p: &ProcParams) -> Result<Evidence> {
         p.iters
     );
     let grade = |count| grade(p.sync, count, expected);
-    count_trials(EXPERIMENT.name, &label, p.trials, expected, grade, &p.cancel, || {
-        let page = SharedPage::create()?;
-        let mut kids = Children::new();
-        let task = Task::Shm {
-            fd: page.raw_fd(),
-            iters: p.iters,
-            sync: p.sync,
-            procs: p.procs as u64,
-        };
-        for _ in 0..p.procs {
-            kids.spawn_worker(&task, Pipes::NONE)?;
-        }
-        kids.wait_all_ok()?;
-        Ok(page.atomic(COUNT).load(Ordering::SeqCst))
-    })
+    count_trials(
+        EXPERIMENT.name,
+        &label,
+        p.trials,
+        expected,
+        grade,
+        &p.cancel,
+        || {
+            let page = SharedPage::create()?;
+            let mut kids = Children::new();
+            let task = Task::Shm {
+                fd: page.raw_fd(),
+                iters: p.iters,
+                sync: p.sync,
+                procs: p.procs as u64,
+            };
+            for _ in 0..p.procs {
+                kids.spawn_worker(&task, Pipes::NONE)?;
+            }
+            kids.wait_all_ok()?;
+            Ok(page.atomic(COUNT).load(Ordering::SeqCst))
+        },
+    )
 }
 
 /// The child: wait at the start line, then increment the shared counter M times.

@@ -36,7 +36,13 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(p, o, "stale", true, "a reader saw the flag but not the data")
+    grade_failures(
+        p,
+        o,
+        "stale",
+        true,
+        "a reader saw the flag but not the data",
+    )
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -30,7 +30,13 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(p, o, "stale", false, "a reader saw the flag but not the data")
+    grade_failures(
+        p,
+        o,
+        "stale",
+        false,
+        "a reader saw the flag but not the data",
+    )
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -43,21 +49,22 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
 pub fn publish<R: Rt>(p: &Params, raise: Ordering, check: Ordering) -> Run {
     let shared = Arc::new((R::AtomicU64::new(0), R::AtomicU64::new(0)));
     let m = p.iters;
-    let ((reads, stale), elapsed) = workers_counting::<R, _, _>(p, &shared, move |(data, ready), t| {
-        if t == 0 {
-            for i in 1..=m {
-                data.store(i, Ordering::Relaxed);
-                ready.store(i, raise); // Release publishes the store above…
+    let ((reads, stale), elapsed) =
+        workers_counting::<R, _, _>(p, &shared, move |(data, ready), t| {
+            if t == 0 {
+                for i in 1..=m {
+                    data.store(i, Ordering::Relaxed);
+                    ready.store(i, raise); // Release publishes the store above…
+                }
             }
-        }
-        let (mut reads, mut stale) = (0, 0);
-        for _ in 0..m {
-            let announced = ready.load(check); // …to whoever reads it with Acquire
-            let got = data.load(Ordering::Relaxed); // (Relaxed: maybe older than announced)
-            stale += u64::from(got < announced);
-            reads += 1;
-        }
-        (reads, stale)
-    });
+            let (mut reads, mut stale) = (0, 0);
+            for _ in 0..m {
+                let announced = ready.load(check); // …to whoever reads it with Acquire
+                let got = data.load(Ordering::Relaxed); // (Relaxed: maybe older than announced)
+                stale += u64::from(got < announced);
+                reads += 1;
+            }
+            (reads, stale)
+        });
     Run::of(Outcome::of(&[("reads", reads), ("stale", stale)]), elapsed)
 }

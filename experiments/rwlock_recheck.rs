@@ -32,7 +32,10 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     let m = p.iters as usize;
-    let cache = Arc::new((R::AtomicU64::new(0), <R::RwLock<Vec<bool>>>::new(vec![false; m])));
+    let cache = Arc::new((
+        R::AtomicU64::new(0),
+        <R::RwLock<Vec<bool>>>::new(vec![false; m]),
+    ));
     let (lookups, elapsed) = workers::<R, _>(p, &cache, move |(fills, cache), _| {
         for i in 0..m {
             let filled = cache.read()[i]; // the fast path
@@ -47,5 +50,8 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         m as u64
     });
-    Run::of(super::rwlock_upgrade::outcome(lookups, cache.0.load(Ordering::SeqCst)), elapsed)
+    Run::of(
+        super::rwlock_upgrade::outcome(lookups, cache.0.load(Ordering::SeqCst)),
+        elapsed,
+    )
 }

@@ -44,7 +44,10 @@ pub fn outcome(lookups: u64, fills: u64) -> Outcome {
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     let m = p.iters as usize;
-    let cache = Arc::new((R::AtomicU64::new(0), <R::RwLock<Vec<bool>>>::new(vec![false; m])));
+    let cache = Arc::new((
+        R::AtomicU64::new(0),
+        <R::RwLock<Vec<bool>>>::new(vec![false; m]),
+    ));
     let (lookups, elapsed) = workers::<R, _>(p, &cache, move |(fills, cache), _| {
         for i in 0..m {
             let filled = cache.read()[i]; // checked under the read lock, which is dropped here…

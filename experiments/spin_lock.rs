@@ -11,7 +11,7 @@
 //!
 //! **Outcomes.** `count` = N × M and `in_cs` = 1: ACCEPTABLE; anything else FORBIDDEN.
 
-use super::shared::{Inside, correct_lock, lock_outcome};
+use super::shared::{correct_lock, lock_outcome, Inside};
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -36,7 +36,11 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
 /// The compare-exchange spin lock around an unsynchronised counter, taken with ordering
 /// `take` and given back with `give` (`spin-relaxed`: both Relaxed).
 pub fn spin_lock<R: Rt>(p: &Params, take: Ordering, give: Ordering) -> Run {
-    let s = Arc::new((R::AtomicBool::new(false), R::Cell::new(0), Inside::<R>::new()));
+    let s = Arc::new((
+        R::AtomicBool::new(false),
+        R::Cell::new(0),
+        Inside::<R>::new(),
+    ));
     let m = p.iters;
     let (_, elapsed) = workers::<R, _>(p, &s, move |(locked, count, inside), _| {
         for _ in 0..m {

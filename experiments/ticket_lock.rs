@@ -13,7 +13,7 @@
 //!
 //! **Outcomes.** `count` = N × M and `in_cs` = 1: ACCEPTABLE; anything else FORBIDDEN.
 
-use super::shared::{Inside, correct_lock, lock_outcome};
+use super::shared::{correct_lock, lock_outcome, Inside};
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -31,7 +31,11 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
-    let lock = (R::AtomicU64::new(0), R::AtomicU64::new(0), R::AtomicU64::new(0));
+    let lock = (
+        R::AtomicU64::new(0),
+        R::AtomicU64::new(0),
+        R::AtomicU64::new(0),
+    );
     let s = Arc::new((lock, Inside::<R>::new()));
     let m = p.iters;
     let (_, elapsed) = workers::<R, _>(p, &s, move |((next, serving, count), inside), _| {
@@ -48,5 +52,8 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
         }
         0
     });
-    Run::of(lock_outcome(s.0 .2.load(Ordering::SeqCst), s.1.peak()), elapsed)
+    Run::of(
+        lock_outcome(s.0 .2.load(Ordering::SeqCst), s.1.peak()),
+        elapsed,
+    )
 }

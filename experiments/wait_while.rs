@@ -14,8 +14,8 @@
 //! **Outcomes.** `ops` = N × M and `from_empty` = 0: ACCEPTABLE; anything else FORBIDDEN.
 
 use super::shared::{grade_failures, role, Role};
-use crate::rt::MutexGuard;
 use crate::prelude::*;
+use crate::rt::MutexGuard;
 
 pub const EXPERIMENT: Experiment = experiment! {
     family: "condvars",
@@ -32,7 +32,13 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(p, o, "from_empty", false, "a woken taker found its item gone")
+    grade_failures(
+        p,
+        o,
+        "from_empty",
+        false,
+        "a woken taker found its item gone",
+    )
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
@@ -67,5 +73,8 @@ pub fn takers<R: Rt>(p: &Params, wait: Wait<R>) -> Run {
         }
         (ops, from_empty)
     });
-    Run::of(Outcome::of(&[("ops", ops), ("from_empty", from_empty)]), elapsed)
+    Run::of(
+        Outcome::of(&[("ops", ops), ("from_empty", from_empty)]),
+        elapsed,
+    )
 }
