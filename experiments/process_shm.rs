@@ -40,16 +40,9 @@ pub const EXPERIMENT: ProcExperiment = ProcExperiment {
 /// (`--sync atomic`) run so each keeps its own evidence.
 pub const SYNC_NONE: &str = concat!(name!(), " --sync none");
 
-// What it measures, by the names the claims (and tests) read it by. The trial loop
-// (`count_trials`) records them; the claims' tests check that these are its names.
-pub const LOSSY: &str = "trials losing updates";
-pub const WORST: &str = "worst loss";
-pub const COST: &str = "cost (with process start-up)";
-
-/// The measure of trial `t`'s final count (`trial 1 final`; trials count from 1).
-pub fn trial_final(t: usize) -> String {
-    format!("trial {t} final")
-}
+// What it measures, by the names the claims (and tests) read it by: the trial loop's
+// (`count_trials`), declared there.
+pub use crate::procs::harness::{trial_final, COST, LOSSY, WORST};
 
 const COUNT: usize = 0; // slot of the counter
 const START: usize = 1; // slot of the start line, on its own cache line

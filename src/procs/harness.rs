@@ -250,6 +250,16 @@ pub use crate::experiment::median;
 /// How one outcome is graded: the thread experiments' grades, jcstress style.
 pub use crate::experiment::Grade;
 
+/// What [`count_trials`] records, by the names readers (the claims) find it by.
+pub const LOSSY: &str = "trials losing updates";
+pub const WORST: &str = "worst loss";
+pub const COST: &str = "cost (with process start-up)";
+
+/// The measure of trial `t`'s final count (`trial 1 final`; trials count from 1).
+pub fn trial_final(t: usize) -> String {
+    format!("trial {t} final")
+}
+
 /// The trial loop of a counting experiment: `trial` runs once per trial (stopping early on
 /// Ctrl-C) and returns the final count, which should be `expected`; `grade` — the
 /// experiment's verdict rule — grades each count. Records every trial's count, the trials
@@ -274,7 +284,7 @@ pub fn count_trials(
         let (count, secs) = timed(&mut trial);
         let count = count?;
         ns.push(secs * 1e9 / expected.max(1) as f64);
-        ev.push(format!("trial {} final", t + 1), count as f64, "increments");
+        ev.push(trial_final(t + 1), count as f64, "increments");
         counts.push(count);
     }
     let done = counts.len();
@@ -282,10 +292,10 @@ pub fn count_trials(
     let worst = counts.iter().map(|&c| expected.saturating_sub(c)).max();
     let worst_pct = 100.0 * worst.unwrap_or(0) as f64 / expected.max(1) as f64;
     ev.push("expected", expected as f64, "increments");
-    ev.push("trials losing updates", lossy as f64, "trials");
-    ev.push("worst loss", worst_pct, "%");
+    ev.push(LOSSY, lossy as f64, "trials");
+    ev.push(WORST, worst_pct, "%");
     if let Some(m) = median(&ns) {
-        ev.push("cost (with process start-up)", m, "ns/increment");
+        ev.push(COST, m, "ns/increment");
     }
     let mut seen: std::collections::BTreeMap<u64, u64> = std::collections::BTreeMap::new();
     for &c in &counts {
