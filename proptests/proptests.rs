@@ -21,14 +21,23 @@ use race_lab::experiments::{self, deadlock, racy_atomic, unsynced};
 use race_lab::hunt;
 use race_lab::rt::{sched, MemOrder};
 
-fn fixed() -> Vec<&'static Experiment> {
+/// The fixed experiments that take `threads` workers (as the CLI checks: Peterson's lock
+/// takes exactly two).
+fn fixed(threads: usize) -> Vec<&'static Experiment> {
     experiments::all()
-        .filter(|e| e.class == Class::Fixed)
+        .filter(|e| e.class == Class::Fixed && takes(e, threads))
         .collect()
 }
 
-fn racy() -> Vec<&'static Experiment> {
-    experiments::all().filter(|e| e.class.is_racy()).collect()
+/// The racy experiments that take `threads` workers.
+fn racy(threads: usize) -> Vec<&'static Experiment> {
+    experiments::all()
+        .filter(|e| e.class.is_racy() && takes(e, threads))
+        .collect()
+}
+
+fn takes(e: &Experiment, threads: usize) -> bool {
+    (e.threads.0..=e.threads.1).contains(&threads)
 }
 
 fn ordering() -> impl Strategy<Value = MemOrder> {
@@ -63,7 +72,7 @@ proptest! {
     fn fixed_experiments_are_exact_on_real_threads(
         threads in 1usize..=8, iters in 0u64..=500, ord in ordering(), batch in 1u64..=64,
     ) {
-        for exp in fixed() {
+        for exp in fixed(threads) {
             let p = Params { threads, iters, ordering: ord, window: 0, batch };
             let run = (exp.kernels.native)(&p);
             prop_assert_eq!(run.value(), p.expected(), "{} {:?}", exp.name, p);
@@ -76,7 +85,7 @@ proptest! {
         schedule in prop::collection::vec(0usize..8, 0..64),
     ) {
         let schedule: Vec<usize> = schedule.into_iter().filter(|&t| t < threads).collect();
-        for exp in fixed() {
+        for exp in fixed(threads) {
             let p = Params { threads, iters, ordering: MemOrder::Seqcst, window: 0, batch };
             prop_assert_eq!(scheduled(exp, &p, &schedule), Some(p.expected()), "{} {:?}", exp.name, schedule);
         }
@@ -88,7 +97,7 @@ proptest! {
         schedule in prop::collection::vec(0usize..8, 0..64),
     ) {
         let schedule: Vec<usize> = schedule.into_iter().filter(|&t| t < threads).collect();
-        for exp in racy() {
+        for exp in racy(threads) {
             let p = Params::new(threads, iters);
             let v = scheduled(exp, &p, &schedule).expect("a racy counter cannot deadlock");
             prop_assert!(v <= p.expected(), "{}: {} > {}", exp.name, v, p.expected());
@@ -171,7 +180,7 @@ fn hunt_finds_and_shrinks_with_eight_threads() {
 
 #[test]
 fn hunt_reports_no_failure_for_fixed_experiments() {
-    for exp in fixed() {
+    for exp in fixed(4) {
         let r = hunt::hunt(exp, &Params::new(4, 2), 64, 1, &race_lab::Cancel::new()).unwrap();
         assert!(!r.found, "{}: {}", exp.name, r.verdict);
         assert!(r.verdict.contains("no failure in 64 schedules"));
@@ -246,7 +255,7 @@ fn pct_decisions_replay_the_run() {
 
 #[test]
 fn pct_finds_nothing_in_fixed_experiments() {
-    for exp in fixed() {
+    for exp in fixed(4) {
         let r =
             hunt::hunt_pct(exp, &Params::new(4, 2), 64, 5, 3, &race_lab::Cancel::new()).unwrap();
         assert!(!r.found, "{}: {}", exp.name, r.verdict);

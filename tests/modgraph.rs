@@ -711,3 +711,59 @@ fn file_paths_map_to_module_paths() {
         assert_eq!(module_path(Path::new(file)), module, "{file}");
     }
 }
+
+// ---- second-level paths: the runtime's worlds behind the facade ----------------------------
+
+/// The runtime's inner modules, and the only top-level modules that may name them: the
+/// worlds are reached through the facade (`rt::Rt` and its types), except by the engines
+/// that drive a world (and `rt` itself). The deliberate undefined behaviour is reached by
+/// the facade and by `procs` (the shared page), never by an experiment.
+const RT_INNER: &[(&str, &[&str])] = &[
+    ("rt::sched", &["rt", "hunt", "explore", "play"]),
+    ("rt::loom_world", &["rt", "explore", "litmus"]),
+    ("rt::racy", &["rt", "procs"]),
+    ("rt::native", &["rt"]),
+];
+
+/// `(file, inner module)` for every path to an inner module of `rt` outside the modules
+/// `RT_INNER` allows (code only; `#[cfg(test)]` modules and the tests are not the library).
+fn inner_rt_paths() -> Vec<(String, &'static str)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rs_files(&root.join("src"), &mut files);
+    rs_files(&root.join("experiments"), &mut files);
+    let mut bad = Vec::new();
+    for p in files {
+        let rel = p.strip_prefix(root).expect("under the crate").to_path_buf();
+        if rel == Path::new("src/main.rs") || rel.starts_with("src/bin") {
+            continue;
+        }
+        let module = module_path(&rel);
+        let top = module.first().map_or("", String::as_str);
+        let code = code_only(&std::fs::read_to_string(&p).expect("readable"));
+        // The library's own code, without its test modules.
+        let code = code.split("#[cfg(test)]").next().unwrap_or("");
+        for (inner, allowed) in RT_INNER {
+            let named = [format!("crate::{inner}"), format!("super::{}", &inner[4..])];
+            let here = if top == "rt" {
+                false // rt's own modules reach each other as they must
+            } else {
+                named.iter().any(|n| code.contains(n.as_str()))
+                    || code.contains(&format!("rt::{{{}", &inner[4..]))
+            };
+            if here && !allowed.contains(&top) {
+                bad.push((rel.display().to_string(), *inner));
+            }
+        }
+    }
+    bad
+}
+
+#[test]
+fn experiments_and_printers_reach_the_runtime_only_through_its_facade() {
+    let bad = inner_rt_paths();
+    assert!(
+        bad.is_empty(),
+        "paths past the runtime's facade (see RT_INNER): {bad:?}"
+    );
+}

@@ -49,6 +49,17 @@ impl Ending {
         }
     }
 
+    /// Its name in reports: `finished`, `deadlock`, `livelock`, `panicked`, `step-limit`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Ending::Finished(_) => "finished",
+            Ending::Deadlock => "deadlock",
+            Ending::Livelock => "livelock",
+            Ending::Panicked => "panicked",
+            Ending::CutShort => "step-limit",
+        }
+    }
+
     /// The record a printer shows for it: the outcome itself, or one field naming how the
     /// run ended (`deadlock=1`, `livelock=1`, `panicked=1`, `step_limit=1`).
     pub fn record(&self) -> Outcome {

@@ -5,7 +5,7 @@
 //! would also stop the hint's search from running its own.)
 
 use super::search::{self, Proof};
-use crate::experiment::{Experiment, Grade, Outcome, Params};
+use crate::experiment::{Ending, Experiment, Grade, Outcome, Params};
 use crate::hunt;
 use crate::rt::sched::{self, End, Execution};
 use crate::trace::{Event, Op};
@@ -75,6 +75,12 @@ impl View {
         (0..self.workers.len())
             .filter(|&t| self.workers[t].status == Status::Ready)
             .collect()
+    }
+    /// How the run ended, once it has, as every world says it.
+    pub fn ending(&self) -> Option<Ending> {
+        self.end
+            .as_ref()
+            .map(|e| crate::explore::scheduled::ending_of(e, self.outcome.clone()))
     }
     /// Whether the run reached the goal: it ended, graded anything but ACCEPTABLE.
     pub fn won(&self) -> bool {

@@ -70,7 +70,7 @@ pub fn json(w: &mut dyn Write, game: &mut Game, s: &Screen, moves: &str) -> io::
         Some((g, meaning)) => {
             let label = match (&v.outcome, &v.end) {
                 (Some(o), _) => o.to_string(),
-                (None, Some(e)) => end_name(e).to_string(),
+                (None, Some(_)) => v.ending().map_or("", |e| e.name()).to_string(),
                 (None, None) => String::new(),
             };
             vec![OutcomeRow::new(
@@ -116,7 +116,7 @@ pub fn json(w: &mut dyn Write, game: &mut Game, s: &Screen, moves: &str) -> io::
         .field("goal", &s.goal)
         .field("steps", game.steps())
         .field("ended", v.end.is_some())
-        .field("end", v.end.as_ref().map(end_name))
+        .field("end", v.ending().map(|e| e.name()))
         .field("won", won)
         .field("threads", threads)
         .field(
@@ -139,17 +139,6 @@ pub fn json(w: &mut dyn Write, game: &mut Game, s: &Screen, moves: &str) -> io::
         .field("unbreakable", proof.unbreakable())
         .field("screen", screen_text(s))
         .write(w)
-}
-
-fn end_name(e: &crate::rt::sched::End) -> &'static str {
-    use crate::rt::sched::End;
-    match e {
-        End::Finished => "finished",
-        End::Deadlock(_) => "deadlock",
-        End::Livelock(_) => "livelock",
-        End::Panicked(_) => "panicked",
-        End::StepLimit => "step-limit",
-    }
 }
 
 /// The campaign: every level in teaching order with the player's progress.
