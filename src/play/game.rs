@@ -107,6 +107,64 @@ pub fn start(exp: &Experiment, p: &Params, record: bool) -> Execution<Outcome> {
     Execution::start(p.threads, record, limit, move || kernel(&params).outcome)
 }
 
+/// The game's [`Chooser`](sched::Chooser): the player's moves, one per step, until they run
+/// out or one is illegal. `notify_one` wakes the longest sleeper (the game's rule), and the
+/// schedule `replay` takes is written down on the way: the moves made where two or more
+/// workers could go, and the waiter wherever there was one to name.
+pub(super) struct Moves<'m> {
+    moves: &'m [usize],
+    threads: usize,
+    /// The index of the next move.
+    next: usize,
+    pub(super) illegal: Option<Illegal>,
+    pub(super) schedule: Vec<usize>,
+}
+
+impl<'m> Moves<'m> {
+    /// Plays `moves` on `ex` (started by [`start`]) as far as they are legal.
+    pub(super) fn play(ex: &mut Execution<Outcome>, moves: &'m [usize], threads: usize) -> Self {
+        let mut m = Moves {
+            moves,
+            threads,
+            next: 0,
+            illegal: None,
+            schedule: Vec::new(),
+        };
+        sched::drive(ex, &mut m);
+        if m.illegal.is_none() && m.next < moves.len() {
+            // The run ended with moves left: the next one cannot be made.
+            m.illegal = Some(Illegal {
+                index: m.next,
+                reason: refusal(ex, threads, moves[m.next]),
+            });
+        }
+        m
+    }
+}
+
+impl sched::Chooser<Outcome> for Moves<'_> {
+    fn thread(&mut self, ex: &Execution<Outcome>, enabled: &[usize]) -> Option<usize> {
+        let &t = self.moves.get(self.next)?;
+        if !enabled.contains(&t) {
+            self.illegal = Some(Illegal {
+                index: self.next,
+                reason: refusal(ex, self.threads, t),
+            });
+            return None;
+        }
+        if enabled.len() >= 2 {
+            self.schedule.push(t);
+        }
+        self.next += 1;
+        Some(t)
+    }
+
+    fn waiter(&mut self, _: &Execution<Outcome>, _: usize, options: &[usize]) -> Option<usize> {
+        self.schedule.push(options[0]);
+        None
+    }
+}
+
 /// Why worker `t` cannot step in `ex` (it is not enabled).
 fn refusal(ex: &Execution<Outcome>, threads: usize, t: usize) -> String {
     if t >= threads {
@@ -129,22 +187,12 @@ fn refusal(ex: &Execution<Outcome>, threads: usize, t: usize) -> String {
 /// Replays `moves` (every one a step) and reads the view.
 pub fn view(exp: &Experiment, p: &Params, moves: &[usize]) -> Result<View, Illegal> {
     let mut ex = start(exp, p, true);
-    let mut schedule = Vec::new();
-    for (index, &t) in moves.iter().enumerate() {
-        let enabled = ex.enabled();
-        if !enabled.contains(&t) {
-            let reason = refusal(&ex, p.threads, t);
-            drop(ex.finish());
-            return Err(Illegal { index, reason });
-        }
-        if enabled.len() >= 2 {
-            schedule.push(t);
-        }
-        // In the game `notify_one` wakes the longest sleeper; a schedule names the waiter
-        // wherever there was a choice, so `replay` wakes the same one.
-        schedule.extend(ex.notify_options(t).first());
-        ex.step(t);
+    let played = Moves::play(&mut ex, moves, p.threads);
+    if let Some(illegal) = played.illegal {
+        drop(ex.finish());
+        return Err(illegal);
     }
+    let schedule = played.schedule;
     let enabled = ex.enabled();
     let end = ex.end().cloned();
     let stuck: Vec<(usize, String)> = match &end {

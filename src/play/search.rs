@@ -101,12 +101,12 @@ struct Position {
 
 fn position(exp: &Experiment, p: &Params, moves: &[usize]) -> Option<Position> {
     let mut ex = game::start(exp, p, true);
-    for &t in moves {
-        if !ex.enabled().contains(&t) {
-            drop(ex.finish());
-            return None;
-        }
-        ex.step(t);
+    if game::Moves::play(&mut ex, moves, p.threads)
+        .illegal
+        .is_some()
+    {
+        drop(ex.finish());
+        return None;
     }
     let enabled = ex.enabled();
     let events = ex.events();

@@ -38,6 +38,7 @@
 //! **Notify choices.** When a step is a `notify_one` with two or more sleepers, which
 //! sleeper wakes is part of the decision: each choice is explored, as a variant of the step.
 
+use super::drive::{drive, Chooser};
 use super::exec::{End, Execution};
 use super::world::{Access, ObjId, StepRec};
 use crate::trace::MAIN;
@@ -103,6 +104,96 @@ fn conflict(a: &[Access], b: &[Access]) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.conflicts(*y)))
 }
 
+/// The search's [`Chooser`]: replays the stack's choices, then extends the stack with new
+/// decision points (their sleep sets from the parent's), stopping a run that only sleeping
+/// threads could continue.
+struct Frames<'s> {
+    stack: &'s mut Vec<Frame>,
+    /// The step reached: frames below it are this execution's.
+    depth: usize,
+    /// Every enabled thread sleeps here: the run is redundant.
+    blocked_by_sleep: bool,
+}
+
+impl<T: Send + 'static> Chooser<T> for Frames<'_> {
+    fn thread(&mut self, ex: &Execution<T>, enabled: &[usize]) -> Option<usize> {
+        let (stack, depth) = (&mut *self.stack, self.depth);
+        if depth == stack.len() {
+            // A new decision point: its sleep set comes from the parent's.
+            let sleep: Vec<(usize, Vec<Access>)> = match depth.checked_sub(1) {
+                None => Vec::new(),
+                Some(p) => {
+                    let parent = &stack[p];
+                    parent
+                        .sleep
+                        .iter()
+                        .chain(parent.done.iter())
+                        .filter(|(q, acc)| *q != parent.chosen && !conflict(acc, &parent.trans))
+                        .cloned()
+                        .collect()
+                }
+            };
+            let awake: Vec<usize> = enabled
+                .iter()
+                .copied()
+                .filter(|t| !sleep.iter().any(|(q, _)| q == t))
+                .collect();
+            if awake.is_empty() {
+                self.blocked_by_sleep = true;
+                return None;
+            }
+            // Any choice is sound; the default order's (the last thread keeps going
+            // unless it yielded, then the next one) makes the first executions read
+            // like stories, and finds a livelock's lockstep rather than one thread
+            // spinning alone while another could go.
+            let last = depth.checked_sub(1).map(|p| stack[p].chosen);
+            let t = match last {
+                Some(l) if awake.contains(&l) && !ex.yielded(l) => l,
+                Some(l) => *awake.iter().find(|&&t| t > l).unwrap_or(&awake[0]),
+                None => awake[0],
+            };
+            stack.push(Frame {
+                enabled: enabled.to_vec(),
+                backtrack: BTreeSet::from([t]),
+                done: Vec::new(),
+                sleep,
+                chosen: t,
+                waiters: Vec::new(),
+                variant: 0,
+                waiters_known: false,
+                trans: Vec::new(),
+                pos: 0,
+            });
+        }
+        let f = &mut stack[depth];
+        debug_assert_eq!(
+            f.enabled, enabled,
+            "a replayed prefix reaches the same state"
+        );
+        if !f.waiters_known {
+            f.waiters = ex.notify_options(f.chosen);
+            f.variant = 0;
+            f.waiters_known = true;
+        }
+        f.pos = ex.history.len();
+        Some(f.chosen)
+    }
+
+    fn waiter(&mut self, _ex: &Execution<T>, _t: usize, _options: &[usize]) -> Option<usize> {
+        let f = &self.stack[self.depth];
+        f.waiters.get(f.variant).copied()
+    }
+
+    fn stepped(&mut self, ex: &Execution<T>, _t: usize) {
+        let f = &mut self.stack[self.depth];
+        f.trans = ex.history[f.pos..]
+            .iter()
+            .flat_map(|r| r.accesses.iter().copied())
+            .collect();
+        self.depth += 1;
+    }
+}
+
 /// Explores every equivalence class of executions of `kernel` (which spawns `threads`
 /// workers). `visit` sees each complete execution and returns `false` to stop the search;
 /// `record` keeps each execution's trace for the visitor.
@@ -119,78 +210,13 @@ pub fn explore<T: Send + 'static>(
         // One execution: replay the stack's choices, then extend it.
         let mut ex = Execution::start(threads, record, max_steps, kernel.clone());
         ex.keep_history();
-        let mut depth = 0;
-        let mut blocked_by_sleep = false;
-        loop {
-            let enabled = ex.enabled();
-            if enabled.is_empty() {
-                break;
-            }
-            if depth == stack.len() {
-                // A new decision point: its sleep set comes from the parent's.
-                let sleep: Vec<(usize, Vec<Access>)> = match depth.checked_sub(1) {
-                    None => Vec::new(),
-                    Some(p) => {
-                        let parent = &stack[p];
-                        parent
-                            .sleep
-                            .iter()
-                            .chain(parent.done.iter())
-                            .filter(|(q, acc)| *q != parent.chosen && !conflict(acc, &parent.trans))
-                            .cloned()
-                            .collect()
-                    }
-                };
-                let awake: Vec<usize> = enabled
-                    .iter()
-                    .copied()
-                    .filter(|t| !sleep.iter().any(|(q, _)| q == t))
-                    .collect();
-                if awake.is_empty() {
-                    blocked_by_sleep = true;
-                    break;
-                }
-                // Any choice is sound; the default order's (the last thread keeps going
-                // unless it yielded, then the next one) makes the first executions read
-                // like stories, and finds a livelock's lockstep rather than one thread
-                // spinning alone while another could go.
-                let last = depth.checked_sub(1).map(|p| stack[p].chosen);
-                let t = match last {
-                    Some(l) if awake.contains(&l) && !ex.yielded(l) => l,
-                    Some(l) => *awake.iter().find(|&&t| t > l).unwrap_or(&awake[0]),
-                    None => awake[0],
-                };
-                stack.push(Frame {
-                    enabled: enabled.clone(),
-                    backtrack: BTreeSet::from([t]),
-                    done: Vec::new(),
-                    sleep,
-                    chosen: t,
-                    waiters: Vec::new(),
-                    variant: 0,
-                    waiters_known: false,
-                    trans: Vec::new(),
-                    pos: 0,
-                });
-            }
-            let f = &mut stack[depth];
-            debug_assert_eq!(
-                f.enabled, enabled,
-                "a replayed prefix reaches the same state"
-            );
-            if !f.waiters_known {
-                f.waiters = ex.notify_options(f.chosen);
-                f.variant = 0;
-                f.waiters_known = true;
-            }
-            f.pos = ex.history.len();
-            ex.step_with(f.chosen, f.waiters.get(f.variant).copied());
-            f.trans = ex.history[f.pos..]
-                .iter()
-                .flat_map(|r| r.accesses.iter().copied())
-                .collect();
-            depth += 1;
-        }
+        let mut frames = Frames {
+            stack: &mut stack,
+            depth: 0,
+            blocked_by_sleep: false,
+        };
+        drive(&mut ex, &mut frames);
+        let (depth, blocked_by_sleep) = (frames.depth, frames.blocked_by_sleep);
         stats.max_depth = stats.max_depth.max(depth);
         // The races of this execution add backtrack points.
         let blocked = ex.blocked_acquires();
@@ -541,6 +567,47 @@ pub fn trace_key(history: &[StepRec]) -> Vec<(usize, Vec<Access>, Option<usize>)
     out
 }
 
+/// One choice of [`explore_naive`]: a thread, and the sleeper its `notify_one` wakes.
+type Choice = (usize, Option<usize>);
+
+/// [`explore_naive`]'s [`Chooser`]: at each step, the current one of every (thread, waiter)
+/// choice there is.
+struct Every<'p> {
+    /// Per step: the index of the choice taken, and the choices.
+    path: &'p mut Vec<(usize, Vec<Choice>)>,
+    depth: usize,
+}
+
+impl<T: Send + 'static> Chooser<T> for Every<'_> {
+    fn thread(&mut self, ex: &Execution<T>, enabled: &[usize]) -> Option<usize> {
+        if self.depth == self.path.len() {
+            let choices: Vec<Choice> = enabled
+                .iter()
+                .flat_map(|&t| {
+                    let w = ex.notify_options(t);
+                    if w.is_empty() {
+                        vec![(t, None)]
+                    } else {
+                        w.into_iter().map(|x| (t, Some(x))).collect()
+                    }
+                })
+                .collect();
+            self.path.push((0, choices));
+        }
+        let (i, choices) = &self.path[self.depth];
+        Some(choices[*i].0)
+    }
+
+    fn waiter(&mut self, _ex: &Execution<T>, _t: usize, _options: &[usize]) -> Option<usize> {
+        let (i, choices) = &self.path[self.depth];
+        choices[*i].1
+    }
+
+    fn stepped(&mut self, _ex: &Execution<T>, _t: usize) {
+        self.depth += 1;
+    }
+}
+
 /// All interleavings, with no reduction: every enabled thread (and every waiter a
 /// `notify_one` may wake) at every decision point. Only for checking the reduced search on
 /// small models; `visit` also gets each execution's events.
@@ -550,37 +617,17 @@ pub fn explore_naive<T: Send + 'static>(
     kernel: impl Fn() -> T + Send + Sync + Clone + 'static,
     mut visit: impl FnMut(Option<T>, &End, &[StepRec]) -> bool,
 ) -> u64 {
-    // Per decision point: (index into the choices, the choices: thread and waiter).
-    type Choice = (usize, Option<usize>);
     let mut path: Vec<(usize, Vec<Choice>)> = Vec::new();
     let mut runs = 0;
     loop {
         let mut ex = Execution::start(threads, false, max_steps, kernel.clone());
         ex.keep_history();
-        let mut depth = 0;
-        loop {
-            let enabled = ex.enabled();
-            if enabled.is_empty() {
-                break;
-            }
-            if depth == path.len() {
-                let choices: Vec<Choice> = enabled
-                    .iter()
-                    .flat_map(|&t| {
-                        let w = ex.notify_options(t);
-                        if w.is_empty() {
-                            vec![(t, None)]
-                        } else {
-                            w.into_iter().map(|x| (t, Some(x))).collect()
-                        }
-                    })
-                    .collect();
-                path.push((0, choices));
-            }
-            let (t, w) = path[depth].1[path[depth].0];
-            ex.step_with(t, w);
-            depth += 1;
-        }
+        let mut every = Every {
+            path: &mut path,
+            depth: 0,
+        };
+        drive(&mut ex, &mut every);
+        let depth = every.depth;
         runs += 1;
         let history = std::mem::take(&mut ex.history);
         let (result, _, end) = ex.finish();

@@ -1,6 +1,6 @@
-//! The drivers that follow a schedule: [`run`] (a schedule, the default order after it),
-//! [`run_pct`] (PCT's priorities), and the default order itself. The exhaustive search
-//! (`dpor`) and `play` step an [`Execution`] themselves.
+//! The one loop that steps an [`Execution`] ([`drive`]), and who decides it ([`Chooser`]):
+//! here a schedule ([`run`]: its entries, then the default order) and PCT's priorities
+//! ([`run_pct`]); elsewhere the exhaustive searches (`dpor`) and `play`'s moves.
 
 use super::exec::{End, Execution};
 use super::pct::Pct;
@@ -37,6 +37,44 @@ pub fn step_limit(threads: usize, iters: u64) -> u64 {
 /// The step bound in words, for verdicts.
 pub const STEP_BOUND: &str = "the step bound: 64 steps per iteration per thread, plus 64";
 
+/// Who decides a scheduled execution, step by step: which thread runs, and — when that
+/// step is a `notify_one` with sleepers to choose from — which sleeper wakes (std promises
+/// only "one"). Every driver of the scheduled world is one: a schedule, PCT, the
+/// exhaustive searches, `play`'s moves.
+pub trait Chooser<T> {
+    /// The thread to step, from `enabled` (never empty); `None` stops the run here.
+    fn thread(&mut self, ex: &Execution<T>, enabled: &[usize]) -> Option<usize>;
+    /// Which of `options` (the sleepers `t`'s `notify_one` may wake; never empty) wakes;
+    /// `None`: the longest sleeper.
+    fn waiter(&mut self, _ex: &Execution<T>, _t: usize, _options: &[usize]) -> Option<usize> {
+        None
+    }
+    /// Told after each step.
+    fn stepped(&mut self, _ex: &Execution<T>, _t: usize) {}
+}
+
+/// Steps `ex` as `chooser` decides, until the run ends (no thread can step) or the chooser
+/// stops it.
+pub fn drive<T: Send + 'static>(ex: &mut Execution<T>, chooser: &mut impl Chooser<T>) {
+    loop {
+        let enabled = ex.enabled();
+        if enabled.is_empty() {
+            return;
+        }
+        let Some(t) = chooser.thread(ex, &enabled) else {
+            return;
+        };
+        let options = ex.notify_options(t);
+        let waiter = if options.is_empty() {
+            None
+        } else {
+            chooser.waiter(ex, t, &options)
+        };
+        ex.step_with(t, waiter);
+        chooser.stepped(ex, t);
+    }
+}
+
 /// Runs `kernel` (which spawns exactly `threads` workers through [`Sched`](super::Sched)) under `schedule`.
 pub fn run<T: Send + 'static>(
     threads: usize,
@@ -44,7 +82,7 @@ pub fn run<T: Send + 'static>(
     max_steps: u64,
     kernel: impl FnOnce() -> T + Send + 'static,
 ) -> SchedRun<T> {
-    drive(threads, schedule, None, true, max_steps, kernel)
+    run_with(threads, schedule, None, true, max_steps, kernel)
 }
 
 /// As [`run`], without recording the trace (for searches that only need the outcome).
@@ -54,7 +92,7 @@ pub fn run_quiet<T: Send + 'static>(
     max_steps: u64,
     kernel: impl FnOnce() -> T + Send + 'static,
 ) -> SchedRun<T> {
-    drive(threads, schedule, None, false, max_steps, kernel)
+    run_with(threads, schedule, None, false, max_steps, kernel)
 }
 
 /// Runs `kernel` under a PCT schedule: the decisions it takes are recorded in
@@ -66,56 +104,76 @@ pub fn run_pct<T: Send + 'static>(
     max_steps: u64,
     kernel: impl FnOnce() -> T + Send + 'static,
 ) -> SchedRun<T> {
-    drive(threads, &[], Some(pct), record, max_steps, kernel)
+    run_with(threads, &[], Some(pct), record, max_steps, kernel)
 }
 
-fn drive<T: Send + 'static>(
+/// A schedule's decisions, then PCT's (if any) or the default order's once it runs out:
+/// the driver of `run`, `run_quiet` and `run_pct`.
+struct Scheduled<'a> {
+    schedule: &'a [usize],
+    pos: usize,
+    pct: Option<Pct>,
+    ran_out: bool,
+    decisions: Vec<usize>,
+}
+
+impl<T: Send + 'static> Chooser<T> for Scheduled<'_> {
+    fn thread(&mut self, ex: &Execution<T>, enabled: &[usize]) -> Option<usize> {
+        if enabled.len() == 1 {
+            return Some(enabled[0]); // no decision: no schedule entry is used
+        }
+        let t = match (
+            next_entry(self.schedule, &mut self.pos, enabled),
+            self.pct.as_mut(),
+        ) {
+            (Some(t), _) => t,
+            (None, Some(p)) => {
+                let yielded = ex.last.is_some_and(|l| ex.yielded(l));
+                p.choose(enabled, ex.last, yielded)
+            }
+            (None, None) => {
+                self.ran_out = true;
+                default_choice(ex, enabled)
+            }
+        };
+        self.decisions.push(t);
+        Some(t)
+    }
+
+    fn waiter(&mut self, _ex: &Execution<T>, _t: usize, options: &[usize]) -> Option<usize> {
+        let w = match (
+            next_entry(self.schedule, &mut self.pos, options),
+            self.pct.as_mut(),
+        ) {
+            (Some(w), _) => w,
+            (None, Some(p)) => p.choose(options, None, false),
+            (None, None) => {
+                self.ran_out = true;
+                options[0]
+            }
+        };
+        self.decisions.push(w);
+        Some(w)
+    }
+}
+
+fn run_with<T: Send + 'static>(
     threads: usize,
     schedule: &[usize],
-    mut pct: Option<Pct>,
+    pct: Option<Pct>,
     record: bool,
     max_steps: u64,
     kernel: impl FnOnce() -> T + Send + 'static,
 ) -> SchedRun<T> {
     let mut ex = Execution::start(threads, record, max_steps, kernel);
-    let (mut pos, mut ran_out, mut decisions) = (0, false, Vec::new());
-    loop {
-        let enabled = ex.enabled();
-        let t = match enabled.len() {
-            0 => break,
-            1 => enabled[0],
-            _ => {
-                let t = match (next_entry(schedule, &mut pos, &enabled), pct.as_mut()) {
-                    (Some(t), _) => t,
-                    (None, Some(p)) => {
-                        let yielded = ex.last.is_some_and(|l| ex.yielded(l));
-                        p.choose(&enabled, ex.last, yielded)
-                    }
-                    (None, None) => {
-                        ran_out = true;
-                        default_choice(&ex, &enabled)
-                    }
-                };
-                decisions.push(t);
-                t
-            }
-        };
-        // Which sleeper a `notify_one` wakes is a decision too (std promises only "one").
-        let options = ex.notify_options(t);
-        let waiter = (!options.is_empty()).then(|| {
-            let w = match (next_entry(schedule, &mut pos, &options), pct.as_mut()) {
-                (Some(w), _) => w,
-                (None, Some(p)) => p.choose(&options, None, false),
-                (None, None) => {
-                    ran_out = true;
-                    options[0]
-                }
-            };
-            decisions.push(w);
-            w
-        });
-        ex.step_with(t, waiter);
-    }
+    let mut chooser = Scheduled {
+        schedule,
+        pos: 0,
+        pct,
+        ran_out: false,
+        decisions: Vec::new(),
+    };
+    drive(&mut ex, &mut chooser);
     let steps = ex.steps;
     let (result, events, end) = ex.finish();
     let waiting = match &end {
@@ -126,9 +184,9 @@ fn drive<T: Send + 'static>(
         result,
         end,
         events,
-        decisions,
-        used: pos,
-        ran_out,
+        decisions: chooser.decisions,
+        used: chooser.pos,
+        ran_out: chooser.ran_out,
         waiting,
         steps,
     }

@@ -25,8 +25,9 @@
 //! are loom's department).
 //!
 //! The parts: `world.rs` (the execution's state and the dependency relation), `exec.rs`
-//! (coroutines and [`Execution`], the state machine every driver steps), `drive.rs` (the
-//! drivers that follow a schedule or PCT's priorities), [`dpor`] (the exhaustive search),
+//! ([`Execution`], the state machine every driver steps; `coroutine.rs`, its coroutines),
+//! `drive.rs` (the one loop that steps an execution, and the [`Chooser`] every driver is:
+//! a schedule, PCT, the exhaustive searches, `play`'s moves), [`dpor`] (the exhaustive search),
 //! `atomics.rs` and `locks.rs` (the primitives), and here channels, joins and the [`Rt`]
 //! implementation.
 
@@ -43,7 +44,9 @@ mod tests;
 mod world;
 
 pub use atomics::{SchedAtomic, SchedCell};
-pub use drive::{default_choice, run, run_pct, run_quiet, step_limit, SchedRun, STEP_BOUND};
+pub use drive::{
+    default_choice, drive, run, run_pct, run_quiet, step_limit, Chooser, SchedRun, STEP_BOUND,
+};
 pub use exec::{End, Execution};
 pub use locks::{
     SchedCondvar, SchedGuard, SchedMutex, SchedReadGuard, SchedRwLock, SchedWriteGuard,
