@@ -50,6 +50,10 @@ fn bad_input_is_one_line_and_exit_2() {
     refused(&["run", "atomic", "--trials", "0"], "--trials");
     refused(&["run", "deadlock", "--threads", "1"], "at least 2 threads");
     refused(
+        &["replay", "lost-wakeup", "-t", "1", "--schedule", "0"],
+        "lost-wakeup needs at least 2 threads",
+    );
+    refused(
         &["explore", "atomic", "--threads", "5", "--world", "loom"],
         "at most 4 worker threads",
     );
@@ -569,4 +573,55 @@ fn wording_says_what_was_shown() {
 fn long_schedules_are_echoed_folded() {
     let v = json(&["replay", "racy-atomic", "-s", "1x1000000", "--json"]);
     assert_eq!(v["params"]["schedule"], "1x1000000");
+}
+
+/// A reader that went away is the end of the output, as `head` users expect: exit 0, nothing
+/// on stderr, in text and in JSON; a full disk is an error in one line, never a panic. The
+/// pipe's read end is closed before the lab starts, so every write meets a closed pipe.
+#[test]
+fn a_closed_pipe_ends_the_output_and_a_full_disk_is_one_line() {
+    use std::process::{Command, Stdio};
+    for args in [
+        &["list", "--json"][..],
+        &["list"],
+        &["explain", "atomic", "--json"],
+        &["completions", "bash"],
+        &["completions", "fish"],
+    ] {
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let out = Command::new(env!("CARGO_BIN_EXE_race-lab"))
+            .args(args)
+            .stdout(Stdio::from(writer))
+            .stderr(Stdio::piped())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        assert!(err.is_empty(), "{args:?}: {err}");
+    }
+    if let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") {
+        let out = Command::new(env!("CARGO_BIN_EXE_race-lab"))
+            .args(["completions", "bash"])
+            .stdout(Stdio::from(full))
+            .stderr(Stdio::piped())
+            .output()
+            .expect("runs");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains("No space left"), "{err}");
+    }
+}
+
+/// A name given twice is checked (or run) once.
+#[test]
+fn a_name_given_twice_runs_once() {
+    let checks = |args: &[&str]| json(args)["checks"].as_array().map_or(0, Vec::len);
+    let once = checks(&["verify", "atomic", "SB", "--json"]);
+    assert!(once > 0);
+    assert_eq!(
+        checks(&["verify", "atomic", "SB", "atomic", "sb", "--json"]),
+        once
+    );
 }

@@ -62,15 +62,8 @@ pub fn config(a: &LitmusArgs) -> Result<LitmusConfig> {
                     ))
                 })
             })
-            .collect::<Result<Vec<&'static Litmus>>>()?
-            .into_iter()
-            .fold(Vec::new(), |mut v, t| {
-                // A test named twice runs once (as compare and claims do).
-                if !v.iter().any(|x: &&Litmus| x.name == t.name) {
-                    v.push(t);
-                }
-                v
-            })
+            .collect::<Result<Vec<&'static Litmus>>>()
+            .map(|tests| validate::once(tests, |t| t.name))?
     };
     if let Some(iters) = a.iters {
         // Every iteration has its own variables and results: at most 32 bytes each.

@@ -182,7 +182,11 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
         Command::Play(a) => play::execute(&a, out),
         Command::Completions(a) => {
             use clap::CommandFactory;
-            clap_complete::generate(a.shell, &mut Cli::command(), "race-lab", out);
+            // Generated in memory, then written: clap_complete panics on a failed write, and
+            // a closed pipe or a full disk is the lab's to report (exit 0 for a closed pipe).
+            let mut script = Vec::new();
+            clap_complete::generate(a.shell, &mut Cli::command(), "race-lab", &mut script);
+            out.write_all(&script)?;
             Ok(Exit::Ok)
         }
         Command::Man => {

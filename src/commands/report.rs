@@ -62,10 +62,13 @@ pub fn config(a: &ReportArgs) -> Result<ReportConfig> {
     let experiments = if a.experiments.is_empty() {
         experiments::all().collect()
     } else {
-        a.experiments
-            .iter()
-            .map(|n| validate::experiment(n))
-            .collect::<Result<Vec<_>>>()?
+        validate::once(
+            a.experiments
+                .iter()
+                .map(|n| validate::experiment(n))
+                .collect::<Result<Vec<_>>>()?,
+            |e| e.name,
+        )
     };
     let dir = a
         .out

@@ -11,6 +11,18 @@ use crate::rt::MemOrder;
 pub const MAX_ITERS: u64 = 10_000_000_000;
 
 /// Looks up a thread experiment (any case), suggesting the nearest name.
+/// `items` with each named once, in the order first named: a name given twice runs once
+/// (`verify atomic atomic` runs each check once).
+pub fn once<T: ?Sized>(items: Vec<&'static T>, name: impl Fn(&T) -> &str) -> Vec<&'static T> {
+    let mut out: Vec<&'static T> = Vec::with_capacity(items.len());
+    for x in items {
+        if !out.iter().any(|y| name(y) == name(x)) {
+            out.push(x);
+        }
+    }
+    out
+}
+
 pub fn experiment(name: &str) -> Result<&'static Experiment> {
     if let Some(p) = find_process(name) {
         return Err(LabError::usage(format!(
@@ -119,9 +131,10 @@ pub fn params(c: &Common, exp: &Experiment, l: &Limits) -> Result<Params> {
         }));
     }
     if exp.class == Class::Deadlock && threads < 2 {
-        return Err(LabError::usage(
-            "deadlock needs at least 2 threads (one per lock order)",
-        ));
+        return Err(LabError::usage(format!(
+            "{} needs at least 2 threads: a thread alone never waits for another",
+            exp.name
+        )));
     }
     if (threads as u64).checked_mul(iters).is_none() {
         return Err(LabError::usage(format!(

@@ -54,6 +54,8 @@ pub fn config(a: &VerifyArgs) -> Result<VerifyConfig> {
             None => cfg.experiments.push(validate::experiment(name)?),
         }
     }
+    cfg.experiments = validate::once(cfg.experiments, |e| e.name);
+    cfg.litmus = validate::once(cfg.litmus, |t| t.name);
     Ok(cfg)
 }
 

@@ -22,7 +22,9 @@ use std::io::{self, Write};
 
 /// Writes any report as pretty JSON followed by a newline.
 pub fn json<T: Serialize>(w: &mut dyn Write, report: &T) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, report).map_err(io::Error::other)?;
+    // `io::Error::from` keeps an I/O error's kind: a reader gone away (a closed pipe) is the
+    // end of the output, not bad input.
+    serde_json::to_writer_pretty(&mut *w, report).map_err(io::Error::from)?;
     writeln!(w)
 }
 
