@@ -625,3 +625,42 @@ fn a_name_given_twice_runs_once() {
         once
     );
 }
+
+/// Outputs are checked before any work: a JUnit path or a page that cannot be written, a page
+/// over something that is not a regular file (a FIFO), and a `--from` directory holding no
+/// saved outputs are refused at once.
+#[test]
+fn outputs_are_refused_before_any_work() {
+    refused(
+        &["verify", "atomic", "--junit", "/nonexistent/dir/x.xml"],
+        "cannot write /nonexistent/dir/x.xml",
+    );
+    refused(
+        &["report", "--out", "/proc/x.html"],
+        "cannot write /proc/x.html",
+    );
+    let dir = std::env::temp_dir().join(format!("race-lab-outputs-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("page.html");
+    let _ = std::fs::remove_file(&fifo);
+    nix::unistd::mkfifo(&fifo, nix::sys::stat::Mode::S_IRWXU).unwrap();
+    refused(
+        &["report", "--out", fifo.to_str().unwrap()],
+        "is not a regular file",
+    );
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = dir.join("out.html");
+    refused(
+        &[
+            "report",
+            "--from",
+            empty.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        "holds no saved outputs",
+    );
+    assert!(!out.exists(), "nothing written");
+    let _ = std::fs::remove_dir_all(&dir);
+}

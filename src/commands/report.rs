@@ -84,10 +84,30 @@ pub fn config(a: &ReportArgs) -> Result<ReportConfig> {
     if a.out.file_name().is_none() {
         return Err(LabError::usage("--out must name a file"));
     }
+    // The page replaces only a regular file (never a FIFO, a device or a symlink's target),
+    // and a place it cannot be written is refused now, before anything is measured.
+    if let Ok(meta) = std::fs::symlink_metadata(&a.out) {
+        if !meta.file_type().is_file() {
+            return Err(LabError::usage(format!(
+                "--out: {} exists and is not a regular file; name a new file or a regular one",
+                a.out.display()
+            )));
+        }
+    }
+    tempfile::Builder::new()
+        .prefix(".race-lab-probe-")
+        .tempfile_in(dir)
+        .map_err(|e| LabError::usage(format!("cannot write {}: {e}", a.out.display())))?;
     let source = match &a.from {
         Some(d) if !d.is_dir() => {
             return Err(LabError::usage(format!(
                 "--from: {} is not a directory",
+                d.display()
+            )))
+        }
+        Some(d) if !holds_saved_outputs(d) => {
+            return Err(LabError::usage(format!(
+                "--from: {} holds no saved outputs (`race-lab report --save DIR` writes them)",
                 d.display()
             )))
         }
@@ -109,6 +129,15 @@ pub fn config(a: &ReportArgs) -> Result<ReportConfig> {
         out: a.out.clone(),
         claims: !a.no_claims,
         plot: !a.no_plot,
+    })
+}
+
+/// Whether `dir` holds at least one output `report --save` writes (a `.json` file).
+fn holds_saved_outputs(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.path().extension().is_some_and(|x| x == "json"))
     })
 }
 

@@ -74,6 +74,18 @@ fn isolated(exp: Option<&Experiment>) -> bool {
 pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
     let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = config(a)?;
+    // The JUnit file is opened before any check runs: a path that cannot be written is
+    // refused at once, not after the whole run.
+    let cannot = |path: &std::path::Path, e: std::io::Error| {
+        LabError::usage(format!("cannot write {}: {e}", path.display()))
+    };
+    let mut junit = match &a.junit {
+        Some(path) => Some((
+            path,
+            std::fs::File::create(path).map_err(|e| cannot(path, e))?,
+        )),
+        None => None,
+    };
     let planned = verify::plan(&cfg.experiments, &cfg.litmus);
     let started = Instant::now();
     let visible = !a.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
@@ -108,10 +120,10 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let summary = Summary::of(&checks);
-    if let Some(path) = &a.junit {
+    if let Some((path, file)) = &mut junit {
         let xml = report::verify::junit(&checks, seconds)?;
-        std::fs::write(path, xml)
-            .map_err(|e| LabError::usage(format!("cannot write {}: {e}", path.display())))?;
+        file.write_all(xml.as_bytes())
+            .map_err(|e| cannot(path, e))?;
     }
     if a.json {
         report::verify::json(out, &a.experiments, &checks, &summary, seconds, interrupted)?;
