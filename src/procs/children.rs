@@ -146,10 +146,18 @@ impl Children {
         self.kids[i].wait().map_err(LabError::from)
     }
 
-    /// Waits for every child; fails on the first that did not exit successfully.
+    /// Waits for every child; fails on the first that did not exit successfully. A child
+    /// stopped by SIGINT heard a Ctrl-C (a terminal sends it to the whole process group): the
+    /// run was interrupted, not failed.
     pub fn wait_all_ok(&mut self) -> Result<()> {
+        use std::os::unix::process::ExitStatusExt;
         for i in 0..self.kids.len() {
             let st = self.wait(i)?;
+            if st.signal() == Some(nix::sys::signal::Signal::SIGINT as i32) {
+                return Err(LabError::interrupted(format!(
+                    "interrupted: worker process {i} stopped by Ctrl-C"
+                )));
+            }
             if !st.success() {
                 return Err(LabError::failed(format!(
                     "worker process {i} failed: {}",

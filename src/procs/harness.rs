@@ -282,7 +282,17 @@ pub fn count_trials(
             break;
         }
         let (count, secs) = timed(&mut trial);
-        let count = count?;
+        let count = match count {
+            Ok(c) => c,
+            // Ctrl-C reached the workers too: the trials finished so far are the evidence,
+            // and the run is interrupted even if the lab's own handler has not yet run.
+            Err(e) if e.is_interrupted() => {
+                cancel.request();
+                ev.note(format!("interrupted after {t} trials"));
+                break;
+            }
+            Err(e) => return Err(e),
+        };
         ns.push(secs * 1e9 / expected.max(1) as f64);
         ev.push(trial_final(t + 1), count as f64, "increments");
         counts.push(count);
