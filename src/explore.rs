@@ -171,7 +171,10 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         );
     }
     if r.forbidden {
-        return format!("FORBIDDEN: {head}: outcomes {{{values}}} over {scope}");
+        return format!(
+            "FORBIDDEN: {head}: outcomes {{{values}}} over {scope}{}",
+            false_alarm(exp, r)
+        );
     }
     if r.failing_executions > 0 {
         // What went wrong, in the experiment's words (a counter's: lost updates).
@@ -184,9 +187,10 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
                 .map_or("failures", |o| o.meaning.as_str()),
         };
         return format!(
-            "{head}: {what} in {} of {scope}; outcomes {}{{{values}}}",
+            "{head}: {what} in {} of {scope}; outcomes {}{{{values}}}{}",
             r.failing_executions,
-            within(r)
+            within(r),
+            false_alarm(exp, r)
         );
     }
     let v = match exp.class {
@@ -199,6 +203,16 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         _ => format!("{head}: no failure in {scope}; outcomes {{{values}}}"),
     };
     v.replace("; outcomes {", &format!("; outcomes {}{{", within(r)))
+}
+
+/// For a fix that declares loom's false alarm, searched under loom: what the alarm is.
+pub fn false_alarm(exp: &Experiment, r: &ExploreReport) -> &'static str {
+    if exp.loom_false_alarm && r.world == WORLD_LOOM {
+        " — a declared loom false alarm: loom treats SeqCst accesses as AcqRel; \
+         `--world scheduled` proves it under sequential consistency"
+    } else {
+        ""
+    }
 }
 
 /// "within the bound " before an outcome set a preemption bound may have left incomplete.

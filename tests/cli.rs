@@ -664,3 +664,26 @@ fn outputs_are_refused_before_any_work() {
     assert!(!out.exists(), "nothing written");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A fix whose loom search raises the false alarm it declares says so, in `explore` as in
+/// `verify` (the search stops at the first failing execution: a fixed count of them).
+#[test]
+fn explore_names_a_declared_loom_false_alarm() {
+    let out = lab(&[
+        "explore",
+        "peterson-seqcst",
+        "-t",
+        "2",
+        "-i",
+        "1",
+        "--first-failure",
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{text}{err}");
+    assert!(text.contains("a declared loom false alarm"), "{text}");
+    assert!(err.contains("a declared loom false alarm"), "{err}");
+    // Its fix without the declaration (peterson-swap) raises none.
+    let out = lab(&["explore", "peterson-swap", "-t", "2", "-i", "1"]);
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("false alarm"));
+}

@@ -131,8 +131,10 @@ pub fn execute(a: &ExploreArgs, out: &mut dyn Write) -> Result<Exit> {
     }
     if r.forbidden {
         return Ok(Exit::Failed(format!(
-            "FORBIDDEN outcome: the {} world has an execution of {} that must never happen.",
-            r.world, cfg.exp.name
+            "FORBIDDEN outcome: the {} world has an execution of {} that must never happen{}.",
+            r.world,
+            cfg.exp.name,
+            explore::false_alarm(cfg.exp, &r)
         )));
     }
     Ok(Exit::ok_unless_interrupted(cancel.requested()))
