@@ -687,3 +687,26 @@ fn explore_names_a_declared_loom_false_alarm() {
     let out = lab(&["explore", "peterson-swap", "-t", "2", "-i", "1"]);
     assert!(!String::from_utf8_lossy(&out.stdout).contains("false alarm"));
 }
+
+/// `replay --step` without a terminal prints the steps the timeline shows, not every step of
+/// a long run: 64 threads × 10,000 increments once printed over a gigabyte.
+#[test]
+fn replay_step_without_a_terminal_is_bounded() {
+    let out = lab(&[
+        "replay",
+        "racy-atomic",
+        "-t",
+        "64",
+        "-i",
+        "10000",
+        "-s",
+        "0",
+        "--step",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.len() < 200_000, "{} bytes", out.stdout.len());
+}

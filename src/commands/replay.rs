@@ -39,7 +39,8 @@ pub struct ReplayArgs {
     #[arg(long, short = 's', allow_hyphen_values = true)]
     pub schedule: String,
     /// Step through the interleaving one operation at a time, with the shared state after
-    /// each (on a terminal, Enter shows the next step and q stops).
+    /// each (on a terminal, Enter shows the next step and q stops; without one, the steps
+    /// the timeline shows, every one with --full).
     #[arg(long)]
     pub step: bool,
     /// Print every step of a long timeline (by default a run longer than a screenful shows
@@ -100,7 +101,11 @@ pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
         )
         },
     );
-    let r = hunt::replay_with(cfg.exp, &cfg.params, &cfg.schedule, a.full || a.step);
+    // `--step` shows every step to a person at a terminal; without one it prints the summary
+    // the timeline shows (a run longer than a screenful in full only with `--full`), so that
+    // a long run cannot fill a pipe or a disk with gigabytes.
+    let every = a.full || (a.step && interactive());
+    let r = hunt::replay_with(cfg.exp, &cfg.params, &cfg.schedule, every);
     crate::machine::reporting(&flag);
     if a.common.json {
         let warnings = crate::machine::busy_warning(meter.others());
@@ -113,11 +118,16 @@ pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::ok_unless_interrupted(cancel.requested()))
 }
 
+/// Whether a person can step through the run: stdin and stdout are a terminal.
+fn interactive() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdin())
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+}
+
 /// Between steps: on a terminal, wait for Enter (`q` or the end of input stops); elsewhere
 /// go straight on.
 fn pause_on_terminal() -> impl FnMut(&mut dyn Write) -> std::io::Result<bool> {
-    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin())
-        && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let interactive = interactive();
     move |w: &mut dyn Write| {
         if !interactive {
             return Ok(true);
