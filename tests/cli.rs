@@ -682,6 +682,9 @@ fn explore_names_a_declared_loom_false_alarm() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{text}{err}");
     assert!(text.contains("a declared loom false alarm"), "{text}");
+    // Its failing execution ends with what went wrong, never an empty "→ ".
+    assert!(!text.contains("→ \n"), "{text}");
+    assert!(text.contains("→ "), "{text}");
     assert!(err.contains("a declared loom false alarm"), "{err}");
     // Its fix without the declaration (peterson-swap) raises none.
     let out = lab(&["explore", "peterson-swap", "-t", "2", "-i", "1"]);

@@ -238,11 +238,12 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         .map(|(o, events)| Failing {
             final_value: o.primary(),
             outcome: o.clone(),
-            explanation: if o.is_value() {
-                trace::explain_lost_update(events, expected, o.primary()).unwrap_or_default()
-            } else {
-                String::new()
-            },
+            // A counter's story of the lost update; any other outcome, what its grade means.
+            explanation: match o.is_value() {
+                true => trace::explain_lost_update(events, expected, o.primary()),
+                false => None,
+            }
+            .unwrap_or_else(|| exp.grade(&cfg.params, Some(o)).1.to_string()),
             events: events.iter().map(EventOut::from).collect(),
             timeline: trace::timeline(events),
         })

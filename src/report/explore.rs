@@ -128,7 +128,9 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
             i + 1
         )?;
         write!(w, "{}", f.timeline)?;
-        writeln!(w, "→ {}", f.explanation)?;
+        if !f.explanation.is_empty() {
+            writeln!(w, "→ {}", f.explanation)?;
+        }
     }
     if let Some(race) = &r.race {
         writeln!(w, "\ndata race (loom: {}):", race.loom_message)?;
