@@ -741,8 +741,8 @@ fn inner_rt_paths() -> Vec<(String, &'static str)> {
         let module = module_path(&rel);
         let top = module.first().map_or("", String::as_str);
         let code = code_only(&std::fs::read_to_string(&p).expect("readable"));
-        // The library's own code, without its test modules.
-        let code = code.split("#[cfg(test)]").next().unwrap_or("");
+        // The library's own code, without its inline test modules.
+        let code = without_test_modules(&code);
         for (inner, allowed) in RT_INNER {
             let named = [format!("crate::{inner}"), format!("super::{}", &inner[4..])];
             let here = if top == "rt" {
@@ -757,6 +757,53 @@ fn inner_rt_paths() -> Vec<(String, &'static str)> {
         }
     }
     bad
+}
+
+/// `code` (already [`code_only`]) with every `#[cfg(test)] mod x { … }` blanked; a
+/// `#[cfg(test)] mod x;` names a file of its own and leaves the rest alone.
+fn without_test_modules(code: &str) -> String {
+    let mut out = String::with_capacity(code.len());
+    let mut rest = code;
+    while let Some(at) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at..];
+        let (brace, semi) = (after.find('{'), after.find(';'));
+        match (brace, semi) {
+            (Some(b), s) if s.is_none_or(|s| b < s) => {
+                let mut depth = 0;
+                let mut end = after.len();
+                for (i, ch) in after[b..].char_indices() {
+                    match ch {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = b + i + 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                rest = &after[end..];
+            }
+            _ => {
+                let end = semi.map_or(after.len(), |s| s + 1);
+                rest = &after[end..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn test_modules_are_left_out_and_only_they() {
+    let code = "use crate::a;\n#[cfg(test)]\nmod tests;\nfn f() { crate::rt::sched::x(); }\n#[cfg(test)]\nmod t { fn g() { crate::rt::racy::y(); } }\nfn h() {}";
+    let kept = without_test_modules(code);
+    assert!(kept.contains("crate::rt::sched::x"), "{kept}");
+    assert!(!kept.contains("crate::rt::racy"), "{kept}");
+    assert!(kept.contains("fn h()"), "{kept}");
 }
 
 #[test]

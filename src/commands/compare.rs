@@ -62,10 +62,9 @@ pub fn config(a: &CompareArgs) -> Result<CompareConfig> {
                 e.name, e.name
             )));
         }
-        if !chosen.iter().any(|c| c.name == e.name) {
-            chosen.push(e);
-        }
+        chosen.push(e);
     }
+    let mut chosen = validate::once(chosen, |e| e.name);
     if chosen.is_empty() {
         chosen = experiments::all()
             .filter(|e| e.class != Class::Deadlock)

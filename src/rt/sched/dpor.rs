@@ -171,7 +171,9 @@ impl<T: Send + 'static> Chooser<T> for Frames<'_> {
             "a replayed prefix reaches the same state"
         );
         if !f.waiters_known {
-            f.waiters = ex.notify_options(f.chosen);
+            // A new choice here: its sleepers, if its step is a notify_one, come to
+            // `waiter` (the driver asks for them once per step).
+            f.waiters.clear();
             f.variant = 0;
             f.waiters_known = true;
         }
@@ -179,8 +181,11 @@ impl<T: Send + 'static> Chooser<T> for Frames<'_> {
         Some(f.chosen)
     }
 
-    fn waiter(&mut self, _ex: &Execution<T>, _t: usize, _options: &[usize]) -> Option<usize> {
-        let f = &self.stack[self.depth];
+    fn waiter(&mut self, _ex: &Execution<T>, _t: usize, options: &[usize]) -> Option<usize> {
+        let f = &mut self.stack[self.depth];
+        if f.waiters.is_empty() {
+            f.waiters = options.to_vec();
+        }
         f.waiters.get(f.variant).copied()
     }
 
