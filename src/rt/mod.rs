@@ -23,11 +23,13 @@ pub mod loom_world;
 mod native;
 mod once;
 pub(crate) mod racy;
+pub mod rc11;
 pub mod sched;
 
 pub use loom_world::Loom;
 pub use native::Native;
 pub use once::Once;
+pub use rc11::Rc11;
 pub use sched::Sched;
 
 /// A value an atomic can hold: `u64`, `usize` or `bool`. The checked worlds store every

@@ -5,7 +5,7 @@
 use std::cell::{Cell, RefCell};
 
 /// A coroutine's work: a thread's body, with its result sent through a slot.
-pub(super) type Job = Box<dyn FnOnce() + Send>;
+pub(in crate::rt) type Job = Box<dyn FnOnce() + Send>;
 
 /// The handle a coroutine yields through (generator's scoped API). Its `'scope` is really
 /// the lifetime of the coroutine's body: the handle is reached through raw pointers (see
@@ -18,7 +18,7 @@ const STACK_WORDS: usize = 0x1_0000;
 
 /// A pooled coroutine: a generator whose body runs jobs in a loop, and the address of that
 /// body's [`Scope`], through which [`suspend`] yields from any depth.
-pub(super) struct Coroutine {
+pub(in crate::rt) struct Coroutine {
     gen: generator::Generator<'static, Job, ()>,
     /// The `scope` local of the generator's body, published by the body on its first
     /// resume. The body never returns, so it stays valid unless the body unwinds.
@@ -142,29 +142,29 @@ impl Coroutine {
 
     /// Starts `job` on this coroutine (parked at the top of its job loop) and runs it up to
     /// its first decision point.
-    pub(super) fn start(&mut self, job: Job) {
+    pub(in crate::rt) fn start(&mut self, job: Job) {
         self.enter(|g| g.raw_send(Some(job)));
     }
 
     /// Runs this coroutine from the decision point it waits at up to its next one.
-    pub(super) fn resume(&mut self) {
+    pub(in crate::rt) fn resume(&mut self) {
         self.enter(|g| g.resume());
     }
 }
 
-pub(super) fn coroutine() -> Coroutine {
+pub(in crate::rt) fn coroutine() -> Coroutine {
     POOL.with(|p| p.borrow_mut().0.pop())
         .unwrap_or_else(Coroutine::new)
 }
 
-pub(super) fn recycle(c: Coroutine) {
+pub(in crate::rt) fn recycle(c: Coroutine) {
     if !c.gen.is_done() {
         POOL.with(|p| p.borrow_mut().0.push(c));
     }
 }
 
 /// Hands the turn back to the executor (called by a coroutine at a decision point).
-pub(super) fn suspend() {
+pub(in crate::rt) fn suspend() {
     let scope = CURRENT.replace(std::ptr::null_mut()).cast::<Scope>();
     assert!(!scope.is_null(), "suspend outside a scheduled coroutine");
     // SAFETY: by `CURRENT`'s rules, the token just taken belongs to a coroutine that is
@@ -176,6 +176,6 @@ pub(super) fn suspend() {
 }
 
 /// Registers a worker spawned by the running thread; it starts after the current step.
-pub(super) fn spawn(id: usize, job: Job) {
+pub(in crate::rt) fn spawn(id: usize, job: Job) {
     SPAWNED.with(|s| s.borrow_mut().push((id, job)));
 }

@@ -32,7 +32,7 @@
 //! implementation.
 
 mod atomics;
-mod coroutine;
+pub(in crate::rt) mod coroutine;
 pub mod dpor;
 mod drive;
 mod exec;

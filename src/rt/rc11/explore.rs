@@ -1,0 +1,199 @@
+//! Exploring a kernel in the rc11 world: the explorer (one run per consistent graph), the
+//! brute-force oracle it is checked against (every interleaving, every read's every
+//! consistent source, every write's every place in `mo`, with the graphs counted once
+//! each), and a graph as the lab's trace.
+
+use super::axioms;
+use super::exec::{self, Mode, Ran, RunEnd};
+use super::graph::{Ev, Graph, Kind};
+use crate::trace::{Event, Op, MAIN};
+use crate::Cancel;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A kernel as the rc11 world runs it.
+pub type Kernel<O> = Arc<dyn Fn() -> O + Send + Sync>;
+
+/// One execution the explorer found: its graph, how it ended, the kernel's value.
+pub struct Visit<'a, O> {
+    pub graph: &'a Graph,
+    pub end: &'a RunEnd,
+    pub result: Option<&'a O>,
+}
+
+/// What an exploration did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Executions visited (finished, livelocked, cut at the event bound, panicked).
+    pub executions: u64,
+    /// Runs that ended with a spinner that could still read something new.
+    pub blocked: u64,
+    /// Runs that turned out inconsistent.
+    pub dropped: u64,
+    /// Whether the exploration stopped before the end (the visitor said so, or cancel).
+    pub stopped: bool,
+    /// The primitive the kernel used that this world does not model.
+    pub uncovered: Option<&'static str>,
+}
+
+/// Explores every consistent execution graph of `kernel`, calling `visit` on each; `visit`
+/// returns false to stop. `max_events` bounds one run.
+pub fn explore<O: Send + 'static>(
+    kernel: Kernel<O>,
+    max_events: u64,
+    cancel: &Cancel,
+    mut visit: impl FnMut(Visit<'_, O>) -> bool,
+) -> Stats {
+    let mut stats = Stats::default();
+    let mut stack = vec![Graph::new()];
+    while let Some(g) = stack.pop() {
+        if cancel.requested() {
+            stats.stopped = true;
+            break;
+        }
+        let ran = exec::run(
+            g,
+            Mode::Explore { pushed: Vec::new() },
+            axioms::WORLD,
+            max_events,
+            kernel.clone(),
+        );
+        if let Mode::Explore { pushed } = ran.mode {
+            stack.extend(pushed);
+        }
+        match &ran.end {
+            RunEnd::Blocked => stats.blocked += 1,
+            RunEnd::Dropped => stats.dropped += 1,
+            RunEnd::Uncovered(what) => {
+                stats.uncovered = Some(what);
+                stats.stopped = true;
+                break;
+            }
+            end => {
+                stats.executions += 1;
+                let go = visit(Visit {
+                    graph: &ran.g,
+                    end,
+                    result: ran.result.as_ref(),
+                });
+                if !go {
+                    stats.stopped = true;
+                    break;
+                }
+            }
+        }
+    }
+    stats
+}
+
+/// The oracle's census: each distinct graph (by [`Graph::key`]) with how it ended and the
+/// kernel's value; `None` if it needed more than `max_runs` runs.
+pub fn brute<O: Send + Clone + 'static>(
+    kernel: Kernel<O>,
+    max_events: u64,
+    max_runs: u64,
+) -> Option<BTreeMap<String, (RunEnd, Option<O>)>> {
+    let mut seen = BTreeMap::new();
+    let mut script: Vec<usize> = Vec::new();
+    for _ in 0..max_runs {
+        let Ran {
+            g,
+            end,
+            result,
+            mode,
+        } = exec::run(
+            Graph::new(),
+            Mode::Brute {
+                script: script.clone(),
+                taken: Vec::new(),
+            },
+            axioms::WORLD,
+            max_events,
+            kernel.clone(),
+        );
+        if !matches!(end, RunEnd::Blocked | RunEnd::Dropped) {
+            seen.entry(g.key()).or_insert((end, result));
+        }
+        let Mode::Brute { taken, .. } = mode else {
+            unreachable!("a brute-force run keeps its mode")
+        };
+        match taken.iter().rposition(|&(k, n)| k + 1 < n) {
+            None => return Some(seen),
+            Some(i) => {
+                script = taken[..i].iter().map(|&(k, _)| k).collect();
+                script.push(taken[i].0 + 1);
+            }
+        }
+    }
+    None
+}
+
+/// A graph as the lab's trace, in an order that respects `po`, `rf`, spawn and join (each
+/// step the event added earliest among those ready): a read after the write it read from,
+/// marked stale when a newer write existed in `mo`.
+pub fn trace(g: &Graph) -> Vec<Event> {
+    let mut next = vec![0usize; g.th.len()];
+    let mut out = Vec::new();
+    let done = |next: &[usize], e: Ev| e.i < next.get(e.t).copied().unwrap_or(0);
+    loop {
+        let ready = (0..g.th.len())
+            .filter(|&t| next[t] < g.th[t].len())
+            .map(|t| Ev { t, i: next[t] })
+            .filter(|&e| {
+                let spawned = e.i > 0 || g.parent[e.t].is_none_or(|p| done(&next, p));
+                let rf_done = g.rf(e).is_none_or(|w| done(&next, w));
+                let joined = match g.kind(e) {
+                    Kind::Join(c) => next[*c] >= g.th[*c].len(),
+                    _ => true,
+                };
+                spawned && rf_done && joined
+            })
+            .min_by_key(|&e| g.node(e).stamp);
+        let Some(e) = ready else { break };
+        next[e.t] += 1;
+        let thread = if e.t == 0 { MAIN } else { e.t - 1 };
+        let ev = |op, object: String, value, written| Event {
+            thread,
+            op,
+            object,
+            value,
+            written,
+            stale_latest: None,
+            location: None,
+        };
+        match g.kind(e) {
+            Kind::Read {
+                loc,
+                rf,
+                rmw,
+                wrote,
+                ..
+            } => {
+                let mut x = match rmw {
+                    Some(r) => ev(
+                        r.trace_op(*wrote),
+                        format!("a{loc}"),
+                        g.val(*rf),
+                        wrote.then(|| g.val(Ev { t: e.t, i: e.i + 1 })),
+                    ),
+                    None => ev(Op::Load, format!("a{loc}"), g.val(*rf), None),
+                };
+                let latest = g.mo_max(*loc);
+                if latest != *rf && rmw.is_none() {
+                    x.stale_latest = Some(g.val(latest));
+                }
+                out.push(x);
+            }
+            Kind::Write {
+                loc,
+                val,
+                rmw: false,
+                init: false,
+                ..
+            } => out.push(ev(Op::Store, format!("a{loc}"), *val, None)),
+            Kind::Fence(_) => out.push(ev(Op::Fence, String::new(), 0, None)),
+            _ => {}
+        }
+    }
+    out
+}

@@ -1,0 +1,269 @@
+//! The rc11 world: the lab's own weak-memory model checker. A kernel's executions are
+//! execution graphs (events; `po`, `rf`, `mo`) consistent under RC11 (Lahav et al., PLDI
+//! 2017) with C++20's release sequences — the model Rust's atomics follow, minus load
+//! buffering — explored one graph at a time in the style of GenMC: built an event at a time,
+//! each read choosing among the writes that keep the graph consistent, each write among its
+//! places in `mo`, and each new write *revisiting* earlier reads that could read from it
+//! (TruSt, Kokologiannakis et al., POPL 2022), so that every consistent graph is reached,
+//! and reached once.
+//!
+//! The parts: `graph.rs` (the graph), `axioms.rs` (RC11's axioms as the paper writes them),
+//! `exec.rs` (a run: threads as coroutines replaying a graph and extending it, the spin-loop
+//! rule, revisits), `explore.rs` (the explorer, the brute-force oracle that checks it, and a
+//! graph as a trace).
+//!
+//! Covered: atomics (load, store, swap, fetch_add/sub, compare_exchange with its failure
+//! ordering), fences, spawn and join, spin loops. Locks, condvars, rwlocks, channels and
+//! the racy cell are refused with a one-line reason (an [`Uncovered`] panic).
+
+pub mod axioms;
+mod exec;
+pub mod explore;
+pub mod graph;
+#[cfg(test)]
+mod tests;
+
+pub use exec::{RunEnd, Uncovered};
+
+use super::{AtomicValue, LockKind, Rt, RtAtomic, RtAtomicInt, RtCell, RtCondvar, RtMutex};
+use super::{MutexGuard, RtReceiver, RtRwLock, RtSender};
+use exec::{ops, uncovered};
+use graph::{Loc, Rmw, RmwOp};
+use std::marker::PhantomData;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+/// The rc11 world. See the module docs.
+pub struct Rc11;
+
+/// An atomic of the rc11 world: a location of the graph.
+pub struct Rc11Atomic<V> {
+    loc: Loc,
+    _v: PhantomData<fn() -> V>,
+}
+
+fn mask<V: AtomicValue>() -> u64 {
+    // A bool holds 0 or 1; the others, any u64.
+    if V::from_u64(2).to_u64() == 2 {
+        u64::MAX
+    } else {
+        1
+    }
+}
+
+impl<V: AtomicValue> Rc11Atomic<V> {
+    fn rmw(&self, op: RmwOp, ord: Ordering, fail: Ordering) -> (V, bool) {
+        let (old, wrote) = ops::rmw(self.loc, Rmw { op, ord, fail });
+        (V::from_u64(old), wrote)
+    }
+}
+
+impl<V: AtomicValue> RtAtomic<V> for Rc11Atomic<V> {
+    fn new(v: V) -> Self {
+        Rc11Atomic {
+            loc: ops::create(v.to_u64(), mask::<V>()),
+            _v: PhantomData,
+        }
+    }
+    fn load(&self, order: Ordering) -> V {
+        V::from_u64(ops::load(self.loc, order))
+    }
+    fn store(&self, v: V, order: Ordering) {
+        ops::store(self.loc, v.to_u64(), order)
+    }
+    fn swap(&self, v: V, order: Ordering) -> V {
+        self.rmw(RmwOp::Swap(v.to_u64()), order, Ordering::Relaxed)
+            .0
+    }
+    fn compare_exchange(
+        &self,
+        current: V,
+        new: V,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<V, V> {
+        match self.rmw(RmwOp::Cas(current.to_u64(), new.to_u64()), success, failure) {
+            (v, true) => Ok(v),
+            (v, false) => Err(v),
+        }
+    }
+    fn compare_exchange_weak(
+        &self,
+        current: V,
+        new: V,
+        success: Ordering,
+        failure: Ordering,
+    ) -> Result<V, V> {
+        self.compare_exchange(current, new, success, failure)
+    }
+}
+
+impl<V: AtomicValue> RtAtomicInt<V> for Rc11Atomic<V> {
+    fn fetch_add(&self, v: V, order: Ordering) -> V {
+        self.rmw(RmwOp::Add(v.to_u64()), order, Ordering::Relaxed).0
+    }
+    fn fetch_sub(&self, v: V, order: Ordering) -> V {
+        self.rmw(RmwOp::Sub(v.to_u64()), order, Ordering::Relaxed).0
+    }
+}
+
+/// A primitive the rc11 world does not model yet: refused when created.
+pub struct Refused<T>(PhantomData<fn() -> T>, std::convert::Infallible);
+
+/// The guard of a refused lock (never made).
+pub struct NoGuard<T>(PhantomData<fn() -> T>, std::convert::Infallible);
+
+impl<T> std::ops::Deref for NoGuard<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self.1 {}
+    }
+}
+
+impl<T> std::ops::DerefMut for NoGuard<T> {
+    fn deref_mut(&mut self) -> &mut T {
+        match self.1 {}
+    }
+}
+
+const LOCKS: &str = "a lock (Mutex, RwLock) or a condition variable";
+
+impl<T: Send + 'static> RtMutex<T> for Refused<T> {
+    type Guard<'a>
+        = NoGuard<T>
+    where
+        Self: 'a;
+    fn new(_: T) -> Self {
+        uncovered(LOCKS)
+    }
+    fn lock(&self) -> NoGuard<T> {
+        match self.1 {}
+    }
+    fn try_lock(&self) -> Option<NoGuard<T>> {
+        match self.1 {}
+    }
+}
+
+impl<T: Send + Sync + 'static> RtRwLock<T> for Refused<T> {
+    type ReadGuard<'a>
+        = NoGuard<T>
+    where
+        Self: 'a;
+    type WriteGuard<'a>
+        = NoGuard<T>
+    where
+        Self: 'a;
+    fn new(_: T) -> Self {
+        uncovered(LOCKS)
+    }
+    fn read(&self) -> NoGuard<T> {
+        match self.1 {}
+    }
+    fn write(&self) -> NoGuard<T> {
+        match self.1 {}
+    }
+}
+
+impl RtCondvar<Rc11> for Refused<()> {
+    fn new() -> Self {
+        uncovered(LOCKS)
+    }
+    fn wait<'a, T: Send + 'static>(&self, _: MutexGuard<'a, Rc11, T>) -> MutexGuard<'a, Rc11, T> {
+        match self.1 {}
+    }
+    fn notify_one(&self) {
+        match self.1 {}
+    }
+    fn notify_all(&self) {
+        match self.1 {}
+    }
+}
+
+impl RtCell for Refused<u64> {
+    fn new(_: u64) -> Self {
+        uncovered("the unsynchronised cell (data races are part 2 of this world)")
+    }
+    fn read(&self) -> u64 {
+        match self.1 {}
+    }
+    fn write(&self, _: u64) {
+        match self.1 {}
+    }
+    fn add_plain(&self, _: u64) {
+        match self.1 {}
+    }
+}
+
+/// A refused channel end.
+#[derive(Clone)]
+pub struct NoChannel(Arc<std::convert::Infallible>);
+
+impl RtSender for NoChannel {
+    fn send(&self, _: u64) {
+        match *self.0 {}
+    }
+}
+
+impl RtReceiver for NoChannel {
+    fn recv(&self) -> u64 {
+        match *self.0 {}
+    }
+}
+
+/// A handle to a worker: its graph thread, and the slot its result arrives in.
+pub struct Rc11Join<T> {
+    thread: usize,
+    slot: Arc<parking_lot::Mutex<Option<std::thread::Result<T>>>>,
+}
+
+impl Rt for Rc11 {
+    const NAME: &'static str = "rc11";
+    type AtomicU64 = Rc11Atomic<u64>;
+    type AtomicUsize = Rc11Atomic<usize>;
+    type AtomicBool = Rc11Atomic<bool>;
+    type Cell = Refused<u64>;
+    type Mutex<K: LockKind, T: Send + 'static> = Refused<T>;
+    type RwLock<T: Send + Sync + 'static> = Refused<T>;
+    type Condvar = Refused<()>;
+    type Sender = NoChannel;
+    type Receiver = NoChannel;
+    type Join<T: Send + 'static> = Rc11Join<T>;
+    type Gate = ();
+
+    fn spawn<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Rc11Join<T> {
+        let slot = Arc::new(parking_lot::Mutex::new(None));
+        let out = slot.clone();
+        let thread = ops::spawn(Box::new(move || {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+            *out.lock() = Some(r);
+            ops::finished();
+        }));
+        Rc11Join { thread, slot }
+    }
+    fn join<T: Send + 'static>(h: Rc11Join<T>) -> T {
+        ops::join(h.thread);
+        match h.slot.lock().take() {
+            Some(Ok(v)) => v,
+            Some(Err(p)) => std::panic::resume_unwind(p),
+            None => unreachable!("a joined worker has finished"),
+        }
+    }
+    fn channel() -> (NoChannel, NoChannel) {
+        uncovered("a channel")
+    }
+    fn gate(_: usize) {}
+    fn wait(_: &()) {}
+    fn yield_now() {
+        ops::spin()
+    }
+    fn spin_loop() {
+        ops::spin()
+    }
+    fn fence(order: Ordering) {
+        ops::fence(order)
+    }
+    fn window(_: u32) {}
+    fn now() -> Option<std::time::Instant> {
+        None
+    }
+}
