@@ -18,6 +18,7 @@ pub mod child;
 mod loom;
 mod outcomes;
 pub mod scheduled;
+pub mod rc11;
 
 pub use outcomes::{DeadlockReport, EventOut, ExploreReport, Failing, OutcomeCount, RaceReport};
 
@@ -38,6 +39,9 @@ pub enum World {
     Loom,
     /// The scheduled world: sequentially consistent interleavings, any number of workers.
     Scheduled,
+    /// The lab's weak-memory model checker: every RC11-consistent execution graph, once
+    /// (atomics, fences, threads and spin loops).
+    Rc11,
 }
 
 impl World {
@@ -46,6 +50,7 @@ impl World {
         match self {
             World::Loom => WORLD_LOOM,
             World::Scheduled => WORLD_SCHEDULED,
+            World::Rc11 => rc11::WORLD_RC11,
         }
     }
 }
@@ -84,7 +89,7 @@ pub fn pick_world(asked: Option<World>, p: &Params) -> World {
 
 /// Validates an exploration before it starts.
 pub fn check_config(exp: &Experiment, p: &Params, world: World) -> Result<()> {
-    if world == World::Scheduled {
+    if matches!(world, World::Scheduled | World::Rc11) {
         return Ok(());
     }
     if p.threads > LOOM_MAX_WORKERS {
@@ -107,6 +112,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     check_config(cfg.exp, &cfg.params, cfg.world)?;
     match cfg.world {
         World::Scheduled => scheduled::explore(cfg),
+        World::Rc11 => rc11::explore(cfg),
         World::Loom => loom::explore(cfg),
     }
 }
@@ -126,6 +132,7 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         .collect::<Vec<_>>()
         .join(",");
     let sc = r.world == WORLD_SCHEDULED;
+    let rc11 = r.world == rc11::WORLD_RC11;
     let scope = if r.complete {
         match r.preemption_bound {
             Some(b) => format!(
@@ -137,6 +144,10 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
             }
             None if sc => format!(
                 "all {} classes of sequentially consistent interleavings",
+                r.executions
+            ),
+            None if rc11 => format!(
+                "all {} RC11-consistent execution graphs",
                 r.executions
             ),
             None => format!("all {} executions", r.executions),
@@ -151,7 +162,7 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         );
     }
     if let Some(d) = &r.deadlock {
-        if sc {
+        if sc || rc11 {
             // `deadlock: T0 waits for B; …` → `DEADLOCK: T0 waits for B; …`
             let shout = match d.summary.split_once(':') {
                 Some((kind, rest)) => format!("{}:{rest}", kind.to_uppercase()),
@@ -197,6 +208,9 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         Class::Fixed if r.complete && sc => format!(
             "{head}: exact in {scope}; outcomes {{{values}}} — proved for this size under sequential consistency"
         ),
+        Class::Fixed if r.complete && rc11 => format!(
+            "{head}: exact in {scope}; outcomes {{{values}}} — proved for this size under RC11"
+        ),
         Class::Fixed if r.complete && r.preemption_bound.is_none() => {
             format!("{head}: exact in {scope}; outcomes {{{values}}} — proved for this size")
         }
@@ -231,6 +245,7 @@ pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
     check_config(cfg.exp, &cfg.params, cfg.world)?;
     match cfg.world {
         World::Scheduled => scheduled::explore(cfg),
+        World::Rc11 => rc11::explore(cfg),
         World::Loom => child::explore_in_child(cfg, true),
     }
 }

@@ -237,11 +237,11 @@ fn explore_at_proof(
         max_executions: Some(match world {
             World::Loom if finding => LOOM_FIND_EXECUTIONS,
             World::Loom => LOOM_PROOF_EXECUTIONS,
-            World::Scheduled => SCHEDULED_EXECUTIONS,
+            World::Scheduled | World::Rc11 => SCHEDULED_EXECUTIONS,
         }),
         // A fix must hold even when waiters wake without a notify, as std allows.
         spurious_wakeups: world == World::Scheduled && kind == Kind::Proved,
-        first_failure: world == World::Loom && finding,
+        first_failure: world != World::Scheduled && finding,
         show: 1,
         cancel: cancel.clone(),
     };

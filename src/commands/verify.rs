@@ -151,10 +151,7 @@ fn errored(p: &Planned, e: LabError, seconds: f64) -> Check {
     let (subject, world) = match p {
         Planned::Experiment { exp, world, .. } => (
             exp.name.to_string(),
-            match world {
-                crate::explore::World::Loom => "loom",
-                crate::explore::World::Scheduled => "scheduled",
-            },
+            world.name(),
         ),
         Planned::Litmus { test, .. } => (test.name.to_string(), "loom"),
     };

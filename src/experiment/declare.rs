@@ -49,6 +49,7 @@ pub struct Kernels {
     pub native: fn(&Params) -> Run,
     pub loom: fn(&Params) -> Run,
     pub sched: fn(&Params) -> Run,
+    pub rc11: fn(&Params) -> Run,
 }
 
 /// `kernels!(kernel)`: the one generic kernel, monomorphised for each world.
@@ -59,6 +60,7 @@ macro_rules! kernels {
             native: $k::<$crate::rt::Native>,
             loom: $k::<$crate::rt::Loom>,
             sched: $k::<$crate::rt::Sched>,
+            rc11: $k::<$crate::rt::Rc11>,
         }
     };
 }
@@ -199,6 +201,7 @@ impl Experiment {
             native: no_kernel,
             loom: no_kernel,
             sched: no_kernel,
+            rc11: no_kernel,
         },
     };
 }

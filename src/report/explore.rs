@@ -64,11 +64,11 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         .as_deref()
         .map(|o| format!("ordering {o}, "))
         .unwrap_or_default();
-    if r.world == crate::explore::WORLD_SCHEDULED {
+    if r.world == crate::explore::WORLD_SCHEDULED || r.world == crate::explore::rc11::WORLD_RC11 {
         writeln!(
             w,
-            "{}: {} threads × {} increments in the scheduled world ({})",
-            r.experiment, r.threads, r.iters, r.model
+            "{}: {} threads × {} increments in the {} world ({})",
+            r.experiment, r.threads, r.iters, r.world, r.model
         )?;
     } else {
         writeln!(
@@ -141,7 +141,7 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         writeln!(w, "→ {}", race.summary)?;
     }
     if let Some(d) = &r.deadlock {
-        if r.world == crate::explore::WORLD_SCHEDULED {
+        if r.world == crate::explore::WORLD_SCHEDULED || r.world == crate::explore::rc11::WORLD_RC11 {
             writeln!(w, "\n{}:", d.loom_message)?;
         } else {
             writeln!(w, "\ndeadlock (loom found every worker blocked):")?;

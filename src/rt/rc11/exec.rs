@@ -772,6 +772,8 @@ pub(crate) fn run<O: Send + 'static>(
             c.resume();
         }
     }
+    // How it ended, before the tear-down marks every thread finished.
+    let stuck = with(|x| (x.status[0] != Status::Finished).then(|| ended(x)));
     // Tear down whatever is still live.
     with(|x| x.aborting = true);
     for (t, c) in coros.iter_mut().enumerate() {
@@ -797,7 +799,7 @@ pub(crate) fn run<O: Send + 'static>(
             if let Some(u) = p.downcast_ref::<Uncovered>() {
                 (RunEnd::Uncovered(u.0), None)
             } else if p.is::<Aborted>() {
-                (ended(&x), None)
+                (stuck.unwrap_or(RunEnd::Dropped), None)
             } else {
                 (
                     RunEnd::Panicked(crate::error::panic_message(p.as_ref())),
@@ -805,7 +807,7 @@ pub(crate) fn run<O: Send + 'static>(
                 )
             }
         }
-        None => (ended(&x), None),
+        None => (stuck.unwrap_or(RunEnd::Dropped), None),
     };
     let end = if x.dropped && x.added > x.max_events {
         RunEnd::StepLimit

@@ -144,3 +144,37 @@ fn counters() {
     let (_, o) = agree(counter(2, 2, true));
     assert_eq!(o, BTreeSet::from([2, 3, 4]));
 }
+
+/// A waiter spins until a flag is set; the setter sets it once.
+fn spin_wait() -> Kernel<u64> {
+    Arc::new(|| {
+        let f = Arc::new(A::new(0));
+        let a = f.clone();
+        let h0 = Rc11::spawn(move || {
+            let mut n = 0;
+            while a.load(Acquire) == 0 {
+                n += 1;
+                Rc11::yield_now();
+            }
+            n
+        });
+        let b = f.clone();
+        let h1 = Rc11::spawn(move || {
+            b.store(1, Release);
+            0
+        });
+        let n = Rc11::join(h0);
+        Rc11::join(h1);
+        n
+    })
+}
+
+#[test]
+fn spin_loops_end() {
+    let (n, o) = agree(spin_wait());
+    // The waiter saw the flag at once, or after one look at 0 (then it blocked, and the
+    // store revisited that look).
+    assert_eq!(o, BTreeSet::from([0, 1]));
+    assert_eq!(n, 2);
+}
+

@@ -1,0 +1,197 @@
+//! `race-lab explore --world rc11`: every execution graph of an experiment's kernel that is
+//! consistent under RC11 (the lab's own weak-memory model checker, `rt::rc11`), each once.
+//!
+//! Where the scheduled world shows interleavings, this world shows what weak memory adds:
+//! a read may return an older write, as long as the graph stays consistent. It covers
+//! atomics, fences, threads and spin loops; an experiment built on locks, condvars,
+//! channels or the racy cell is refused with the reason.
+
+use super::{DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, OutcomeCount};
+use crate::error::{LabError, Result};
+use crate::experiment::{Ending, Grade, Outcome};
+use crate::rt::rc11::explore::{self as engine, Kernel};
+use crate::rt::rc11::RunEnd;
+use crate::trace::{self, Event};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// The world's name, as `--world` and reports say it.
+pub const WORLD_RC11: &str = "rc11";
+
+/// The model's wording, in every report of this world.
+pub const MODEL: &str = "RC11 with C++20's release sequences (Rust's model, without load buffering): every consistent execution graph, each once";
+
+/// Events one run may add before it counts as running away (a LIVELOCK).
+pub fn event_bound(threads: usize, iters: u64) -> u64 {
+    (threads as u64 + 1)
+        .saturating_mul(iters.saturating_mul(64).saturating_add(64))
+        .min(1 << 20)
+}
+
+/// How an rc11 run ended, as every world says it.
+pub fn ending_of(end: &RunEnd, result: Option<&Outcome>) -> Ending {
+    match (end, result) {
+        (RunEnd::Finished, Some(o)) => Ending::Finished(o.clone()),
+        (RunEnd::Livelock(_) | RunEnd::StepLimit, _) => Ending::Livelock,
+        (RunEnd::Panicked(_), _) => Ending::Panicked,
+        _ => Ending::CutShort,
+    }
+}
+
+/// Explores in this process (coroutines on this thread, as the scheduled world).
+pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
+    let (exp, p) = (cfg.exp, cfg.params.clone());
+    let expected = p.expected();
+    let started = Instant::now();
+    let line = crate::machine::counter_line(false);
+    let mut outcomes: BTreeMap<Ending, u64> = BTreeMap::new();
+    let mut failing: BTreeMap<Ending, (Vec<Event>, RunEnd)> = BTreeMap::new();
+    let mut failing_count = 0u64;
+    let mut stopped = None;
+    let kernel_fn = exp.kernels.rc11;
+    let q = p.clone();
+    let kernel: Kernel<Outcome> = Arc::new(move || kernel_fn(&q).outcome);
+    let _quiet = crate::error::QuietPanics::install();
+    let stats = engine::explore(
+        kernel,
+        event_bound(p.threads, p.iters),
+        &cfg.cancel,
+        |v| {
+            let o = ending_of(v.end, v.result);
+            *outcomes.entry(o.clone()).or_default() += 1;
+            let failed = exp.grade_ending(&p, &o).0 != Grade::Acceptable;
+            if failed {
+                failing_count += 1;
+                let mut events = engine::trace(v.graph);
+                exp.name_objects(&mut events);
+                if failing
+                    .get(&o)
+                    .is_none_or(|(e, _)| events.len() < e.len())
+                {
+                    failing.insert(o.clone(), (events, v.end.clone()));
+                }
+            }
+            let n: u64 = outcomes.values().sum();
+            if n % 256 == 0 {
+                line.set_message(format!(
+                    "exploring (rc11 world): {n} execution graphs, {:.0} s",
+                    started.elapsed().as_secs_f64()
+                ));
+            }
+            if matches!(o, Ending::Livelock) {
+                stopped = Some(format!(
+                    "the search stops at the first livelock ({n} execution graphs explored)"
+                ));
+                return false;
+            }
+            if failed && cfg.first_failure {
+                stopped = Some(format!(
+                    "the search stops at the first failing execution ({n} explored)"
+                ));
+                return false;
+            }
+            if cfg.cancel.requested() {
+                stopped = Some("interrupted by Ctrl-C".to_string());
+                return false;
+            }
+            if cfg.max_executions.is_some_and(|max| n >= max) {
+                stopped = Some(format!(
+                    "explored {n} execution graphs, the budget (--max-executions), not finished: INCOMPLETE (raise --max-executions, or lower --iters or --threads)"
+                ));
+                return false;
+            }
+            if started.elapsed().as_secs_f64() >= cfg.max_seconds {
+                stopped = Some(format!(
+                    "explored {n} execution graphs in {:.0} s, not finished: INCOMPLETE (raise --max-seconds, or lower --iters or --threads)",
+                    cfg.max_seconds
+                ));
+                return false;
+            }
+            true
+        },
+    );
+    line.finish_and_clear();
+    if let Some(what) = stats.uncovered {
+        return Err(LabError::usage(format!(
+            "{} uses {what}, which the rc11 world does not model yet: explore it with --world loom or --world scheduled",
+            exp.name
+        )));
+    }
+    if stats.stopped && stopped.is_none() {
+        stopped = Some("interrupted by Ctrl-C".to_string());
+    }
+    let mut report = ExploreReport {
+        schema: "race-lab.explore/1".into(),
+        experiment: exp.name.into(),
+        world: WORLD_RC11.into(),
+        model: MODEL.into(),
+        threads: p.threads,
+        iters: p.iters,
+        ordering: None,
+        preemption_bound: None,
+        executions: stats.executions,
+        complete: !stats.stopped,
+        stopped,
+        seconds: started.elapsed().as_secs_f64(),
+        outcomes: Vec::new(),
+        failing_executions: failing_count,
+        failing: Vec::new(),
+        race: None,
+        deadlock: None,
+        forbidden: false,
+        verdict: String::new(),
+    };
+    for (ending, n) in &outcomes {
+        let (grade, meaning) = exp.grade_ending(&p, ending);
+        let o = ending.record();
+        report.forbidden |= grade == Grade::Forbidden;
+        report.outcomes.push(OutcomeCount {
+            value: o.primary(),
+            label: o.to_string(),
+            outcome: o,
+            executions: *n,
+            grade,
+            meaning: meaning.into(),
+        });
+    }
+    let mut shown: Vec<(&Ending, &(Vec<Event>, RunEnd))> = failing.iter().collect();
+    shown.sort_by_key(|(o, (events, _))| (events.len(), (*o).clone()));
+    for (ending, (events, end)) in shown {
+        let o = ending.record();
+        if let RunEnd::Livelock(waits) = end {
+            let blocked: Vec<String> = waits
+                .iter()
+                .map(|(t, what)| format!("{} waits for {what}", trace::thread_name(*t)))
+                .collect();
+            report.deadlock = Some(DeadlockReport {
+                livelock: true,
+                loom_message: "livelock (rc11 world): every thread left spins on values nobody will change".into(),
+                summary: format!("livelock: {}", blocked.join("; ")),
+                blocked,
+                events: events.iter().map(EventOut::from).collect(),
+                timeline: trace::timeline(events),
+            });
+            continue;
+        }
+        if report.failing.len() >= cfg.show {
+            continue;
+        }
+        let why = if o.is_value() {
+            trace::explain_lost_update(events, expected, o.primary()).unwrap_or_default()
+        } else {
+            exp.grade_ending(&p, ending).1.to_string()
+        };
+        report.failing.push(Failing {
+            final_value: o.primary(),
+            outcome: o.clone(),
+            explanation: format!(
+                "{why} (a read marked stale read an older write than the latest in modification order)"
+            ),
+            events: events.iter().map(EventOut::from).collect(),
+            timeline: trace::timeline(events),
+        });
+    }
+    report.verdict = super::verdict(exp, &p, &report);
+    Ok(report)
+}
