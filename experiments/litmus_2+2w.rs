@@ -64,5 +64,6 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<TwoPlusTwoW>,
     native: crate::litmus::run_native::<TwoPlusTwoW>,
     loom: crate::litmus::run_loom::<TwoPlusTwoW>,
+    rc11: crate::litmus::rc11::kernel::<TwoPlusTwoW>,
     loom_limit: |o| (o == MemOrder::Seqcst).then_some(LoomLimit::SeqCstAsAcqRel),
 };

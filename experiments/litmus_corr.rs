@@ -49,5 +49,6 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<CoRr>,
     native: crate::litmus::run_native::<CoRr>,
     loom: crate::litmus::run_loom::<CoRr>,
+    rc11: crate::litmus::rc11::kernel::<CoRr>,
     loom_limit: crate::litmus::loom_agrees,
 };

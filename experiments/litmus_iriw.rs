@@ -71,5 +71,6 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<Iriw>,
     native: crate::litmus::run_native::<Iriw>,
     loom: crate::litmus::run_loom::<Iriw>,
+    rc11: crate::litmus::rc11::kernel::<Iriw>,
     loom_limit: |o| (o == MemOrder::Seqcst).then_some(LoomLimit::SeqCstAsAcqRel),
 };

@@ -63,5 +63,6 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<Lb>,
     native: crate::litmus::run_native::<Lb>,
     loom: crate::litmus::run_loom::<Lb>,
+    rc11: crate::litmus::rc11::kernel::<Lb>,
     loom_limit: |o| (o == MemOrder::Relaxed).then_some(LoomLimit::NoLoadBuffering),
 };

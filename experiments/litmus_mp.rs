@@ -61,5 +61,6 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<Mp>,
     native: crate::litmus::run_native::<Mp>,
     loom: crate::litmus::run_loom::<Mp>,
+    rc11: crate::litmus::rc11::kernel::<Mp>,
     loom_limit: crate::litmus::loom_agrees,
 };

@@ -61,5 +61,6 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<S>,
     native: crate::litmus::run_native::<S>,
     loom: crate::litmus::run_loom::<S>,
+    rc11: crate::litmus::rc11::kernel::<S>,
     loom_limit: crate::litmus::loom_agrees,
 };

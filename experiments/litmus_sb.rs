@@ -56,5 +56,6 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<Sb>,
     native: crate::litmus::run_native::<Sb>,
     loom: crate::litmus::run_loom::<Sb>,
+    rc11: crate::litmus::rc11::kernel::<Sb>,
     loom_limit: |o| (o == MemOrder::Seqcst).then_some(LoomLimit::SeqCstAsAcqRel),
 };

@@ -66,5 +66,6 @@ pub const TEST: Litmus = Litmus {
     shape: crate::litmus::shape::<Wrc>,
     native: crate::litmus::run_native::<Wrc>,
     loom: crate::litmus::run_loom::<Wrc>,
+    rc11: crate::litmus::rc11::kernel::<Wrc>,
     loom_limit: crate::litmus::loom_agrees,
 };

@@ -27,6 +27,7 @@
 
 mod declare;
 mod native;
+pub mod rc11;
 
 pub use declare::*;
 pub use native::{run_native, NativeRun, NEAR_NS};
@@ -77,6 +78,8 @@ pub struct LitmusRow {
     pub native: u64,
     /// Whether loom produced it.
     pub loom: bool,
+    /// Whether the rc11 world produced it.
+    pub rc11: bool,
     pub grade: Grade,
     pub meaning: &'static str,
 }
@@ -124,8 +127,19 @@ pub struct LitmusReport {
     pub rows: Vec<LitmusRow>,
     /// The interesting outcome, labelled.
     pub interesting: String,
-    /// Column 1: the model's answer for the interesting outcome, and where it comes from.
+    /// Column 1: the model's answer for the interesting outcome (RC11, computed from every
+    /// candidate execution), and the literature it agrees with.
     pub model: Model,
+    /// The same under C++20 (load buffering allowed, release sequences of RMWs only).
+    pub model_cpp20: Model,
+    /// The axiom that forbids the interesting outcome under RC11, if one does.
+    pub forbidden_by: Option<String>,
+    /// Candidate executions the model was computed from.
+    pub candidates: usize,
+    /// The rc11 world: consistent execution graphs explored, and whether one gave the
+    /// interesting outcome.
+    pub rc11_graphs: u64,
+    pub rc11_found: bool,
     pub citation: &'static str,
     /// Column 2: times the interesting outcome was seen natively.
     pub native_seen: u64,
@@ -208,7 +222,14 @@ pub fn run(t: &'static Litmus, iters: u64, o: MemOrder, cancel: &Cancel) -> Resu
     let shape = (t.shape)();
     let native = (t.native)(iters, o, cancel);
     let loom_set = explore(t, o)?;
-    let mut outcomes: Vec<&Outcome> = native.counts.keys().chain(loom_set.keys()).collect();
+    let world = rc11::run((t.rc11)(o));
+    let computed = rc11::computed((t.rc11)(o));
+    let mut outcomes: Vec<&Outcome> = native
+        .counts
+        .keys()
+        .chain(loom_set.keys())
+        .chain(world.outcomes.iter())
+        .collect();
     outcomes.sort_unstable();
     outcomes.dedup();
     let rows: Vec<LitmusRow> = outcomes
@@ -220,6 +241,7 @@ pub fn run(t: &'static Litmus, iters: u64, o: MemOrder, cancel: &Cancel) -> Resu
                 outcome: t.label(out),
                 native: native.counts.get(out).copied().unwrap_or(0),
                 loom: loom_set.contains_key(out),
+                rc11: world.outcomes.contains(out),
                 grade,
                 meaning,
             }
@@ -236,7 +258,17 @@ pub fn run(t: &'static Litmus, iters: u64, o: MemOrder, cancel: &Cancel) -> Resu
         .iter()
         .any(|r| r.grade == Grade::Forbidden && r.native > 0);
     let loom_found = loom_set.contains_key(t.interesting);
-    let model = (t.model)(o);
+    let allowed = |set: &std::collections::BTreeSet<Outcome>| {
+        if set.contains(t.interesting) {
+            Model::Allowed
+        } else {
+            Model::Forbidden
+        }
+    };
+    let model = allowed(&computed.rc11);
+    let model_cpp20 = allowed(&computed.cpp20);
+    let forbidden_by = computed.why_forbidden(&t.interesting.to_vec());
+    let rc11_found = world.outcomes.contains(t.interesting);
     let loom_vs_model = loom_vs_model(t, o, &loom_set);
     let interesting = t.label(t.interesting);
     let hardware = match (hits, model) {
@@ -244,11 +276,17 @@ pub fn run(t: &'static Litmus, iters: u64, o: MemOrder, cancel: &Cancel) -> Resu
         (h, Model::Allowed) => format!("seen {h} times in {iters} here"),
         (h, Model::Forbidden) => format!("seen {h} times in {iters} here — a BUG"),
     };
+    let why = forbidden_by
+        .as_deref()
+        .map(|a| format!(" (by {a})"))
+        .unwrap_or_default();
     let verdict = format!(
-        "{} --ordering {}: {interesting} is {} by the memory model; {hardware}; loom {} — {}",
+        "{} --ordering {}: {interesting} is {} by RC11{why}; {hardware}; rc11 world {} in {} graphs; loom {} — {}",
         t.name,
         o.name(),
         model.as_str(),
+        if rc11_found { "finds it" } else { "never produces it" },
+        world.graphs,
         if loom_found {
             "finds it"
         } else {
@@ -271,6 +309,11 @@ pub fn run(t: &'static Litmus, iters: u64, o: MemOrder, cancel: &Cancel) -> Resu
         rows,
         interesting,
         model,
+        model_cpp20,
+        forbidden_by,
+        candidates: computed.candidates,
+        rc11_graphs: world.graphs,
+        rc11_found,
         citation: t.citation,
         native_seen: hits,
         loom_found,

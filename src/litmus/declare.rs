@@ -143,6 +143,9 @@ pub struct Litmus {
     pub shape: fn() -> Shape,
     pub native: fn(u64, MemOrder, &Cancel) -> NativeRun,
     pub loom: fn(MemOrder) -> Outcome,
+    /// The actors as an rc11 kernel (`crate::litmus::rc11::kernel::<A>`): what the rc11
+    /// world explores, and what the model is computed from.
+    pub rc11: fn(MemOrder) -> crate::rt::rc11::explore::Kernel<Outcome>,
     /// Where loom disagrees with the model on this test, and which of loom's limits makes
     /// it, per ordering: `verify` reports a declared disagreement as a KNOWN GAP and fails an
     /// undeclared one, or a declared one that does not show.

@@ -20,7 +20,8 @@
 //! that could read something new is not an execution (it is *blocked*); one where no
 //! blocked thread can is a LIVELOCK.
 
-use super::axioms::{self, Model};
+use super::axioms::Model;
+use super::fast;
 use super::graph::{write_part, Ev, Graph, Kind, Loc, Rmw, View};
 use crate::rt::sched::coroutine::{coroutine, recycle, suspend, Coroutine, Job};
 use std::cell::RefCell;
@@ -50,6 +51,13 @@ pub(crate) enum Mode {
     Brute {
         script: Vec<usize>,
         taken: Vec<(usize, usize)>,
+    },
+    /// The litmus model's: thread `t`'s `k`-th new read returns `script[t][k]` (0 past its
+    /// end), whatever the graph says; `read` keeps each read and the value it returned. No
+    /// consistency is checked: the graph is a skeleton whose reads get their sources later.
+    Values {
+        script: Vec<Vec<u64>>,
+        read: Vec<(Ev, u64)>,
     },
 }
 
@@ -192,7 +200,7 @@ impl Exec {
                 taken.push((k, n));
                 k
             }
-            Mode::Explore { .. } => n - 1,
+            Mode::Explore { .. } | Mode::Values { .. } => n - 1,
         }
     }
 
@@ -268,6 +276,22 @@ impl Exec {
             t,
             i: self.g.th[t].len(),
         };
+        if let Mode::Values { script, read } = &mut self.mode {
+            let k = read.iter().filter(|(r, _)| r.t == t).count();
+            let v = script.get(t).and_then(|s| s.get(k)).copied().unwrap_or(0) & mask;
+            read.push((e, v));
+            let init = self.g.mo[loc][0];
+            let wrote = rmw.is_some_and(|op| op.apply(v, mask).is_some());
+            let kind = Kind::Read {
+                loc,
+                ord: rmw.map_or(ord, |r| r.read_ord(wrote)),
+                rf: init,
+                rmw,
+                wrote,
+            };
+            self.push_node(t, kind, true);
+            return (v, wrote);
+        }
         let prefix = rmw.map(|_| self.before(e));
         let mut options = Vec::new();
         for &w in &self.g.mo[loc] {
@@ -287,7 +311,7 @@ impl Exec {
             }
             let mut g2 = self.g.clone();
             g2.push(t, kind.clone(), false);
-            if axioms::consistent(&g2, self.model) {
+            if fast::consistent(&g2, self.model) {
                 options.push((w, kind));
             }
         }
@@ -333,6 +357,12 @@ impl Exec {
             rmw,
             init: false,
         };
+        if let Mode::Values { .. } = self.mode {
+            let e = self.push_node(t, kind, true);
+            let last = self.g.mo[loc].last().copied();
+            self.g.place(e, last);
+            return;
+        }
         if rmw {
             let read = Ev {
                 t,
@@ -345,7 +375,7 @@ impl Exec {
             if ok_but_atomicity {
                 self.revisits(e);
             }
-            if !ok_but_atomicity || !axioms::consistent(&self.g, self.model) {
+            if !ok_but_atomicity || !fast::consistent(&self.g, self.model) {
                 self.dropped = true;
             }
             return;
@@ -355,7 +385,7 @@ impl Exec {
             let mut g2 = self.g.clone();
             let e = g2.push(t, kind.clone(), false);
             g2.place(e, Some(after));
-            if axioms::consistent(&g2, self.model) {
+            if fast::consistent(&g2, self.model) {
                 options.push(after);
             }
         }
@@ -383,9 +413,7 @@ impl Exec {
     }
 
     fn consistent_but_atomicity(&self) -> bool {
-        axioms::violations(&self.g, self.model)
-            .iter()
-            .all(|a| *a == axioms::Axiom::Atomicity)
+        fast::consistent_but_atomicity(&self.g, self.model)
     }
 
     fn revisits(&mut self, w: Ev) {
@@ -497,7 +525,7 @@ pub(crate) fn revisits_of(g: &Graph, w: Ev, model: Model) -> Vec<Graph> {
                 g2.th[t][i].revisitable = false;
             }
         }
-        if axioms::consistent(&g2, model) {
+        if fast::consistent(&g2, model) {
             out.push(g2);
         }
     }
@@ -749,7 +777,7 @@ pub(crate) fn run<O: Send + 'static>(
                 return None;
             }
             let k = match x.mode {
-                Mode::Explore { .. } => 0,
+                Mode::Explore { .. } | Mode::Values { .. } => 0,
                 Mode::Brute { .. } => x.decide(runnable.len()),
             };
             let t = runnable[k];

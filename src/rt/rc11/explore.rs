@@ -128,6 +128,136 @@ pub fn brute<O: Send + Clone + 'static>(
     None
 }
 
+/// Every candidate execution of a straight-line program (a litmus test), as herd builds
+/// them: each read given every value some write of its location writes, the program run
+/// with those values, then each read's source chosen among the writes of that value (any
+/// thread's, later ones too), and each location's writes in every order. Consistency is not
+/// checked: that is the caller's, axiom by axiom. Each candidate comes with the kernel's value.
+pub fn candidates<O: Send + Clone + 'static>(
+    kernel: Kernel<O>,
+    max_events: u64,
+) -> Vec<(Graph, O)> {
+    let run = |script: Vec<Vec<u64>>| {
+        let ran = exec::run(
+            Graph::new(),
+            Mode::Values {
+                script,
+                read: Vec::new(),
+            },
+            axioms::WORLD,
+            max_events,
+            kernel.clone(),
+        );
+        let Mode::Values { read, .. } = ran.mode else {
+            unreachable!("a values run keeps its mode")
+        };
+        (ran.g, read, ran.result)
+    };
+    // The values each location's writes write (with every read returning 0).
+    let (g0, reads0, _) = run(Vec::new());
+    let domain = |g: &Graph, loc: usize| -> Vec<u64> {
+        let mut d: Vec<u64> = g.mo[loc].iter().map(|&w| g.val(w)).collect();
+        d.sort_unstable();
+        d.dedup();
+        d
+    };
+    let threads = g0.th.len();
+    let mut out = Vec::new();
+    let doms: Vec<Vec<u64>> = reads0
+        .iter()
+        .map(|&(r, _)| domain(&g0, g0.loc(r).expect("a read")))
+        .collect();
+    for values in product(&doms) {
+        let mut script = vec![Vec::new(); threads];
+        for (&(r, _), v) in reads0.iter().zip(&values) {
+            script[r.t].push(*v);
+        }
+        let (g, read, result) = run(script);
+        let Some(result) = result else { continue };
+        // Each read's sources: the writes of the value it returned.
+        let sources: Vec<Vec<Ev>> = read
+            .iter()
+            .map(|&(r, v)| {
+                let loc = g.loc(r).expect("a read");
+                g.mo[loc].iter().copied().filter(|&w| g.val(w) == v).collect()
+            })
+            .collect();
+        for rfs in product(&sources) {
+            let mut with_rf = g.clone();
+            for (&(r, _), w) in read.iter().zip(&rfs) {
+                if let Kind::Read { rf, .. } = &mut with_rf.node_mut(r).kind {
+                    *rf = *w;
+                }
+            }
+            for mo in mo_orders(&with_rf) {
+                let mut c = with_rf.clone();
+                c.mo = mo;
+                out.push((c, result.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Every choice of one element from each list.
+fn product<T: Copy>(lists: &[Vec<T>]) -> Vec<Vec<T>> {
+    let mut out = vec![Vec::new()];
+    for l in lists {
+        out = out
+            .into_iter()
+            .flat_map(|p| {
+                l.iter().map(move |x| {
+                    let mut q = p.clone();
+                    q.push(*x);
+                    q
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// Every modification order: each location's creation first, its other writes in every order.
+fn mo_orders(g: &Graph) -> Vec<Vec<Vec<Ev>>> {
+    let mut out = vec![Vec::new()];
+    for m in &g.mo {
+        let perms = match m.split_first() {
+            None => vec![Vec::new()],
+            Some((init, rest)) => permutations(rest)
+                .into_iter()
+                .map(|p| std::iter::once(*init).chain(p).collect())
+                .collect(),
+        };
+        out = out
+            .into_iter()
+            .flat_map(|o: Vec<Vec<Ev>>| {
+                perms.iter().map(move |p| {
+                    let mut q = o.clone();
+                    q.push(p.clone());
+                    q
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+fn permutations(xs: &[Ev]) -> Vec<Vec<Ev>> {
+    if xs.is_empty() {
+        return vec![Vec::new()];
+    }
+    let mut out = Vec::new();
+    for i in 0..xs.len() {
+        let mut rest = xs.to_vec();
+        let x = rest.remove(i);
+        for mut p in permutations(&rest) {
+            p.insert(0, x);
+            out.push(p);
+        }
+    }
+    out
+}
+
 /// A graph as the lab's trace, in an order that respects `po`, `rf`, spawn and join (each
 /// step the event added earliest among those ready): a read after the write it read from,
 /// marked stale when a newer write existed in `mo`.

@@ -19,6 +19,7 @@
 pub mod axioms;
 mod exec;
 pub mod explore;
+pub mod fast;
 pub mod graph;
 #[cfg(test)]
 mod tests;
