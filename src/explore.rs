@@ -17,8 +17,8 @@ use crate::machine::Cancel;
 pub mod child;
 mod loom;
 mod outcomes;
-pub mod scheduled;
 pub mod rc11;
+pub mod scheduled;
 
 pub use outcomes::{DeadlockReport, EventOut, ExploreReport, Failing, OutcomeCount, RaceReport};
 
@@ -146,10 +146,7 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
                 "all {} classes of sequentially consistent interleavings",
                 r.executions
             ),
-            None if rc11 => format!(
-                "all {} RC11-consistent execution graphs",
-                r.executions
-            ),
+            None if rc11 => format!("all {} RC11-consistent execution graphs", r.executions),
             None => format!("all {} executions", r.executions),
         }
     } else {

@@ -5,14 +5,14 @@
 //! `mo`, each distinct graph counted once — and each graph once.
 
 use race_lab::experiment::{Params, Run};
-use race_lab::rt::rc11::explore::{brute, explore, Kernel};
+use race_lab::rt::rc11::explore::{brute, explore, unreduced, Kernel};
 use race_lab::rt::rc11::RunEnd;
 use race_lab::Cancel;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// Brute-force runs above which a case is skipped (and listed).
-const MAX_RUNS: u64 = 200_000;
+const MAX_RUNS: u64 = 100_000;
 const MAX_EVENTS: u64 = 2_000;
 
 fn kernel(k: fn(&Params) -> Run, p: Params) -> Kernel<String> {
@@ -23,7 +23,14 @@ fn kernel(k: fn(&Params) -> Run, p: Params) -> Kernel<String> {
 fn check(name: &str, k: Kernel<String>) -> Option<usize> {
     let mut keys = Vec::new();
     let mut outcomes = BTreeSet::new();
+    let mut raced = false;
     let stats = explore(k.clone(), MAX_EVENTS, &Cancel::new(), |v| {
+        // A data race ends a run where it is found, which depends on the order events were
+        // added: both must find one, not the same partial graph.
+        if matches!(v.end, RunEnd::DataRace(..)) {
+            raced = true;
+            return true;
+        }
         keys.push(v.graph.key());
         if let Some(o) = v.result {
             outcomes.insert(o.clone());
@@ -34,7 +41,19 @@ fn check(name: &str, k: Kernel<String>) -> Option<usize> {
         return None;
     }
     assert!(!stats.stopped, "{name}: exploration stopped");
-    let census = brute(k, MAX_EVENTS, MAX_RUNS)?;
+    // Every interleaving where that stays small; else every revisit, unreduced.
+    let mut census = match brute(k.clone(), MAX_EVENTS, MAX_RUNS) {
+        Some(c) => c,
+        None => unreduced(k, MAX_EVENTS, MAX_RUNS)?,
+    };
+    let oracle_raced = census
+        .values()
+        .any(|(end, _)| matches!(end, RunEnd::DataRace(..)));
+    assert_eq!(
+        raced, oracle_raced,
+        "{name}: a data race found by one and not the other"
+    );
+    census.retain(|_, (end, _)| !matches!(end, RunEnd::DataRace(..)));
     let got: BTreeSet<String> = keys.iter().cloned().collect();
     let want: BTreeSet<String> = census.keys().cloned().collect();
     assert_eq!(
@@ -61,10 +80,10 @@ fn every_covered_kernel_has_exactly_one_run_per_consistent_graph() {
     let mut checked = Vec::new();
     let mut skipped = Vec::new();
     for exp in race_lab::experiments::all() {
-        if exp.threads.0 > 2 || exp.kernels.rc11 as usize == 0 {
+        if exp.threads.0 > 2 {
             continue;
         }
-        for iters in [1, 2] {
+        for iters in [1] {
             let p = Params::new(2, iters);
             let label = format!("{} 2x{iters}", exp.name);
             let t = std::time::Instant::now();

@@ -149,10 +149,7 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
 /// A check that could not run counts as failed, with the engine's message.
 fn errored(p: &Planned, e: LabError, seconds: f64) -> Check {
     let (subject, world) = match p {
-        Planned::Experiment { exp, world, .. } => (
-            exp.name.to_string(),
-            world.name(),
-        ),
+        Planned::Experiment { exp, world, .. } => (exp.name.to_string(), world.name()),
         Planned::Litmus { test, .. } => (test.name.to_string(), "loom"),
     };
     Check {

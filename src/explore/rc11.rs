@@ -6,7 +6,9 @@
 //! atomics, fences, threads and spin loops; an experiment built on locks, condvars,
 //! channels or the racy cell is refused with the reason.
 
-use super::{DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, OutcomeCount};
+use super::{
+    DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, OutcomeCount, RaceReport,
+};
 use crate::error::{LabError, Result};
 use crate::experiment::{Ending, Grade, Outcome};
 use crate::rt::rc11::explore::{self as engine, Kernel};
@@ -49,68 +51,94 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let mut failing: BTreeMap<Ending, (Vec<Event>, RunEnd)> = BTreeMap::new();
     let mut failing_count = 0u64;
     let mut stopped = None;
+    let mut race = None;
     let kernel_fn = exp.kernels.rc11;
     let q = p.clone();
     let kernel: Kernel<Outcome> = Arc::new(move || kernel_fn(&q).outcome);
     let _quiet = crate::error::QuietPanics::install();
-    let stats = engine::explore(
-        kernel,
-        event_bound(p.threads, p.iters),
-        &cfg.cancel,
-        |v| {
-            let o = ending_of(v.end, v.result);
-            *outcomes.entry(o.clone()).or_default() += 1;
-            let failed = exp.grade_ending(&p, &o).0 != Grade::Acceptable;
-            if failed {
-                failing_count += 1;
-                let mut events = engine::trace(v.graph);
-                exp.name_objects(&mut events);
-                if failing
-                    .get(&o)
-                    .is_none_or(|(e, _)| events.len() < e.len())
-                {
-                    failing.insert(o.clone(), (events, v.end.clone()));
-                }
+    let stats = engine::explore(kernel, event_bound(p.threads, p.iters), &cfg.cancel, |v| {
+        if let RunEnd::DataRace(a, b) = v.end {
+            let mut events = engine::trace(v.graph);
+            exp.name_objects(&mut events);
+            let who = |e: crate::rt::rc11::graph::Ev| {
+                let write = v.graph.is_write(e);
+                format!(
+                    "{} {} {}",
+                    if e.t == 0 {
+                        "main".to_string()
+                    } else {
+                        format!("T{}", e.t - 1)
+                    },
+                    if write { "writes" } else { "reads" },
+                    if v.graph.is_na(e) {
+                        "the cell"
+                    } else {
+                        "an atomic"
+                    },
+                )
+            };
+            race = Some(RaceReport {
+                    loom_message: "data race (rc11 world): two accesses to the cell, one a write, with no happens-before between them".into(),
+                    accesses: vec![who(*a), who(*b)],
+                    summary: format!(
+                        "{} and {} with nothing ordering them: a data race, undefined behaviour",
+                        who(*a),
+                        who(*b)
+                    ),
+                    events: events.iter().map(EventOut::from).collect(),
+                    timeline: trace::timeline(&events),
+                });
+            return false;
+        }
+        let o = ending_of(v.end, v.result);
+        *outcomes.entry(o.clone()).or_default() += 1;
+        let failed = exp.grade_ending(&p, &o).0 != Grade::Acceptable;
+        if failed {
+            failing_count += 1;
+            let mut events = engine::trace(v.graph);
+            exp.name_objects(&mut events);
+            if failing.get(&o).is_none_or(|(e, _)| events.len() < e.len()) {
+                failing.insert(o.clone(), (events, v.end.clone()));
             }
-            let n: u64 = outcomes.values().sum();
-            if n % 256 == 0 {
-                line.set_message(format!(
-                    "exploring (rc11 world): {n} execution graphs, {:.0} s",
-                    started.elapsed().as_secs_f64()
-                ));
-            }
-            if matches!(o, Ending::Livelock) {
-                stopped = Some(format!(
-                    "the search stops at the first livelock ({n} execution graphs explored)"
-                ));
-                return false;
-            }
-            if failed && cfg.first_failure {
-                stopped = Some(format!(
-                    "the search stops at the first failing execution ({n} explored)"
-                ));
-                return false;
-            }
-            if cfg.cancel.requested() {
-                stopped = Some("interrupted by Ctrl-C".to_string());
-                return false;
-            }
-            if cfg.max_executions.is_some_and(|max| n >= max) {
-                stopped = Some(format!(
+        }
+        let n: u64 = outcomes.values().sum();
+        if n % 256 == 0 {
+            line.set_message(format!(
+                "exploring (rc11 world): {n} execution graphs, {:.0} s",
+                started.elapsed().as_secs_f64()
+            ));
+        }
+        if matches!(o, Ending::Livelock) {
+            stopped = Some(format!(
+                "the search stops at the first livelock ({n} execution graphs explored)"
+            ));
+            return false;
+        }
+        if failed && cfg.first_failure {
+            stopped = Some(format!(
+                "the search stops at the first failing execution ({n} explored)"
+            ));
+            return false;
+        }
+        if cfg.cancel.requested() {
+            stopped = Some("interrupted by Ctrl-C".to_string());
+            return false;
+        }
+        if cfg.max_executions.is_some_and(|max| n >= max) {
+            stopped = Some(format!(
                     "explored {n} execution graphs, the budget (--max-executions), not finished: INCOMPLETE (raise --max-executions, or lower --iters or --threads)"
                 ));
-                return false;
-            }
-            if started.elapsed().as_secs_f64() >= cfg.max_seconds {
-                stopped = Some(format!(
+            return false;
+        }
+        if started.elapsed().as_secs_f64() >= cfg.max_seconds {
+            stopped = Some(format!(
                     "explored {n} execution graphs in {:.0} s, not finished: INCOMPLETE (raise --max-seconds, or lower --iters or --threads)",
                     cfg.max_seconds
                 ));
-                return false;
-            }
-            true
-        },
-    );
+            return false;
+        }
+        true
+    });
     line.finish_and_clear();
     if let Some(what) = stats.uncovered {
         return Err(LabError::usage(format!(
@@ -118,7 +146,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             exp.name
         )));
     }
-    if stats.stopped && stopped.is_none() {
+    if stats.stopped && stopped.is_none() && race.is_none() {
         stopped = Some("interrupted by Ctrl-C".to_string());
     }
     let mut report = ExploreReport {
@@ -137,7 +165,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         outcomes: Vec::new(),
         failing_executions: failing_count,
         failing: Vec::new(),
-        race: None,
+        race,
         deadlock: None,
         forbidden: false,
         verdict: String::new(),
@@ -166,7 +194,9 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                 .collect();
             report.deadlock = Some(DeadlockReport {
                 livelock: true,
-                loom_message: "livelock (rc11 world): every thread left spins on values nobody will change".into(),
+                loom_message:
+                    "livelock (rc11 world): every thread left spins on values nobody will change"
+                        .into(),
                 summary: format!("livelock: {}", blocked.join("; ")),
                 blocked,
                 events: events.iter().map(EventOut::from).collect(),

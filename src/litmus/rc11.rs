@@ -61,29 +61,19 @@ pub fn run(k: Kernel<Outcome>) -> Rc11Litmus {
 /// A test's model, computed from every candidate execution.
 #[derive(Clone, Debug, Default)]
 pub struct Computed {
-    /// Outcomes of the candidates consistent under RC11 as published.
+    /// Outcomes of the candidates consistent under RC11 as published (PLDI 2017).
     pub rc11: BTreeSet<Outcome>,
     /// Outcomes of the candidates consistent under C++20 (release sequences of RMWs only, no
-    /// rule against load buffering).
+    /// rule against load buffering): Rust's model.
     pub cpp20: BTreeSet<Outcome>,
-    /// For each outcome some candidate has and RC11 forbids: the axiom that forbids it (the
-    /// first, in the order coherence, atomicity, no-thin-air, SC, that every candidate the
-    /// earlier ones leave violates).
-    pub forbidden_by: BTreeMap<Outcome, Vec<Axiom>>,
+    /// Outcomes of the candidates consistent under the rc11 world's model.
+    pub world: BTreeSet<Outcome>,
+    /// For each outcome some candidate has and the model forbids: the axiom that forbids it
+    /// (the first, in the order coherence, atomicity, no-thin-air, SC, that every candidate
+    /// the earlier ones leave violates).
+    pub why_rc11: BTreeMap<Outcome, Axiom>,
+    pub why_cpp20: BTreeMap<Outcome, Axiom>,
     pub candidates: usize,
-}
-
-impl Computed {
-    /// Why RC11 forbids `out`, in words ("SC (psc acyclic)"), if it does.
-    pub fn why_forbidden(&self, out: &Outcome) -> Option<String> {
-        let ax = self.forbidden_by.get(out)?;
-        Some(
-            ax.iter()
-                .map(|a| a.name())
-                .collect::<Vec<_>>()
-                .join(" or "),
-        )
-    }
 }
 
 /// Computes a test's model from its [`kernel`].
@@ -93,34 +83,51 @@ pub fn computed(k: Kernel<Outcome>) -> Computed {
         candidates: cands.len(),
         ..Computed::default()
     };
-    let mut violated: BTreeMap<Outcome, Vec<Vec<Axiom>>> = BTreeMap::new();
+    let mut broken: [BTreeMap<Outcome, Vec<Vec<Axiom>>>; 2] = Default::default();
     for (g, out) in &cands {
-        let v = axioms::violations(g, axioms::RC11);
-        if v.is_empty() {
-            c.rc11.insert(out.clone());
-        } else {
-            violated.entry(out.clone()).or_default().push(v);
+        for (m, set, b) in [
+            (axioms::RC11, &mut c.rc11, 0),
+            (axioms::CPP20, &mut c.cpp20, 1),
+        ] {
+            let v = axioms::violations(g, m);
+            if v.is_empty() {
+                set.insert(out.clone());
+            } else {
+                broken[b].entry(out.clone()).or_default().push(v);
+            }
         }
-        if axioms::consistent(g, axioms::CPP20) {
-            c.cpp20.insert(out.clone());
+        if axioms::consistent(g, axioms::WORLD) {
+            c.world.insert(out.clone());
         }
     }
-    for (out, sets) in violated {
-        if c.rc11.contains(&out) {
+    let [b_rc11, b_cpp20] = broken;
+    c.why_rc11 = name(b_rc11, &c.rc11);
+    c.why_cpp20 = name(b_cpp20, &c.cpp20);
+    c
+}
+
+fn name(
+    broken: BTreeMap<Outcome, Vec<Vec<Axiom>>>,
+    allowed: &BTreeSet<Outcome>,
+) -> BTreeMap<Outcome, Axiom> {
+    let mut out = BTreeMap::new();
+    for (o, sets) in broken {
+        if allowed.contains(&o) {
             continue;
         }
-        // The axioms in the order the paper builds them up: the first that rules out every
-        // candidate the earlier ones leave is the one that forbids the outcome.
-        let mut named = Vec::new();
         let mut left: Vec<&Vec<Axiom>> = sets.iter().collect();
-        for ax in [Axiom::Coherence, Axiom::Atomicity, Axiom::NoThinAir, Axiom::Sc] {
+        for ax in [
+            Axiom::Coherence,
+            Axiom::Atomicity,
+            Axiom::NoThinAir,
+            Axiom::Sc,
+        ] {
             if !left.is_empty() && left.iter().all(|s| s.contains(&ax)) {
-                named.push(ax);
+                out.insert(o, ax);
                 break;
             }
             left.retain(|s| !s.contains(&ax));
         }
-        c.forbidden_by.insert(out, named);
     }
-    c
+    out
 }

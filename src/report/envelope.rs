@@ -73,6 +73,9 @@ pub struct OutcomeRow {
     /// Whether loom's model allows it (`litmus`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub loom: Option<bool>,
+    /// Whether the rc11 world produces it (`litmus`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rc11: Option<bool>,
 }
 
 impl OutcomeRow {
@@ -94,6 +97,7 @@ impl OutcomeRow {
             min: None,
             max: None,
             loom: None,
+            rc11: None,
         }
     }
 }

@@ -141,7 +141,8 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         writeln!(w, "→ {}", race.summary)?;
     }
     if let Some(d) = &r.deadlock {
-        if r.world == crate::explore::WORLD_SCHEDULED || r.world == crate::explore::rc11::WORLD_RC11 {
+        if r.world == crate::explore::WORLD_SCHEDULED || r.world == crate::explore::rc11::WORLD_RC11
+        {
             writeln!(w, "\n{}:", d.loom_message)?;
         } else {
             writeln!(w, "\ndeadlock (loom found every worker blocked):")?;

@@ -39,6 +39,7 @@ fn test(r: &LitmusReport) -> serde_json::Value {
         .map(|row| OutcomeRow {
             frequency: Some(row.native as f64 / r.iterations.max(1) as f64),
             loom: Some(row.loom),
+            rc11: Some(row.rc11),
             ..OutcomeRow::new(
                 Some(Outcome::of(
                     &r.registers
@@ -78,17 +79,19 @@ pub fn text(w: &mut dyn Write, reports: &[LitmusReport]) -> io::Result<()> {
 fn one(w: &mut dyn Write, r: &LitmusReport) -> io::Result<()> {
     writeln!(
         w,
-        "{} (ordering {}): {} iterations on this CPU, {} executions under loom",
+        "{} (ordering {}): {} iterations on this CPU, {} executions under loom, {} graphs in the rc11 world",
         r.test,
         r.ordering.name(),
         r.iterations,
-        r.loom_executions
+        r.loom_executions,
+        r.rc11_graphs
     )?;
     let mut t = table(&[
         "outcome",
         "seen here",
         "frequency",
         "loom",
+        "rc11",
         "grade",
         "meaning",
     ]);
@@ -98,6 +101,11 @@ fn one(w: &mut dyn Write, r: &LitmusReport) -> io::Result<()> {
             row.native.to_string(),
             pct(row.native as f64 / r.iterations.max(1) as f64),
             if row.loom {
+                "allowed".into()
+            } else {
+                "-".into()
+            },
+            if row.rc11 {
                 "allowed".into()
             } else {
                 "-".into()
@@ -141,14 +149,18 @@ fn overlap(r: &LitmusReport) -> String {
 /// The three-way verdicts: per test and ordering, the model, this CPU, loom.
 fn verdicts(w: &mut dyn Write, reports: &[LitmusReport]) -> io::Result<()> {
     let mut t = table(&[
-        "test", "ordering", "outcome", "model", "here", "at once", "near", "loom", "verdict",
+        "test", "ordering", "outcome", "model", "here", "at once", "near", "rc11", "loom",
+        "verdict",
     ]);
     for r in reports {
         t.add_row(vec![
             r.test.to_string(),
             r.ordering.name().to_string(),
             r.interesting.clone(),
-            r.model.as_str().to_string(),
+            match &r.forbidden_by {
+                Some(a) => format!("forbidden: {}", a.split(' ').next().unwrap_or(a)),
+                None => r.model.as_str().to_string(),
+            },
             if r.native_seen == 0 {
                 format!("never in {}", r.iterations)
             } else {
@@ -156,6 +168,11 @@ fn verdicts(w: &mut dyn Write, reports: &[LitmusReport]) -> io::Result<()> {
             },
             pct(r.overlapped as f64 / r.iterations.max(1) as f64),
             pct(r.near as f64 / r.iterations.max(1) as f64),
+            if r.rc11_found {
+                "found".into()
+            } else {
+                format!("not in {}", r.rc11_graphs)
+            },
             if r.loom_found {
                 "found".into()
             } else {
@@ -172,6 +189,9 @@ fn verdicts(w: &mut dyn Write, reports: &[LitmusReport]) -> io::Result<()> {
             ),
         ]);
     }
-    writeln!(w, "Verdicts: the model (C11, as cited), this CPU, loom")?;
+    writeln!(
+        w,
+        "Verdicts: the model (C++20, computed from every candidate execution), this CPU, the rc11 world, loom"
+    )?;
     writeln!(w, "{t}")
 }

@@ -44,8 +44,9 @@ pub(crate) fn uncovered(what: &'static str) -> ! {
 /// How new events get their choices.
 pub(crate) enum Mode {
     /// The explorer's: the maximal choice now; every other consistent choice, and every
-    /// revisit a new write allows, goes to `pushed` as a graph to explore later.
-    Explore { pushed: Vec<Graph> },
+    /// revisit a new write allows, goes to `pushed` as a graph to explore later. Not
+    /// `reduced`: every revisit, maximal or not (the second oracle: complete, with repeats).
+    Explore { pushed: Vec<Graph>, reduced: bool },
     /// The oracle's: choice `k` takes `script[k]` (0 past its end); every decision is kept
     /// as (taken, how many there were).
     Brute {
@@ -104,6 +105,8 @@ pub enum RunEnd {
     /// The graph became inconsistent (no consistent choice, or a read-modify-write that
     /// broke another's atomicity): not an execution.
     Dropped,
+    /// A plain access raced with another access to the racy cell: the two, earlier first.
+    DataRace(Ev, Ev),
     /// The kernel panicked (not an uncovered primitive).
     Panicked(String),
     /// The kernel used a primitive this world does not model.
@@ -118,6 +121,8 @@ pub(crate) struct Exec {
     running: usize,
     aborting: bool,
     pub dropped: bool,
+    /// A data race: the earlier access and the one that raced with it.
+    race: Option<(Ev, Ev)>,
     spawned: usize,
     locs: usize,
     pub mode: Mode,
@@ -166,6 +171,7 @@ impl Exec {
             running: 0,
             aborting: false,
             dropped: false,
+            race: None,
             spawned: 0,
             locs: 0,
             mode,
@@ -217,7 +223,7 @@ impl Exec {
     }
 
     /// A new location created by thread `t` with value `v`.
-    fn create(&mut self, t: usize, v: u64, mask: u64) -> Loc {
+    fn create(&mut self, t: usize, v: u64, mask: u64, na: bool) -> Loc {
         if let Some(e) = self.replayed(t) {
             match self.g.kind(e) {
                 Kind::Write {
@@ -244,6 +250,7 @@ impl Exec {
                 val: v & mask,
                 rmw: false,
                 init: true,
+                na,
             },
             true,
         );
@@ -253,7 +260,14 @@ impl Exec {
 
     /// A load, or the read part of a read-modify-write; returns the value read and whether
     /// the operation writes.
-    fn read(&mut self, t: usize, loc: Loc, ord: Ordering, rmw: Option<Rmw>) -> (u64, bool) {
+    fn read(
+        &mut self,
+        t: usize,
+        loc: Loc,
+        ord: Ordering,
+        rmw: Option<Rmw>,
+        na: bool,
+    ) -> (u64, bool) {
         let mask = self.g.mask[loc];
         if let Some(e) = self.replayed(t) {
             return match self.g.kind(e).clone() {
@@ -288,6 +302,7 @@ impl Exec {
                 rf: init,
                 rmw,
                 wrote,
+                na,
             };
             self.push_node(t, kind, true);
             return (v, wrote);
@@ -295,7 +310,7 @@ impl Exec {
         let prefix = rmw.map(|_| self.before(e));
         let mut options = Vec::new();
         for &w in &self.g.mo[loc] {
-            let kind = read_kind(&self.g, loc, ord, w, rmw);
+            let kind = read_kind(&self.g, loc, ord, w, rmw, na);
             let wrote = matches!(kind, Kind::Read { wrote: true, .. });
             if wrote {
                 // A write another read-modify-write already took: allowed only while that
@@ -320,7 +335,7 @@ impl Exec {
             return (0, false);
         }
         let k = self.decide(options.len());
-        if let Mode::Explore { pushed } = &mut self.mode {
+        if let Mode::Explore { pushed, .. } = &mut self.mode {
             for (_, kind) in &options[..options.len() - 1] {
                 let mut g2 = self.g.clone();
                 g2.push(t, kind.clone(), false);
@@ -331,12 +346,13 @@ impl Exec {
         let wrote = matches!(kind, Kind::Read { wrote: true, .. });
         let e = self.push_node(t, kind, true);
         self.seen(t, e);
+        self.race_check(e);
         (self.g.val(w), wrote)
     }
 
     /// A store, or the write part of a read-modify-write (right after its read part's
     /// source in `mo`).
-    fn write(&mut self, t: usize, loc: Loc, ord: Ordering, v: u64, rmw: bool) {
+    fn write(&mut self, t: usize, loc: Loc, ord: Ordering, v: u64, rmw: bool, na: bool) {
         let v = v & self.g.mask[loc];
         if let Some(e) = self.replayed(t) {
             match self.g.kind(e) {
@@ -356,6 +372,7 @@ impl Exec {
             val: v,
             rmw,
             init: false,
+            na,
         };
         if let Mode::Values { .. } = self.mode {
             let e = self.push_node(t, kind, true);
@@ -394,13 +411,13 @@ impl Exec {
             return;
         }
         let k = self.decide(options.len());
-        if matches!(self.mode, Mode::Explore { .. }) {
+        if let Mode::Explore { reduced, .. } = self.mode {
             for &after in &options[..options.len() - 1] {
                 let mut g2 = self.g.clone();
                 let e = g2.push(t, kind.clone(), false);
                 g2.place(e, Some(after));
-                let mut more = revisits_of(&g2, e, self.model);
-                if let Mode::Explore { pushed } = &mut self.mode {
+                let mut more = revisits_of(&g2, e, self.model, reduced);
+                if let Mode::Explore { pushed, .. } = &mut self.mode {
                     pushed.append(&mut more);
                     pushed.push(g2);
                 }
@@ -410,6 +427,31 @@ impl Exec {
         let e = self.push_node(t, kind, true);
         self.g.place(e, Some(after));
         self.revisits(e);
+        self.race_check(e);
+    }
+
+    /// A plain access racing with another access to its location (one of them a write, no
+    /// happens-before either way) ends the run as a DATA RACE.
+    fn race_check(&mut self, e: Ev) {
+        let Some(loc) = self.g.loc(e) else { return };
+        let plain = self.g.is_na(e);
+        let others: Vec<Ev> = self
+            .g
+            .events()
+            .filter(|&x| x != e && self.g.loc(x) == Some(loc))
+            .filter(|&x| plain || self.g.is_na(x))
+            .filter(|&x| self.g.is_write(x) || self.g.is_write(e))
+            .collect();
+        if others.is_empty() {
+            return;
+        }
+        let Some(hb) = fast::happens_before(&self.g, self.model) else {
+            return;
+        };
+        if let Some(&x) = others.iter().find(|&&x| !hb(x, e)) {
+            self.race = Some((x, e));
+            self.dropped = true;
+        }
     }
 
     fn consistent_but_atomicity(&self) -> bool {
@@ -417,9 +459,9 @@ impl Exec {
     }
 
     fn revisits(&mut self, w: Ev) {
-        if let Mode::Explore { .. } = self.mode {
-            let mut more = revisits_of(&self.g, w, self.model);
-            if let Mode::Explore { pushed } = &mut self.mode {
+        if let Mode::Explore { reduced, .. } = self.mode {
+            let mut more = revisits_of(&self.g, w, self.model, reduced);
+            if let Mode::Explore { pushed, .. } = &mut self.mode {
                 pushed.append(&mut more);
             }
         }
@@ -461,7 +503,7 @@ fn diverged(e: Ev, k: &Kind, what: &str) -> ! {
 }
 
 /// The read event a read of `w` is: a failed compare_exchange reads with its failure ordering.
-fn read_kind(g: &Graph, loc: Loc, ord: Ordering, w: Ev, rmw: Option<Rmw>) -> Kind {
+fn read_kind(g: &Graph, loc: Loc, ord: Ordering, w: Ev, rmw: Option<Rmw>, na: bool) -> Kind {
     let v = g.val(w);
     let wrote = rmw.is_some_and(|op| op.apply(v, g.mask[loc]).is_some());
     Kind::Read {
@@ -470,6 +512,7 @@ fn read_kind(g: &Graph, loc: Loc, ord: Ordering, w: Ev, rmw: Option<Rmw>) -> Kin
         rf: w,
         rmw,
         wrote,
+        na,
     }
 }
 
@@ -478,14 +521,14 @@ fn read_kind(g: &Graph, loc: Loc, ord: Ordering, w: Ev, rmw: Option<Rmw>) -> Kin
 /// with what was added after the read and is not in `w`'s prefix removed — when the removed
 /// part was added maximally (TruSt's condition, as GenMC checks it), so that each graph is
 /// reached once.
-pub(crate) fn revisits_of(g: &Graph, w: Ev, model: Model) -> Vec<Graph> {
+pub(crate) fn revisits_of(g: &Graph, w: Ev, model: Model, reduced: bool) -> Vec<Graph> {
     let loc = g.loc(w).expect("a write");
     let pw = g.prefix(w);
     let mut loads: Vec<Ev> = g
         .reads_of(loc)
         .filter(|&r| {
             let n = g.node(r);
-            n.revisitable && n.added_max && !pw.contains(r)
+            (!reduced || (n.revisitable && n.added_max)) && !pw.contains(r)
         })
         .collect();
     // A read-modify-write that took a write another one took: only reads added before that
@@ -498,7 +541,7 @@ pub(crate) fn revisits_of(g: &Graph, w: Ev, model: Model) -> Vec<Graph> {
             .filter(|&r| matches!(g.kind(r), Kind::Read { rf: x, wrote: true, .. } if *x == rf))
             .filter_map(|r| g.th[r.t].get(r.i + 1).map(|n| n.stamp))
             .min();
-        if let Some(s) = conflict {
+        if let Some(s) = conflict.filter(|_| reduced) {
             loads.retain(|&r| g.node(r).stamp <= s);
         }
     }
@@ -507,22 +550,24 @@ pub(crate) fn revisits_of(g: &Graph, w: Ev, model: Model) -> Vec<Graph> {
     for r in loads {
         let mut v = g.preds_by_stamp(r);
         v.join(&pw);
-        if !maximal(g, r, w, &v) {
+        if reduced && !maximal(g, r, w, &v) {
             continue;
         }
         let mut g2 = g.restrict(&v);
-        let (rloc, ord, rmw) = match g2.kind(r) {
-            Kind::Read { loc, ord, rmw, .. } => (*loc, *ord, *rmw),
+        let (rloc, ord, rmw, na) = match g2.kind(r) {
+            Kind::Read {
+                loc, ord, rmw, na, ..
+            } => (*loc, *ord, *rmw, *na),
             _ => unreachable!("a revisited event is a read"),
         };
-        let kind = read_kind(&g2, rloc, ord, w, rmw);
+        let kind = read_kind(&g2, rloc, ord, w, rmw, na);
         let max = g2.mo_max(rloc) == w;
         let n = g2.node_mut(r);
         n.kind = kind;
         n.added_max = max;
         for t in 0..pw.0.len().min(g2.th.len()) {
             for i in 0..pw.0[t].min(g2.th[t].len()) {
-                g2.th[t][i].revisitable = false;
+                g2.th[t][i].revisitable = !reduced;
             }
         }
         if fast::consistent(&g2, model) {
@@ -577,23 +622,25 @@ fn maximal(g: &Graph, r: Ev, w: Ev, v: &super::graph::View) -> bool {
 pub(crate) mod ops {
     use super::*;
 
-    pub fn create(v: u64, mask: u64) -> Loc {
+    pub fn create(v: u64, mask: u64, na: bool) -> Loc {
         let t = point();
-        with(|x| x.create(t, v, mask))
+        with(|x| x.create(t, v, mask, na))
     }
 
-    pub fn load(loc: Loc, ord: Ordering) -> u64 {
+    /// A load (`na`: a plain read of the racy cell).
+    pub fn load(loc: Loc, ord: Ordering, na: bool) -> u64 {
         let t = point();
-        let v = with(|x| x.read(t, loc, ord, None).0);
+        let v = with(|x| x.read(t, loc, ord, None, na).0);
         check_dropped();
         v
     }
 
-    pub fn store(loc: Loc, v: u64, ord: Ordering) {
+    /// A store (`na`: a plain write of the racy cell).
+    pub fn store(loc: Loc, v: u64, ord: Ordering, na: bool) {
         let t = point();
         with(|x| {
             x.iter[t].changed = true;
-            x.write(t, loc, write_part(ord), v, false)
+            x.write(t, loc, write_part(ord), v, false, na)
         });
         check_dropped();
     }
@@ -601,7 +648,7 @@ pub(crate) mod ops {
     /// A read-modify-write; returns the value read and whether it wrote.
     pub fn rmw(loc: Loc, op: Rmw) -> (u64, bool) {
         let t = point();
-        let (old, wrote) = with(|x| x.read(t, loc, op.ord, Some(op)));
+        let (old, wrote) = with(|x| x.read(t, loc, op.ord, Some(op), false));
         check_dropped();
         if wrote {
             let w = write_part(op.ord);
@@ -611,7 +658,7 @@ pub(crate) mod ops {
                 if new != old {
                     x.iter[t].changed = true;
                 }
-                x.write(t, loc, w, new, true)
+                x.write(t, loc, w, new, true, false)
             });
             check_dropped();
         }
@@ -837,7 +884,9 @@ pub(crate) fn run<O: Send + 'static>(
         }
         None => (stuck.unwrap_or(RunEnd::Dropped), None),
     };
-    let end = if x.dropped && x.added > x.max_events {
+    let end = if let Some((a, b)) = x.race {
+        RunEnd::DataRace(a, b)
+    } else if x.dropped && x.added > x.max_events {
         RunEnd::StepLimit
     } else if x.dropped {
         RunEnd::Dropped

@@ -53,12 +53,15 @@ pub fn explore<O: Send + 'static>(
         }
         let ran = exec::run(
             g,
-            Mode::Explore { pushed: Vec::new() },
+            Mode::Explore {
+                pushed: Vec::new(),
+                reduced: true,
+            },
             axioms::WORLD,
             max_events,
             kernel.clone(),
         );
-        if let Mode::Explore { pushed } = ran.mode {
+        if let Mode::Explore { pushed, .. } = ran.mode {
             stack.extend(pushed);
         }
         match &ran.end {
@@ -84,6 +87,54 @@ pub fn explore<O: Send + 'static>(
         }
     }
     stats
+}
+
+/// The second oracle's census, for kernels too large to interleave: the same search with
+/// every revisit taken (no maximality condition, nothing made unrevisitable), which reaches
+/// every consistent graph, many more than once (repeated states are cut by a set of the
+/// graphs already run, with their addition order); `None` past `max_runs` runs.
+pub fn unreduced<O: Send + Clone + 'static>(
+    kernel: Kernel<O>,
+    max_events: u64,
+    max_runs: u64,
+) -> Option<BTreeMap<String, (RunEnd, Option<O>)>> {
+    let mut seen = BTreeMap::new();
+    let mut done = std::collections::HashSet::new();
+    let mut stack = vec![Graph::new()];
+    let mut runs = 0;
+    while let Some(g) = stack.pop() {
+        let state = format!("{}|{:?}", g.key(), stamps(&g));
+        if !done.insert(state) {
+            continue;
+        }
+        runs += 1;
+        if runs > max_runs {
+            return None;
+        }
+        let ran = exec::run(
+            g,
+            Mode::Explore {
+                pushed: Vec::new(),
+                reduced: false,
+            },
+            axioms::WORLD,
+            max_events,
+            kernel.clone(),
+        );
+        if let Mode::Explore { pushed, .. } = ran.mode {
+            stack.extend(pushed);
+        }
+        if !matches!(ran.end, RunEnd::Blocked | RunEnd::Dropped) {
+            seen.entry(ran.g.key()).or_insert((ran.end, ran.result));
+        }
+    }
+    Some(seen)
+}
+
+fn stamps(g: &Graph) -> Vec<Vec<u64>> {
+    g.th.iter()
+        .map(|v| v.iter().map(|n| n.stamp).collect())
+        .collect()
 }
 
 /// The oracle's census: each distinct graph (by [`Graph::key`]) with how it ended and the
@@ -179,7 +230,11 @@ pub fn candidates<O: Send + Clone + 'static>(
             .iter()
             .map(|&(r, v)| {
                 let loc = g.loc(r).expect("a read");
-                g.mo[loc].iter().copied().filter(|&w| g.val(w) == v).collect()
+                g.mo[loc]
+                    .iter()
+                    .copied()
+                    .filter(|&w| g.val(w) == v)
+                    .collect()
             })
             .collect();
         for rfs in product(&sources) {
@@ -297,16 +352,23 @@ pub fn trace(g: &Graph) -> Vec<Event> {
                 rf,
                 rmw,
                 wrote,
+                na,
                 ..
             } => {
+                let object = if *na {
+                    "cell".to_string()
+                } else {
+                    format!("a{loc}")
+                };
                 let mut x = match rmw {
                     Some(r) => ev(
                         r.trace_op(*wrote),
-                        format!("a{loc}"),
+                        object,
                         g.val(*rf),
                         wrote.then(|| g.val(Ev { t: e.t, i: e.i + 1 })),
                     ),
-                    None => ev(Op::Load, format!("a{loc}"), g.val(*rf), None),
+                    None if *na => ev(Op::Read, object, g.val(*rf), None),
+                    None => ev(Op::Load, object, g.val(*rf), None),
                 };
                 let latest = g.mo_max(*loc);
                 if latest != *rf && rmw.is_none() {
@@ -319,8 +381,13 @@ pub fn trace(g: &Graph) -> Vec<Event> {
                 val,
                 rmw: false,
                 init: false,
+                na,
                 ..
-            } => out.push(ev(Op::Store, format!("a{loc}"), *val, None)),
+            } => out.push(if *na {
+                ev(Op::Write, "cell".to_string(), *val, None)
+            } else {
+                ev(Op::Store, format!("a{loc}"), *val, None)
+            }),
             Kind::Fence(_) => out.push(ev(Op::Fence, String::new(), 0, None)),
             _ => {}
         }

@@ -123,6 +123,12 @@ fn clocks(g: &Graph, model: Model) -> Option<Vec<Vec<Vc>>> {
     Some(vc)
 }
 
+/// Happens-before in `g`, as a function of two events; `None` if `po ∪ rf` has a cycle.
+pub fn happens_before(g: &Graph, model: Model) -> Option<impl Fn(Ev, Ev) -> bool> {
+    let vc = clocks(g, model)?;
+    Some(move |a: Ev, b: Ev| a != b && vc[b.t][b.i].get(a.t).is_some_and(|&n| n > a.i))
+}
+
 /// Whether `g` is consistent under `model` (the explorer's graphs: no `po ∪ rf` cycle).
 pub fn consistent(g: &Graph, model: Model) -> bool {
     check(g, model, true)
@@ -167,11 +173,10 @@ fn check_fast(g: &Graph, model: Model, atomicity: bool) -> bool {
         return relational(g, model, atomicity);
     };
     let hb = |a: Ev, b: Ev| a != b && vc[b.t][b.i].get(a.t).is_some_and(|&n| n > a.i);
-    let pos: Vec<Vec<usize>> = g
-        .th
-        .iter()
-        .map(|v| vec![usize::MAX; v.len()])
-        .collect::<Vec<_>>();
+    let pos: Vec<Vec<usize>> =
+        g.th.iter()
+            .map(|v| vec![usize::MAX; v.len()])
+            .collect::<Vec<_>>();
     let mut pos = pos;
     for m in &g.mo {
         for (k, w) in m.iter().enumerate() {

@@ -81,6 +81,8 @@ pub enum Kind {
         rf: Ev,
         rmw: Option<Rmw>,
         wrote: bool,
+        /// A plain (non-atomic) read: of the racy cell.
+        na: bool,
     },
     /// A store, the write part of a read-modify-write (`rmw`), or the creation of an atomic
     /// (`init`: first in `mo`).
@@ -90,6 +92,8 @@ pub enum Kind {
         val: u64,
         rmw: bool,
         init: bool,
+        /// A plain (non-atomic) write: of the racy cell.
+        na: bool,
     },
     Fence(Ordering),
     /// Starts thread `child`: everything it does comes after this.
@@ -220,6 +224,14 @@ impl Graph {
             Kind::Read { ord, .. } | Kind::Write { ord, .. } | Kind::Fence(ord) => Some(*ord),
             _ => None,
         }
+    }
+
+    /// Whether an event is a plain (non-atomic) access.
+    pub fn is_na(&self, e: Ev) -> bool {
+        matches!(
+            self.kind(e),
+            Kind::Read { na: true, .. } | Kind::Write { na: true, .. }
+        )
     }
 
     /// Whether `w` is the write part of a read-modify-write.

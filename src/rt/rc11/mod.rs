@@ -13,8 +13,9 @@
 //! graph as a trace).
 //!
 //! Covered: atomics (load, store, swap, fetch_add/sub, compare_exchange with its failure
-//! ordering), fences, spawn and join, spin loops. Locks, condvars, rwlocks, channels and
-//! the racy cell are refused with a one-line reason (an [`Uncovered`] panic).
+//! ordering), fences, spawn and join, spin loops, and the racy cell (plain accesses: a race
+//! is a DATA RACE). Locks, condvars, rwlocks and channels are refused with a one-line reason
+//! (an [`Uncovered`] panic).
 
 pub mod axioms;
 mod exec;
@@ -62,15 +63,15 @@ impl<V: AtomicValue> Rc11Atomic<V> {
 impl<V: AtomicValue> RtAtomic<V> for Rc11Atomic<V> {
     fn new(v: V) -> Self {
         Rc11Atomic {
-            loc: ops::create(v.to_u64(), mask::<V>()),
+            loc: ops::create(v.to_u64(), mask::<V>(), false),
             _v: PhantomData,
         }
     }
     fn load(&self, order: Ordering) -> V {
-        V::from_u64(ops::load(self.loc, order))
+        V::from_u64(ops::load(self.loc, order, false))
     }
     fn store(&self, v: V, order: Ordering) {
-        ops::store(self.loc, v.to_u64(), order)
+        ops::store(self.loc, v.to_u64(), order, false)
     }
     fn swap(&self, v: V, order: Ordering) -> V {
         self.rmw(RmwOp::Swap(v.to_u64()), order, Ordering::Relaxed)
@@ -180,18 +181,29 @@ impl RtCondvar<Rc11> for Refused<()> {
     }
 }
 
-impl RtCell for Refused<u64> {
-    fn new(_: u64) -> Self {
-        uncovered("the unsynchronised cell (data races are part 2 of this world)")
+/// The racy cell: a location of plain (non-atomic) accesses. Two of them, or one and an
+/// atomic write, without happens-before either way are a DATA RACE.
+pub struct Rc11Cell {
+    loc: Loc,
+}
+
+impl RtCell for Rc11Cell {
+    fn new(v: u64) -> Self {
+        Rc11Cell {
+            loc: ops::create(v, u64::MAX, true),
+        }
     }
     fn read(&self) -> u64 {
-        match self.1 {}
+        ops::load(self.loc, Ordering::Relaxed, true)
     }
-    fn write(&self, _: u64) {
-        match self.1 {}
+    fn write(&self, v: u64) {
+        ops::store(self.loc, v, Ordering::Relaxed, true)
     }
-    fn add_plain(&self, _: u64) {
-        match self.1 {}
+    fn add_plain(&self, m: u64) {
+        for _ in 0..m {
+            let v = self.read();
+            self.write(v.wrapping_add(1));
+        }
     }
 }
 
@@ -222,7 +234,7 @@ impl Rt for Rc11 {
     type AtomicU64 = Rc11Atomic<u64>;
     type AtomicUsize = Rc11Atomic<usize>;
     type AtomicBool = Rc11Atomic<bool>;
-    type Cell = Refused<u64>;
+    type Cell = Rc11Cell;
     type Mutex<K: LockKind, T: Send + 'static> = Refused<T>;
     type RwLock<T: Send + Sync + 'static> = Refused<T>;
     type Condvar = Refused<()>;

@@ -179,7 +179,6 @@ fn spin_loops_end() {
     assert_eq!(n, 2);
 }
 
-
 /// The clock-based check against the axioms on graphs that break them too: every candidate
 /// execution of every litmus test, under every ordering, under each model.
 #[test]
@@ -197,12 +196,20 @@ fn fast_check_agrees_with_the_axioms_on_litmus_candidates() {
             for (g, _) in super::explore::candidates((t.rc11)(o), 10_000) {
                 for m in [RC11, CPP20, WORLD] {
                     let want = super::axioms::consistent(&g, m);
-                    assert_eq!(fast::consistent(&g, m), want, "{} {o:?} {m:?}: {g:#?}", t.name);
+                    assert_eq!(
+                        fast::consistent(&g, m),
+                        want,
+                        "{} {o:?} {m:?}: {g:#?}",
+                        t.name
+                    );
                     inconsistent += usize::from(!want);
                     n += 1;
                 }
             }
         }
     }
-    assert!(n > 500 && inconsistent > 100, "{n} checks, {inconsistent} inconsistent");
+    assert!(
+        n > 500 && inconsistent > 100,
+        "{n} checks, {inconsistent} inconsistent"
+    );
 }
