@@ -93,13 +93,15 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
     let world = explore::pick_world(a.world, &p);
     if world != explore::World::Scheduled && a.spurious_wakeups {
         return Err(crate::error::LabError::usage(
-            "--spurious-wakeups is for the scheduled world (--world scheduled); loom never wakes a waiter spuriously",
+            "--spurious-wakeups is for the scheduled world (--world scheduled); loom never wakes a waiter spuriously, and the rc11 world has no condvars yet",
         ));
     }
-    if world == explore::World::Scheduled && a.preemptions.is_some() {
-        return Err(crate::error::LabError::usage(
-            "--preemptions bounds loom's search; the scheduled world explores every interleaving (bound it with --max-seconds)",
-        ));
+    if world != explore::World::Loom && a.preemptions.is_some() {
+        return Err(crate::error::LabError::usage(format!(
+            "--preemptions bounds loom's search; the {} world explores every {} (bound it with --max-seconds or --max-executions)",
+            world.name(),
+            if world == explore::World::Rc11 { "execution graph" } else { "interleaving" }
+        )));
     }
     explore::check_config(exp, &p, world)?;
     Ok(ExploreConfig {

@@ -98,12 +98,19 @@ impl Rel {
     fn row(&self, a: usize) -> &[u64] {
         &self.bits[a * self.w..(a + 1) * self.w]
     }
-    fn or_row_into(&mut self, dst: usize, src: &[u64]) {
-        for (d, s) in self.bits[dst * self.w..(dst + 1) * self.w]
-            .iter_mut()
-            .zip(src)
-        {
-            *d |= *s;
+    /// Row `dst` of `self` |= row `src` of `o`.
+    fn or_row_from(&mut self, dst: usize, o: &Rel, src: usize) {
+        let w = self.w;
+        for k in 0..w {
+            self.bits[dst * w + k] |= o.bits[src * w + k];
+        }
+    }
+    /// Row `dst` |= row `src`, both of `self`.
+    fn or_row_self(&mut self, dst: usize, src: usize) {
+        let w = self.w;
+        for k in 0..w {
+            let v = self.bits[src * w + k];
+            self.bits[dst * w + k] |= v;
         }
     }
     fn union(mut self, o: &Rel) -> Rel {
@@ -117,22 +124,30 @@ impl Rel {
         let mut r = Rel::new(self.n);
         for a in 0..self.n {
             for b in self.iter_row(a) {
-                let src = o.row(b).to_vec();
-                r.or_row_into(a, &src);
+                r.or_row_from(a, o, b);
             }
         }
         r
     }
+    /// The set bits of row `a`.
     fn iter_row(&self, a: usize) -> impl Iterator<Item = usize> + '_ {
-        (0..self.n).filter(move |&b| self.get(a, b))
+        self.row(a).iter().enumerate().flat_map(|(k, &word)| {
+            let mut w = word;
+            std::iter::from_fn(move || {
+                (w != 0).then(|| {
+                    let b = w.trailing_zeros() as usize;
+                    w &= w - 1;
+                    k * 64 + b
+                })
+            })
+        })
     }
     /// Transitive closure (Warshall).
     fn plus(mut self) -> Rel {
         for k in 0..self.n {
-            let rk = self.row(k).to_vec();
             for i in 0..self.n {
-                if self.get(i, k) {
-                    self.or_row_into(i, &rk);
+                if i != k && self.get(i, k) {
+                    self.or_row_self(i, k);
                 }
             }
         }

@@ -325,8 +325,8 @@ impl Exec {
                 }
             }
             let mut g2 = self.g.clone();
-            g2.push(t, kind.clone(), false);
-            if fast::consistent(&g2, self.model) {
+            let e = g2.push(t, kind.clone(), false);
+            if fast::consistent_with(&g2, e, self.model) {
                 options.push((w, kind));
             }
         }
@@ -388,11 +388,11 @@ impl Exec {
             let rf = self.g.rf(read).expect("a write part follows its read part");
             let e = self.push_node(t, kind, true);
             self.g.place(e, Some(rf));
-            let ok_but_atomicity = self.consistent_but_atomicity();
+            let ok_but_atomicity = fast::consistent_with_but_atomicity(&self.g, e, self.model);
             if ok_but_atomicity {
                 self.revisits(e);
             }
-            if !ok_but_atomicity || !fast::consistent(&self.g, self.model) {
+            if !ok_but_atomicity || !fast::consistent_with(&self.g, e, self.model) {
                 self.dropped = true;
             }
             return;
@@ -402,7 +402,7 @@ impl Exec {
             let mut g2 = self.g.clone();
             let e = g2.push(t, kind.clone(), false);
             g2.place(e, Some(after));
-            if fast::consistent(&g2, self.model) {
+            if fast::consistent_with(&g2, e, self.model) {
                 options.push(after);
             }
         }
@@ -452,10 +452,6 @@ impl Exec {
             self.race = Some((x, e));
             self.dropped = true;
         }
-    }
-
-    fn consistent_but_atomicity(&self) -> bool {
-        fast::consistent_but_atomicity(&self.g, self.model)
     }
 
     fn revisits(&mut self, w: Ev) {
@@ -570,7 +566,7 @@ pub(crate) fn revisits_of(g: &Graph, w: Ev, model: Model, reduced: bool) -> Vec<
                 g2.th[t][i].revisitable = !reduced;
             }
         }
-        if fast::consistent(&g2, model) {
+        if fast::consistent_with(&g2, r, model) {
             out.push(g2);
         }
     }
@@ -847,6 +843,13 @@ pub(crate) fn run<O: Send + 'static>(
             c.resume();
         }
     }
+    // A race among events the run replayed (an alternative pushed with its racy access
+    // already in place) shows in the whole graph.
+    with(|x| {
+        if x.race.is_none() {
+            x.race = race_in(&x.g, x.model);
+        }
+    });
     // How it ended, before the tear-down marks every thread finished.
     let stuck = with(|x| (x.status[0] != Status::Finished).then(|| ended(x)));
     // Tear down whatever is still live.
@@ -899,6 +902,30 @@ pub(crate) fn run<O: Send + 'static>(
         result: value,
         mode: x.mode,
     }
+}
+
+/// Two accesses of `g` that race: one plain, one a write, no happens-before either way.
+fn race_in(g: &Graph, model: Model) -> Option<(Ev, Ev)> {
+    let plain: Vec<Ev> = g.events().filter(|&e| g.is_na(e)).collect();
+    if plain.is_empty() {
+        return None;
+    }
+    let hb = fast::happens_before(g, model)?;
+    for &b in &plain {
+        let loc = g.loc(b);
+        for a in g.events().filter(|&a| a != b && g.loc(a) == loc) {
+            let conflict = g.is_write(a) || g.is_write(b);
+            if conflict && !hb(a, b) && !hb(b, a) {
+                let (x, y) = if g.node(a).stamp < g.node(b).stamp {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
+                return Some((x, y));
+            }
+        }
+    }
+    None
 }
 
 /// How a run that did not finish ended: blocked (a spinner could read something new) or a

@@ -131,13 +131,37 @@ pub fn happens_before(g: &Graph, model: Model) -> Option<impl Fn(Ev, Ev) -> bool
 
 /// Whether `g` is consistent under `model` (the explorer's graphs: no `po ∪ rf` cycle).
 pub fn consistent(g: &Graph, model: Model) -> bool {
-    check(g, model, true)
+    check(g, None, model, true)
 }
 
-/// Whether `g` is consistent under `model` except perhaps for atomicity (a read-modify-write
-/// that took a write another one took, before a revisit repairs it).
-pub fn consistent_but_atomicity(g: &Graph, model: Model) -> bool {
-    check(g, model, false)
+/// Whether `g` is consistent, knowing that it was before `e` — the last event of its thread —
+/// was added or given its source. Then only an SC event, or a graph with an SC fence, can
+/// have closed a `psc` cycle: a plain relaxed, acquire or release event that nothing follows
+/// is an end of `scb` edges only where a fence's `hb` reaches it.
+pub fn consistent_with(g: &Graph, e: Ev, model: Model) -> bool {
+    check(g, Some(e), model, true)
+}
+
+/// As [`consistent_with`], except perhaps for atomicity (a read-modify-write that took a
+/// write another one took, before a revisit repairs it).
+pub fn consistent_with_but_atomicity(g: &Graph, e: Ev, model: Model) -> bool {
+    check(g, Some(e), model, false)
+}
+
+/// Whether the SC axiom needs checking in `g` after `e` changed.
+fn sc_matters(g: &Graph, e: Option<Ev>) -> bool {
+    let sc = |x: Ev| g.ord(x) == Some(Ordering::SeqCst);
+    if g.events().filter(|&x| sc(x)).take(2).count() < 2 {
+        return false;
+    }
+    match e {
+        None => true,
+        Some(e) => {
+            sc(e)
+                || g.events()
+                    .any(|x| sc(x) && matches!(g.kind(x), Kind::Fence(_)))
+        }
+    }
 }
 
 fn relational(g: &Graph, model: Model, atomicity: bool) -> bool {
@@ -156,8 +180,8 @@ pub fn cross_check(on: bool) {
     CROSS_CHECK.set(on);
 }
 
-fn check(g: &Graph, model: Model, atomicity: bool) -> bool {
-    let fast = check_fast(g, model, atomicity);
+fn check(g: &Graph, e: Option<Ev>, model: Model, atomicity: bool) -> bool {
+    let fast = check_fast(g, e, model, atomicity);
     if CROSS_CHECK.get() {
         let slow = relational(g, model, atomicity);
         assert_eq!(
@@ -168,7 +192,7 @@ fn check(g: &Graph, model: Model, atomicity: bool) -> bool {
     fast
 }
 
-fn check_fast(g: &Graph, model: Model, atomicity: bool) -> bool {
+fn check_fast(g: &Graph, e: Option<Ev>, model: Model, atomicity: bool) -> bool {
     let Some(vc) = clocks(g, model) else {
         return relational(g, model, atomicity);
     };
@@ -228,10 +252,5 @@ fn check_fast(g: &Graph, model: Model, atomicity: bool) -> bool {
             }
         }
     }
-    let sc = g
-        .events()
-        .filter(|&e| g.ord(e) == Some(Ordering::SeqCst))
-        .take(2)
-        .count();
-    sc < 2 || relational(g, model, atomicity)
+    !sc_matters(g, e) || relational(g, model, atomicity)
 }
