@@ -34,6 +34,9 @@ fn run(
 }
 
 fn verdict(r: &ExploreReport) -> String {
+    if r.race.is_some() {
+        return "DATA RACE".to_string();
+    }
     let failing = if r.deadlock.is_some() {
         "LIVELOCK"
     } else if r.failing_executions > 0 || r.forbidden {

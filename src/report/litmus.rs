@@ -157,9 +157,10 @@ fn verdicts(w: &mut dyn Write, reports: &[LitmusReport]) -> io::Result<()> {
             r.test.to_string(),
             r.ordering.name().to_string(),
             r.interesting.clone(),
-            match &r.forbidden_by {
-                Some(a) => format!("forbidden: {}", a.split(' ').next().unwrap_or(a)),
-                None => r.model.as_str().to_string(),
+            match (&r.forbidden_by, r.model_rc11 == r.model) {
+                (Some(a), _) => format!("forbidden: {}", a.split(' ').next().unwrap_or(a)),
+                (None, true) => r.model.as_str().to_string(),
+                (None, false) => format!("{} (RC11: no)", r.model.as_str()),
             },
             if r.native_seen == 0 {
                 format!("never in {}", r.iterations)

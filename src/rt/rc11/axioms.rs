@@ -213,10 +213,8 @@ impl<'g> Base<'g> {
                 sb.set(a, ix[&Ev { t: e.t, i: e.i + 1 }]);
             }
             match g.kind(e) {
-                Kind::Spawn(c) => {
-                    if !g.th[*c].is_empty() {
-                        sb.set(a, ix[&Ev { t: *c, i: 0 }]);
-                    }
+                Kind::Spawn(c) if !g.th[*c].is_empty() => {
+                    sb.set(a, ix[&Ev { t: *c, i: 0 }]);
                 }
                 Kind::Join(c) => {
                     if let Some(last) = g.th[*c].len().checked_sub(1) {
