@@ -421,6 +421,24 @@ mod tests {
                 }
                 let world = rc11::run((t.rc11)(*o));
                 assert_eq!(world.outcomes, c.world, "{name} {o:?}: the rc11 world");
+                // Graph for graph: the explorer visits exactly the consistent candidates.
+                let mut visited = Vec::new();
+                crate::rt::rc11::explore::explore((t.rc11)(*o), 10_000, &Cancel::new(), |v| {
+                    visited.push(v.graph.key());
+                    true
+                });
+                let consistent: std::collections::BTreeSet<String> =
+                    crate::rt::rc11::explore::candidates((t.rc11)(*o), 10_000)
+                        .into_iter()
+                        .filter(|(g, _)| {
+                            crate::rt::rc11::axioms::consistent(g, crate::rt::rc11::axioms::WORLD)
+                        })
+                        .map(|(g, _)| g.key())
+                        .collect();
+                let distinct: std::collections::BTreeSet<String> =
+                    visited.iter().cloned().collect();
+                assert_eq!(visited.len(), distinct.len(), "{name} {o:?}: a graph twice");
+                assert_eq!(distinct, consistent, "{name} {o:?}: graphs");
                 if ["SB", "IRIW", "2+2W"].contains(name) && *o == MemOrder::Seqcst {
                     assert_eq!(c.why_cpp20.get(t.interesting), Some(&Axiom::Sc), "{name}");
                     assert_eq!(c.why_rc11.get(t.interesting), Some(&Axiom::Sc), "{name}");

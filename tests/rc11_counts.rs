@@ -111,7 +111,7 @@ fn every_covered_kernel_at_2x1_has_exactly_one_run_per_consistent_graph() {
 }
 
 #[test]
-fn the_fixes_proved_at_2x2_have_exactly_one_run_per_consistent_graph() {
+fn kernels_at_2x2_have_exactly_one_run_per_consistent_graph() {
     let names = [
         "atomic",
         "sharded",
@@ -119,6 +119,14 @@ fn the_fixes_proved_at_2x2_have_exactly_one_run_per_consistent_graph() {
         "spin-lock",
         "ticket-lock",
         "lazy-init-cas",
+        "racy-atomic",
+        "cas",
+        "local",
+        "publish-relaxed",
+        "lazy-init",
+        // peterson-seqcst 2x2 agrees too (2,712 graphs), but its oracle takes 75 s here:
+        // measured once, in issue 20's note, not in every CI run.
+        "peterson-swap",
     ];
     let (checked, skipped) = sweep(Some(&names), 2);
     eprintln!("checked: {checked:#?}\nskipped: {skipped:#?}");
