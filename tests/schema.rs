@@ -316,6 +316,19 @@ fn explore_matches_its_schema() {
     ]);
     valid("explore", &race);
     assert!(race["race"].is_object(), "{race:#}");
+    let rc11_race = json(&[
+        "explore",
+        "spin-relaxed",
+        "-t",
+        "2",
+        "-i",
+        "1",
+        "--world",
+        "rc11",
+        "--json",
+    ]);
+    valid("explore", &rc11_race);
+    assert!(rc11_race["race"].is_object(), "{rc11_race:#}");
     let deadlock = json(&["explore", "deadlock", "--json"]);
     valid("explore", &deadlock);
     assert!(deadlock["deadlock"].is_object(), "{deadlock:#}");
@@ -339,6 +352,12 @@ fn explore_matches_its_schema() {
                 "--json",
             ][..],
             "scheduled",
+        ),
+        (
+            &[
+                "explore", "peterson", "-t", "2", "-i", "1", "--world", "rc11", "--json",
+            ][..],
+            "rc11",
         ),
     ] {
         let doc = json(args);
