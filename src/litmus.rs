@@ -536,4 +536,39 @@ mod tests {
         assert!(run.counts.keys().all(|k| k.len() == 2 && k[1] > 0));
         assert_eq!(s.label(&[1, 2]), "r0=1, x=2");
     }
+
+    /// The clock-based check against the axioms on graphs that break them too: every candidate
+    /// execution of every litmus test, under every ordering, under each model.
+    #[test]
+    fn fast_check_agrees_with_the_axioms_on_litmus_candidates() {
+        use crate::rt::rc11::axioms::{CPP20, RC11, WORLD};
+        use crate::rt::rc11::fast;
+        let mut n = 0;
+        let mut inconsistent = 0;
+        for t in LITMUS {
+            for o in [
+                crate::rt::MemOrder::Relaxed,
+                crate::rt::MemOrder::Acqrel,
+                crate::rt::MemOrder::Seqcst,
+            ] {
+                for (g, _) in crate::rt::rc11::explore::candidates((t.rc11)(o), 10_000) {
+                    for m in [RC11, CPP20, WORLD] {
+                        let want = crate::rt::rc11::axioms::consistent(&g, m);
+                        assert_eq!(
+                            fast::consistent(&g, m),
+                            want,
+                            "{} {o:?} {m:?}: {g:#?}",
+                            t.name
+                        );
+                        inconsistent += usize::from(!want);
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            n > 500 && inconsistent > 100,
+            "{n} checks, {inconsistent} inconsistent"
+        );
+    }
 }

@@ -721,6 +721,7 @@ fn file_paths_map_to_module_paths() {
 const RT_INNER: &[(&str, &[&str])] = &[
     ("rt::sched", &["rt", "hunt", "explore", "play"]),
     ("rt::loom_world", &["rt", "explore", "litmus"]),
+    ("rt::rc11", &["rt", "explore", "litmus"]),
     ("rt::racy", &["rt", "procs"]),
     ("rt::native", &["rt"]),
 ];
