@@ -337,6 +337,3 @@ pub fn run(t: &'static Litmus, iters: u64, o: MemOrder, cancel: &Cancel) -> Resu
         verdict,
     })
 }
-
-#[cfg(test)]
-mod tests;
