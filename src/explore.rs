@@ -77,6 +77,52 @@ pub struct ExploreConfig {
     pub cancel: Cancel,
 }
 
+impl ExploreReport {
+    /// Adds the outcomes a search counted, each graded by the experiment.
+    pub fn add_outcomes(
+        &mut self,
+        exp: &Experiment,
+        p: &Params,
+        counted: &std::collections::BTreeMap<crate::experiment::Ending, u64>,
+    ) {
+        for (ending, n) in counted {
+            let (grade, meaning) = exp.grade_ending(p, ending);
+            let o = ending.record();
+            self.forbidden |= grade == Grade::Forbidden;
+            self.outcomes.push(OutcomeCount {
+                value: o.primary(),
+                label: o.to_string(),
+                outcome: o,
+                executions: *n,
+                grade,
+                meaning: meaning.into(),
+            });
+        }
+    }
+}
+
+impl ExploreConfig {
+    /// Why a search that has explored `n` (of `unit`: "classes", "execution graphs") since
+    /// `started` stops now: Ctrl-C, its budget of executions, or its time; `None` to go on.
+    pub fn spent(&self, n: u64, started: std::time::Instant, unit: &str) -> Option<String> {
+        if self.cancel.requested() {
+            return Some("interrupted by Ctrl-C".to_string());
+        }
+        if self.max_executions.is_some_and(|max| n >= max) {
+            return Some(format!(
+                "explored {n} {unit}, the budget (--max-executions), not finished: INCOMPLETE (raise --max-executions, or lower --iters or --threads)"
+            ));
+        }
+        if started.elapsed().as_secs_f64() >= self.max_seconds {
+            return Some(format!(
+                "explored {n} {unit} in {:.0} s, not finished: INCOMPLETE (raise --max-seconds, or lower --iters or --threads)",
+                self.max_seconds
+            ));
+        }
+        None
+    }
+}
+
 /// The world to explore in: the one asked for, else loom up to its four workers and the
 /// scheduled world past them.
 pub fn pick_world(asked: Option<World>, p: &Params) -> World {

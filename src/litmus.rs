@@ -45,15 +45,21 @@ use std::sync::{Arc, Mutex};
 /// thread and the others spawned (at most four: loom's limit), then the final reads.
 pub fn run_loom<A: Actors>(o: MemOrder) -> Outcome {
     crate::rt::loom_world::begin(); // the trace is not needed here; keep it from growing
-    let vars = Arc::new(Vars::<<Loom as Rt>::AtomicU64>::new());
+    run_in::<Loom, A>(o)
+}
+
+/// One run of the actors in a checked world `R`: on fresh variables, actor 0 on main and the
+/// others spawned, then the final reads.
+pub fn run_in<R: Rt, A: Actors>(o: MemOrder) -> Outcome {
+    let vars = Arc::new(Vars::<R::AtomicU64>::new());
     let handles: Vec<_> = (1..A::REGS.len())
         .map(|me| {
             let v = vars.clone();
-            Loom::spawn(move || A::actor::<Loom>(me, &v, o))
+            R::spawn(move || A::actor::<R>(me, &v, o))
         })
         .collect();
-    let mut regs = vec![A::actor::<Loom>(0, &vars, o)];
-    regs.extend(handles.into_iter().map(Loom::join));
+    let mut regs = vec![A::actor::<R>(0, &vars, o)];
+    regs.extend(handles.into_iter().map(R::join));
     let mut out: Outcome = A::REGS
         .iter()
         .zip(&regs)

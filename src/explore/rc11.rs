@@ -6,9 +6,7 @@
 //! atomics, fences, threads and spin loops; an experiment built on locks, condvars,
 //! channels or the racy cell is refused with the reason.
 
-use super::{
-    DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, OutcomeCount, RaceReport,
-};
+use super::{DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, RaceReport};
 use crate::error::{LabError, Result};
 use crate::experiment::{Ending, Grade, Outcome};
 use crate::rt::rc11::explore::{self as engine, Kernel};
@@ -120,21 +118,8 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             ));
             return false;
         }
-        if cfg.cancel.requested() {
-            stopped = Some("interrupted by Ctrl-C".to_string());
-            return false;
-        }
-        if cfg.max_executions.is_some_and(|max| n >= max) {
-            stopped = Some(format!(
-                    "explored {n} execution graphs, the budget (--max-executions), not finished: INCOMPLETE (raise --max-executions, or lower --iters or --threads)"
-                ));
-            return false;
-        }
-        if started.elapsed().as_secs_f64() >= cfg.max_seconds {
-            stopped = Some(format!(
-                    "explored {n} execution graphs in {:.0} s, not finished: INCOMPLETE (raise --max-seconds, or lower --iters or --threads)",
-                    cfg.max_seconds
-                ));
+        if let Some(why) = cfg.spent(n, started, "execution graphs") {
+            stopped = Some(why);
             return false;
         }
         true
@@ -170,19 +155,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         forbidden: false,
         verdict: String::new(),
     };
-    for (ending, n) in &outcomes {
-        let (grade, meaning) = exp.grade_ending(&p, ending);
-        let o = ending.record();
-        report.forbidden |= grade == Grade::Forbidden;
-        report.outcomes.push(OutcomeCount {
-            value: o.primary(),
-            label: o.to_string(),
-            outcome: o,
-            executions: *n,
-            grade,
-            meaning: meaning.into(),
-        });
-    }
+    report.add_outcomes(exp, &p, &outcomes);
     let mut shown: Vec<(&Ending, &(Vec<Event>, RunEnd))> = failing.iter().collect();
     shown.sort_by_key(|(o, (events, _))| (events.len(), (*o).clone()));
     for (ending, (events, end)) in shown {
@@ -215,9 +188,13 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         report.failing.push(Failing {
             final_value: o.primary(),
             outcome: o.clone(),
-            explanation: format!(
-                "{why} (a read marked stale read an older write than the latest in modification order)"
-            ),
+            explanation: if events.iter().any(|e| e.stale_latest.is_some()) {
+                format!(
+                    "{why} (a read marked stale read an older write than the latest in modification order)"
+                )
+            } else {
+                why
+            },
             events: events.iter().map(EventOut::from).collect(),
             timeline: trace::timeline(events),
         });

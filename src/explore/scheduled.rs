@@ -6,9 +6,7 @@
 //! reads and store buffering never show here — those are the loom world's. What it adds
 //! is scale: proofs for 5 to 8 workers, past loom's four.
 
-use super::{
-    DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, OutcomeCount, WORLD_SCHEDULED,
-};
+use super::{DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, WORLD_SCHEDULED};
 use crate::error::Result;
 use crate::experiment::{Ending, Grade, Outcome};
 use crate::rt::sched::{self, dpor, End};
@@ -83,21 +81,8 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                     ));
                     return false;
                 }
-                if cfg.cancel.requested() {
-                    stopped = Some("interrupted by Ctrl-C".to_string());
-                    return false;
-                }
-                if cfg.max_executions.is_some_and(|max| n >= max) {
-                    stopped = Some(format!(
-                    "explored {n} classes, the budget (--max-executions), not finished: INCOMPLETE (raise --max-executions, or lower --iters or --threads)"
-                ));
-                    return false;
-                }
-                if started.elapsed().as_secs_f64() >= cfg.max_seconds {
-                    stopped = Some(format!(
-                    "explored {n} classes in {:.0} s, not finished: INCOMPLETE (raise --max-seconds, or lower --iters or --threads)",
-                    cfg.max_seconds
-                ));
+                if let Some(why) = cfg.spent(n, started, "classes") {
+                    stopped = Some(why);
                     return false;
                 }
                 true
@@ -126,19 +111,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         forbidden: false,
         verdict: String::new(),
     };
-    for (ending, n) in &outcomes {
-        let (grade, meaning) = exp.grade_ending(&cfg.params, ending);
-        let o = ending.record();
-        report.forbidden |= grade == Grade::Forbidden;
-        report.outcomes.push(OutcomeCount {
-            value: o.primary(),
-            label: o.to_string(),
-            outcome: o,
-            executions: *n,
-            grade,
-            meaning: meaning.into(),
-        });
-    }
+    report.add_outcomes(exp, &cfg.params, &outcomes);
     let mut shown: Vec<(&Ending, &Witness)> = failing.iter().collect();
     shown.sort_by_key(|(o, (events, _, _))| (events.len(), (*o).clone()));
     for (ending, (events, schedule, end)) in shown.into_iter() {

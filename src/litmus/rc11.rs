@@ -3,39 +3,17 @@
 //! checked against RC11's axioms one by one, so that a forbidden outcome comes with the
 //! axiom that forbids it.
 
-use super::{Actors, Outcome, Vars};
+use super::{Actors, Outcome};
 use crate::rt::rc11::axioms::{self, Axiom};
 use crate::rt::rc11::explore::{self as engine, Kernel};
-use crate::rt::{MemOrder, Rc11, Rt, RtAtomic};
+use crate::rt::{MemOrder, Rc11};
 use crate::Cancel;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 /// A test's actors as one kernel: actor 0 on main, the others spawned, then the final values.
 pub fn kernel<A: Actors>(o: MemOrder) -> Kernel<Outcome> {
-    Arc::new(move || {
-        let vars = Arc::new(Vars::<<Rc11 as Rt>::AtomicU64>::new());
-        let handles: Vec<_> = (1..A::REGS.len())
-            .map(|me| {
-                let v = vars.clone();
-                Rc11::spawn(move || A::actor::<Rc11>(me, &v, o))
-            })
-            .collect();
-        let mut regs = vec![A::actor::<Rc11>(0, &vars, o)];
-        regs.extend(handles.into_iter().map(Rc11::join));
-        let mut out: Outcome = A::REGS
-            .iter()
-            .zip(&regs)
-            .flat_map(|(names, r)| r[..names.len()].iter().copied())
-            .collect();
-        out.extend(
-            A::FINAL
-                .iter()
-                .map(|&f| vars.get(f).load(Ordering::Relaxed)),
-        );
-        out
-    })
+    Arc::new(move || super::run_in::<Rc11, A>(o))
 }
 
 /// What the rc11 world's explorer found for a test.

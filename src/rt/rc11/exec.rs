@@ -314,10 +314,11 @@ impl Exec {
                     continue;
                 }
             }
+            // The graph with this choice, as the explorer keeps it for later (not maximal).
             let mut g2 = self.g.clone();
             let e = g2.push(t, kind.clone(), false);
             if fast::consistent_with(&g2, e, self.model) {
-                options.push((w, kind));
+                options.push((w, kind, g2));
             }
         }
         if options.is_empty() {
@@ -325,14 +326,10 @@ impl Exec {
             return (0, false);
         }
         let k = self.decide(options.len());
+        let (w, kind, _) = options.swap_remove(k);
         if let Mode::Explore { pushed, .. } = &mut self.mode {
-            for (_, kind) in &options[..options.len() - 1] {
-                let mut g2 = self.g.clone();
-                g2.push(t, kind.clone(), false);
-                pushed.push(g2);
-            }
+            pushed.extend(options.into_iter().map(|(_, _, g2)| g2));
         }
-        let (w, kind) = options.swap_remove(k);
         let wrote = matches!(kind, Kind::Read { wrote: true, .. });
         let e = self.push_node(t, kind, true);
         self.seen(t, e);
@@ -389,11 +386,12 @@ impl Exec {
         }
         let mut options = Vec::new();
         for &after in &self.g.mo[loc] {
+            // The graph with this place, as the explorer keeps it for later (not maximal).
             let mut g2 = self.g.clone();
             let e = g2.push(t, kind.clone(), false);
             g2.place(e, Some(after));
             if fast::consistent_with(&g2, e, self.model) {
-                options.push(after);
+                options.push((after, e, g2));
             }
         }
         if options.is_empty() {
@@ -401,19 +399,13 @@ impl Exec {
             return;
         }
         let k = self.decide(options.len());
-        if let Mode::Explore { reduced, .. } = self.mode {
-            for &after in &options[..options.len() - 1] {
-                let mut g2 = self.g.clone();
-                let e = g2.push(t, kind.clone(), false);
-                g2.place(e, Some(after));
-                let mut more = revisits_of(&g2, e, self.model, reduced);
-                if let Mode::Explore { pushed, .. } = &mut self.mode {
-                    pushed.append(&mut more);
-                    pushed.push(g2);
-                }
+        let (after, _, _) = options.swap_remove(k);
+        if let Mode::Explore { pushed, reduced } = &mut self.mode {
+            for (_, e, g2) in options {
+                pushed.extend(revisits_of(&g2, e, self.model, *reduced));
+                pushed.push(g2);
             }
         }
-        let after = options[k];
         let e = self.push_node(t, kind, true);
         self.g.place(e, Some(after));
         self.revisits(e);
@@ -421,11 +413,8 @@ impl Exec {
     }
 
     fn revisits(&mut self, w: Ev) {
-        if let Mode::Explore { reduced, .. } = self.mode {
-            let mut more = revisits_of(&self.g, w, self.model, reduced);
-            if let Mode::Explore { pushed, .. } = &mut self.mode {
-                pushed.append(&mut more);
-            }
+        if let Mode::Explore { pushed, reduced } = &mut self.mode {
+            pushed.extend(revisits_of(&self.g, w, self.model, *reduced));
         }
     }
 

@@ -197,11 +197,8 @@ fn check_fast(g: &Graph, e: Option<Ev>, model: Model, atomicity: bool) -> bool {
         return relational(g, model, atomicity);
     };
     let hb = |a: Ev, b: Ev| a != b && vc[b.t][b.i].get(a.t).is_some_and(|&n| n > a.i);
-    let pos: Vec<Vec<usize>> =
-        g.th.iter()
-            .map(|v| vec![usize::MAX; v.len()])
-            .collect::<Vec<_>>();
-    let mut pos = pos;
+    // Each write's place in its location's mo.
+    let mut pos: Vec<Vec<usize>> = g.th.iter().map(|v| vec![usize::MAX; v.len()]).collect();
     for m in &g.mo {
         for (k, w) in m.iter().enumerate() {
             pos[w.t][w.i] = k;
