@@ -28,6 +28,14 @@ pub struct Event {
     pub written: Option<u64>,
     /// For a load that did not return the latest store: the latest value it missed.
     pub stale_latest: Option<u64>,
+    /// For a read in a world that knows `rf` (rc11): the write it read from, `init` or
+    /// `step N`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// For such a read, when its location had a newer write in modification order: that
+    /// write ("step N wrote V"). The read was stale by modification order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub newer_in_mo: Option<String>,
     /// Source location of the access (racy cell accesses).
     pub location: Option<String>,
 }
@@ -134,6 +142,12 @@ impl Event {
         if let Some(latest) = self.stale_latest {
             let _ = write!(s, " (stale: latest {latest})");
         }
+        if let Some(src) = &self.source {
+            let _ = write!(s, " ⟵ {src}");
+        }
+        if let Some(newer) = &self.newer_in_mo {
+            let _ = write!(s, " (stale by mo: {newer})");
+        }
         s
     }
 
@@ -153,6 +167,8 @@ impl Event {
             value,
             written: None,
             stale_latest: None,
+            source: None,
+            newer_in_mo: None,
             location: None,
         }
     }

@@ -39,9 +39,6 @@ fn check(name: &str, k: Kernel<String>) -> Result<usize, &'static str> {
         }
         true
     });
-    if stats.uncovered.is_some() {
-        return Err("not covered by the rc11 world");
-    }
     assert!(!stats.stopped, "{name}: exploration stopped");
     // Every interleaving where that stays small; else every revisit, unreduced.
     let mut census = match brute(k.clone(), MAX_EVENTS, BRUTE_RUNS) {
@@ -101,13 +98,8 @@ fn sweep(names: Option<&[&str]>, iters: u64) -> (Vec<String>, Vec<String>) {
 fn every_covered_kernel_at_2x1_has_exactly_one_run_per_consistent_graph() {
     let (checked, skipped) = sweep(None, 1);
     eprintln!("checked: {checked:#?}\nskipped: {skipped:#?}");
-    assert!(
-        skipped
-            .iter()
-            .all(|s| s.ends_with("(not covered by the rc11 world)")),
-        "every covered kernel is checked at 2x1: {skipped:?}"
-    );
-    assert!(checked.len() >= 20, "{checked:?}");
+    assert!(skipped.is_empty(), "every kernel is checked at 2x1: {skipped:?}");
+    assert!(checked.len() >= 38, "{checked:?}");
 }
 
 #[test]

@@ -38,6 +38,12 @@ pub struct EventOut {
     pub object: String,
     pub value: u64,
     pub stale_latest: Option<u64>,
+    /// The write a read read from, where the world knows `rf` (rc11): `init` or `step N`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// The newest write in modification order, when the read read an older one (rc11).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub newer_in_mo: Option<String>,
     pub location: Option<String>,
     /// The event as the timeline shows it ("load a0 → 0").
     pub text: String,
@@ -54,6 +60,8 @@ impl From<&Event> for EventOut {
             object: e.object.clone(),
             value: e.value,
             stale_latest: e.stale_latest,
+            source: e.source.clone(),
+            newer_in_mo: e.newer_in_mo.clone(),
             location: e.location.clone(),
             text: e.describe(),
         }

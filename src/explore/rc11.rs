@@ -3,11 +3,11 @@
 //!
 //! Where the scheduled world shows interleavings, this world shows what weak memory adds:
 //! a read may return an older write, as long as the graph stays consistent. It covers
-//! atomics, fences, threads and spin loops; an experiment built on locks, condvars,
-//! channels or the racy cell is refused with the reason.
+//! every primitive of the facade: atomics, fences, threads, spin loops, locks, condvars,
+//! channels and the racy cell.
 
 use super::{DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, RaceReport};
-use crate::error::{LabError, Result};
+use crate::error::Result;
 use crate::experiment::{Ending, Grade, Outcome};
 use crate::rt::rc11::explore::{self as engine, Kernel};
 use crate::rt::rc11::RunEnd;
@@ -34,6 +34,7 @@ pub fn ending_of(end: &RunEnd, result: Option<&Outcome>) -> Ending {
     match (end, result) {
         (RunEnd::Finished, Some(o)) => Ending::Finished(o.clone()),
         (RunEnd::Livelock(_) | RunEnd::StepLimit, _) => Ending::Livelock,
+        (RunEnd::Deadlock(_), _) => Ending::Deadlock,
         (RunEnd::Panicked(_), _) => Ending::Panicked,
         _ => Ending::CutShort,
     }
@@ -125,12 +126,6 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         true
     });
     line.finish_and_clear();
-    if let Some(what) = stats.uncovered {
-        return Err(LabError::usage(format!(
-            "{} uses {what}, which the rc11 world does not model yet: explore it with --world loom or --world scheduled",
-            exp.name
-        )));
-    }
     if stats.stopped && stopped.is_none() && race.is_none() {
         stopped = Some("interrupted by Ctrl-C".to_string());
     }
@@ -160,17 +155,28 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     shown.sort_by_key(|(o, (events, _))| (events.len(), (*o).clone()));
     for (ending, (events, end)) in shown {
         let o = ending.record();
-        if let RunEnd::Livelock(waits) = end {
+        if let RunEnd::Livelock(waits) | RunEnd::Deadlock(waits) = end {
+            if report.deadlock.is_some() {
+                continue;
+            }
+            let livelock = matches!(end, RunEnd::Livelock(_));
             let blocked: Vec<String> = waits
                 .iter()
                 .map(|(t, what)| format!("{} waits for {what}", trace::thread_name(*t)))
                 .collect();
             report.deadlock = Some(DeadlockReport {
-                livelock: true,
-                loom_message:
-                    "livelock (rc11 world): every thread left spins on values nobody will change"
-                        .into(),
-                summary: format!("livelock: {}", blocked.join("; ")),
+                livelock,
+                loom_message: if livelock {
+                    "livelock (rc11 world): every thread left spins on values nobody will change, or repeats an iteration that undoes itself"
+                } else {
+                    "deadlock (rc11 world): every thread left sleeps, and nothing in the execution graph can wake it"
+                }
+                .into(),
+                summary: format!(
+                    "{}: {}",
+                    if livelock { "livelock" } else { "deadlock" },
+                    blocked.join("; ")
+                ),
                 blocked,
                 events: events.iter().map(EventOut::from).collect(),
                 timeline: trace::timeline(events),
@@ -188,9 +194,9 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         report.failing.push(Failing {
             final_value: o.primary(),
             outcome: o.clone(),
-            explanation: if events.iter().any(|e| e.stale_latest.is_some()) {
+            explanation: if events.iter().any(|e| e.newer_in_mo.is_some()) {
                 format!(
-                    "{why} (a read marked stale read an older write than the latest in modification order)"
+                    "{why} (a read marked \"stale by mo\" read an older write than the newest in its location's modification order)"
                 )
             } else {
                 why

@@ -19,7 +19,7 @@
 
 use super::axioms::Model;
 use super::fast;
-use super::graph::{write_part, Ev, Graph, Kind, Loc, Rmw, View};
+use super::graph::{write_part, Ev, Graph, Kind, Loc, Obj, Rmw, View};
 use crate::rt::sched::coroutine::{coroutine, recycle, suspend, Coroutine, Job};
 use std::cell::RefCell;
 use std::panic::AssertUnwindSafe;
@@ -32,21 +32,13 @@ mod run;
 mod spin;
 
 use spin::Iteration;
+pub(crate) use spin::Until;
 
 use revisit::{read_kind, revisits_of};
 pub(crate) use run::{run, Ran};
 
 /// Unwinds a thread of a run that is being torn down.
 pub(crate) struct Aborted;
-
-/// The payload of a kernel's use of a primitive this world does not model.
-#[derive(Debug)]
-pub struct Uncovered(pub &'static str);
-
-/// Refuses a primitive the rc11 world does not model.
-pub(crate) fn uncovered(what: &'static str) -> ! {
-    std::panic::resume_unwind(Box::new(Uncovered(what)))
-}
 
 /// How new events get their choices.
 pub(crate) enum Mode {
@@ -74,9 +66,18 @@ enum Status {
     NotStarted,
     /// At an operation (brute force), or runnable.
     Ready,
+    /// Waiting to replay its next event until what that event reads from has been replayed,
+    /// or (at a new event) until every thread has replayed the graph: a run replays the
+    /// graph in an order that respects `po` and `rf`, so that what a kernel keeps outside
+    /// the graph (the data a lock guards) is what the graph says it saw.
+    Replay,
     Join(usize),
-    /// Blocked by the spin-loop rule for the rest of the run.
+    /// Blocked for the rest of the run: by the spin-loop rule, or waiting in a lock, a
+    /// condvar or a channel.
     Spinning,
+    /// Repeated a spin-loop iteration that wrote (see `ops::spin`): runnable again once
+    /// another thread has added an event (the count of events added when it stopped).
+    Repeating(u64),
     Finished,
 }
 
@@ -88,6 +89,10 @@ pub enum RunEnd {
     /// No thread can run, and no blocked spinner could read anything new: each entry is a
     /// worker (0-based) and what it waits for.
     Livelock(Vec<(usize, String)>),
+    /// Every live thread sleeps (in a lock, a condvar, a channel or a join) and nothing left
+    /// in the graph could wake it: each entry is a worker (0-based, or `usize::MAX` for main)
+    /// and what it waits for.
+    Deadlock(Vec<(usize, String)>),
     /// Threads kept adding events up to the run's bound.
     StepLimit,
     /// A spinner could still read something new: not an execution.
@@ -97,10 +102,8 @@ pub enum RunEnd {
     Dropped,
     /// A plain access raced with another access to the racy cell: the two, earlier first.
     DataRace(Ev, Ev),
-    /// The kernel panicked (not an uncovered primitive).
+    /// The kernel panicked.
     Panicked(String),
-    /// The kernel used a primitive this world does not model.
-    Uncovered(&'static str),
 }
 
 pub(crate) struct Exec {
@@ -119,6 +122,10 @@ pub(crate) struct Exec {
     pub model: Model,
     added: u64,
     max_events: u64,
+    /// Condvar waiters may wake without a notify (`sched::with_spurious_wakeups`).
+    spurious: bool,
+    /// Every live thread is repeating an iteration (see `ops::spin`): the run ends.
+    looped: bool,
 }
 
 thread_local! {
@@ -139,6 +146,24 @@ fn point() -> usize {
     });
     if brute {
         park();
+    }
+    loop {
+        let go = with(|x| {
+            let t = x.running;
+            let go = x.may_go(t);
+            if !go {
+                x.status[t] = Status::Replay;
+            }
+            go
+        });
+        if go {
+            break;
+        }
+        park();
+        with(|x| {
+            let t = x.running;
+            x.status[t] = Status::Ready;
+        });
     }
     with(|x| x.running)
 }
@@ -168,6 +193,35 @@ impl Exec {
             model,
             added: 0,
             max_events,
+            spurious: crate::rt::sched::spurious_wakeups(),
+            looped: false,
+        }
+    }
+
+    /// Whether event `e` has run in this run (replayed or added).
+    fn ran(&self, e: Ev) -> bool {
+        self.pos.get(e.t).is_some_and(|&p| p > e.i)
+    }
+
+    /// Whether every event of the graph has been replayed.
+    fn replayed_all(&self) -> bool {
+        (0..self.g.th.len()).all(|t| self.pos.get(t).copied().unwrap_or(0) >= self.g.th[t].len())
+    }
+
+    /// Whether thread `t` may take its next step now: a replayed read once its source has
+    /// run; a new event once the whole graph has replayed and no lower thread waits to add
+    /// one (new events are added lowest thread first, as before replay existed).
+    fn may_go(&self, t: usize) -> bool {
+        let i = self.pos[t];
+        match self.g.th.get(t).and_then(|v| v.get(i)) {
+            Some(n) => match n.kind {
+                Kind::Read { rf, .. } => self.ran(rf),
+                _ => true,
+            },
+            None => {
+                self.replayed_all()
+                    && !(0..t).any(|u| self.status[u] == Status::Replay && self.may_go(u))
+            }
         }
     }
 
@@ -213,7 +267,8 @@ impl Exec {
     }
 
     /// A new location created by thread `t` with value `v`.
-    fn create(&mut self, t: usize, v: u64, mask: u64, na: bool) -> Loc {
+    fn create(&mut self, t: usize, v: u64, mask: u64, obj: Obj) -> Loc {
+        let na = obj == Obj::Cell;
         if let Some(e) = self.replayed(t) {
             match self.g.kind(e) {
                 Kind::Write {
@@ -230,8 +285,10 @@ impl Exec {
         if self.g.mo.len() <= loc {
             self.g.mo.resize(loc + 1, Vec::new());
             self.g.mask.resize(loc + 1, u64::MAX);
+            self.g.obj.resize(loc + 1, Obj::Atomic);
         }
         self.g.mask[loc] = mask;
+        self.g.obj[loc] = obj;
         let e = self.push_node(
             t,
             Kind::Write {

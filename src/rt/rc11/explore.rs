@@ -5,7 +5,7 @@
 
 use super::axioms;
 use super::exec::{self, Mode, Ran, RunEnd};
-use super::graph::{Ev, Graph, Kind};
+use super::graph::{Ev, Graph, Kind, Obj, RmwOp, SyncOp};
 use crate::trace::{Event, Op, MAIN};
 use crate::Cancel;
 use std::collections::BTreeMap;
@@ -32,8 +32,6 @@ pub struct Stats {
     pub dropped: u64,
     /// Whether the exploration stopped before the end (the visitor said so, or cancel).
     pub stopped: bool,
-    /// The primitive the kernel used that this world does not model.
-    pub uncovered: Option<&'static str>,
 }
 
 /// Explores every consistent execution graph of `kernel`, calling `visit` on each; `visit`
@@ -67,11 +65,6 @@ pub fn explore<O: Send + 'static>(
         match &ran.end {
             RunEnd::Blocked => stats.blocked += 1,
             RunEnd::Dropped => stats.dropped += 1,
-            RunEnd::Uncovered(what) => {
-                stats.uncovered = Some(what);
-                stats.stopped = true;
-                break;
-            }
             end => {
                 stats.executions += 1;
                 let go = visit(Visit {
@@ -314,11 +307,17 @@ fn permutations(xs: &[Ev]) -> Vec<Vec<Ev>> {
 }
 
 /// A graph as the lab's trace, in an order that respects `po`, `rf`, spawn and join (each
-/// step the event added earliest among those ready): a read after the write it read from,
-/// marked stale when a newer write existed in `mo`.
+/// step the event added earliest among those ready). Every read names the write it read
+/// from (`init`, or the step that wrote it) and, if a newer write to its location existed
+/// in `mo`, which step wrote the newest: "stale by modification order". A blocked attempt
+/// (a lock held, no wake-up token, no message yet) is not a step.
 pub fn trace(g: &Graph) -> Vec<Event> {
     let mut next = vec![0usize; g.th.len()];
     let mut out = Vec::new();
+    // The step (1-based) at which each write ran: a read-modify-write's write part is its
+    // read part's step; a creation is `init`.
+    let mut step_of: std::collections::HashMap<Ev, usize> = std::collections::HashMap::new();
+    let mut received: std::collections::HashMap<(usize, usize), usize> = Default::default();
     let done = |next: &[usize], e: Ev| e.i < next.get(e.t).copied().unwrap_or(0);
     loop {
         let ready = (0..g.th.len())
@@ -337,15 +336,16 @@ pub fn trace(g: &Graph) -> Vec<Event> {
         let Some(e) = ready else { break };
         next[e.t] += 1;
         let thread = if e.t == 0 { MAIN } else { e.t - 1 };
-        let ev = |op, object: String, value, written| Event {
-            thread,
-            op,
-            object,
-            value,
-            written,
-            stale_latest: None,
-            location: None,
+        let source = |w: Ev, step_of: &std::collections::HashMap<Ev, usize>| match step_of.get(&w)
+        {
+            Some(s) => format!("step {s}"),
+            None => "init".to_string(),
         };
+        let ev = |op, object: String, value, written| Event {
+            written,
+            ..Event::new(thread, op, object, value)
+        };
+        let step = out.len() + 1;
         match g.kind(e) {
             Kind::Read {
                 loc,
@@ -355,24 +355,55 @@ pub fn trace(g: &Graph) -> Vec<Event> {
                 na,
                 ..
             } => {
-                let object = if *na {
-                    "cell".to_string()
-                } else {
-                    format!("a{loc}")
-                };
+                let object = g.obj_name(*loc);
+                let obj = g.obj[*loc];
                 let mut x = match rmw {
-                    Some(r) => ev(
-                        r.trace_op(*wrote),
-                        object,
-                        g.val(*rf),
-                        wrote.then(|| g.val(Ev { t: e.t, i: e.i + 1 })),
-                    ),
+                    Some(r) => match r.op {
+                        RmwOp::Sync(
+                            SyncOp::Lock { try_: false } | SyncOp::ReadLock | SyncOp::Wake { .. },
+                        ) if !wrote => continue,
+                        RmwOp::Sync(SyncOp::Wake { .. }) => {
+                            let spurious = SyncOp::woke_spuriously(g.val(*rf));
+                            ev(
+                                if spurious { Op::Spurious } else { Op::Woken },
+                                object,
+                                0,
+                                None,
+                            )
+                        }
+                        RmwOp::Sync(SyncOp::Send(v)) => ev(Op::Send, object, v, None),
+                        RmwOp::Sync(_) => ev(r.trace_op(*wrote), object, 0, None),
+                        _ => ev(
+                            r.trace_op(*wrote),
+                            object,
+                            g.val(*rf),
+                            wrote.then(|| g.val(Ev { t: e.t, i: e.i + 1 })),
+                        ),
+                    },
+                    None if obj == Obj::Channel => {
+                        let n = received.entry((e.t, *loc)).or_default();
+                        if g.mo_pos(*rf) <= *n {
+                            continue; // a receive that found no message: it blocked
+                        }
+                        *n += 1;
+                        ev(Op::Recv, object, g.val(g.mo[*loc][*n]), None)
+                    }
                     None if *na => ev(Op::Read, object, g.val(*rf), None),
                     None => ev(Op::Load, object, g.val(*rf), None),
                 };
-                let latest = g.mo_max(*loc);
-                if latest != *rf && rmw.is_none() {
-                    x.stale_latest = Some(g.val(latest));
+                if rmw.is_none() && matches!(obj, Obj::Atomic | Obj::Cell) {
+                    x.source = Some(source(*rf, &step_of));
+                    let latest = g.mo_max(*loc);
+                    if latest != *rf {
+                        x.newer_in_mo = Some(format!(
+                            "{} wrote {}",
+                            source(latest, &step_of),
+                            g.val(latest)
+                        ));
+                    }
+                }
+                if *wrote {
+                    step_of.insert(Ev { t: e.t, i: e.i + 1 }, step);
                 }
                 out.push(x);
             }
@@ -383,11 +414,15 @@ pub fn trace(g: &Graph) -> Vec<Event> {
                 init: false,
                 na,
                 ..
-            } => out.push(if *na {
-                ev(Op::Write, "cell".to_string(), *val, None)
-            } else {
-                ev(Op::Store, format!("a{loc}"), *val, None)
-            }),
+            } => {
+                step_of.insert(e, step);
+                let object = g.obj_name(*loc);
+                out.push(match g.obj[*loc] {
+                    Obj::Mutex | Obj::RwLock => ev(Op::Unlock, object, 0, None),
+                    _ if *na => ev(Op::Write, object, *val, None),
+                    _ => ev(Op::Store, object, *val, None),
+                });
+            }
             Kind::Fence(_) => out.push(ev(Op::Fence, String::new(), 0, None)),
             _ => {}
         }

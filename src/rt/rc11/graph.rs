@@ -27,6 +27,81 @@ pub enum RmwOp {
     Swap(u64),
     /// compare_exchange: `expected`, `new`.
     Cas(u64, u64),
+    /// An operation of a lock, a condition variable or a channel (see [`SyncOp`]).
+    Sync(SyncOp),
+}
+
+/// The read-modify-writes the world's synchronisation primitives are built from. Each is one
+/// atomic step on the primitive's location, so the explorer orders them like any other
+/// read-modify-writes: a lock is taken by the acquisition that reads its last release.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SyncOp {
+    /// Mutex (and a reader-writer lock's writer): 0 → [`HELD`]; `try` for `try_lock`.
+    Lock { try_: bool },
+    /// A reader of a reader-writer lock: readers + 1, unless a writer holds it.
+    ReadLock,
+    /// A reader leaving: readers − 1.
+    ReadUnlock,
+    /// A condition variable's waiter registering (under the lock): one more sleeper.
+    Register,
+    /// `notify_one`: one more wake-up token, if a sleeper has none.
+    NotifyOne,
+    /// `notify_all`: a token for every sleeper.
+    NotifyAll,
+    /// A sleeper waking: takes a token; with `spurious`, leaves without one if none is there.
+    Wake { spurious: bool },
+    /// A channel's send: the message, last in the channel's `mo`.
+    Send(u64),
+}
+
+/// The value of a held lock (a writer, for a reader-writer lock).
+pub const HELD: u64 = 1 << 63;
+
+/// A condition variable's value: sleepers in the high half, wake-up tokens in the low.
+const SLEEPER: u64 = 1 << 32;
+
+fn sleepers_tokens(v: u64) -> (u64, u64) {
+    (v >> 32, v & (SLEEPER - 1))
+}
+
+impl SyncOp {
+    fn apply(self, old: u64) -> Option<u64> {
+        let (sleepers, tokens) = sleepers_tokens(old);
+        match self {
+            SyncOp::Lock { .. } => (old == 0).then_some(HELD),
+            SyncOp::ReadLock => (old != HELD).then_some(old + 1),
+            SyncOp::ReadUnlock => Some(old.wrapping_sub(1)),
+            SyncOp::Register => Some(old + SLEEPER),
+            SyncOp::NotifyOne => (sleepers > tokens).then_some(old + 1),
+            SyncOp::NotifyAll => (sleepers > tokens).then_some(sleepers * SLEEPER + sleepers),
+            SyncOp::Wake { spurious } => {
+                if tokens > 0 {
+                    Some(old - SLEEPER - 1)
+                } else {
+                    spurious.then_some(old - SLEEPER)
+                }
+            }
+            SyncOp::Send(v) => Some(v),
+        }
+    }
+
+    /// Whether a [`SyncOp::Wake`] that read `old` woke without a token.
+    pub fn woke_spuriously(old: u64) -> bool {
+        sleepers_tokens(old).1 == 0
+    }
+}
+
+/// What a location is: the kind of the object the kernel created it for (names in traces).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Obj {
+    #[default]
+    Atomic,
+    /// The racy cell (plain accesses).
+    Cell,
+    Mutex,
+    RwLock,
+    Condvar,
+    Channel,
 }
 
 /// The read-modify-write a read part belongs to: its operation, its ordering (on success),
@@ -46,6 +121,7 @@ impl Rmw {
             RmwOp::Sub(v) => Some(old.wrapping_sub(v) & mask),
             RmwOp::Swap(v) => Some(v),
             RmwOp::Cas(e, n) => (old == e).then_some(n),
+            RmwOp::Sync(s) => s.apply(old),
         }
     }
 
@@ -66,6 +142,15 @@ impl Rmw {
             RmwOp::Swap(_) => Op::Swap,
             RmwOp::Cas(..) if wrote => Op::CasOk,
             RmwOp::Cas(..) => Op::CasFail,
+            RmwOp::Sync(SyncOp::Lock { try_: true }) if !wrote => Op::TryLockFail,
+            RmwOp::Sync(SyncOp::Lock { .. }) => Op::Lock,
+            RmwOp::Sync(SyncOp::ReadLock) => Op::ReadLock,
+            RmwOp::Sync(SyncOp::ReadUnlock) => Op::ReadUnlock,
+            RmwOp::Sync(SyncOp::Register) => Op::Wait,
+            RmwOp::Sync(SyncOp::NotifyOne) => Op::Notify,
+            RmwOp::Sync(SyncOp::NotifyAll) => Op::NotifyAll,
+            RmwOp::Sync(SyncOp::Wake { .. }) => Op::Woken,
+            RmwOp::Sync(SyncOp::Send(_)) => Op::Send,
         }
     }
 }
@@ -127,6 +212,8 @@ pub struct Graph {
     pub mo: Vec<Vec<Ev>>,
     /// The value mask of each location (`bool` atomics hold 0 or 1, the rest 64 bits).
     pub mask: Vec<u64>,
+    /// What each location is.
+    pub obj: Vec<Obj>,
     pub next_stamp: u64,
 }
 
@@ -251,6 +338,24 @@ impl Graph {
             .iter()
             .position(|&x| x == w)
             .expect("every write is in mo")
+    }
+
+    /// A location's name in traces, as the other worlds name their objects: `a0`, `a1`… for
+    /// atomics, `A`, `B`… for mutexes, `rw0`…, `cv0`…, `cell`, `chan`.
+    pub fn obj_name(&self, loc: Loc) -> String {
+        let obj = self.obj.get(loc).copied().unwrap_or_default();
+        let n = self.obj[..loc.min(self.obj.len())]
+            .iter()
+            .filter(|&&o| o == obj)
+            .count();
+        match obj {
+            Obj::Atomic => format!("a{n}"),
+            Obj::Cell => "cell".to_string(),
+            Obj::Mutex => char::from(b'A' + (n % 26) as u8).to_string(),
+            Obj::RwLock => format!("rw{n}"),
+            Obj::Condvar => format!("cv{n}"),
+            Obj::Channel => "chan".to_string(),
+        }
     }
 
     /// The `mo`-latest write to `loc`.

@@ -13,24 +13,25 @@
 //! graph as a trace).
 //!
 //! Covered: atomics (load, store, swap, fetch_add/sub, compare_exchange with its failure
-//! ordering), fences, spawn and join, spin loops, and the racy cell (plain accesses: a race
-//! is a DATA RACE). Locks, condvars, rwlocks and channels are refused with a one-line reason
-//! (an [`Uncovered`] panic).
+//! ordering), fences, spawn and join, spin loops, the racy cell (plain accesses: a race is a
+//! DATA RACE), and every lock, condvar and channel of the facade (`locks.rs`: each a
+//! location whose read-modify-writes the explorer orders like any others).
 
 pub mod axioms;
 mod exec;
 pub mod explore;
 pub mod fast;
 pub mod graph;
+mod locks;
 #[cfg(test)]
 mod tests;
 
-pub use exec::{RunEnd, Uncovered};
+pub use exec::RunEnd;
 
-use super::{AtomicValue, LockKind, Rt, RtAtomic, RtAtomicInt, RtCell, RtCondvar, RtMutex};
-use super::{MutexGuard, RtReceiver, RtRwLock, RtSender};
-use exec::{ops, uncovered};
-use graph::{Loc, Rmw, RmwOp};
+use super::{AtomicValue, LockKind, Rt, RtAtomic, RtAtomicInt, RtCell};
+use exec::ops;
+use graph::{Loc, Obj, Rmw, RmwOp};
+pub use locks::{Rc11Condvar, Rc11Mutex, Rc11Receiver, Rc11RwLock, Rc11Sender};
 use std::marker::PhantomData;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
@@ -63,7 +64,7 @@ impl<V: AtomicValue> Rc11Atomic<V> {
 impl<V: AtomicValue> RtAtomic<V> for Rc11Atomic<V> {
     fn new(v: V) -> Self {
         Rc11Atomic {
-            loc: ops::create(v.to_u64(), mask::<V>(), false),
+            loc: ops::create(v.to_u64(), mask::<V>(), Obj::Atomic),
             _v: PhantomData,
         }
     }
@@ -109,78 +110,6 @@ impl<V: AtomicValue> RtAtomicInt<V> for Rc11Atomic<V> {
     }
 }
 
-/// A primitive the rc11 world does not model yet: refused when created.
-pub struct Refused<T>(PhantomData<fn() -> T>, std::convert::Infallible);
-
-/// The guard of a refused lock (never made).
-pub struct NoGuard<T>(PhantomData<fn() -> T>, std::convert::Infallible);
-
-impl<T> std::ops::Deref for NoGuard<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        match self.1 {}
-    }
-}
-
-impl<T> std::ops::DerefMut for NoGuard<T> {
-    fn deref_mut(&mut self) -> &mut T {
-        match self.1 {}
-    }
-}
-
-const LOCKS: &str = "a lock (Mutex, RwLock) or a condition variable";
-
-impl<T: Send + 'static> RtMutex<T> for Refused<T> {
-    type Guard<'a>
-        = NoGuard<T>
-    where
-        Self: 'a;
-    fn new(_: T) -> Self {
-        uncovered(LOCKS)
-    }
-    fn lock(&self) -> NoGuard<T> {
-        match self.1 {}
-    }
-    fn try_lock(&self) -> Option<NoGuard<T>> {
-        match self.1 {}
-    }
-}
-
-impl<T: Send + Sync + 'static> RtRwLock<T> for Refused<T> {
-    type ReadGuard<'a>
-        = NoGuard<T>
-    where
-        Self: 'a;
-    type WriteGuard<'a>
-        = NoGuard<T>
-    where
-        Self: 'a;
-    fn new(_: T) -> Self {
-        uncovered(LOCKS)
-    }
-    fn read(&self) -> NoGuard<T> {
-        match self.1 {}
-    }
-    fn write(&self) -> NoGuard<T> {
-        match self.1 {}
-    }
-}
-
-impl RtCondvar<Rc11> for Refused<()> {
-    fn new() -> Self {
-        uncovered(LOCKS)
-    }
-    fn wait<'a, T: Send + 'static>(&self, _: MutexGuard<'a, Rc11, T>) -> MutexGuard<'a, Rc11, T> {
-        match self.1 {}
-    }
-    fn notify_one(&self) {
-        match self.1 {}
-    }
-    fn notify_all(&self) {
-        match self.1 {}
-    }
-}
-
 /// The racy cell: a location of plain (non-atomic) accesses. Two of them, or one and an
 /// atomic write, without happens-before either way are a DATA RACE.
 pub struct Rc11Cell {
@@ -190,7 +119,7 @@ pub struct Rc11Cell {
 impl RtCell for Rc11Cell {
     fn new(v: u64) -> Self {
         Rc11Cell {
-            loc: ops::create(v, u64::MAX, true),
+            loc: ops::create(v, u64::MAX, Obj::Cell),
         }
     }
     fn read(&self) -> u64 {
@@ -207,22 +136,6 @@ impl RtCell for Rc11Cell {
     }
 }
 
-/// A refused channel end.
-#[derive(Clone)]
-pub struct NoChannel(Arc<std::convert::Infallible>);
-
-impl RtSender for NoChannel {
-    fn send(&self, _: u64) {
-        match *self.0 {}
-    }
-}
-
-impl RtReceiver for NoChannel {
-    fn recv(&self) -> u64 {
-        match *self.0 {}
-    }
-}
-
 /// A handle to a worker: its graph thread, and the slot its result arrives in.
 pub struct Rc11Join<T> {
     thread: usize,
@@ -235,11 +148,11 @@ impl Rt for Rc11 {
     type AtomicUsize = Rc11Atomic<usize>;
     type AtomicBool = Rc11Atomic<bool>;
     type Cell = Rc11Cell;
-    type Mutex<K: LockKind, T: Send + 'static> = Refused<T>;
-    type RwLock<T: Send + Sync + 'static> = Refused<T>;
-    type Condvar = Refused<()>;
-    type Sender = NoChannel;
-    type Receiver = NoChannel;
+    type Mutex<K: LockKind, T: Send + 'static> = Rc11Mutex<T>;
+    type RwLock<T: Send + Sync + 'static> = Rc11RwLock<T>;
+    type Condvar = Rc11Condvar;
+    type Sender = Rc11Sender;
+    type Receiver = Rc11Receiver;
     type Join<T: Send + 'static> = Rc11Join<T>;
     type Gate = ();
 
@@ -261,8 +174,8 @@ impl Rt for Rc11 {
             None => unreachable!("a joined worker has finished"),
         }
     }
-    fn channel() -> (NoChannel, NoChannel) {
-        uncovered("a channel")
+    fn channel() -> (Rc11Sender, Rc11Receiver) {
+        locks::channel()
     }
     fn gate(_: usize) {}
     fn wait(_: &()) {}

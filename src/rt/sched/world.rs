@@ -59,6 +59,12 @@ pub fn with_spurious_wakeups<R>(on: bool, f: impl FnOnce() -> R) -> R {
     with_setting(&SPURIOUS, on, f)
 }
 
+/// Whether executions started on this thread now allow spurious wake-ups (the rc11 world
+/// follows the same setting).
+pub fn spurious_wakeups() -> bool {
+    SPURIOUS.with(|s| s.get())
+}
+
 /// Runs `f` with a thread-local setting of the world set to `on`, restoring it afterwards
 /// (even if `f` panics).
 fn with_setting<R>(

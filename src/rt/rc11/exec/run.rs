@@ -34,13 +34,15 @@ pub(crate) fn run<O: Send + 'static>(
         c.start(main);
     }
     loop {
-        if with(|x| x.dropped) {
+        if with(|x| x.dropped || x.looped) {
             break;
         }
         let pick = with(|x| {
             let runnable: Vec<usize> = (0..x.status.len())
                 .filter(|&t| match x.status[t] {
                     Status::NotStarted | Status::Ready => true,
+                    Status::Replay => x.may_go(t),
+                    Status::Repeating(at) => x.added > at,
                     Status::Join(c) => x.status[c] == Status::Finished,
                     Status::Spinning | Status::Finished => false,
                 })
@@ -103,9 +105,7 @@ pub(crate) fn run<O: Send + 'static>(
     let (end, value) = match result {
         Some(Ok(v)) => (RunEnd::Finished, Some(v)),
         Some(Err(p)) => {
-            if let Some(u) = p.downcast_ref::<Uncovered>() {
-                (RunEnd::Uncovered(u.0), None)
-            } else if p.is::<Aborted>() {
+            if p.is::<Aborted>() {
                 (stuck.unwrap_or(RunEnd::Dropped), None)
             } else {
                 (
@@ -157,40 +157,60 @@ fn race_in(g: &Graph, model: Model) -> Option<(Ev, Ev)> {
     None
 }
 
-/// How a run that did not finish ended: blocked (a spinner could read something new) or a
-/// livelock.
+/// How a run that did not finish ended: blocked (a waiting thread could still read
+/// something that lets it go on: another graph has that), a livelock (a spinner is stuck),
+/// or a deadlock (every thread left sleeps in a lock, a condvar, a channel or a join).
 fn ended(x: &Exec) -> RunEnd {
     if x.dropped {
         return RunEnd::Dropped;
     }
     let g = &x.g;
     let mut waits = Vec::new();
+    let mut spinning = false;
+    let name = |t: usize| if t == 0 { usize::MAX } else { t - 1 };
     for t in 0..x.status.len() {
         match x.status[t] {
             Status::Spinning => {
-                let could = x.iter[t].blocked_reads.iter().any(|&r| {
-                    let rf = g.rf(r).expect("a read");
-                    let loc = g.loc(r).expect("a read");
-                    let v = g.val(rf);
-                    let p = g.mo_pos(rf);
-                    g.mo[loc][p + 1..].iter().any(|&w| g.val(w) != v)
-                });
-                if could {
+                let it = &x.iter[t];
+                if it.blocked_reads.iter().any(|&(r, until)| until.could_go(g, r)) {
                     return RunEnd::Blocked;
                 }
-                if t > 0 {
-                    let what = x.iter[t]
-                        .blocked_reads
-                        .iter()
-                        .map(|&r| format!("a{} = {}", g.loc(r).unwrap_or(0), g.val(r)))
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    waits.push((t - 1, format!("spinning on {what}")));
+                match &it.waiting {
+                    Some(what) => waits.push((name(t), what.clone())),
+                    None => {
+                        spinning = true;
+                        let what = it
+                            .blocked_reads
+                            .iter()
+                            .map(|&(r, _)| format!("a{} = {}", g.loc(r).unwrap_or(0), g.val(r)))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        waits.push((name(t), format!("spinning on {what}")));
+                    }
                 }
             }
-            Status::Join(c) if t > 0 => waits.push((t - 1, format!("joining T{}", c - 1))),
+            Status::Join(c) => waits.push((name(t), format!("joining T{}", c - 1))),
+            Status::Repeating(_) => {
+                let it = &x.iter[t];
+                if it.blocked_reads.iter().any(|&(r, until)| until.could_go(g, r)) {
+                    return RunEnd::Blocked;
+                }
+                spinning = true;
+                waits.push((
+                    name(t),
+                    "the others forever, repeating one iteration that undoes itself".to_string(),
+                ));
+            }
             _ => {}
         }
     }
-    RunEnd::Livelock(waits)
+    // Main's own wait says nothing the workers' do not.
+    if waits.iter().any(|(t, _)| *t != usize::MAX) {
+        waits.retain(|(t, _)| *t != usize::MAX);
+    }
+    if spinning {
+        RunEnd::Livelock(waits)
+    } else {
+        RunEnd::Deadlock(waits)
+    }
 }

@@ -17,8 +17,54 @@ pub(super) struct Iteration {
     pub(super) reads: Vec<Ev>,
     pub(super) changed: bool,
     pub(super) prev: Option<Vec<Seen>>,
-    /// The reads of the iteration that blocked the thread.
-    pub(super) blocked_reads: Vec<Ev>,
+    /// The reads that blocked the thread, each with what would have let it go on.
+    pub(super) blocked_reads: Vec<(Ev, Until)>,
+    /// What a thread blocked in a primitive waits for (`None`: a spinner).
+    pub(super) waiting: Option<String>,
+    /// Its last condvar wait ended in a spurious wake-up (the next may not).
+    pub(super) woke_spuriously: bool,
+    /// What this iteration read and wrote, by value: `(location, value, write)`.
+    pub(super) values: Vec<(Loc, u64, bool)>,
+    /// The last iteration's `values`, if it wrote something.
+    pub(super) prev_values: Option<Vec<(Loc, u64, bool)>>,
+    /// The last iteration repeated the one before it (it wrote, and read and wrote the same
+    /// values).
+    pub(super) repeating: bool,
+}
+
+/// What a blocked read needed to read for its thread to go on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Until {
+    /// A spinner: any other value.
+    Differs,
+    /// A blocked acquisition or wake-up: a value its operation writes on.
+    Writes(Rmw),
+    /// A receiver that has taken `n` messages: a write past the `n`-th in `mo`.
+    Beyond(usize),
+    /// A thread repeating an iteration: the next one would read the same, unless the newest
+    /// write (another thread's read) holds another value.
+    Latest,
+}
+
+impl Until {
+    /// Whether blocked read `r` could have read a write that lets its thread go on: a write
+    /// later in `mo` than its source (reading an earlier one is another graph, explored
+    /// from there).
+    pub(super) fn could_go(self, g: &Graph, r: Ev) -> bool {
+        let rf = g.rf(r).expect("a read");
+        let loc = g.loc(r).expect("a read");
+        let v = g.val(rf);
+        let p = g.mo_pos(rf);
+        if self == Until::Latest {
+            return rf.t != r.t && g.val(g.mo_max(loc)) != v;
+        }
+        g.mo[loc][p + 1..].iter().enumerate().any(|(k, &w)| match self {
+            Until::Differs => g.val(w) != v,
+            Until::Writes(op) => op.apply(g.val(w), g.mask[loc]).is_some(),
+            Until::Beyond(n) => p + 1 + k > n,
+            Until::Latest => unreachable!("answered above"),
+        })
+    }
 }
 
 impl Exec {
@@ -28,7 +74,9 @@ impl Exec {
             Kind::Read { loc, rf, wrote, .. } => (*loc, *rf, *wrote),
             _ => return,
         };
+        let v = self.g.val(rf);
         let it = &mut self.iter[t];
+        it.values.push((loc, v, false));
         it.reads.push(r);
         if wrote {
             // A read-modify-write that wrote back what it read changed nothing (ops::rmw
