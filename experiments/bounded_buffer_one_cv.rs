@@ -29,6 +29,15 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 4,
         iters: 2,
     },
+    // The rc11 world finds the deadlock at 3 × 2 in under a second; at 4 × 2 its condvar
+    // model blocks on almost every run (no complete graph in 76 s).
+    rc11_proof: Some((
+        Size {
+            threads: 3,
+            iters: 2,
+        },
+        "at 4 × 2 the rc11 world's runs nearly all end blocked in a wait (no complete graph in 76 s); 3 × 2 deadlocks in every world",
+    )),
     // Three threads already deadlock under some schedule (hunt finds it at 3 × 2): small
     // enough to play by hand.
     play: Play::At(Size {

@@ -20,7 +20,9 @@ mod outcomes;
 pub mod rc11;
 pub mod scheduled;
 
-pub use outcomes::{DeadlockReport, EventOut, ExploreReport, Failing, OutcomeCount, RaceReport};
+pub use outcomes::{
+    DeadlockReport, EventOut, ExecGraph, ExploreReport, Failing, OutcomeCount, RaceReport,
+};
 
 /// loom's limit: 5 threads including the main one.
 pub const LOOM_MAX_WORKERS: usize = 4;
@@ -266,7 +268,7 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
 pub fn false_alarm(exp: &Experiment, r: &ExploreReport) -> &'static str {
     if exp.loom_false_alarm && r.world == WORLD_LOOM {
         " — a declared loom false alarm: loom treats SeqCst accesses as AcqRel; \
-         `--world scheduled` proves it under sequential consistency"
+         `--world rc11` proves it under RC11, `--world scheduled` under sequential consistency"
     } else {
         ""
     }

@@ -2,12 +2,14 @@
 //!
 //! The checks are read from the catalogue, so a new experiment is verified the day it lands:
 //! every fix is proved at its declared proof size in the loom world (where loom can: at most
-//! four workers) and in the scheduled world; every broken experiment's bug is found in each
-//! world its `bug_shows_in` declares; every litmus test's loom outcome set is compared with the
-//! memory model its grades cite. A difference declared where it shows — an experiment's
-//! `loom_false_alarm`, a litmus test's `loom_limit` (loom treats SeqCst accesses as AcqRel,
-//! loom does not explore load buffering) — is a KNOWN GAP, never a pass and never a failure;
-//! an undeclared difference fails. [`plan`] lists the checks; [`run`] runs one.
+//! four workers), in the scheduled world and in the rc11 world; every broken experiment's bug
+//! is found in each world its `bug_shows_in` declares, and in the rc11 world (which has every
+//! execution the other two have); every litmus test's loom outcome set and the rc11 world's
+//! are compared with the memory model computed from its candidate executions. A difference
+//! declared where it shows — an experiment's `loom_false_alarm`, a litmus test's
+//! `loom_limit` (loom treats SeqCst accesses as AcqRel, loom does not explore load
+//! buffering) — is a KNOWN GAP, named, never a pass and never a failure; an undeclared
+//! difference fails. [`plan`] lists the checks; [`run`] runs one.
 
 use crate::error::Result;
 use crate::experiment::{Class, Experiment, Params, Worlds};
@@ -73,6 +75,7 @@ pub enum Planned {
     Litmus {
         test: &'static Litmus,
         ordering: MemOrder,
+        world: World,
     },
 }
 
@@ -80,15 +83,27 @@ impl Planned {
     /// `atomic [loom 2x2]`, `SB --ordering relaxed [loom]`.
     pub fn name(&self) -> String {
         match self {
-            Planned::Experiment { exp, world, .. } => format!(
-                "{} [{} {}x{}]",
-                exp.name,
-                world.name(),
-                exp.proof.threads,
-                exp.proof.iters
-            ),
-            Planned::Litmus { test, ordering } => {
-                format!("{} --ordering {} [loom]", test.name, ordering.name())
+            Planned::Experiment { exp, world, .. } => {
+                let size = size_in(exp, *world);
+                format!(
+                    "{} [{} {}x{}]",
+                    exp.name,
+                    world.name(),
+                    size.threads,
+                    size.iters
+                )
+            }
+            Planned::Litmus {
+                test,
+                ordering,
+                world,
+            } => {
+                format!(
+                    "{} --ordering {} [{}]",
+                    test.name,
+                    ordering.name(),
+                    world.name()
+                )
             }
         }
     }
@@ -132,6 +147,14 @@ pub fn bug_worlds(exp: &Experiment) -> Worlds {
     }
 }
 
+/// The size `world` checks `exp` at: its proof size, unless it declares another for rc11.
+pub fn size_in(exp: &Experiment, world: World) -> crate::experiment::Size {
+    match (world, exp.rc11_proof) {
+        (World::Rc11, Some((s, _))) => s,
+        _ => exp.proof,
+    }
+}
+
 /// Every check for these experiments and litmus tests, in catalogue order.
 pub fn plan(exps: &[&'static Experiment], litmus: &[&'static Litmus]) -> Vec<Planned> {
     let mut out = Vec::new();
@@ -146,9 +169,12 @@ pub fn plan(exps: &[&'static Experiment], litmus: &[&'static Litmus]) -> Vec<Pla
         } else {
             (Kind::BugFound, bug_worlds(exp))
         };
+        // The rc11 world has every execution the other two have: it proves every fix and
+        // finds every bug.
         for (on, world) in [
             (worlds.loom, World::Loom),
             (worlds.scheduled, World::Scheduled),
+            (true, World::Rc11),
         ] {
             if on {
                 out.push(Planned::Experiment { exp, world, kind });
@@ -157,7 +183,13 @@ pub fn plan(exps: &[&'static Experiment], litmus: &[&'static Litmus]) -> Vec<Pla
     }
     for &test in litmus {
         for ordering in [MemOrder::Relaxed, MemOrder::Acqrel, MemOrder::Seqcst] {
-            out.push(Planned::Litmus { test, ordering });
+            for world in [World::Loom, World::Rc11] {
+                out.push(Planned::Litmus {
+                    test,
+                    ordering,
+                    world,
+                });
+            }
         }
     }
     out
@@ -187,7 +219,20 @@ pub fn run(p: &Planned, isolated: bool, cancel: &Cancel) -> Result<Check> {
             };
             (exp.name.to_string(), world.name(), status, detail)
         }
-        Planned::Litmus { test, ordering } => {
+        Planned::Litmus {
+            test,
+            ordering,
+            world: World::Rc11,
+        } => {
+            let (status, detail) = litmus_rc11(test, *ordering);
+            (
+                test.name.to_string(),
+                explore::rc11::WORLD_RC11,
+                status,
+                detail,
+            )
+        }
+        Planned::Litmus { test, ordering, .. } => {
             let (status, detail) = litmus_check(test, *ordering)?;
             (test.name.to_string(), explore::WORLD_LOOM, status, detail)
         }
@@ -226,10 +271,11 @@ fn explore_at_proof(
     isolated: bool,
     cancel: &Cancel,
 ) -> Result<ExploreReport> {
-    let finding = kind == Kind::BugFound || exp.loom_false_alarm;
+    let finding = kind == Kind::BugFound || (exp.loom_false_alarm && world == World::Loom);
+    let size = size_in(exp, world);
     let cfg = ExploreConfig {
         exp,
-        params: Params::new(exp.proof.threads, exp.proof.iters),
+        params: Params::new(size.threads, size.iters),
         world,
         preemptions: None,
         max_seconds: BACKSTOP_SECONDS,
@@ -240,7 +286,7 @@ fn explore_at_proof(
             World::Scheduled | World::Rc11 => SCHEDULED_EXECUTIONS,
         }),
         // A fix must hold even when waiters wake without a notify, as std allows.
-        spurious_wakeups: world == World::Scheduled && kind == Kind::Proved,
+        spurious_wakeups: world != World::Loom && kind == Kind::Proved,
         first_failure: world != World::Scheduled && finding,
         show: 1,
         cancel: cancel.clone(),
@@ -269,7 +315,7 @@ fn judge_proof(exp: &Experiment, world: World, r: &ExploreReport) -> (Status, St
         return (
             Status::KnownGap,
             format!(
-                "loom treats SeqCst accesses as AcqRel (declared false alarm; the scheduled world proves it): {}",
+                "loom treats SeqCst accesses as AcqRel (declared false alarm; the rc11 and scheduled worlds prove it): {}",
                 r.verdict
             ),
         );
@@ -317,6 +363,38 @@ fn litmus_check(test: &'static Litmus, o: MemOrder) -> Result<(Status, String)> 
         (_, false) => Status::Fail,
     };
     Ok((status, format!("{why}; outcomes {set}")))
+}
+
+/// The rc11 world's outcome set for `test` under `o` against the model computed from every
+/// candidate execution under the world's axioms: they must be equal, outcome for outcome.
+fn litmus_rc11(test: &'static Litmus, o: MemOrder) -> (Status, String) {
+    let world = crate::litmus::rc11::run((test.rc11)(o));
+    let model = crate::litmus::rc11::computed((test.rc11)(o)).world;
+    let set = |s: &std::collections::BTreeSet<crate::litmus::Outcome>| {
+        s.iter()
+            .map(|out| format!("({})", test.label(out)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    if world.outcomes == model {
+        (
+            Status::Pass,
+            format!(
+                "the rc11 world's {} graphs give exactly the model's outcomes {}",
+                world.graphs,
+                set(&model)
+            ),
+        )
+    } else {
+        (
+            Status::Fail,
+            format!(
+                "the rc11 world gives {} where the model computed from every candidate gives {}",
+                set(&world.outcomes),
+                set(&model)
+            ),
+        )
+    }
 }
 
 /// The counts of a finished (or interrupted) run.

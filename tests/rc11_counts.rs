@@ -98,7 +98,10 @@ fn sweep(names: Option<&[&str]>, iters: u64) -> (Vec<String>, Vec<String>) {
 fn every_covered_kernel_at_2x1_has_exactly_one_run_per_consistent_graph() {
     let (checked, skipped) = sweep(None, 1);
     eprintln!("checked: {checked:#?}\nskipped: {skipped:#?}");
-    assert!(skipped.is_empty(), "every kernel is checked at 2x1: {skipped:?}");
+    assert!(
+        skipped.is_empty(),
+        "every kernel is checked at 2x1: {skipped:?}"
+    );
     assert!(checked.len() >= 38, "{checked:?}");
 }
 

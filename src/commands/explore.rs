@@ -33,23 +33,29 @@ pub struct ExploreArgs {
     /// that does not depend on the machine's speed.
     #[arg(long)]
     pub max_executions: Option<u64>,
-    /// Scheduled world: let a condvar waiter also wake without a notify (a spurious
-    /// wake-up, which std allows), at most once per `wait` call.
+    /// Scheduled and rc11 worlds: let a condvar waiter also wake without a notify (a
+    /// spurious wake-up, which std allows), at most once per `wait` call.
     #[arg(long)]
     pub spurious_wakeups: bool,
     /// Stop at the first failing execution (what `verify` asks when one is all a check
     /// needs).
     #[arg(long)]
     pub first_failure: bool,
-    /// The world to explore: `loom` (the C11 memory model, up to 4 workers) or `scheduled`
-    /// (every sequentially consistent interleaving, any number of workers) [default: loom up
-    /// to 4 workers, scheduled past them].
+    /// The world to explore: `loom` (loom's model of C11 atomics, up to 4 workers),
+    /// `scheduled` (every sequentially consistent interleaving, any number of workers) or
+    /// `rc11` (the lab's own RC11 model checker: every consistent execution graph)
+    /// [default: loom up to 4 workers, scheduled past them].
     #[arg(long, value_enum, ignore_case = true)]
     pub world: Option<explore::World>,
     /// How many failing executions to print as timelines (one per final value; the shortest
     /// first, then the worst).
     #[arg(long, default_value_t = 1)]
     pub show: usize,
+    /// rc11 world: write the execution graph of what the report shows first (the data
+    /// race, the deadlock, the first failing execution; for a proof, one execution) to
+    /// FILE, as Graphviz text (`.dot`) or a picture (`.svg`).
+    #[arg(long, value_name = "FILE")]
+    pub graph: Option<std::path::PathBuf>,
 }
 
 /// Validates an exploration.
@@ -91,10 +97,18 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
         )?;
     }
     let world = explore::pick_world(a.world, &p);
-    if world != explore::World::Scheduled && a.spurious_wakeups {
+    if world == explore::World::Loom && a.spurious_wakeups {
         return Err(crate::error::LabError::usage(
-            "--spurious-wakeups is for the scheduled world (--world scheduled); loom never wakes a waiter spuriously, and the rc11 world has no condvars yet",
+            "--spurious-wakeups is for the scheduled and rc11 worlds (--world scheduled or rc11); loom never wakes a waiter spuriously",
         ));
+    }
+    if let Some(path) = &a.graph {
+        if world != explore::World::Rc11 {
+            return Err(crate::error::LabError::usage(
+                "--graph draws an execution graph, which only the rc11 world builds: add --world rc11",
+            ));
+        }
+        graph_format(path)?;
     }
     if world != explore::World::Loom && a.preemptions.is_some() {
         return Err(crate::error::LabError::usage(format!(
@@ -119,12 +133,57 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
     })
 }
 
+/// Whether `--graph FILE` asks for Graphviz text (`.dot`) or SVG (`.svg`): true for SVG.
+fn graph_format(path: &std::path::Path) -> Result<bool> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("svg") => Ok(true),
+        Some("dot" | "gv") => Ok(false),
+        _ => Err(crate::error::LabError::usage(format!(
+            "--graph {}: the file must end in .dot (Graphviz text) or .svg (a picture)",
+            path.display()
+        ))),
+    }
+}
+
 /// Explores in a child process and prints the report.
 pub fn execute(a: &ExploreArgs, out: &mut dyn Write) -> Result<Exit> {
     let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = config(a)?;
+    // The picture's file is opened before the work, so a bad path costs nothing.
+    let graph_file = match &a.graph {
+        Some(path) => Some((
+            path,
+            graph_format(path)?,
+            std::fs::File::create(path).map_err(|e| {
+                crate::error::LabError::usage(format!("--graph {}: {e}", path.display()))
+            })?,
+        )),
+        None => None,
+    };
     let meter = crate::machine::CpuMeter::start();
     let r = explore::explore_isolated(&cfg)?;
+    if let Some((path, svg, mut file)) = graph_file {
+        let text = match (&r.graph, svg) {
+            (Some(g), true) => &g.svg,
+            (Some(g), false) => &g.dot,
+            (None, _) => {
+                return Err(crate::error::LabError::usage(format!(
+                    "--graph {}: no execution was explored, so there is no graph to draw",
+                    path.display()
+                )))
+            }
+        };
+        file.write_all(text.as_bytes()).map_err(|e| {
+            crate::error::LabError::usage(format!("--graph {}: {e}", path.display()))
+        })?;
+        if !a.common.json {
+            eprintln!(
+                "race-lab: wrote the execution graph of {} to {}",
+                r.graph.as_ref().map_or("", |g| g.of.as_str()),
+                path.display()
+            );
+        }
+    }
     if a.common.json {
         let warnings = crate::machine::busy_warning(meter.others());
         report::explore::json(out, &r, warnings.into_iter().collect())?;

@@ -150,7 +150,7 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
 fn errored(p: &Planned, e: LabError, seconds: f64) -> Check {
     let (subject, world) = match p {
         Planned::Experiment { exp, world, .. } => (exp.name.to_string(), world.name()),
-        Planned::Litmus { test, .. } => (test.name.to_string(), "loom"),
+        Planned::Litmus { test, world, .. } => (test.name.to_string(), world.name()),
     };
     Check {
         name: p.name(),

@@ -186,6 +186,7 @@ impl Experiment {
             threads: 2,
             iters: 2,
         },
+        rc11_proof: None,
         loom_false_alarm: false,
         witnessed: false,
         play: Play::AtProofSize,

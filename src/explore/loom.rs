@@ -158,6 +158,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         deadlock: None,
         forbidden: false,
         verdict: String::new(),
+        graph: None,
     };
     match result {
         Ok(()) => {

@@ -125,4 +125,19 @@ pub struct ExploreReport {
     pub deadlock: Option<DeadlockReport>,
     pub forbidden: bool,
     pub verdict: String,
+    /// The rc11 world's execution graph of what the report shows first (the data race, the
+    /// deadlock, the first failing execution, or for a proof one execution), drawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph: Option<ExecGraph>,
+}
+
+/// An execution graph as `explore --graph` writes it and the HTML report shows it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ExecGraph {
+    /// What it is an execution of ("the data race", "the first failing execution", …).
+    pub of: String,
+    /// Graphviz text.
+    pub dot: String,
+    /// SVG, laid out by the lab (threads as columns, events as rows).
+    pub svg: String,
 }

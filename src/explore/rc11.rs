@@ -6,10 +6,14 @@
 //! every primitive of the facade: atomics, fences, threads, spin loops, locks, condvars,
 //! channels and the racy cell.
 
-use super::{DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, RaceReport};
+use super::{
+    DeadlockReport, EventOut, ExecGraph, ExploreConfig, ExploreReport, Failing, RaceReport,
+};
 use crate::error::Result;
 use crate::experiment::{Ending, Grade, Outcome};
 use crate::rt::rc11::explore::{self as engine, Kernel};
+use crate::rt::rc11::graph::{Ev, Graph};
+use crate::rt::rc11::picture::{picture, Picture};
 use crate::rt::rc11::RunEnd;
 use crate::trace::{self, Event};
 use std::collections::BTreeMap;
@@ -40,6 +44,16 @@ pub fn ending_of(end: &RunEnd, result: Option<&Outcome>) -> Ending {
     }
 }
 
+impl From<Picture> for ExecGraph {
+    fn from(p: Picture) -> Self {
+        ExecGraph {
+            of: String::new(),
+            dot: p.dot,
+            svg: p.svg,
+        }
+    }
+}
+
 /// Explores in this process (coroutines on this thread, as the scheduled world).
 pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let (exp, p) = (cfg.exp, cfg.params.clone());
@@ -47,7 +61,11 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let started = Instant::now();
     let line = crate::machine::counter_line(false);
     let mut outcomes: BTreeMap<Ending, u64> = BTreeMap::new();
-    let mut failing: BTreeMap<Ending, (Vec<Event>, RunEnd)> = BTreeMap::new();
+    let mut failing: BTreeMap<Ending, (Vec<Event>, RunEnd, Graph)> = BTreeMap::new();
+    // The graph to draw: the data race's (with its two accesses), else the one the report
+    // shows first, else (a proof) the first execution.
+    let mut race_graph: Option<(Graph, (Ev, Ev))> = None;
+    let mut first: Option<Graph> = None;
     let mut failing_count = 0u64;
     let mut stopped = None;
     let mut race = None;
@@ -55,28 +73,32 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let q = p.clone();
     let kernel: Kernel<Outcome> = Arc::new(move || kernel_fn(&q).outcome);
     let _quiet = crate::error::QuietPanics::install();
-    let stats = engine::explore(kernel, event_bound(p.threads, p.iters), &cfg.cancel, |v| {
-        if let RunEnd::DataRace(a, b) = v.end {
-            let mut events = engine::trace(v.graph);
-            exp.name_objects(&mut events);
-            let who = |e: crate::rt::rc11::graph::Ev| {
-                let write = v.graph.is_write(e);
-                format!(
-                    "{} {} {}",
-                    if e.t == 0 {
-                        "main".to_string()
-                    } else {
-                        format!("T{}", e.t - 1)
-                    },
-                    if write { "writes" } else { "reads" },
-                    if v.graph.is_na(e) {
-                        "the cell"
-                    } else {
-                        "an atomic"
-                    },
-                )
-            };
-            race = Some(RaceReport {
+    let bound = event_bound(p.threads, p.iters);
+    let spurious = cfg.spurious_wakeups;
+    let stats = crate::rt::sched::with_spurious_wakeups(spurious, || {
+        engine::explore(kernel, bound, &cfg.cancel, |v| {
+            if let RunEnd::DataRace(a, b) = v.end {
+                race_graph = Some((v.graph.clone(), (*a, *b)));
+                let mut events = engine::trace(v.graph);
+                exp.name_objects(&mut events);
+                let who = |e: crate::rt::rc11::graph::Ev| {
+                    let write = v.graph.is_write(e);
+                    format!(
+                        "{} {} {}",
+                        if e.t == 0 {
+                            "main".to_string()
+                        } else {
+                            format!("T{}", e.t - 1)
+                        },
+                        if write { "writes" } else { "reads" },
+                        if v.graph.is_na(e) {
+                            "the cell"
+                        } else {
+                            "an atomic"
+                        },
+                    )
+                };
+                race = Some(RaceReport {
                     loom_message: "data race (rc11 world): two accesses to the cell, one a write, with no happens-before between them".into(),
                     accesses: vec![who(*a), who(*b)],
                     summary: format!(
@@ -87,43 +109,49 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                     events: events.iter().map(EventOut::from).collect(),
                     timeline: trace::timeline(&events),
                 });
-            return false;
-        }
-        let o = ending_of(v.end, v.result);
-        *outcomes.entry(o.clone()).or_default() += 1;
-        let failed = exp.grade_ending(&p, &o).0 != Grade::Acceptable;
-        if failed {
-            failing_count += 1;
-            let mut events = engine::trace(v.graph);
-            exp.name_objects(&mut events);
-            if failing.get(&o).is_none_or(|(e, _)| events.len() < e.len()) {
-                failing.insert(o.clone(), (events, v.end.clone()));
+                return false;
             }
-        }
-        let n: u64 = outcomes.values().sum();
-        if n % 256 == 0 {
-            line.set_message(format!(
-                "exploring (rc11 world): {n} execution graphs, {:.0} s",
-                started.elapsed().as_secs_f64()
-            ));
-        }
-        if matches!(o, Ending::Livelock) {
-            stopped = Some(format!(
-                "the search stops at the first livelock ({n} execution graphs explored)"
-            ));
-            return false;
-        }
-        if failed && cfg.first_failure {
-            stopped = Some(format!(
-                "the search stops at the first failing execution ({n} explored)"
-            ));
-            return false;
-        }
-        if let Some(why) = cfg.spent(n, started, "execution graphs") {
-            stopped = Some(why);
-            return false;
-        }
-        true
+            let o = ending_of(v.end, v.result);
+            *outcomes.entry(o.clone()).or_default() += 1;
+            let failed = exp.grade_ending(&p, &o).0 != Grade::Acceptable;
+            if failed {
+                failing_count += 1;
+                let mut events = engine::trace(v.graph);
+                exp.name_objects(&mut events);
+                if failing
+                    .get(&o)
+                    .is_none_or(|(e, _, _)| events.len() < e.len())
+                {
+                    failing.insert(o.clone(), (events, v.end.clone(), v.graph.clone()));
+                }
+            } else if first.is_none() {
+                first = Some(v.graph.clone());
+            }
+            let n: u64 = outcomes.values().sum();
+            if n % 256 == 0 {
+                line.set_message(format!(
+                    "exploring (rc11 world): {n} execution graphs, {:.0} s",
+                    started.elapsed().as_secs_f64()
+                ));
+            }
+            if matches!(o, Ending::Livelock) {
+                stopped = Some(format!(
+                    "the search stops at the first livelock ({n} execution graphs explored)"
+                ));
+                return false;
+            }
+            if failed && cfg.first_failure {
+                stopped = Some(format!(
+                    "the search stops at the first failing execution ({n} explored)"
+                ));
+                return false;
+            }
+            if let Some(why) = cfg.spent(n, started, "execution graphs") {
+                stopped = Some(why);
+                return false;
+            }
+            true
+        })
     });
     line.finish_and_clear();
     if stats.stopped && stopped.is_none() && race.is_none() {
@@ -149,11 +177,30 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         deadlock: None,
         forbidden: false,
         verdict: String::new(),
+        graph: None,
     };
     report.add_outcomes(exp, &p, &outcomes);
-    let mut shown: Vec<(&Ending, &(Vec<Event>, RunEnd))> = failing.iter().collect();
-    shown.sort_by_key(|(o, (events, _))| (events.len(), (*o).clone()));
-    for (ending, (events, end)) in shown {
+    let mut shown: Vec<(&Ending, &(Vec<Event>, RunEnd, Graph))> = failing.iter().collect();
+    shown.sort_by_key(|(o, (events, _, _))| (events.len(), (*o).clone()));
+    let rename = |s: &str| exp.object_name(s).into_owned();
+    let draw = |g: &Graph, race: Option<(Ev, Ev)>, of: &str| ExecGraph {
+        of: of.to_string(),
+        ..picture(g, race, &rename, exp.name).into()
+    };
+    report.graph = match (&race_graph, shown.first()) {
+        (Some((g, pair)), _) => Some(draw(
+            g,
+            Some(*pair),
+            "the data race (its two accesses in red)",
+        )),
+        (None, Some((_, (_, RunEnd::Livelock(_), g)))) => Some(draw(g, None, "the livelock")),
+        (None, Some((_, (_, RunEnd::Deadlock(_), g)))) => Some(draw(g, None, "the deadlock")),
+        (None, Some((_, (_, _, g)))) => Some(draw(g, None, "the first failing execution shown")),
+        (None, None) => first
+            .as_ref()
+            .map(|g| draw(g, None, "one execution (every one is acceptable)")),
+    };
+    for (ending, (events, end, _)) in shown {
         let o = ending.record();
         if let RunEnd::Livelock(waits) | RunEnd::Deadlock(waits) = end {
             if report.deadlock.is_some() {

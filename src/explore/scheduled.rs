@@ -110,6 +110,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         deadlock: None,
         forbidden: false,
         verdict: String::new(),
+        graph: None,
     };
     report.add_outcomes(exp, &cfg.params, &outcomes);
     let mut shown: Vec<(&Ending, &Witness)> = failing.iter().collect();

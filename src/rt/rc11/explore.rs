@@ -62,6 +62,15 @@ pub fn explore<O: Send + 'static>(
         if let Mode::Explore { pushed, .. } = ran.mode {
             stack.extend(pushed);
         }
+        if std::env::var_os("RC11_DEBUG").is_some()
+            && (stats.blocked + stats.dropped + stats.executions) % 5000 == 0
+        {
+            eprintln!(
+                "debug: {stats:?} stack {} events {}",
+                stack.len(),
+                ran.g.len()
+            );
+        }
         match &ran.end {
             RunEnd::Blocked => stats.blocked += 1,
             RunEnd::Dropped => stats.dropped += 1,
@@ -312,32 +321,19 @@ fn permutations(xs: &[Ev]) -> Vec<Vec<Ev>> {
 /// in `mo`, which step wrote the newest: "stale by modification order". A blocked attempt
 /// (a lock held, no wake-up token, no message yet) is not a step.
 pub fn trace(g: &Graph) -> Vec<Event> {
-    let mut next = vec![0usize; g.th.len()];
-    let mut out = Vec::new();
+    steps(g).into_iter().map(|(_, e)| e).collect()
+}
+
+/// [`trace`], each step with the graph event it shows.
+pub fn steps(g: &Graph) -> Vec<(Ev, Event)> {
+    let mut out: Vec<(Ev, Event)> = Vec::new();
     // The step (1-based) at which each write ran: a read-modify-write's write part is its
     // read part's step; a creation is `init`.
     let mut step_of: std::collections::HashMap<Ev, usize> = std::collections::HashMap::new();
     let mut received: std::collections::HashMap<(usize, usize), usize> = Default::default();
-    let done = |next: &[usize], e: Ev| e.i < next.get(e.t).copied().unwrap_or(0);
-    loop {
-        let ready = (0..g.th.len())
-            .filter(|&t| next[t] < g.th[t].len())
-            .map(|t| Ev { t, i: next[t] })
-            .filter(|&e| {
-                let spawned = e.i > 0 || g.parent[e.t].is_none_or(|p| done(&next, p));
-                let rf_done = g.rf(e).is_none_or(|w| done(&next, w));
-                let joined = match g.kind(e) {
-                    Kind::Join(c) => next[*c] >= g.th[*c].len(),
-                    _ => true,
-                };
-                spawned && rf_done && joined
-            })
-            .min_by_key(|&e| g.node(e).stamp);
-        let Some(e) = ready else { break };
-        next[e.t] += 1;
+    for e in g.order() {
         let thread = if e.t == 0 { MAIN } else { e.t - 1 };
-        let source = |w: Ev, step_of: &std::collections::HashMap<Ev, usize>| match step_of.get(&w)
-        {
+        let source = |w: Ev, step_of: &std::collections::HashMap<Ev, usize>| match step_of.get(&w) {
             Some(s) => format!("step {s}"),
             None => "init".to_string(),
         };
@@ -362,8 +358,8 @@ pub fn trace(g: &Graph) -> Vec<Event> {
                         RmwOp::Sync(
                             SyncOp::Lock { try_: false } | SyncOp::ReadLock | SyncOp::Wake { .. },
                         ) if !wrote => continue,
-                        RmwOp::Sync(SyncOp::Wake { .. }) => {
-                            let spurious = SyncOp::woke_spuriously(g.val(*rf));
+                        RmwOp::Sync(SyncOp::Wake { epoch, .. }) => {
+                            let spurious = SyncOp::woke_spuriously(epoch, g.val(*rf));
                             ev(
                                 if spurious { Op::Spurious } else { Op::Woken },
                                 object,
@@ -405,7 +401,7 @@ pub fn trace(g: &Graph) -> Vec<Event> {
                 if *wrote {
                     step_of.insert(Ev { t: e.t, i: e.i + 1 }, step);
                 }
-                out.push(x);
+                out.push((e, x));
             }
             Kind::Write {
                 loc,
@@ -417,13 +413,16 @@ pub fn trace(g: &Graph) -> Vec<Event> {
             } => {
                 step_of.insert(e, step);
                 let object = g.obj_name(*loc);
-                out.push(match g.obj[*loc] {
-                    Obj::Mutex | Obj::RwLock => ev(Op::Unlock, object, 0, None),
-                    _ if *na => ev(Op::Write, object, *val, None),
-                    _ => ev(Op::Store, object, *val, None),
-                });
+                out.push((
+                    e,
+                    match g.obj[*loc] {
+                        Obj::Mutex | Obj::RwLock => ev(Op::Unlock, object, 0, None),
+                        _ if *na => ev(Op::Write, object, *val, None),
+                        _ => ev(Op::Store, object, *val, None),
+                    },
+                ));
             }
-            Kind::Fence(_) => out.push(ev(Op::Fence, String::new(), 0, None)),
+            Kind::Fence(_) => out.push((e, ev(Op::Fence, String::new(), 0, None))),
             _ => {}
         }
     }

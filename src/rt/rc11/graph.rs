@@ -42,14 +42,17 @@ pub enum SyncOp {
     ReadLock,
     /// A reader leaving: readers − 1.
     ReadUnlock,
-    /// A condition variable's waiter registering (under the lock): one more sleeper.
+    /// A condition variable's waiter registering (under the lock): one more sleeper. The
+    /// tokens issued so far (the value it read) are its `epoch`: it may take only later ones.
     Register,
     /// `notify_one`: one more wake-up token, if a sleeper has none.
     NotifyOne,
-    /// `notify_all`: a token for every sleeper.
+    /// `notify_all`: a token for every sleeper without one.
     NotifyAll,
-    /// A sleeper waking: takes a token; with `spurious`, leaves without one if none is there.
-    Wake { spurious: bool },
+    /// A sleeper that registered at `epoch` waking: takes the first token issued since that
+    /// it finds free (a notify wakes only threads already waiting: a later sleeper cannot
+    /// steal it); with `spurious`, leaves without one if there is none.
+    Wake { epoch: u64, spurious: bool },
     /// A channel's send: the message, last in the channel's `mo`.
     Send(u64),
 }
@@ -57,37 +60,91 @@ pub enum SyncOp {
 /// The value of a held lock (a writer, for a reader-writer lock).
 pub const HELD: u64 = 1 << 63;
 
-/// A condition variable's value: sleepers in the high half, wake-up tokens in the low.
-const SLEEPER: u64 = 1 << 32;
+/// The most wake-up tokens one condition variable issues in one execution.
+pub const MAX_TOKENS: u64 = 40;
 
-fn sleepers_tokens(v: u64) -> (u64, u64) {
-    (v >> 32, v & (SLEEPER - 1))
+/// A condition variable's value: which tokens were taken (bits 0‥40), how many were
+/// issued (bits 40‥48), and how many sleepers have not woken yet (bits 48‥56).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CvState {
+    pub taken: u64,
+    pub issued: u64,
+    pub sleepers: u64,
+}
+
+impl CvState {
+    pub fn of(v: u64) -> CvState {
+        CvState {
+            taken: v & ((1 << MAX_TOKENS) - 1),
+            issued: (v >> 40) & 0xff,
+            sleepers: (v >> 48) & 0xff,
+        }
+    }
+    fn value(self) -> u64 {
+        self.taken | self.issued << 40 | self.sleepers << 48
+    }
+    /// Tokens issued and not taken.
+    fn free(self) -> u64 {
+        self.issued - u64::from(self.taken.count_ones())
+    }
+    /// The first token issued at or after `epoch` that nobody took.
+    fn first_free(self, epoch: u64) -> Option<u64> {
+        (epoch..self.issued).find(|&i| self.taken & (1 << i) == 0)
+    }
+    fn issue(mut self, n: u64) -> Option<u64> {
+        if n == 0 {
+            return None;
+        }
+        assert!(
+            self.issued + n <= MAX_TOKENS,
+            "more than {MAX_TOKENS} notifies of one condition variable in one execution: lower --iters"
+        );
+        self.issued += n;
+        Some(self.value())
+    }
 }
 
 impl SyncOp {
     fn apply(self, old: u64) -> Option<u64> {
-        let (sleepers, tokens) = sleepers_tokens(old);
+        let cv = CvState::of(old);
         match self {
             SyncOp::Lock { .. } => (old == 0).then_some(HELD),
             SyncOp::ReadLock => (old != HELD).then_some(old + 1),
             SyncOp::ReadUnlock => Some(old.wrapping_sub(1)),
-            SyncOp::Register => Some(old + SLEEPER),
-            SyncOp::NotifyOne => (sleepers > tokens).then_some(old + 1),
-            SyncOp::NotifyAll => (sleepers > tokens).then_some(sleepers * SLEEPER + sleepers),
-            SyncOp::Wake { spurious } => {
-                if tokens > 0 {
-                    Some(old - SLEEPER - 1)
-                } else {
-                    spurious.then_some(old - SLEEPER)
+            SyncOp::Register => Some(
+                CvState {
+                    sleepers: cv.sleepers + 1,
+                    ..cv
                 }
-            }
+                .value(),
+            ),
+            SyncOp::NotifyOne => cv.issue((cv.sleepers > cv.free()).into()),
+            SyncOp::NotifyAll => cv.issue(cv.sleepers.saturating_sub(cv.free())),
+            SyncOp::Wake { epoch, spurious } => match cv.first_free(epoch) {
+                Some(i) => Some(
+                    CvState {
+                        taken: cv.taken | 1 << i,
+                        sleepers: cv.sleepers - 1,
+                        ..cv
+                    }
+                    .value(),
+                ),
+                None => spurious.then(|| {
+                    CvState {
+                        sleepers: cv.sleepers - 1,
+                        ..cv
+                    }
+                    .value()
+                }),
+            },
             SyncOp::Send(v) => Some(v),
         }
     }
 
-    /// Whether a [`SyncOp::Wake`] that read `old` woke without a token.
-    pub fn woke_spuriously(old: u64) -> bool {
-        sleepers_tokens(old).1 == 0
+    /// Whether a [`SyncOp::Wake`] by a sleeper of `epoch` that read `old` woke without a
+    /// token.
+    pub fn woke_spuriously(epoch: u64, old: u64) -> bool {
+        CvState::of(old).first_free(epoch).is_none()
     }
 }
 
@@ -455,6 +512,32 @@ impl Graph {
             g.parent.pop();
         }
         g
+    }
+
+    /// The events in an order that respects `po`, `rf`, spawn and join: each step the event
+    /// added earliest among those whose predecessors are all placed.
+    pub fn order(&self) -> Vec<Ev> {
+        let mut next = vec![0usize; self.th.len()];
+        let mut out = Vec::new();
+        let done = |next: &[usize], e: Ev| e.i < next.get(e.t).copied().unwrap_or(0);
+        loop {
+            let ready = (0..self.th.len())
+                .filter(|&t| next[t] < self.th[t].len())
+                .map(|t| Ev { t, i: next[t] })
+                .filter(|&e| {
+                    let spawned = e.i > 0 || self.parent[e.t].is_none_or(|p| done(&next, p));
+                    let rf_done = self.rf(e).is_none_or(|w| done(&next, w));
+                    let joined = match self.kind(e) {
+                        Kind::Join(c) => next[*c] >= self.th[*c].len(),
+                        _ => true,
+                    };
+                    spawned && rf_done && joined
+                })
+                .min_by_key(|&e| self.node(e).stamp);
+            let Some(e) = ready else { return out };
+            next[e.t] += 1;
+            out.push(e);
+        }
     }
 
     /// A canonical key for the graph as a model checker counts it: events, `rf` and `mo`

@@ -6,7 +6,7 @@
 //! |-----------|----------------|------------|
 //! | `Mutex` (std, parking_lot) | 0 or `HELD` | lock: 0 → HELD, Acquire; unlock: store 0, Release |
 //! | `RwLock` | readers, or `HELD` for the writer | read: +1 unless HELD, Acquire; read-unlock: −1, Release; write as a mutex |
-//! | `Condvar` | sleepers and wake-up tokens | wait: register, unlock, take a token (or wake spuriously), lock; notify: add tokens |
+//! | `Condvar` | sleepers, and wake-up tokens issued and taken | wait: register, unlock, take a token issued since it registered (or wake spuriously), lock; notify: issue tokens for sleepers without one |
 //! | mpsc | the last message | send: an AcqRel read-modify-write writing the message; recv: an Acquire load past the messages taken |
 //!
 //! A thread whose acquisition, wake-up or receive reads a value that does not let it go on
@@ -17,7 +17,7 @@
 //! (the graph lets one thread in at a time, and a run replays the graph in `porf` order).
 
 use super::exec::{ops, Until};
-use super::graph::{Loc, Obj, Rmw, RmwOp, SyncOp};
+use super::graph::{CvState, Loc, Obj, Rmw, RmwOp, SyncOp};
 use super::Rc11;
 use crate::rt::{MutexGuard, RtCondvar, RtMutex, RtReceiver, RtRwLock, RtSender};
 use std::cell::Cell;
@@ -195,11 +195,7 @@ impl<T: Send + Sync + 'static> RtRwLock<T> for Rc11RwLock<T> {
         }
     }
     fn write(&self) -> Rc11WriteGuard<'_, T> {
-        acquire(
-            self.loc,
-            SyncOp::Lock { try_: false },
-            "lock",
-        );
+        acquire(self.loc, SyncOp::Lock { try_: false }, "lock");
         Rc11WriteGuard {
             loc: self.loc,
             inner: Some(self.data.try_write().expect("the graph lets one writer in")),
@@ -228,11 +224,13 @@ impl RtCondvar<Rc11> for Rc11Condvar {
     ) -> MutexGuard<'a, Rc11, T> {
         let mutex = guard.mutex;
         // Register while holding the lock, so a notify after our unlock sees a sleeper.
-        ops::rmw(self.loc, op(SyncOp::Register, Ordering::Relaxed));
+        let (before, _) = ops::rmw(self.loc, op(SyncOp::Register, Ordering::Relaxed));
+        let epoch = CvState::of(before).issued;
         drop(guard.inner.take());
         release(mutex.loc, false);
         let wake = op(
             SyncOp::Wake {
+                epoch,
                 spurious: ops::may_wake_spuriously(),
             },
             Ordering::Relaxed,
@@ -241,7 +239,7 @@ impl RtCondvar<Rc11> for Rc11Condvar {
         if !woke {
             ops::block(self.loc, Until::Writes(wake), "a notify on");
         }
-        ops::woke(SyncOp::woke_spuriously(old));
+        ops::woke(SyncOp::woke_spuriously(epoch, old));
         acquire(mutex.loc, SyncOp::Lock { try_: false }, "lock");
         guard.inner = Some(mutex.data.try_lock().expect("the graph lets one thread in"));
         guard

@@ -23,6 +23,7 @@ pub mod explore;
 pub mod fast;
 pub mod graph;
 mod locks;
+pub mod picture;
 #[cfg(test)]
 mod tests;
 

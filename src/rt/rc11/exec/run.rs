@@ -172,7 +172,11 @@ fn ended(x: &Exec) -> RunEnd {
         match x.status[t] {
             Status::Spinning => {
                 let it = &x.iter[t];
-                if it.blocked_reads.iter().any(|&(r, until)| until.could_go(g, r)) {
+                if it
+                    .blocked_reads
+                    .iter()
+                    .any(|&(r, until)| until.could_go(g, r))
+                {
                     return RunEnd::Blocked;
                 }
                 match &it.waiting {
@@ -192,7 +196,11 @@ fn ended(x: &Exec) -> RunEnd {
             Status::Join(c) => waits.push((name(t), format!("joining T{}", c - 1))),
             Status::Repeating(_) => {
                 let it = &x.iter[t];
-                if it.blocked_reads.iter().any(|&(r, until)| until.could_go(g, r)) {
+                if it
+                    .blocked_reads
+                    .iter()
+                    .any(|&(r, until)| until.could_go(g, r))
+                {
                     return RunEnd::Blocked;
                 }
                 spinning = true;

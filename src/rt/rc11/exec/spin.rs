@@ -58,12 +58,15 @@ impl Until {
         if self == Until::Latest {
             return rf.t != r.t && g.val(g.mo_max(loc)) != v;
         }
-        g.mo[loc][p + 1..].iter().enumerate().any(|(k, &w)| match self {
-            Until::Differs => g.val(w) != v,
-            Until::Writes(op) => op.apply(g.val(w), g.mask[loc]).is_some(),
-            Until::Beyond(n) => p + 1 + k > n,
-            Until::Latest => unreachable!("answered above"),
-        })
+        g.mo[loc][p + 1..]
+            .iter()
+            .enumerate()
+            .any(|(k, &w)| match self {
+                Until::Differs => g.val(w) != v,
+                Until::Writes(op) => op.apply(g.val(w), g.mask[loc]).is_some(),
+                Until::Beyond(n) => p + 1 + k > n,
+                Until::Latest => unreachable!("answered above"),
+            })
     }
 }
 
