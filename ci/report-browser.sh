@@ -54,8 +54,8 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 PAGE=$WORK/report.html
 
-echo "== $BIN report racy-atomic atomic deadlock --no-claims --out report.html"
-"$BIN" report racy-atomic atomic deadlock --no-claims --out "$PAGE" || fail "race-lab report exited $?"
+echo "== $BIN report racy-atomic atomic deadlock publish-relaxed --no-claims --out report.html"
+"$BIN" report racy-atomic atomic deadlock publish-relaxed --no-claims --out "$PAGE" || fail "race-lab report exited $?"
 
 SIZE=$(stat -c %s "$PAGE")
 [ "$SIZE" -lt $((5 * 1024 * 1024)) ] || fail "report is $SIZE bytes, not under 5 MB"
@@ -84,10 +84,19 @@ if grep -E 'CONSOLE.*(Uncaught|Error|error)' "$WORK/chrome.log"; then
     fail "the browser's console shows errors (above)"
 fi
 echo "ok: no console errors"
-for id in machine index claims compare exp-racy-atomic exp-atomic exp-deadlock; do
+for id in machine index claims compare exp-racy-atomic exp-atomic exp-deadlock exp-publish-relaxed; do
     grep -q "id=\"$id\"" "$DOM" || fail "section #$id missing from the rendered page"
 done
 echo "ok: sections machine, index, claims, compare and one per experiment rendered"
+
+# The weak-memory lesson carries its execution graph (the rc11 world's, as SVG) inside its
+# section, with rf and mo edges drawn; the others carry none.
+SECTION=$(sed -n '/id="exp-publish-relaxed"/,/<\/section>/p' "$DOM")
+echo "$SECTION" | grep -q 'class="exec-graph"' || fail "publish-relaxed's section has no execution graph"
+echo "$SECTION" | grep -q 'class="rf"' || fail "publish-relaxed's execution graph has no rf edge"
+echo "$SECTION" | grep -q 'class="mo"' || fail "publish-relaxed's execution graph has no mo edge"
+[ "$(grep -c 'class="exec-graph"' "$DOM")" = 1 ] || fail "an execution graph outside the weak-memory lesson"
+echo "ok: the weak-memory lesson's section shows its execution graph (rf and mo edges)"
 
 mkdir -p docs
 timeout 120 "$CHROME" "${FLAGS[@]}" --hide-scrollbars --window-size=1200,1600 \

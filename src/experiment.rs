@@ -184,6 +184,15 @@ impl Experiment {
         self.family == "counters" || self.class == Class::DataRace || self.witnessed
     }
 
+    /// A lesson about weak memory: its bug needs it (loom shows it, schedules cannot), loom
+    /// raises a false alarm on it, or it is about publishing data. The HTML report draws its
+    /// execution graph from the rc11 world.
+    pub fn weak_memory_lesson(&self) -> bool {
+        (self.bug_shows_in.loom && !self.bug_shows_in.scheduled)
+            || self.loom_false_alarm
+            || self.family == "publication"
+    }
+
     /// The size `race-lab play` offers it at, unless it is not a level.
     pub fn play_size(&self) -> Option<Size> {
         match self.play {

@@ -238,6 +238,29 @@ fn section(g: &Gather, exp: &'static Experiment) -> Result<Section> {
         &strings(&["explore", n, "--threads", &t, "--iters", &i, "--json"]),
     )?;
     g.bar.inc(1);
+    // A weak-memory lesson: its execution graph in the rc11 world (the failing one, or for
+    // a fix one execution).
+    let weak = if exp.weak_memory_lesson() {
+        let size = crate::verify::size_in(exp, crate::explore::World::Rc11);
+        let (t, i) = (size.threads.to_string(), size.iters.to_string());
+        let mut args = strings(&[
+            "explore",
+            n,
+            "--threads",
+            &t,
+            "--iters",
+            &i,
+            "--world",
+            "rc11",
+            "--json",
+        ]);
+        if exp.class != Class::Fixed {
+            args.push("--first-failure".into());
+        }
+        g.get(&format!("explore-rc11-{n}.json"), &args)?
+    } else {
+        None
+    };
     // A failing interleaving, shrunk by hunt; a fix has none, so show an ordinary one.
     let mut replay = None;
     let mut note = String::new();
@@ -310,6 +333,7 @@ fn section(g: &Gather, exp: &'static Experiment) -> Result<Section> {
         source: exp.code(),
         run,
         explore,
+        weak,
         replay,
         replay_note: note,
         witnesses,

@@ -185,7 +185,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let rename = |s: &str| exp.object_name(s).into_owned();
     let draw = |g: &Graph, race: Option<(Ev, Ev)>, of: &str| ExecGraph {
         of: of.to_string(),
-        ..picture(g, race, &rename, exp.name).into()
+        ..picture(g, race, &rename).into()
     };
     report.graph = match (&race_graph, shown.first()) {
         (Some((g, pair)), _) => Some(draw(

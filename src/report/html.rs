@@ -26,6 +26,8 @@ pub struct Section {
     /// `replay --json`), each `None` when not measured.
     pub run: Option<Value>,
     pub explore: Option<Value>,
+    /// `explore --world rc11 --json` of a weak-memory lesson (with its execution graph).
+    pub weak: Option<Value>,
     pub replay: Option<Value>,
     /// What the interleaving shown is (a failing one found by hunt, or an ordinary one).
     pub replay_note: String,
@@ -331,6 +333,35 @@ fn section(s: &Section) -> String {
             );
         }
         None => h.push_str("<p class=\"muted\">not measured</p>"),
+    }
+    if let Some(w) = &s.weak {
+        h.push_str("<h3>Weak memory: the execution graph (rc11 world)</h3>");
+        let _ = write!(
+            h,
+            "<p>{} threads × {} increments: <b>{}</b></p>",
+            val(&w["params"]["threads"]),
+            val(&w["params"]["iters"]),
+            esc(str_of(w, "verdict"))
+        );
+        let g = &w["graph"];
+        match g["svg"].as_str() {
+            // The lab's own SVG: every label in it is escaped where it is drawn.
+            Some(svg) if svg.starts_with("<svg") => {
+                let _ = write!(
+                    h,
+                    "<p>{}: po (program order), rf (which write each read read from), mo (each location's modification order).</p><div class=\"graph\">{svg}</div>",
+                    esc(str_of(g, "of"))
+                );
+            }
+            _ => h.push_str("<p class=\"muted\">no graph</p>"),
+        }
+        if let Some(t) = w["failing"][0]["timeline"].as_str() {
+            let _ = write!(
+                h,
+                "<details><summary>The same execution as a timeline (each read names its source)</summary><pre>{}</pre></details>",
+                esc(t)
+            );
+        }
     }
     h.push_str("<h3>An interleaving, step by step</h3>");
     match &s.replay {

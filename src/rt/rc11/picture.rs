@@ -158,10 +158,10 @@ fn layout(g: &Graph, race: Option<(Ev, Ev)>, name: &dyn Fn(&str) -> String) -> L
         row += 1;
     }
     let mut edges = Vec::new();
-    // po: consecutive drawn events of one thread.
+    // po: consecutive drawn events of one thread (the initial values have none).
     let mut last: HashMap<usize, usize> = HashMap::new();
     for (k, n) in nodes.iter().enumerate() {
-        if n.col == 0 {
+        if matches!(g.kind(n.ev), Kind::Write { init: true, .. }) {
             continue;
         }
         if let Some(&p) = last.get(&n.ev.t) {
@@ -185,24 +185,30 @@ fn layout(g: &Graph, race: Option<(Ev, Ev)>, name: &dyn Fn(&str) -> String) -> L
             }
         }
     }
-    let cols = std::iter::once("init".to_string())
-        .chain((0..g.th.len()).map(thread_name))
+    // Only the columns with something in them (main often only spawns and joins).
+    let mut used: Vec<usize> = nodes.iter().map(|n| n.col).collect();
+    used.sort_unstable();
+    used.dedup();
+    for n in &mut nodes {
+        n.col = used.iter().position(|&c| c == n.col).unwrap_or(0);
+    }
+    let cols = used
+        .iter()
+        .map(|&c| match c {
+            0 => "init".to_string(),
+            c => thread_name(c - 1),
+        })
         .collect();
     Layout { nodes, edges, cols }
 }
 
 /// Draws `g` (its data race, if any, in red); object names pass through `name` (the
-/// experiment's names for `a0`, `A`…); `id` keeps the SVG's marker ids unique in a page.
-pub fn picture(
-    g: &Graph,
-    race: Option<(Ev, Ev)>,
-    name: &dyn Fn(&str) -> String,
-    id: &str,
-) -> Picture {
+/// experiment's names for `a0`, `A`…).
+pub fn picture(g: &Graph, race: Option<(Ev, Ev)>, name: &dyn Fn(&str) -> String) -> Picture {
     let l = layout(g, race, name);
     Picture {
         dot: dot(&l),
-        svg: svg(&l, id),
+        svg: svg(&l),
     }
 }
 
@@ -248,7 +254,26 @@ const BOX_H: f64 = 20.0;
 const TOP: f64 = 40.0;
 const LEFT: f64 = 20.0;
 
-fn svg(l: &Layout, id: &str) -> String {
+/// A filled triangle at `to`, pointing away from `from` (no SVG markers: a page that
+/// holds the picture references nothing, not even itself).
+fn arrowhead(from: (f64, f64), to: (f64, f64), color: &str) -> String {
+    let (dx, dy) = (to.0 - from.0, to.1 - from.1);
+    let len = (dx * dx + dy * dy).sqrt().max(1e-9);
+    let (ux, uy) = (dx / len, dy / len);
+    let (bx, by) = (to.0 - ux * 7.0, to.1 - uy * 7.0);
+    let (px, py) = (-uy * 3.5, ux * 3.5);
+    format!(
+        "<polygon points=\"{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}\" fill=\"{color}\"/>",
+        to.0,
+        to.1,
+        bx + px,
+        by + py,
+        bx - px,
+        by - py
+    )
+}
+
+fn svg(l: &Layout) -> String {
     let width = LEFT * 2.0 + COL_W * l.cols.len() as f64;
     let rows = l.nodes.len() as f64;
     let height = TOP + ROW_H * rows + 50.0;
@@ -257,14 +282,7 @@ fn svg(l: &Layout, id: &str) -> String {
         s,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"exec-graph\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"monospace\" font-size=\"11\">"
     );
-    let _ = write!(s, "<defs>");
-    for (kind, color) in [("po", "#666"), ("rf", "#1a7f37"), ("mo", "#d97706")] {
-        let _ = write!(
-            s,
-            "<marker id=\"{id}-{kind}\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"{color}\"/></marker>"
-        );
-    }
-    s.push_str("</defs><rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
+    s.push_str("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
     for (c, title) in l.cols.iter().enumerate() {
         let x = LEFT + COL_W * c as f64 + BOX_W / 2.0;
         let _ = write!(
@@ -283,14 +301,10 @@ fn svg(l: &Layout, id: &str) -> String {
             "rf" => ("#1a7f37", ""),
             _ => ("#d97706", " stroke-dasharray=\"4 3\""),
         };
-        let path = if kind == "po" {
-            format!(
-                "M{},{} L{},{}",
-                ax + BOX_W / 2.0,
-                ay + BOX_H,
-                bx + BOX_W / 2.0,
-                by
-            )
+        // The path, and the point its end is approached from (for the arrowhead).
+        let (path, from, to) = if kind == "po" {
+            let (x1, y1, x2, y2) = (ax + BOX_W / 2.0, ay + BOX_H, bx + BOX_W / 2.0, by);
+            (format!("M{x1},{y1} L{x2},{y2}"), (x1, y1), (x2, y2))
         } else if l.nodes[a].col == l.nodes[b].col {
             // Same column: an arc out to the right (rf) or the left (mo).
             let (side, bulge) = if kind == "rf" {
@@ -298,14 +312,15 @@ fn svg(l: &Layout, id: &str) -> String {
             } else {
                 (ax, -40.0)
             };
-            format!(
-                "M{side},{} C{},{} {},{} {side},{}",
-                ay + BOX_H / 2.0,
-                side + bulge,
-                ay + BOX_H / 2.0,
-                side + bulge,
-                by + BOX_H / 2.0,
-                by + BOX_H / 2.0
+            let (y1, y2) = (ay + BOX_H / 2.0, by + BOX_H / 2.0);
+            (
+                format!(
+                    "M{side},{y1} C{},{y1} {},{y2} {side},{y2}",
+                    side + bulge,
+                    side + bulge
+                ),
+                (side + bulge, y2),
+                (side, y2),
             )
         } else {
             let (sx, ex) = if bx > ax {
@@ -314,17 +329,17 @@ fn svg(l: &Layout, id: &str) -> String {
                 (ax, bx + BOX_W)
             };
             let mid = (sx + ex) / 2.0;
-            format!(
-                "M{sx},{} C{mid},{} {mid},{} {ex},{}",
-                ay + BOX_H / 2.0,
-                ay + BOX_H / 2.0,
-                by + BOX_H / 2.0,
-                by + BOX_H / 2.0
+            let (y1, y2) = (ay + BOX_H / 2.0, by + BOX_H / 2.0);
+            (
+                format!("M{sx},{y1} C{mid},{y1} {mid},{y2} {ex},{y2}"),
+                (mid, y2),
+                (ex, y2),
             )
         };
         let _ = write!(
             s,
-            "<path class=\"{kind}\" d=\"{path}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.3\"{dash} marker-end=\"url(#{id}-{kind})\"/>"
+            "<path class=\"{kind}\" d=\"{path}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.3\"{dash}/>{}",
+            arrowhead(from, to, color)
         );
     }
     for n in &l.nodes {
@@ -382,7 +397,7 @@ mod tests {
         });
         let mut pictures = 0;
         explore(k, 1000, &Cancel::new(), |v| {
-            let p = picture(v.graph, None, &|s| s.to_string(), "t");
+            let p = picture(v.graph, None, &|s| s.to_string());
             let reads = v.graph.events().filter(|&e| v.graph.is_read(e)).count();
             assert_eq!(p.svg.matches("class=\"rf\"").count(), reads, "{}", p.svg);
             assert_eq!(p.dot.matches("label=rf").count(), reads);
