@@ -359,10 +359,33 @@ fn explore_matches_its_schema() {
             ][..],
             "rc11",
         ),
+        (
+            &[
+                "explore", "deadlock", "-t", "2", "-i", "1", "--world", "rc11", "--json",
+            ][..],
+            "rc11",
+        ),
     ] {
         let doc = json(args);
         valid_and_strict("explore", &doc);
         assert_eq!(doc["world"], world, "{doc:#}");
+        // The rc11 world draws its execution graph, and its reads name their sources.
+        if world == "rc11" {
+            assert!(doc["graph"]["svg"].as_str().unwrap().starts_with("<svg"));
+            assert!(doc["graph"]["dot"].as_str().unwrap().starts_with("digraph"));
+            let mut broken = doc.clone();
+            broken["graph"].as_object_mut().unwrap().remove("svg");
+            assert!(
+                !errors(&schema("explore"), &broken).is_empty(),
+                "a graph without its svg passes"
+            );
+        } else {
+            assert!(doc.get("graph").is_none(), "{doc:#}");
+        }
+        if let Some(events) = doc["failing"][0]["events"].as_array() {
+            let named = events.iter().filter(|e| e.get("source").is_some()).count();
+            assert_eq!(named > 0, world == "rc11", "{doc:#}");
+        }
         let counted: u64 = doc["outcomes"]
             .as_array()
             .unwrap()
@@ -481,8 +504,8 @@ fn verify_matches_its_schema() {
         doc["params"]["experiments"],
         json!(["atomic", "racy-atomic", "SB"])
     );
-    // atomic and racy-atomic in two worlds each, SB under three orderings.
-    assert_eq!(doc["summary"]["checks"], 7);
+    // atomic and racy-atomic in three worlds each, SB under three orderings in two.
+    assert_eq!(doc["summary"]["checks"], 12);
     assert_eq!(doc["summary"]["failed"], 0);
     assert_eq!(
         doc["summary"]["known_gaps"], 1,

@@ -109,14 +109,14 @@ fn junit_xml_carries_what_dashboards_read() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(
-        text.contains("verify: 7 checks: 6 passed, 0 failed, 1 known gap"),
+        text.contains("verify: 12 checks: 11 passed, 0 failed, 1 known gap"),
         "{text}"
     );
     let xml = std::fs::read_to_string(&path).unwrap();
     let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "testsuites");
-    assert_eq!(num(root, "tests"), 7.0);
+    assert_eq!(num(root, "tests"), 12.0);
     assert_eq!(num(root, "failures"), 0.0);
     assert!(num(root, "time") >= 0.0);
     let suites: Vec<_> = root
@@ -144,7 +144,7 @@ fn junit_xml_carries_what_dashboards_read() {
         }
         cases += here.len() as f64;
     }
-    assert_eq!(cases, 7.0);
+    assert_eq!(cases, 12.0);
     // The known gap is skipped, neither passed nor failed.
     let gap = doc
         .descendants()
@@ -168,9 +168,9 @@ fn a_fix_that_loses_updates_fails_verify() {
     let xml = std::fs::read_to_string(&path).unwrap();
     let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
     let root = doc.root_element();
-    assert_eq!(num(root, "tests"), 2.0, "{xml}");
-    assert_eq!(num(root, "failures"), 2.0, "{xml}");
-    for world in ["loom", "scheduled"] {
+    assert_eq!(num(root, "tests"), 3.0, "{xml}");
+    assert_eq!(num(root, "failures"), 3.0, "{xml}");
+    for world in ["loom", "scheduled", "rc11"] {
         let case = doc
             .descendants()
             .find(|n| n.attribute("name") == Some(&format!("{} [{world} 2x2]", BROKEN.name)))
@@ -195,13 +195,14 @@ fn a_bug_too_large_to_search_is_hunted() {
     let doc = roxmltree::Document::parse(&xml).expect("well-formed XML");
     assert_eq!(
         num(doc.root_element(), "tests"),
-        1.0,
-        "only the declared world: {xml}"
+        2.0,
+        "the declared world and rc11, which has every execution: {xml}"
     );
     assert!(
         xml.contains("large-race [scheduled 6x50]") && xml.contains("hunt"),
         "{xml}"
     );
+    assert!(xml.contains("large-race [rc11 6x50]"), "{xml}");
 }
 
 #[test]

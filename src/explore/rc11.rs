@@ -252,6 +252,6 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             timeline: trace::timeline(events),
         });
     }
-    report.verdict = super::verdict(exp, &p, &report);
+    report.verdict = format!("RC11: {}", super::verdict(exp, &p, &report));
     Ok(report)
 }
