@@ -44,6 +44,9 @@ pub fn ending_of(end: &RunEnd, result: Option<&Outcome>) -> Ending {
     }
 }
 
+/// A failing execution kept for the report: its trace, how it ended, its graph.
+type Kept = (Vec<Event>, RunEnd, Graph);
+
 impl From<Picture> for ExecGraph {
     fn from(p: Picture) -> Self {
         ExecGraph {
@@ -61,7 +64,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let started = Instant::now();
     let line = crate::machine::counter_line(false);
     let mut outcomes: BTreeMap<Ending, u64> = BTreeMap::new();
-    let mut failing: BTreeMap<Ending, (Vec<Event>, RunEnd, Graph)> = BTreeMap::new();
+    let mut failing: BTreeMap<Ending, Kept> = BTreeMap::new();
     // The graph to draw: the data race's (with its two accesses), else the one the report
     // shows first, else (a proof) the first execution.
     let mut race_graph: Option<(Graph, (Ev, Ev))> = None;
@@ -180,7 +183,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         graph: None,
     };
     report.add_outcomes(exp, &p, &outcomes);
-    let mut shown: Vec<(&Ending, &(Vec<Event>, RunEnd, Graph))> = failing.iter().collect();
+    let mut shown: Vec<(&Ending, &Kept)> = failing.iter().collect();
     shown.sort_by_key(|(o, (events, _, _))| (events.len(), (*o).clone()));
     let rename = |s: &str| exp.object_name(s).into_owned();
     let draw = |g: &Graph, race: Option<(Ev, Ev)>, of: &str| ExecGraph {

@@ -308,6 +308,25 @@ fn check(g: &Graph, model: Model, first_only: bool) -> Vec<Axiom> {
         }
     }
 
+    let hb = happens_before(&b, model);
+
+    let eco = b.rf.clone().union(&b.mo).union(&rb).plus();
+    if !hb.then(&eco.clone().opt()).irreflexive() || !hb.irreflexive() {
+        bad.push(Axiom::Coherence);
+        if first_only {
+            return bad;
+        }
+    }
+
+    if (0..n).any(|i| b.sc(i)) && !psc_acyclic(&b, &hb, &rb, &eco) {
+        bad.push(Axiom::Sc);
+    }
+    bad
+}
+
+/// `hb`: `sb`, and synchronises-with through release sequences (the model's kind).
+fn happens_before(b: &Base, model: Model) -> Rel {
+    let n = b.n();
     // Release sequences, synchronises-with, happens-before.
     let step = b.rf.then(&b.rmw); // write → the write part of an RMW reading it
     let step_star = step.clone().plus().opt();
@@ -336,23 +355,44 @@ fn check(g: &Graph, model: Model, first_only: bool) -> Vec<Axiom> {
     let right = Rel::identity(n, |i| acq(i) && b.is_r(i))
         .union(&b.sb.filter(|i| b.is_r(i), |j| acq(j) && b.is_f(j)));
     let sw = left.then(&rs).then(&b.rf).then(&right);
-    let hb = b.sb.clone().union(&sw).plus();
+    b.sb.clone().union(&sw).plus()
+}
 
+/// The SC order's constraints that cross threads (`psc` edges between SeqCst events of
+/// different threads, without those another such edge implies): what an execution graph's
+/// picture draws as `sc`. Empty when the graph has no SeqCst event.
+pub fn sc_edges(g: &Graph, model: Model) -> Vec<(Ev, Ev)> {
+    let b = Base::new(g);
+    let n = b.n();
+    if !(0..n).any(|i| b.sc(i)) {
+        return Vec::new();
+    }
+    let rb = b.rf.inverse().then(&b.mo);
+    let hb = happens_before(&b, model);
     let eco = b.rf.clone().union(&b.mo).union(&rb).plus();
-    if !hb.then(&eco.clone().opt()).irreflexive() || !hb.irreflexive() {
-        bad.push(Axiom::Coherence);
-        if first_only {
-            return bad;
+    let psc = psc(&b, &hb, &rb, &eco);
+    let closure = psc.clone().plus();
+    let mut out = Vec::new();
+    for i in 0..n {
+        for j in psc.iter_row(i) {
+            if b.ev[i].t == b.ev[j].t {
+                continue;
+            }
+            let implied = psc.iter_row(i).any(|k| k != j && closure.get(k, j));
+            if !implied {
+                out.push((b.ev[i], b.ev[j]));
+            }
         }
     }
-
-    if (0..n).any(|i| b.sc(i)) && !psc_acyclic(&b, &hb, &rb, &eco) {
-        bad.push(Axiom::Sc);
-    }
-    bad
+    out
 }
 
 fn psc_acyclic(b: &Base, hb: &Rel, rb: &Rel, eco: &Rel) -> bool {
+    psc(b, hb, rb, eco).plus().irreflexive()
+}
+
+/// `psc` (RC11's partial SC relation) among the SeqCst events.
+fn psc(b: &Base, hb: &Rel, rb: &Rel, eco: &Rel) -> Rel {
     let n = b.n();
     let mut sb_loc = Rel::new(n);
     let mut sb_nloc = Rel::new(n);
@@ -386,6 +426,5 @@ fn psc_acyclic(b: &Base, hb: &Rel, rb: &Rel, eco: &Rel) -> bool {
     let right = Rel::identity(n, esc).union(&hb_opt.filter(|_| true, fsc));
     let base = left.then(&scb).then(&right);
     let f = hb.clone().union(&hb.then(eco).then(hb)).filter(fsc, fsc);
-    let psc = base.union(&f).filter(esc, esc);
-    psc.plus().irreflexive()
+    base.union(&f).filter(esc, esc)
 }

@@ -1,8 +1,10 @@
 //! An execution graph as a picture: threads as columns, events as rows (in the order the
 //! timeline shows them), and the three relations that decide what a read may see — `po`
 //! (program order, down each column), `rf` (which write each read read from, green) and
-//! `mo` (each location's modification order, orange, dashed). Written as Graphviz `dot`
-//! text and as a self-contained SVG drawn by this module (no layout engine needed).
+//! `mo` (each location's modification order, orange, dashed) — and, where SeqCst events
+//! decide, `sc` (the order RC11's `psc` imposes across threads, blue, dotted). Written as
+//! Graphviz `dot` text and as a self-contained SVG drawn by this module (no layout engine
+//! needed).
 
 use super::explore::steps;
 use super::graph::{Ev, Graph, Kind, RmwOp, SyncOp};
@@ -120,7 +122,7 @@ fn thread_name(t: usize) -> String {
 /// main, T0, T1…; one row per event in timeline order.
 struct Layout {
     nodes: Vec<Node>,
-    /// (from, to, kind) as node indices; kind is `po`, `rf` or `mo`.
+    /// (from, to, kind) as node indices; kind is `po`, `rf`, `mo` or `sc`.
     edges: Vec<(usize, usize, &'static str)>,
     cols: Vec<String>,
 }
@@ -173,6 +175,13 @@ fn layout(g: &Graph, race: Option<(Ev, Ev)>, name: &dyn Fn(&str) -> String) -> L
         if let Some(w) = g.rf(n.ev) {
             if let Some(&s) = at.get(&w) {
                 edges.push((s, k, "rf"));
+            }
+        }
+    }
+    for (a, b) in super::axioms::sc_edges(g, super::axioms::WORLD) {
+        if let (Some(&x), Some(&y)) = (at.get(&a), at.get(&b)) {
+            if x != y {
+                edges.push((x, y, "sc"));
             }
         }
     }
@@ -239,6 +248,7 @@ fn dot(l: &Layout) -> String {
         let style = match kind {
             "po" => "color=gray40",
             "rf" => "color=darkgreen, fontcolor=darkgreen, label=rf, constraint=false",
+            "sc" => "color=blue, fontcolor=blue, style=dotted, label=sc, constraint=false",
             _ => "color=darkorange, fontcolor=darkorange, style=dashed, label=mo, constraint=false",
         };
         let _ = writeln!(s, "  n{a} -> n{b} [{style}];");
@@ -274,7 +284,7 @@ fn arrowhead(from: (f64, f64), to: (f64, f64), color: &str) -> String {
 }
 
 fn svg(l: &Layout) -> String {
-    let width = LEFT * 2.0 + COL_W * l.cols.len() as f64;
+    let width = (LEFT * 2.0 + COL_W * l.cols.len() as f64).max(760.0);
     let rows = l.nodes.len() as f64;
     let height = TOP + ROW_H * rows + 50.0;
     let mut s = String::new();
@@ -299,6 +309,7 @@ fn svg(l: &Layout) -> String {
         let (color, dash) = match kind {
             "po" => ("#666", ""),
             "rf" => ("#1a7f37", ""),
+            "sc" => ("#2563eb", " stroke-dasharray=\"1 3\""),
             _ => ("#d97706", " stroke-dasharray=\"4 3\""),
         };
         // The path, and the point its end is approached from (for the arrowhead).
@@ -306,8 +317,8 @@ fn svg(l: &Layout) -> String {
             let (x1, y1, x2, y2) = (ax + BOX_W / 2.0, ay + BOX_H, bx + BOX_W / 2.0, by);
             (format!("M{x1},{y1} L{x2},{y2}"), (x1, y1), (x2, y2))
         } else if l.nodes[a].col == l.nodes[b].col {
-            // Same column: an arc out to the right (rf) or the left (mo).
-            let (side, bulge) = if kind == "rf" {
+            // Same column: an arc out to the right (rf, sc) or the left (mo).
+            let (side, bulge) = if kind != "mo" {
                 (ax + BOX_W, 40.0)
             } else {
                 (ax, -40.0)
@@ -362,9 +373,10 @@ fn svg(l: &Layout) -> String {
     let ly = TOP + ROW_H * rows + 20.0;
     let _ = write!(
         s,
-        "<text x=\"{LEFT}\" y=\"{ly}\" fill=\"#666\">po: program order</text><text x=\"{}\" y=\"{ly}\" fill=\"#1a7f37\">rf: read from</text><text x=\"{}\" y=\"{ly}\" fill=\"#d97706\">mo: modification order</text></svg>",
+        "<text x=\"{LEFT}\" y=\"{ly}\" fill=\"#666\">po: program order</text><text x=\"{}\" y=\"{ly}\" fill=\"#1a7f37\">rf: read from</text><text x=\"{}\" y=\"{ly}\" fill=\"#d97706\">mo: modification order</text><text x=\"{}\" y=\"{ly}\" fill=\"#2563eb\">sc: SeqCst order (psc)</text></svg>",
         LEFT + 170.0,
-        LEFT + 320.0
+        LEFT + 320.0,
+        LEFT + 520.0
     );
     s
 }
