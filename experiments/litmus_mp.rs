@@ -6,8 +6,10 @@
 //! **Expect.** With a Release store of the flag and an Acquire load of it, yes: everything
 //! before the release is visible after the acquire that reads it — the contract every lock
 //! and channel is built on. With Relaxed, **no**: flag = 1, data = 0 is allowed. x86 never
-//! shows it (its stores and loads are not reordered with each other) — ARM and POWER do — but
-//! loom, which explores what the language allows rather than what one CPU does, finds it.
+//! shows it (TSO keeps stores in order with stores and loads in order with loads; the one
+//! reordering it allows is a store with a *later* load, which is SB, not MP) — ARM and POWER
+//! do — but loom and the rc11 world, which explore what the language allows rather than what
+//! one CPU does, find it.
 //!
 //! **Model.** Relaxed: allowed; AcqRel: forbidden; SeqCst: forbidden — Batty et al.,
 //! "Mathematizing C++ Concurrency" (POPL 2011), MP; herd7's `rc11.cat` (Lahav et al., PLDI

@@ -10,10 +10,11 @@
 //! nothing orders the two threads' *stores to `turn`* against the fences. The model lets
 //! thread 1's store of `turn` come first in `turn`'s modification order although its fence
 //! comes second: thread 0 reads the other flag as down (its fence came first) and enters;
-//! thread 1 reads `turn` as "thread 0 gave way last" and enters too. No hardware does this
-//! (a fence waits for the store to reach memory): `run` on x86 and every sequentially
-//! consistent schedule (`hunt`) stay clean. But the compiler is entitled to the model, so
-//! the program is wrong. Make giving way a read-modify-write (`peterson-swap`), or make
+//! thread 1 reads `turn` as "thread 0 gave way last" and enters too. x86 does not do this
+//! (its fence drains the store buffer before the loads, and its stores reach memory in one
+//! order): `run` on x86 and every sequentially consistent schedule (`hunt`) stay clean.
+//! Whether some other CPU could is beside the point: the compiler is entitled to the model,
+//! so the program is wrong, and the rc11 world shows the execution graph that proves it. Make giving way a read-modify-write (`peterson-swap`), or make
 //! every access SeqCst (`peterson-seqcst`).
 //!
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2: INTERESTING (both

@@ -5,8 +5,10 @@
 //! flag without the data?
 //!
 //! **Expect.** Never. A Release store publishes every write its thread made before it; an
-//! Acquire load that reads that store (or a later one) sees them all. So a reader that sees
-//! `ready` = i sees `data` ≥ i. On x86 both compile to plain moves (TSO gives this for
+//! Acquire load that reads that store sees them all — or one that reads a later write in its
+//! *release sequence* (a read-modify-write of the flag), but not a later plain store by
+//! another thread, which carries no Release of this thread's. Here only the writer stores
+//! `ready`, so a reader that sees `ready` = i sees `data` ≥ i. On x86 both compile to plain moves (TSO gives this for
 //! free); what they add there is a promise the compiler must keep. `explore` proves it at
 //! 2 × 2 and 3 × 1.
 //!

@@ -8,7 +8,10 @@ use crate::prelude::*;
 ///
 /// Relaxed on purpose: the tally must not synchronise the threads it watches, or it would
 /// hand a broken lock the ordering the lock itself fails to give. Each read-modify-write
-/// still reads the latest value, so two threads inside at once always show as a peak of 2.
+/// reads the latest value in `now`'s modification order, so a peak of 2 means two entries
+/// came before either exit in that order — which is all "at once" means to the memory
+/// model: a lock that hands over nothing (Relaxed) can show 2 though it let one thread in
+/// at a time, and under a weak model two overlapping critical sections need not show 2.
 pub struct Inside<R: Rt> {
     now: R::AtomicU64,
     peak: R::AtomicU64,

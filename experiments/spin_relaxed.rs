@@ -5,7 +5,9 @@
 //! then write plus one). Does only one thread at a time get in? Is the count exact?
 //!
 //! **Expect.** Mutual exclusion holds: a compare-exchange is one indivisible step, so only one thread
-//! at a time succeeds, and `in_cs` stays 1 everywhere. But a lock must also hand
+//! at a time succeeds, and in every sequentially consistent schedule `in_cs` stays 1. (Under
+//! the memory model even the Relaxed tally is not handed over: the next holder's entry may
+//! come before the last holder's exit in the tally's modification order, and show 2.) But a lock must also hand
 //! over what the last holder wrote, and Relaxed hands over nothing: the next holder's read
 //! of the count is not ordered after the last holder's write. To the memory model that is a
 //! data race on plain memory (undefined behaviour), and `explore` reports it at 2 × 1.

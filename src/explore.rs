@@ -137,6 +137,14 @@ pub fn pick_world(asked: Option<World>, p: &Params) -> World {
 
 /// Validates an exploration before it starts.
 pub fn check_config(exp: &Experiment, p: &Params, world: World) -> Result<()> {
+    if world == World::Rc11 && (p.threads as u64).saturating_mul(p.iters) > rc11::MAX_INCREMENTS {
+        return Err(LabError::too_large(format!(
+            "the rc11 world builds every execution graph event by event, and {} × {} is too large for it (at most {} increments in all): lower --iters or --threads",
+            p.threads,
+            p.iters,
+            rc11::MAX_INCREMENTS
+        )));
+    }
     if matches!(world, World::Scheduled | World::Rc11) {
         return Ok(());
     }

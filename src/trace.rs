@@ -26,7 +26,8 @@ pub struct Event {
     /// For a read-modify-write that wrote (fetch_add, swap, a successful cas): what it wrote.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub written: Option<u64>,
-    /// For a load that did not return the latest store: the latest value it missed.
+    /// For a load (loom world) that did not return the last store to run: that store's value.
+    /// loom does not expose its modification order, so this is not "stale by mo".
     pub stale_latest: Option<u64>,
     /// For a read in a world that knows `rf` (rc11): the write it read from, `init` or
     /// `step N`.
@@ -140,7 +141,8 @@ impl Event {
             Op::RacyWrite => format!("write {o}  ✗ RACE"),
         };
         if let Some(latest) = self.stale_latest {
-            let _ = write!(s, " (stale: latest {latest})");
+            // What loom can know: the last store to run, not the modification order.
+            let _ = write!(s, " (older than the last store to run: {latest})");
         }
         if let Some(src) = &self.source {
             let _ = write!(s, " ⟵ {src}");
@@ -221,7 +223,7 @@ fn why_lost(events: &[Event], expected: u64, final_value: u64) -> Option<String>
     }
     if let Some(s) = events.iter().find(|e| e.stale_latest.is_some()) {
         return Some(format!(
-            "{} read an old value ({} while the latest store was {}); {lost} increment{} lost (final {final_value}, expected {expected})",
+            "{} read {}, older than the last store to run ({}); {lost} increment{} lost (final {final_value}, expected {expected})",
             thread_name(s.thread),
             s.value,
             s.stale_latest.unwrap_or_default(),
@@ -362,7 +364,7 @@ mod tests {
         ];
         let s = explain_lost_update(&t, 2, 1).unwrap();
         assert!(s.contains("both read 0"), "{s}");
-        assert!(timeline(&t).contains("(stale: latest 1)"));
+        assert!(timeline(&t).contains("(older than the last store to run: 1)"));
     }
 
     #[test]

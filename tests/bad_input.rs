@@ -206,6 +206,49 @@ const CORPUS: &[(&[&str], &str)] = &[
     ),
     // explore
     (&["explore"], "required"),
+    (
+        &[
+            "explore",
+            "racy-atomic",
+            "-t",
+            "8",
+            "-i",
+            "10",
+            "--world",
+            "rc11",
+        ],
+        "too large for it",
+    ),
+    (
+        &["explore", "racy-atomic", "--graph", "/tmp/g.svg"],
+        "add --world rc11",
+    ),
+    (
+        &[
+            "explore",
+            "racy-atomic",
+            "--world",
+            "rc11",
+            "--graph",
+            "/tmp/g.png",
+        ],
+        "must end in .dot",
+    ),
+    (
+        &[
+            "explore",
+            "racy-atomic",
+            "--world",
+            "rc11",
+            "--graph",
+            "/nonexistent/dir/g.svg",
+        ],
+        "--graph /nonexistent/dir/g.svg",
+    ),
+    (
+        &["explore", "mutex", "--world", "loom", "--spurious-wakeups"],
+        "loom never wakes a waiter spuriously",
+    ),
     (&["explore", "gil"], "race-lab run gil"),
     (&["explore", "SB"], "race-lab litmus SB"),
     (&["explore", "xyz"], "unknown experiment"),

@@ -26,6 +26,10 @@ pub const WORLD_RC11: &str = "rc11";
 /// The model's wording, in every report of this world.
 pub const MODEL: &str = "RC11 with C++20's release sequences (Rust's model, without load buffering): every consistent execution graph, each once";
 
+/// The most threads × iterations the rc11 world explores: past it, one run's graph is so
+/// large that every choice costs a copy of it (the catalogue's sizes are all under 10).
+pub const MAX_INCREMENTS: u64 = 64;
+
 /// Events one run may add before it counts as running away (a LIVELOCK).
 pub fn event_bound(threads: usize, iters: u64) -> u64 {
     (threads as u64 + 1)

@@ -273,11 +273,14 @@ pub fn swimlanes(sec_id: &str, replay: &Value) -> String {
         );
         for t in &threads {
             if str_of(e, "thread") == t {
-                let stale = e["stale_latest"]
-                    .as_u64()
-                    .map(|l| format!(" <span class=\"warn\">(stale; latest {l})</span>"))
-                    .unwrap_or_default();
-                let _ = write!(s, "<td class=\"op\">{}{stale}</td>", esc(str_of(e, "text")));
+                // The text already says what was stale; the class marks it.
+                let stale = e["stale_latest"].is_u64() || e["newer_in_mo"].is_string();
+                let _ = write!(
+                    s,
+                    "<td class=\"op{}\">{}</td>",
+                    if stale { " warn" } else { "" },
+                    esc(str_of(e, "text"))
+                );
             } else {
                 s.push_str("<td></td>");
             }

@@ -12,10 +12,11 @@
 //! that can run runs until it finishes or must wait; in [`Mode::Brute`] every operation is
 //! a decision of the script.
 //!
-//! The parts: `ops.rs` (what a kernel's operations call), `revisit.rs` (backward revisits and
-//! the maximality condition), `run.rs` (one run, and how it ended), `spin.rs` (the spin-loop
-//! rule: an iteration that changed nothing and read what the last one read blocks its thread;
-//! and the data-race check).
+//! The parts: `ops.rs` (what a kernel's operations call), `replay.rs` (the order a run
+//! replays its graph in), `revisit.rs` (backward revisits and the maximality condition),
+//! `run.rs` (one run, and how it ended: finished, blocked, a deadlock, a livelock, a data
+//! race), `spin.rs` (the spin-loop rules, what a blocked read waits for, and the data-race
+//! check).
 
 use super::axioms::Model;
 use super::fast;
@@ -27,6 +28,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 pub(crate) mod ops;
+mod replay;
 mod revisit;
 mod run;
 mod spin;
@@ -195,33 +197,6 @@ impl Exec {
             max_events,
             spurious: crate::rt::sched::spurious_wakeups(),
             looped: false,
-        }
-    }
-
-    /// Whether event `e` has run in this run (replayed or added).
-    fn ran(&self, e: Ev) -> bool {
-        self.pos.get(e.t).is_some_and(|&p| p > e.i)
-    }
-
-    /// Whether every event of the graph has been replayed.
-    fn replayed_all(&self) -> bool {
-        (0..self.g.th.len()).all(|t| self.pos.get(t).copied().unwrap_or(0) >= self.g.th[t].len())
-    }
-
-    /// Whether thread `t` may take its next step now: a replayed read once its source has
-    /// run; a new event once the whole graph has replayed and no lower thread waits to add
-    /// one (new events are added lowest thread first, as before replay existed).
-    fn may_go(&self, t: usize) -> bool {
-        let i = self.pos[t];
-        match self.g.th.get(t).and_then(|v| v.get(i)) {
-            Some(n) => match n.kind {
-                Kind::Read { rf, .. } => self.ran(rf),
-                _ => true,
-            },
-            None => {
-                self.replayed_all()
-                    && !(0..t).any(|u| self.status[u] == Status::Replay && self.may_go(u))
-            }
         }
     }
 

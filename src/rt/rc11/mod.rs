@@ -7,11 +7,12 @@
 //! (TruSt, Kokologiannakis et al., POPL 2022), so that every consistent graph is reached,
 //! and reached once.
 //!
-//! The parts: `graph.rs` (the graph), `axioms.rs` (RC11's axioms as the paper writes them),
-//! `exec.rs` (a run: threads as coroutines replaying a graph and extending it, the spin-loop
-//! rule, revisits), `explore.rs` (the explorer, the brute-force oracle that checks it, and a
-//! graph as a trace).
-//!
+//! The parts: `graph.rs` (the graph), `rmw.rs` (what each read-modify-write writes),
+//! `axioms.rs` (RC11's axioms as the paper writes them), `exec.rs` (a run: threads as
+//! coroutines replaying a graph and extending it, the spin-loop rules, blocked threads,
+//! revisits), `locks.rs` (locks, condvars and channels), `explore.rs` (the explorer, the
+//! brute-force oracle that checks it, and a graph as a trace), `picture.rs` (a graph drawn).
+
 //! Covered: atomics (load, store, swap, fetch_add/sub, compare_exchange with its failure
 //! ordering), fences, spawn and join, spin loops, the racy cell (plain accesses: a race is a
 //! DATA RACE), and every lock, condvar and channel of the facade (`locks.rs`: each a
@@ -24,6 +25,7 @@ pub mod fast;
 pub mod graph;
 mod locks;
 pub mod picture;
+pub mod rmw;
 #[cfg(test)]
 mod tests;
 
