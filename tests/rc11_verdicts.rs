@@ -164,3 +164,32 @@ fn reads_name_their_source_and_staleness_by_mo() {
         assert!(shown.timeline.contains("stale by mo"), "{}", shown.timeline);
     }
 }
+
+/// A spurious wake-up is a possibility, not a promise: with them on, a wait that nobody
+/// notifies may still sleep forever (`lost-wakeup` deadlocks), and a fix still holds.
+#[test]
+fn spurious_wake_ups_are_explored_both_ways() {
+    for (name, fix) in [("lost-wakeup", false), ("wait-while", true)] {
+        let exp = race_lab::experiments::find(name).expect("a catalogue experiment");
+        let r = explore(&ExploreConfig {
+            exp,
+            params: Params::new(exp.proof.threads, exp.proof.iters),
+            world: World::Rc11,
+            preemptions: None,
+            max_seconds: 3600.0,
+            max_seconds_given: false,
+            max_executions: Some(5_000_000),
+            spurious_wakeups: true,
+            first_failure: false,
+            show: 1,
+            cancel: Cancel::new(),
+        })
+        .expect("explores");
+        assert!(r.complete, "{name}: {:?}", r.stopped);
+        if fix {
+            assert!(r.verdict.contains("proved"), "{}", r.verdict);
+        } else {
+            assert!(r.deadlock.is_some(), "{name}: {}", r.verdict);
+        }
+    }
+}

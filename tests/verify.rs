@@ -206,6 +206,18 @@ fn a_bug_too_large_to_search_is_hunted() {
 }
 
 #[test]
+fn a_name_given_twice_is_checked_once() {
+    let out = lab(&["verify", "atomic", "atomic", "SB", "sb"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // atomic in three worlds, SB under three orderings in two: once each.
+    assert!(
+        text.contains("verify: 9 checks: 8 passed, 0 failed, 1 known gap"),
+        "{text}"
+    );
+}
+
+#[test]
 fn unknown_names_are_refused() {
     common::refused(&["verify", "atomc"], "unknown experiment");
 }

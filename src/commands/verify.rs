@@ -48,10 +48,17 @@ pub fn config(a: &VerifyArgs) -> Result<VerifyConfig> {
         experiments: Vec::new(),
         litmus: Vec::new(),
     };
+    // A name given twice is checked once.
     for name in &a.experiments {
         match experiments::find_litmus(name) {
-            Some(t) => cfg.litmus.push(t),
-            None => cfg.experiments.push(validate::experiment(name)?),
+            Some(t) if !cfg.litmus.iter().any(|x| std::ptr::eq(*x, t)) => cfg.litmus.push(t),
+            Some(_) => {}
+            None => {
+                let e = validate::experiment(name)?;
+                if !cfg.experiments.iter().any(|x| std::ptr::eq(*x, e)) {
+                    cfg.experiments.push(e);
+                }
+            }
         }
     }
     cfg.experiments = validate::once(cfg.experiments, |e| e.name);

@@ -20,7 +20,7 @@
 
 use super::axioms::Model;
 use super::fast;
-use super::graph::{write_part, Ev, Graph, Kind, Loc, Obj, Rmw, View};
+use super::graph::{write_part, Ev, Graph, Kind, Loc, Obj, Rmw, RmwOp, SyncOp, View};
 use crate::rt::sched::coroutine::{coroutine, recycle, suspend, Coroutine, Job};
 use std::cell::RefCell;
 use std::panic::AssertUnwindSafe;
@@ -299,9 +299,9 @@ impl Exec {
                     wrote,
                     rmw: r,
                     ..
-                } if l == loc && r == rmw => {
+                } if l == loc && same_op(r, rmw) => {
                     let v = self.g.val(rf);
-                    debug_assert_eq!(wrote, rmw.is_some_and(|op| op.apply(v, mask).is_some()));
+                    debug_assert_eq!(wrote, r.is_some_and(|op| op.apply(v, mask).is_some()));
                     self.seen(t, e);
                     (v, wrote)
                 }
@@ -331,7 +331,15 @@ impl Exec {
         }
         let prefix = rmw.map(|_| self.before(e));
         let mut options = Vec::new();
-        for &w in &self.g.mo[loc] {
+        let sources: Vec<(Ev, Option<Rmw>)> = self.g.mo[loc]
+            .iter()
+            .flat_map(|&w| {
+                variants(rmw, self.g.val(w))
+                    .into_iter()
+                    .map(move |r| (w, r))
+            })
+            .collect();
+        for (w, rmw) in sources {
             let kind = read_kind(&self.g, loc, ord, w, rmw, na);
             let wrote = matches!(kind, Kind::Read { wrote: true, .. });
             if wrote {
@@ -459,6 +467,56 @@ impl Exec {
         }
         self.push_node(t, Kind::Fence(ord), true);
     }
+}
+
+/// The versions of read-modify-write `rmw` a read of `old` may be: one, except a condvar
+/// wake-up that may be spurious and finds no token — it may wake anyway or sleep on, and
+/// both are explored (std allows a spurious wake-up, it never promises one).
+fn variants(rmw: Option<Rmw>, old: u64) -> Vec<Option<Rmw>> {
+    match rmw {
+        Some(
+            r @ Rmw {
+                op:
+                    RmwOp::Sync(SyncOp::Wake {
+                        epoch,
+                        spurious: true,
+                    }),
+                ..
+            },
+        ) => {
+            let sleep_on = Rmw {
+                op: RmwOp::Sync(SyncOp::Wake {
+                    epoch,
+                    spurious: false,
+                }),
+                ..r
+            };
+            if SyncOp::woke_spuriously(epoch, old) {
+                vec![Some(sleep_on), Some(r)]
+            } else {
+                vec![Some(sleep_on)]
+            }
+        }
+        r => vec![r],
+    }
+}
+
+/// Whether a replayed read-modify-write is the one the kernel asks for (a wake-up's
+/// spurious choice is the graph's to say).
+fn same_op(graph: Option<Rmw>, asked: Option<Rmw>) -> bool {
+    let plain = |r: Option<Rmw>| {
+        r.map(|r| match r.op {
+            RmwOp::Sync(SyncOp::Wake { epoch, .. }) => Rmw {
+                op: RmwOp::Sync(SyncOp::Wake {
+                    epoch,
+                    spurious: false,
+                }),
+                ..r
+            },
+            _ => r,
+        })
+    };
+    plain(graph) == plain(asked)
 }
 
 fn diverged(e: Ev, k: &Kind, what: &str) -> ! {

@@ -237,7 +237,15 @@ impl RtCondvar<Rc11> for Rc11Condvar {
         );
         let (old, woke) = ops::rmw(self.loc, wake);
         if !woke {
-            ops::block(self.loc, Until::Writes(wake), "a notify on");
+            // Asleep until a token comes (a spurious wake-up is the other branch).
+            let token = op(
+                SyncOp::Wake {
+                    epoch,
+                    spurious: false,
+                },
+                Ordering::Relaxed,
+            );
+            ops::block(self.loc, Until::Writes(token), "a notify on");
         }
         ops::woke(SyncOp::woke_spuriously(epoch, old));
         acquire(mutex.loc, SyncOp::Lock { try_: false }, "lock");
