@@ -363,11 +363,7 @@ fn hunt_bug(exp: &'static Experiment, cancel: &Cancel) -> Result<(Status, String
 fn litmus_check(test: &'static Litmus, o: MemOrder) -> Result<(Status, String)> {
     use crate::litmus::LoomVsModel;
     let seen = crate::litmus::explore(test, o)?;
-    let set = seen
-        .keys()
-        .map(|out| format!("({})", test.label(out)))
-        .collect::<Vec<_>>()
-        .join(" ");
+    let set = outcome_set(test, seen.keys());
     let v = crate::litmus::loom_vs_model(test, o, &seen);
     let why = crate::litmus::disagreement(test, v, o);
     let status = match (v, crate::litmus::as_declared(test, v, o)) {
@@ -378,17 +374,24 @@ fn litmus_check(test: &'static Litmus, o: MemOrder) -> Result<(Status, String)> 
     Ok((status, format!("{why}; outcomes {set}")))
 }
 
+/// A litmus test's outcomes as a check's detail says them: `(r0=0, r1=1) (r0=1, r1=0)`.
+fn outcome_set<'a>(
+    test: &Litmus,
+    outcomes: impl IntoIterator<Item = &'a crate::litmus::Outcome>,
+) -> String {
+    outcomes
+        .into_iter()
+        .map(|out| format!("({})", test.label(out)))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// The rc11 world's outcome set for `test` under `o` against the model computed from every
 /// candidate execution under the world's axioms: they must be equal, outcome for outcome.
 fn litmus_rc11(test: &'static Litmus, o: MemOrder) -> (Status, String) {
     let world = crate::litmus::rc11::run((test.rc11)(o));
     let model = crate::litmus::rc11::computed((test.rc11)(o)).world;
-    let set = |s: &std::collections::BTreeSet<crate::litmus::Outcome>| {
-        s.iter()
-            .map(|out| format!("({})", test.label(out)))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+    let set = |s: &std::collections::BTreeSet<crate::litmus::Outcome>| outcome_set(test, s);
     if world.outcomes == model {
         (
             Status::Pass,

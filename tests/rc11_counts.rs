@@ -127,3 +127,20 @@ fn kernels_at_2x2_have_exactly_one_run_per_consistent_graph() {
     eprintln!("checked: {checked:#?}\nskipped: {skipped:#?}");
     assert_eq!(checked.len(), names.len(), "{skipped:?}");
 }
+
+/// With spurious wake-ups on, a wait that finds no token branches (wake anyway, or sleep
+/// on): the condvar kernels still have exactly one run per consistent graph.
+#[test]
+fn condvar_kernels_with_spurious_wake_ups_have_exactly_one_run_per_graph() {
+    let names = [
+        "lost-wakeup",
+        "condvar-if",
+        "wait-while",
+        "bounded-buffer",
+        "bounded-buffer-one-cv",
+    ];
+    let (checked, skipped) =
+        race_lab::rt::sched::with_spurious_wakeups(true, || sweep(Some(&names), 1));
+    eprintln!("checked: {checked:#?}\nskipped: {skipped:#?}");
+    assert_eq!(checked.len(), names.len(), "{skipped:?}");
+}

@@ -8,16 +8,26 @@ use race_lab::Cancel;
 
 fn rc11(name: &str) -> race_lab::error::Result<ExploreReport> {
     let exp = race_lab::experiments::find(name).expect("a catalogue experiment");
+    rc11_at(exp, exp.proof, false, false)
+}
+
+/// Explores `exp` in the rc11 world at `size`.
+fn rc11_at(
+    exp: &'static race_lab::experiment::Experiment,
+    size: race_lab::experiment::Size,
+    spurious_wakeups: bool,
+    first_failure: bool,
+) -> race_lab::error::Result<ExploreReport> {
     explore(&ExploreConfig {
         exp,
-        params: Params::new(exp.proof.threads, exp.proof.iters),
+        params: Params::new(size.threads, size.iters),
         world: World::Rc11,
         preemptions: None,
         max_seconds: 3600.0,
         max_seconds_given: false,
         max_executions: Some(5_000_000),
-        spurious_wakeups: false,
-        first_failure: false,
+        spurious_wakeups,
+        first_failure,
         show: 1,
         cancel: Cancel::new(),
     })
@@ -90,20 +100,7 @@ fn every_thread_experiment_is_decided_in_rc11_with_its_graph() {
     for exp in race_lab::experiments::all() {
         let size = race_lab::verify::size_in(exp, World::Rc11);
         let fix = exp.class == Class::Fixed;
-        let r = explore(&ExploreConfig {
-            exp,
-            params: Params::new(size.threads, size.iters),
-            world: World::Rc11,
-            preemptions: None,
-            max_seconds: 3600.0,
-            max_seconds_given: false,
-            max_executions: Some(5_000_000),
-            spurious_wakeups: fix,
-            first_failure: !fix,
-            show: 1,
-            cancel: Cancel::new(),
-        })
-        .expect("explores");
+        let r = rc11_at(exp, size, fix, !fix).expect("explores");
         let name = exp.name;
         let graph = r.graph.as_ref().expect("a graph");
         assert!(graph.svg.starts_with("<svg") && graph.dot.starts_with("digraph"));
@@ -171,20 +168,7 @@ fn reads_name_their_source_and_staleness_by_mo() {
 fn spurious_wake_ups_are_explored_both_ways() {
     for (name, fix) in [("lost-wakeup", false), ("wait-while", true)] {
         let exp = race_lab::experiments::find(name).expect("a catalogue experiment");
-        let r = explore(&ExploreConfig {
-            exp,
-            params: Params::new(exp.proof.threads, exp.proof.iters),
-            world: World::Rc11,
-            preemptions: None,
-            max_seconds: 3600.0,
-            max_seconds_given: false,
-            max_executions: Some(5_000_000),
-            spurious_wakeups: true,
-            first_failure: false,
-            show: 1,
-            cancel: Cancel::new(),
-        })
-        .expect("explores");
+        let r = rc11_at(exp, exp.proof, true, false).expect("explores");
         assert!(r.complete, "{name}: {:?}", r.stopped);
         if fix {
             assert!(r.verdict.contains("proved"), "{}", r.verdict);

@@ -92,11 +92,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                     let write = v.graph.is_write(e);
                     format!(
                         "{} {} {}",
-                        if e.t == 0 {
-                            "main".to_string()
-                        } else {
-                            format!("T{}", e.t - 1)
-                        },
+                        trace::thread_name(crate::rt::rc11::graph::trace_thread(e.t)),
                         if write { "writes" } else { "reads" },
                         if v.graph.is_na(e) {
                             "the cell"

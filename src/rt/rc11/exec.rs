@@ -491,8 +491,9 @@ fn variants(rmw: Option<Rmw>, old: u64) -> Vec<Option<Rmw>> {
                 }),
                 ..r
             };
+            // Sleeping on is the maximal choice (last): the one a notify's write revisits.
             if SyncOp::woke_spuriously(epoch, old) {
-                vec![Some(sleep_on), Some(r)]
+                vec![Some(r), Some(sleep_on)]
             } else {
                 vec![Some(sleep_on)]
             }

@@ -6,7 +6,7 @@
 use super::axioms;
 use super::exec::{self, Mode, Ran, RunEnd};
 use super::graph::{Ev, Graph, Kind, Obj, RmwOp, SyncOp};
-use crate::trace::{Event, Op, MAIN};
+use crate::trace::{Event, Op};
 use crate::Cancel;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -61,15 +61,6 @@ pub fn explore<O: Send + 'static>(
         );
         if let Mode::Explore { pushed, .. } = ran.mode {
             stack.extend(pushed);
-        }
-        if std::env::var_os("RC11_DEBUG").is_some()
-            && (stats.blocked + stats.dropped + stats.executions) % 5000 == 0
-        {
-            eprintln!(
-                "debug: {stats:?} stack {} events {}",
-                stack.len(),
-                ran.g.len()
-            );
         }
         match &ran.end {
             RunEnd::Blocked => stats.blocked += 1,
@@ -332,7 +323,7 @@ pub fn steps(g: &Graph) -> Vec<(Ev, Event)> {
     let mut step_of: std::collections::HashMap<Ev, usize> = std::collections::HashMap::new();
     let mut received: std::collections::HashMap<(usize, usize), usize> = Default::default();
     for e in g.order() {
-        let thread = if e.t == 0 { MAIN } else { e.t - 1 };
+        let thread = super::graph::trace_thread(e.t);
         let source = |w: Ev, step_of: &std::collections::HashMap<Ev, usize>| match step_of.get(&w) {
             Some(s) => format!("step {s}"),
             None => "init".to_string(),

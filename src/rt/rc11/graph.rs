@@ -20,6 +20,16 @@ pub struct Ev {
     pub i: usize,
 }
 
+/// Graph thread `t` as the lab's traces number threads: main is [`crate::trace::MAIN`],
+/// worker `w` (graph thread `w + 1`) is `w`.
+pub fn trace_thread(t: usize) -> usize {
+    if t == 0 {
+        crate::trace::MAIN
+    } else {
+        t - 1
+    }
+}
+
 /// What a location is: the kind of the object the kernel created it for (names in traces).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Obj {

@@ -7,7 +7,7 @@
 //! needed).
 
 use super::explore::steps;
-use super::graph::{Ev, Graph, Kind, RmwOp, SyncOp};
+use super::graph::{trace_thread, Ev, Graph, Kind, RmwOp, SyncOp};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::atomic::Ordering;
@@ -110,14 +110,6 @@ fn sync_name(s: SyncOp) -> &'static str {
     }
 }
 
-fn thread_name(t: usize) -> String {
-    if t == 0 {
-        "main".into()
-    } else {
-        format!("T{}", t - 1)
-    }
-}
-
 /// The nodes and edges of `g`: initial values in a column of their own at the left, then
 /// main, T0, T1…; one row per event in timeline order.
 struct Layout {
@@ -205,7 +197,7 @@ fn layout(g: &Graph, race: Option<(Ev, Ev)>, name: &dyn Fn(&str) -> String) -> L
         .iter()
         .map(|&c| match c {
             0 => "init".to_string(),
-            c => thread_name(c - 1),
+            c => crate::trace::thread_name(trace_thread(c - 1)),
         })
         .collect();
     Layout { nodes, edges, cols }

@@ -114,10 +114,7 @@ pub fn block(loc: Loc, until: Until, what: &'static str) -> ! {
     with(|x| {
         let waiting = format!("{what} {}", x.g.obj_name(loc));
         let t = x.running;
-        let r = Ev {
-            t,
-            i: x.g.th[t].len().min(x.pos[t]) - 1,
-        };
+        let r = x.last_event(t);
         let it = &mut x.iter[t];
         it.blocked_reads = vec![(r, until)];
         it.waiting = Some(waiting);
@@ -153,11 +150,7 @@ pub fn nth_write(loc: Loc, n: usize) -> u64 {
 /// The position in `mo` of what the running thread's last read read from.
 pub fn last_read_pos() -> usize {
     with(|x| {
-        let t = x.running;
-        let r = Ev {
-            t,
-            i: x.g.th[t].len().min(x.pos[t]) - 1,
-        };
+        let r = x.last_event(x.running);
         x.g.mo_pos(x.g.rf(r).expect("the last event is a read"))
     })
 }

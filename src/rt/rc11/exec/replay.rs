@@ -6,6 +6,14 @@
 use super::*;
 
 impl Exec {
+    /// The last event thread `t` ran (replayed or added).
+    pub(super) fn last_event(&self, t: usize) -> Ev {
+        Ev {
+            t,
+            i: self.pos[t] - 1,
+        }
+    }
+
     /// Whether event `e` has run in this run (replayed or added).
     fn ran(&self, e: Ev) -> bool {
         self.pos.get(e.t).is_some_and(|&p| p > e.i)

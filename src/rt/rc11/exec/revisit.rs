@@ -24,6 +24,15 @@ pub(super) fn read_kind(
     }
 }
 
+/// Whether read `r`, as it is, may read `w`: a wake-up that woke spuriously may not read a
+/// write with a token for it (that graph is the sleeping twin's, which takes the token).
+fn may_read(g: &Graph, r: Ev, w: Ev) -> bool {
+    match g.kind(r) {
+        Kind::Read { rmw, .. } => variants(*rmw, g.val(w)).contains(rmw),
+        _ => true,
+    }
+}
+
 /// Every backward revisit new write `w` allows in `g`: for each earlier read of its
 /// location that is not in `w`'s prefix, the graph in which that read reads from `w`,
 /// with what was added after the read and is not in `w`'s prefix removed — when the removed
@@ -36,7 +45,7 @@ pub(crate) fn revisits_of(g: &Graph, w: Ev, model: Model, reduced: bool) -> Vec<
         .reads_of(loc)
         .filter(|&r| {
             let n = g.node(r);
-            (!reduced || (n.revisitable && n.added_max)) && !pw.contains(r)
+            (!reduced || (n.revisitable && n.added_max)) && !pw.contains(r) && may_read(g, r, w)
         })
         .collect();
     // A read-modify-write that took a write another one took: only reads added before that

@@ -167,50 +167,32 @@ fn ended(x: &Exec) -> RunEnd {
     let g = &x.g;
     let mut waits = Vec::new();
     let mut spinning = false;
-    let name = |t: usize| if t == 0 { usize::MAX } else { t - 1 };
     for t in 0..x.status.len() {
-        match x.status[t] {
-            Status::Spinning => {
-                let it = &x.iter[t];
-                if it
-                    .blocked_reads
-                    .iter()
-                    .any(|&(r, until)| until.could_go(g, r))
-                {
-                    return RunEnd::Blocked;
-                }
-                match &it.waiting {
-                    Some(what) => waits.push((name(t), what.clone())),
-                    None => {
-                        spinning = true;
-                        let what = it
-                            .blocked_reads
-                            .iter()
-                            .map(|&(r, _)| format!("a{} = {}", g.loc(r).unwrap_or(0), g.val(r)))
-                            .collect::<Vec<_>>()
-                            .join(", ");
-                        waits.push((name(t), format!("spinning on {what}")));
-                    }
-                }
-            }
-            Status::Join(c) => waits.push((name(t), format!("joining T{}", c - 1))),
-            Status::Repeating(_) => {
-                let it = &x.iter[t];
-                if it
-                    .blocked_reads
-                    .iter()
-                    .any(|&(r, until)| until.could_go(g, r))
-                {
-                    return RunEnd::Blocked;
-                }
-                spinning = true;
-                waits.push((
-                    name(t),
-                    "the others forever, repeating one iteration that undoes itself".to_string(),
-                ));
-            }
-            _ => {}
+        let it = &x.iter[t];
+        let stuck = matches!(x.status[t], Status::Spinning | Status::Repeating(_));
+        if stuck && it.blocked_reads.iter().any(|&(r, u)| u.could_go(g, r)) {
+            return RunEnd::Blocked;
         }
+        let what = match (x.status[t], &it.waiting) {
+            (Status::Spinning, Some(what)) => what.clone(),
+            (Status::Spinning, None) => {
+                spinning = true;
+                let on = it
+                    .blocked_reads
+                    .iter()
+                    .map(|&(r, _)| format!("{} = {}", g.obj_name(g.loc(r).unwrap_or(0)), g.val(r)))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("spinning on {on}")
+            }
+            (Status::Repeating(_), _) => {
+                spinning = true;
+                "the others forever, repeating one iteration that undoes itself".to_string()
+            }
+            (Status::Join(c), _) => format!("joining T{}", c - 1),
+            _ => continue,
+        };
+        waits.push((super::super::graph::trace_thread(t), what));
     }
     // Main's own wait says nothing the workers' do not.
     if waits.iter().any(|(t, _)| *t != usize::MAX) {
