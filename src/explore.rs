@@ -125,14 +125,75 @@ impl ExploreConfig {
     }
 }
 
-/// The world to explore in: the one asked for, else loom up to its four workers and the
-/// scheduled world past them.
-pub fn pick_world(asked: Option<World>, p: &Params) -> World {
-    asked.unwrap_or(if p.threads > LOOM_MAX_WORKERS {
-        World::Scheduled
+/// The world that decides `exp` at its proof size when no `--world` is given, and why: the
+/// rc11 world (every execution Rust's memory model allows) wherever it can explore the proof
+/// size, else the scheduled world for a bug that shows under sequential consistency, else
+/// loom.
+pub fn decider(exp: &Experiment) -> (World, String) {
+    if let Some((size, reason)) = exp.rc11_proof {
+        let shows_sc = exp.bug_shows_in.scheduled || exp.class == Class::Fixed;
+        let world = if shows_sc {
+            World::Scheduled
+        } else {
+            World::Loom
+        };
+        return (
+            world,
+            format!(
+                "the rc11 world decides it only at {}×{} ({reason}); the {} world decides its proof size",
+                size.threads,
+                size.iters,
+                world.name()
+            ),
+        );
+    }
+    let why = if exp.weak_memory_lesson() {
+        "its lesson is about weak memory, and the rc11 world explores every execution graph \
+         Rust's memory model allows, naming the write each read saw"
+    } else if exp.class == Class::Fixed {
+        "a fix is proved under the memory model Rust has: every RC11-consistent execution graph"
     } else {
-        World::Loom
-    })
+        "it explores every execution Rust's memory model allows (sequentially consistent \
+         ones and weaker), naming the write each read saw"
+    };
+    (World::Rc11, why.to_string())
+}
+
+/// The world to explore in: the one asked for, else [`decider`]'s, unless the size asked
+/// for is past what that world takes (more than loom's four workers, more increments than
+/// the rc11 world builds): then the scheduled world, which takes any size.
+pub fn pick_world(asked: Option<World>, exp: &Experiment, p: &Params) -> World {
+    if let Some(w) = asked {
+        return w;
+    }
+    match decider(exp).0 {
+        World::Loom if p.threads > LOOM_MAX_WORKERS => World::Scheduled,
+        World::Rc11 if (p.threads as u64).saturating_mul(p.iters) > rc11::MAX_INCREMENTS => {
+            World::Scheduled
+        }
+        w => w,
+    }
+}
+
+/// The executions one `explore` may take when neither `--max-executions` nor
+/// `--max-seconds` is given: about ten seconds' work on a 2-core machine in the scheduled
+/// and rc11 worlds (loom's executions are slower: its 60-second cap may come first), so
+/// that what a search says does not depend on the machine's speed.
+pub fn budget(world: World) -> u64 {
+    match world {
+        World::Loom => 100_000,
+        World::Scheduled => 400_000,
+        World::Rc11 => 200_000,
+    }
+}
+
+/// The size `world` proves or finds `exp` at: its proof size, unless it declares another
+/// for the rc11 world.
+pub fn proof_size(exp: &Experiment, world: World) -> crate::experiment::Size {
+    match (world, exp.rc11_proof) {
+        (World::Rc11, Some((s, _))) => s,
+        _ => exp.proof,
+    }
 }
 
 /// Validates an exploration before it starts.
@@ -202,6 +263,9 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
                 "all {} classes of sequentially consistent interleavings",
                 r.executions
             ),
+            None if rc11 && r.executions == 1 => {
+                "the only RC11-consistent execution graph".to_string()
+            }
             None if rc11 => format!("all {} RC11-consistent execution graphs", r.executions),
             None => format!("all {} executions", r.executions),
         }
@@ -210,8 +274,9 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
     };
     if let Some(race) = &r.race {
         return format!(
-            "{head}: DATA RACE after {} executions: {}",
-            r.executions, race.summary
+            "{head}: DATA RACE after {}: {}",
+            plural(r.executions, "execution"),
+            race.summary
         );
     }
     if let Some(d) = &r.deadlock {
@@ -224,6 +289,12 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
             if d.livelock {
                 return format!(
                     "{head}: {shout} (found after {} executions; the search stops at the first livelock)",
+                    r.executions
+                );
+            }
+            if !r.complete {
+                return format!(
+                    "{head}: {shout} (found in the {} executions explored; the search stopped there)",
                     r.executions
                 );
             }
@@ -241,18 +312,18 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         );
     }
     if r.failing_executions > 0 {
-        // What went wrong, in the experiment's words (a counter's: lost updates).
-        let what = match exp.judge {
-            None => "lost updates",
-            Some(_) => r
-                .outcomes
-                .iter()
-                .find(|o| o.grade != Grade::Acceptable)
-                .map_or("failures", |o| o.meaning.as_str()),
+        // What went wrong, in the experiment's words (a counter's: lost updates): the most
+        // serious failure seen, and how often it was seen.
+        let (what, seen) = match exp.judge {
+            None => ("lost updates", r.failing_executions),
+            Some(_) => worst_failure(r).unwrap_or(("failures", r.failing_executions)),
+        };
+        let rest = match r.failing_executions - seen {
+            0 => String::new(),
+            n => format!(" (and {n} more failing in other ways)"),
         };
         return format!(
-            "{head}: {what} in {} of {scope}; outcomes {}{{{values}}}{}",
-            r.failing_executions,
+            "{head}: {what} in {seen} of {scope}{rest}; outcomes {}{{{values}}}{}",
             within(r),
             false_alarm(exp, r)
         );
@@ -270,6 +341,42 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         _ => format!("{head}: no failure in {scope}; outcomes {{{values}}}"),
     };
     v.replace("; outcomes {", &format!("; outcomes {}{{", within(r)))
+}
+
+/// The most serious failure a search saw, in the experiment's words, and in how many
+/// executions: the worst grade first (FORBIDDEN before INTERESTING), then the meaning seen
+/// most often (`peterson`: two threads inside at once, before the updates that loses).
+fn worst_failure(r: &ExploreReport) -> Option<(&str, u64)> {
+    let mut seen: Vec<(&str, Grade, u64)> = Vec::new();
+    for o in r.outcomes.iter().filter(|o| o.grade != Grade::Acceptable) {
+        match seen.iter_mut().find(|(m, _, _)| *m == o.meaning) {
+            Some((_, _, n)) => *n += o.executions,
+            None => seen.push((&o.meaning, o.grade, o.executions)),
+        }
+    }
+    let rank = |g: Grade| u8::from(g == Grade::Forbidden);
+    seen.into_iter()
+        .max_by_key(|&(_, g, n)| (rank(g), n))
+        .map(|(m, _, n)| (m, n))
+}
+
+/// Puts the failing executions whose meaning is the headline's (the most serious failure)
+/// first, keeping the order otherwise, so that the timeline shown first is the one the
+/// verdict names.
+fn worst_first<T>(r: &ExploreReport, shown: &mut [T], meaning: impl Fn(&T) -> &'static str) {
+    if let Some((worst, _)) = worst_failure(r) {
+        let worst = worst.to_string();
+        shown.sort_by_key(|x| meaning(x) != worst);
+    }
+}
+
+/// `1 execution`, `2 executions`.
+pub fn plural(n: u64, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
 }
 
 /// For a fix that declares loom's false alarm, searched under loom: what the alarm is.

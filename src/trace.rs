@@ -183,14 +183,14 @@ pub fn explain_lost_update(events: &[Event], expected: u64, final_value: u64) ->
         return None;
     }
     let why = why_lost(events, expected, final_value)?;
-    // Under loom's weak memory model, unsynchronised stores are ordered by causality, not by
-    // the time they ran: the last store to run need not be the one that stays.
+    // Under a weak memory model (loom's, RC11), unsynchronised stores are ordered by the
+    // modification order, not by the time they ran: the last store to run need not stay.
     let last_store = events.iter().rev().find(|e| e.is_write()).map(|e| e.value);
     match last_store {
         Some(v) if v != final_value => Some(format!(
             "{why}. Note: the last store to run wrote {v}, yet the counter ends at {final_value}: \
-             with no synchronisation between the threads, loom may place a store that ran later \
-             *earlier* in the counter's modification order"
+             with no synchronisation between the threads, the memory model may place a store that \
+             ran later *earlier* in the counter's modification order"
         )),
         _ => Some(why),
     }

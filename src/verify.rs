@@ -84,7 +84,7 @@ impl Planned {
     pub fn name(&self) -> String {
         match self {
             Planned::Experiment { exp, world, .. } => {
-                let size = size_in(exp, *world);
+                let size = explore::proof_size(exp, *world);
                 format!(
                     "{} [{} {}x{}]",
                     exp.name,
@@ -144,14 +144,6 @@ pub fn bug_worlds(exp: &Experiment) -> Worlds {
         native: false,
         loom: true,
         scheduled: true,
-    }
-}
-
-/// The size `world` checks `exp` at: its proof size, unless it declares another for rc11.
-pub fn size_in(exp: &Experiment, world: World) -> crate::experiment::Size {
-    match (world, exp.rc11_proof) {
-        (World::Rc11, Some((s, _))) => s,
-        _ => exp.proof,
     }
 }
 
@@ -285,7 +277,7 @@ fn explore_at_proof(
     cancel: &Cancel,
 ) -> Result<ExploreReport> {
     let finding = kind == Kind::BugFound || (exp.loom_false_alarm && world == World::Loom);
-    let size = size_in(exp, world);
+    let size = explore::proof_size(exp, world);
     let cfg = ExploreConfig {
         exp,
         params: Params::new(size.threads, size.iters),

@@ -220,8 +220,15 @@ const CORPUS: &[(&[&str], &str)] = &[
         "too large for it",
     ),
     (
-        &["explore", "racy-atomic", "--graph", "/tmp/g.svg"],
-        "add --world rc11",
+        &[
+            "explore",
+            "racy-atomic",
+            "--world",
+            "scheduled",
+            "--graph",
+            "/tmp/g.svg",
+        ],
+        "use --world rc11",
     ),
     (
         &[

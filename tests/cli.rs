@@ -57,7 +57,10 @@ fn bad_input_is_one_line_and_exit_2() {
         &["explore", "atomic", "--threads", "5", "--world", "loom"],
         "at most 4 worker threads",
     );
-    refused(&["explore", "atomic", "--iters", "5000"], "lower --iters");
+    refused(
+        &["explore", "atomic", "--iters", "5000", "--world", "loom"],
+        "lower --iters",
+    );
     refused(
         &["replay", "racy-atomic", "--schedule", "0,x"],
         "malformed schedule",
@@ -194,9 +197,10 @@ fn explore_reports_the_complete_outcome_set() {
     assert_eq!(r["complete"], true);
     assert_eq!(r["outcomes"].as_array().unwrap().len(), 1);
     assert_eq!(r["outcomes"][0]["outcome"], serde_json::json!({"value": 6}));
-    assert_eq!(r["world"], "loom");
-    // Past loom's four workers, explore picks the scheduled world: a proof under sequential
-    // consistency, 6! orders of six fetch_adds.
+    // With no --world, a fix is proved in the rc11 world: 6! orders of six fetch_adds in
+    // the modification order, each one graph.
+    assert_eq!(r["world"], "rc11");
+    assert!(r["chosen"].as_str().unwrap().contains("no --world"), "{r}");
     let r = json(&[
         "explore",
         "atomic",
@@ -206,11 +210,20 @@ fn explore_reports_the_complete_outcome_set() {
         "1",
         "--json",
     ]);
-    assert_eq!(r["world"], "scheduled");
+    assert_eq!(r["world"], "rc11");
     assert_eq!(r["complete"], true);
     assert_eq!(r["executions"], 720);
     assert_eq!(r["outcomes"][0]["outcome"], serde_json::json!({"value": 6}));
     assert!(r["verdict"].as_str().unwrap().contains("proved"), "{r}");
+    // Past the rc11 world's 64 increments, explore picks the scheduled world, which takes
+    // any size, and says so.
+    let r = json(&["explore", "sharded", "-t", "70", "-i", "1", "--json"]);
+    assert_eq!(r["world"], "scheduled");
+    assert_eq!(r["complete"], true);
+    assert!(
+        r["chosen"].as_str().unwrap().contains("which takes 70×1"),
+        "{r}"
+    );
     // The racy counter's set under sequential consistency is the theory's, as under loom.
     let r = json(&[
         "explore",
@@ -234,7 +247,16 @@ fn explore_reports_the_complete_outcome_set() {
 
 #[test]
 fn explore_survives_races_and_deadlocks() {
-    let out = lab(&["explore", "unsynced", "--threads", "2", "--iters", "1"]);
+    let out = lab(&[
+        "explore",
+        "unsynced",
+        "--threads",
+        "2",
+        "--iters",
+        "1",
+        "--world",
+        "loom",
+    ]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
@@ -551,6 +573,8 @@ fn wording_says_what_was_shown() {
         "2",
         "-i",
         "3",
+        "--world",
+        "loom",
         "--preemptions",
         "0",
     ]);
@@ -676,6 +700,8 @@ fn explore_names_a_declared_loom_false_alarm() {
         "2",
         "-i",
         "1",
+        "--world",
+        "loom",
         "--first-failure",
     ]);
     let text = String::from_utf8_lossy(&out.stdout);

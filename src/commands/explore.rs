@@ -8,7 +8,6 @@
 use super::validate::{self, Limits};
 use super::{Common, Exit};
 use crate::error::Result;
-use crate::experiment::Class;
 use crate::explore::{self, ExploreConfig};
 use crate::report;
 use clap::Args;
@@ -30,7 +29,9 @@ pub struct ExploreArgs {
     #[arg(long)]
     pub max_seconds: Option<f64>,
     /// Stop (and say the exploration is incomplete) after this many executions: a budget
-    /// that does not depend on the machine's speed.
+    /// that does not depend on the machine's speed [default, unless --max-seconds is
+    /// given: 400000 in the scheduled world, 200000 in rc11, 100000 under loom: about ten
+    /// seconds' work].
     #[arg(long)]
     pub max_executions: Option<u64>,
     /// Scheduled and rc11 worlds: let a condvar waiter also wake without a notify (a
@@ -61,9 +62,12 @@ pub struct ExploreArgs {
 /// Validates an exploration.
 pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
     let exp = validate::experiment(&a.common.experiment)?;
+    // What is not asked for is the experiment's own: its proof size, in the world that
+    // decides it there.
+    let proof = explore::proof_size(exp, a.world.unwrap_or(explore::decider(exp).0));
     let limits = Limits {
-        default_threads: 2,
-        default_iters: if exp.class == Class::Deadlock { 1 } else { 2 },
+        default_threads: proof.threads,
+        default_iters: proof.iters,
         max_threads: usize::MAX,
         max_iters: u64::MAX,
     };
@@ -96,7 +100,7 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
             format!("--max-executions must be at least 1 (got {n})"),
         )?;
     }
-    let world = explore::pick_world(a.world, &p);
+    let world = explore::pick_world(a.world, exp, &p);
     if world == explore::World::Loom && a.spurious_wakeups {
         return Err(crate::error::LabError::usage(
             "--spurious-wakeups is for the scheduled and rc11 worlds (--world scheduled or rc11); loom never wakes a waiter spuriously",
@@ -105,7 +109,7 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
     if let Some(path) = &a.graph {
         if world != explore::World::Rc11 {
             return Err(crate::error::LabError::usage(
-                "--graph draws an execution graph, which only the rc11 world builds: add --world rc11",
+                "--graph draws an execution graph, which only the rc11 world builds: use --world rc11",
             ));
         }
         graph_format(path)?;
@@ -125,12 +129,50 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
         preemptions: a.preemptions,
         max_seconds,
         max_seconds_given: a.max_seconds.is_some(),
-        max_executions: a.max_executions,
+        max_executions: match (a.max_executions, a.max_seconds) {
+            (None, None) => Some(explore::budget(world)),
+            (n, _) => n,
+        },
         spurious_wakeups: a.spurious_wakeups,
         first_failure: a.first_failure,
         show: a.show,
         cancel: crate::machine::Cancel::ctrl_c(),
     })
+}
+
+/// What `explore` chose that was not asked for, and why: said under the report's first line.
+pub fn chosen(a: &ExploreArgs, cfg: &ExploreConfig) -> Option<String> {
+    let sized = a.common.threads.is_some() || a.common.iters.is_some();
+    let size = format!("{}×{}", cfg.params.threads, cfg.params.iters);
+    match (a.world, sized) {
+        (Some(_), true) => None,
+        (Some(w), false) => Some(format!(
+            "no --threads or --iters: {size}, the size at which the {} world proves or finds {}",
+            w.name(),
+            cfg.exp.name
+        )),
+        (None, sized) => {
+            let (decider, why) = explore::decider(cfg.exp);
+            Some(if cfg.world != decider {
+                format!(
+                    "no --world: the {} world, which takes {size} ({} would decide {} at {}×{})",
+                    cfg.world.name(),
+                    decider.name(),
+                    cfg.exp.name,
+                    explore::proof_size(cfg.exp, decider).threads,
+                    explore::proof_size(cfg.exp, decider).iters,
+                )
+            } else if sized {
+                format!("no --world: the {} world, because {why}", cfg.world.name())
+            } else {
+                format!(
+                    "no --world or size: {size}, where {} is proved or found, in the {} world, because {why}",
+                    cfg.exp.name,
+                    cfg.world.name()
+                )
+            })
+        }
+    }
 }
 
 /// Whether `--graph FILE` asks for Graphviz text (`.dot`) or SVG (`.svg`): true for SVG.
@@ -161,7 +203,8 @@ pub fn execute(a: &ExploreArgs, out: &mut dyn Write) -> Result<Exit> {
         None => None,
     };
     let meter = crate::machine::CpuMeter::start();
-    let r = explore::explore_isolated(&cfg)?;
+    let mut r = explore::explore_isolated(&cfg)?;
+    r.chosen = chosen(a, &cfg);
     if let Some((path, svg, mut file)) = graph_file {
         let text = match (&r.graph, svg) {
             (Some(g), true) => &g.svg,

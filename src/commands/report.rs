@@ -241,7 +241,7 @@ fn section(g: &Gather, exp: &'static Experiment) -> Result<Section> {
     // A weak-memory lesson: its execution graph in the rc11 world (the failing one, or for
     // a fix one execution).
     let weak = if exp.weak_memory_lesson() {
-        let size = crate::verify::size_in(exp, crate::explore::World::Rc11);
+        let size = crate::explore::proof_size(exp, crate::explore::World::Rc11);
         let (t, i) = (size.threads.to_string(), size.iters.to_string());
         let mut args = strings(&[
             "explore",

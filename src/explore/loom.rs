@@ -143,6 +143,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         model: MODEL_LOOM.into(),
         threads: cfg.params.threads,
         iters: cfg.params.iters,
+        chosen: None,
         ordering: exp
             .takes(Opt::Ordering)
             .then(|| cfg.params.ordering.name().into()),
@@ -233,6 +234,9 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     // One execution per failing final value; the shortest first, then the worst.
     let mut failing: Vec<(&Outcome, &Vec<Event>)> = col.failing.iter().collect();
     failing.sort_by_key(|(o, events)| (events.len(), (*o).clone()));
+    super::worst_first(&report, &mut failing, |(o, _)| {
+        cfg.exp.grade(&cfg.params, Some(o)).1
+    });
     report.failing = failing
         .into_iter()
         .take(cfg.show)

@@ -108,6 +108,9 @@ pub struct ExploreReport {
     pub model: String,
     pub threads: usize,
     pub iters: u64,
+    /// What `explore` chose that was not asked for (the world, the size), and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chosen: Option<String>,
     /// The ordering, for experiments that take `--ordering`.
     pub ordering: Option<String>,
     pub preemption_bound: Option<usize>,

@@ -167,6 +167,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         model: MODEL.into(),
         threads: p.threads,
         iters: p.iters,
+        chosen: None,
         ordering: None,
         preemption_bound: None,
         executions: stats.executions,
@@ -185,6 +186,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     report.add_outcomes(exp, &p, &outcomes);
     let mut shown: Vec<(&Ending, &Kept)> = failing.iter().collect();
     shown.sort_by_key(|(o, (events, _, _))| (events.len(), (*o).clone()));
+    super::worst_first(&report, &mut shown, |(o, _)| exp.grade_ending(&p, o).1);
     let rename = |s: &str| exp.object_name(s).into_owned();
     let draw = |g: &Graph, race: Option<(Ev, Ev)>, of: &str| ExecGraph {
         of: of.to_string(),

@@ -16,7 +16,7 @@ use std::time::Instant;
 
 /// The model's wording, in every report of this world.
 pub const MODEL: &str =
-    "sequentially consistent: no stale reads (for those use the loom world: --world loom)";
+    "sequentially consistent: no stale reads (for those use the rc11 world: --world rc11)";
 
 /// A failing execution kept for the report: its trace, its schedule, how it ended.
 type Witness = (Vec<Event>, Vec<usize>, End);
@@ -97,6 +97,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         model: MODEL.into(),
         threads: cfg.params.threads,
         iters: cfg.params.iters,
+        chosen: None,
         ordering: None,
         preemption_bound: None,
         executions: stats.executions,
@@ -115,6 +116,9 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     report.add_outcomes(exp, &cfg.params, &outcomes);
     let mut shown: Vec<(&Ending, &Witness)> = failing.iter().collect();
     shown.sort_by_key(|(o, (events, _, _))| (events.len(), (*o).clone()));
+    super::worst_first(&report, &mut shown, |(o, _)| {
+        cfg.exp.grade_ending(&cfg.params, o).1
+    });
     for (ending, (events, schedule, end)) in shown.into_iter() {
         let o = &ending.record();
         let blocked = match end {

@@ -77,10 +77,13 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
             r.experiment, r.threads, r.iters
         )?;
     }
+    if let Some(why) = &r.chosen {
+        writeln!(w, "({why})")?;
+    }
     writeln!(
         w,
-        "explored {} executions in {:.2} s: {}",
-        r.executions,
+        "explored {} in {:.2} s: {}",
+        crate::explore::plural(r.executions, "execution"),
         r.seconds,
         if r.complete {
             match r.preemption_bound {
@@ -89,6 +92,14 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
                 ),
                 None => "COMPLETE".to_string(),
             }
+        } else if r.race.is_some() {
+            "stopped at the first data race (undefined behaviour: what follows it means nothing)"
+                .to_string()
+        } else if r.failing_executions > 0 || r.deadlock.is_some() {
+            format!(
+                "FOUND, not all explored — {}",
+                r.stopped.as_deref().unwrap_or("stopped early")
+            )
         } else {
             format!(
                 "INCOMPLETE — {}",
@@ -133,7 +144,11 @@ pub fn text(w: &mut dyn Write, r: &ExploreReport) -> io::Result<()> {
         }
     }
     if let Some(race) = &r.race {
-        writeln!(w, "\ndata race (loom: {}):", race.loom_message)?;
+        if r.world == crate::explore::WORLD_LOOM {
+            writeln!(w, "\ndata race (loom: {}):", race.loom_message)?;
+        } else {
+            writeln!(w, "\n{}:", race.loom_message)?;
+        }
         write!(w, "{}", race.timeline)?;
         for a in &race.accesses {
             writeln!(w, "  access: {a}")?;

@@ -315,6 +315,14 @@ pub fn trace(g: &Graph) -> Vec<Event> {
     steps(g).into_iter().map(|(_, e)| e).collect()
 }
 
+/// Names the step a write ran at, or `init` for a location's creation.
+fn step_name(step_of: &std::collections::HashMap<Ev, usize>, w: Ev) -> String {
+    match step_of.get(&w) {
+        Some(s) => format!("step {s}"),
+        None => "init".to_string(),
+    }
+}
+
 /// [`trace`], each step with the graph event it shows.
 pub fn steps(g: &Graph) -> Vec<(Ev, Event)> {
     let mut out: Vec<(Ev, Event)> = Vec::new();
@@ -322,12 +330,11 @@ pub fn steps(g: &Graph) -> Vec<(Ev, Event)> {
     // read part's step; a creation is `init`.
     let mut step_of: std::collections::HashMap<Ev, usize> = std::collections::HashMap::new();
     let mut received: std::collections::HashMap<(usize, usize), usize> = Default::default();
+    // Reads older than the newest write of their location: (step index, that write). The
+    // newest write may run at a later step, so they are named once every step is numbered.
+    let mut stale: Vec<(usize, Ev)> = Vec::new();
     for e in g.order() {
         let thread = super::graph::trace_thread(e.t);
-        let source = |w: Ev, step_of: &std::collections::HashMap<Ev, usize>| match step_of.get(&w) {
-            Some(s) => format!("step {s}"),
-            None => "init".to_string(),
-        };
         let ev = |op, object: String, value, written| Event {
             written,
             ..Event::new(thread, op, object, value)
@@ -379,14 +386,10 @@ pub fn steps(g: &Graph) -> Vec<(Ev, Event)> {
                     None => ev(Op::Load, object, g.val(*rf), None),
                 };
                 if rmw.is_none() && matches!(obj, Obj::Atomic | Obj::Cell) {
-                    x.source = Some(source(*rf, &step_of));
+                    x.source = Some(step_name(&step_of, *rf));
                     let latest = g.mo_max(*loc);
                     if latest != *rf {
-                        x.newer_in_mo = Some(format!(
-                            "{} wrote {}",
-                            source(latest, &step_of),
-                            g.val(latest)
-                        ));
+                        stale.push((out.len(), latest));
                     }
                 }
                 if *wrote {
@@ -416,6 +419,13 @@ pub fn steps(g: &Graph) -> Vec<(Ev, Event)> {
             Kind::Fence(_) => out.push((e, ev(Op::Fence, String::new(), 0, None))),
             _ => {}
         }
+    }
+    for (i, latest) in stale {
+        out[i].1.newer_in_mo = Some(format!(
+            "{} wrote {}",
+            step_name(&step_of, latest),
+            g.val(latest)
+        ));
     }
     out
 }
