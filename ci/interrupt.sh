@@ -12,19 +12,25 @@ LAB=${1:-target/release/race-lab}
 TAG="RACE_LAB_INTERRUPT=$$"
 LIMIT=10   # seconds a command may take to stop: this checks liveness, not speed
 WAIT=${INTERRUPT_AFTER:-1}   # seconds before the signal; a command may set its own ("@0.5 cmd")
+# A whole run of racy-atomic at 6 × 20 (every worker to its end), for play's searches.
+PLAY_MOVES=$(for t in 0 1 2 3 4 5; do for _ in $(seq 40); do printf '%s,' "$t"; done; done)
 cmds=(
-  "run unsynced --threads 2 --iters 2000000000 --trials 10"
+  "run unsynced --threads 2 --iters 2000000000 --trials 5"
   "run deadlock --trials 1000 --watchdog 60"
   "explore racy-atomic --threads 3 --iters 3 --world loom"
   "explore racy-atomic --threads 3 --iters 3 --world scheduled --max-seconds 600"
   "replay racy-atomic --threads 64 --iters 10000 --schedule 0,1 --full"
-  "hunt atomic --threads 64 --iters 100 --cases 1000000"
-  "hunt atomic --threads 64 --iters 100 --cases 1000000 --strategy pct"
+  "hunt atomic --threads 64 --iters 100 --cases 50000"
+  "hunt atomic --threads 64 --iters 100 --cases 50000 --strategy pct"
   "litmus"
   "compare"
   "@0.5 claims"
   "run process-shm --sync atomic --iters 100000000 --trials 100"
   "^@2 run process-shm --sync atomic --iters 100000000 --trials 100"
+  "^@1 run process-pipe --iters 100000000"
+  "@0.5 play racy-atomic --threads 6 --iters 20 --moves ${PLAY_MOVES%,}"
+  "@3 verify"
+  "@4 report --out target/interrupted-report.html"
 )
 fail=0
 out=$(mktemp)
@@ -69,7 +75,7 @@ for cmd in "${cmds[@]}"; do
   elif ! grep -qi "interrupt" "$out"; then
     echo "FAIL  $cmd: the report does not say it was interrupted"; fail=1
   else
-    echo "ok    ${latency} s  ${group:+(group) }$cmd  ($bytes bytes)"
+    echo "ok    ${latency} s  ${group:+(group) }${cmd:0:100}  ($bytes bytes)"
   fi
 done
 rm -f "$out"

@@ -345,19 +345,43 @@ fn verdict(cfg: &RunConfig, trials: &[Trial], deadlocked: bool, interrupted: boo
         return format!("FORBIDDEN: {head}: {forbidden} of {n} trials gave an outcome that must never happen{tail}");
     }
     let expected = p.expected();
-    // A failure the count does not show (two threads inside a lock that still counted
-    // right): say what the experiment's grading says, for as many trials as it happened.
-    let failed: Vec<&Trial> = trials
-        .iter()
-        .filter(|t| t.grade == Grade::Interesting)
-        .collect();
-    if failed.len() > lossy.len() {
-        let (_, meaning) = cfg.exp.grade(p, failed[0].outcome.as_ref());
-        return format!(
-            "{head}: {meaning} in {} of {n} trials ({} of them lost updates){tail}",
-            failed.len(),
-            lossy.len()
+    let pct = |t: &Trial| t.lost as f64 / expected as f64;
+    let lost = |ts: &[&Trial]| {
+        let lo = ts.iter().map(|t| t.lost).min().unwrap_or(0);
+        let hi = ts.iter().map(|t| t.lost).max().unwrap_or(0);
+        let (plo, phi) = (
+            ts.iter().map(|t| pct(t)).fold(f64::INFINITY, f64::min),
+            ts.iter().map(|t| pct(t)).fold(0.0, f64::max),
         );
+        if lo == hi {
+            format!("lost {lo} of {expected}: {}", crate::report::pct(plo))
+        } else {
+            format!(
+                "lost {lo}–{hi} of {expected}: {}–{}",
+                crate::report::pct(plo),
+                crate::report::pct(phi)
+            )
+        }
+    };
+    // A failure graded by the experiment's own judge (two threads inside a lock): the
+    // headline names the most serious one seen, and how many trials saw it; lost updates
+    // come second.
+    if cfg.exp.judge.is_some() {
+        let mut seen: Vec<(&str, usize)> = Vec::new();
+        for t in trials.iter().filter(|t| t.grade == Grade::Interesting) {
+            let (_, meaning) = cfg.exp.grade(p, t.outcome.as_ref());
+            match seen.iter_mut().find(|(m, _)| *m == meaning) {
+                Some((_, k)) => *k += 1,
+                None => seen.push((meaning, 1)),
+            }
+        }
+        if let Some((meaning, k)) = seen.into_iter().max_by_key(|&(_, k)| k) {
+            let also = match lossy.len() {
+                0 => "no update lost".to_string(),
+                l => format!("updates lost in {l} ({})", lost(&lossy)),
+            };
+            return format!("{head}: {meaning} in {k} of {n} trials; {also}{tail}");
+        }
     }
     if lossy.is_empty() {
         return match cfg.exp.class {
@@ -371,11 +395,9 @@ fn verdict(cfg: &RunConfig, trials: &[Trial], deadlocked: bool, interrupted: boo
             ),
         };
     }
-    let pct = |t: &Trial| 100.0 * t.lost as f64 / expected as f64;
-    let lo = lossy.iter().map(|t| pct(t)).fold(f64::INFINITY, f64::min);
-    let hi = lossy.iter().map(|t| pct(t)).fold(0.0, f64::max);
     format!(
-        "{head}: lost updates in {} of {n} trials (lost {lo:.1}%–{hi:.1}% of {expected}){tail}",
-        lossy.len()
+        "{head}: lost updates in {} of {n} trials ({}){tail}",
+        lossy.len(),
+        lost(&lossy)
     )
 }

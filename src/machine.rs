@@ -129,6 +129,9 @@ pub fn other_threads_cpu_ticks() -> u64 {
         .sum()
 }
 
+/// The shortest time over which other processes' CPU use is read, in seconds.
+const SHORTEST_READING: f64 = 0.1;
+
 impl CpuMeter {
     pub fn start() -> Self {
         CpuMeter {
@@ -141,8 +144,12 @@ impl CpuMeter {
     /// CPUs' worth of time used by other processes since `start` (e.g. 0.8 = most of one CPU).
     pub fn others(&self) -> Option<f64> {
         let wall = self.start.elapsed().as_secs_f64();
-        if wall < 0.05 {
-            return None; // too short to read from 10 ms ticks
+        if wall < SHORTEST_READING {
+            // Too short to read from 10 ms ticks: read the machine for a moment now, with
+            // the lab idle, so that a short run on a busy machine is warned about too.
+            let now = CpuMeter::start();
+            std::thread::sleep(std::time::Duration::from_secs_f64(SHORTEST_READING));
+            return now.others();
         }
         let tick = nix::unistd::sysconf(nix::unistd::SysconfVar::CLK_TCK)
             .ok()

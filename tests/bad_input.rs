@@ -68,7 +68,7 @@ const CORPUS: &[(&[&str], &str)] = &[
             "-k",
             "1000000",
         ],
-        "limit of 1000000000000",
+        "past the limit of 10 minutes",
     ),
     (
         &[
@@ -436,7 +436,7 @@ const CORPUS: &[(&[&str], &str)] = &[
     (&["compare", "--plot", "/proc/x.svg"], "cannot write there"),
     (
         &["compare", "-i", "10000000000", "-k", "100"],
-        "more than the limit",
+        "past the limit of 10 minutes",
     ),
     (&["compare", "--bogus"], "--bogus"),
     // litmus
@@ -446,6 +446,33 @@ const CORPUS: &[(&[&str], &str)] = &[
     (&["litmus", "--iters", "0"], "between 1 and"),
     (&["litmus", "--iters", "x"], "invalid value"),
     (&["litmus", "--iters", "100000000000"], "between 1 and"),
+    // Work past about ten minutes on a 2-core machine, refused up front with the flag to
+    // lower: hours of schedules, of litmus iterations, of increments.
+    (
+        &["litmus", "IRIW", "--iters", "5000000"],
+        "past the limit of 10 minutes: lower --iters",
+    ),
+    (
+        &[
+            "hunt",
+            "atomic",
+            "-t",
+            "2",
+            "-i",
+            "1",
+            "--cases",
+            "4294967295",
+        ],
+        "past the limit of 10 minutes: lower --cases",
+    ),
+    (
+        &["hunt", "atomic", "-t", "64", "-i", "10000"],
+        "past the limit of 10 minutes: lower --cases",
+    ),
+    (
+        &["replay", "lost-wakeup", "-t", "1", "--schedule", "0"],
+        "lost-wakeup needs at least 2 threads",
+    ),
     (&["litmus", "--ordering", "weak"], "weak"),
     (&["litmus", "--threads", "2"], "--threads"),
     (&["litmus", "--bogus"], "--bogus"),

@@ -611,6 +611,10 @@ fn a_closed_pipe_ends_the_output_and_a_full_disk_is_one_line() {
         &["explain", "atomic", "--json"],
         &["completions", "bash"],
         &["completions", "fish"],
+        &["play", "racy-atomic", "--moves", "0", "--json"],
+        &["play", "racy-atomic", "--moves", "0"],
+        &["verify", "SB", "--json"],
+        &["explore", "atomic", "--json"],
     ] {
         let (reader, writer) = std::io::pipe().expect("a pipe");
         drop(reader);

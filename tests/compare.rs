@@ -381,7 +381,7 @@ fn bad_input_is_refused() {
     );
     refused(
         &["compare", "--iters", "1000000000", "--trials", "1000"],
-        "hours of work",
+        "past the limit of 10 minutes",
     );
     refused(&["compare", "--json", "--csv"], "--json and --csv");
     refused(

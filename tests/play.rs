@@ -85,10 +85,10 @@ fn every_bug_level_is_won_by_a_shortest_failing_sequence_that_replay_reproduces(
     for exp in levels().into_iter().filter(|e| Kind::of(e) == Kind::Bug) {
         bugs += 1;
         let p = size(exp);
-        let Hint::Step { path, .. } = search::hint(exp, &p, &[]) else {
+        let Hint::Step { path, .. } = search::hint(exp, &p, &[], &race_lab::Cancel::new()) else {
             panic!("{}: no way to the goal from the start", exp.name);
         };
-        let proof = search::prove(exp, &p);
+        let proof = search::prove(exp, &p, &race_lab::Cancel::new());
         // The BFS over states is exact; the DPOR enumeration (a different search) must agree
         // with it where it ran to the end, and can only be longer where it stopped at its
         // bound (bounded-buffer-one-cv at its 3 × 2 play size).
@@ -209,7 +209,7 @@ fn a_serial_run_does_not_win_and_a_fix_says_why_it_cannot_be_broken() {
                     "{text}"
                 );
                 assert_eq!(
-                    search::hint(exp, &p, &[]),
+                    search::hint(exp, &p, &[], &race_lab::Cancel::new()),
                     Hint::NoneFromHere,
                     "{}",
                     exp.name

@@ -81,6 +81,17 @@ pub fn config(a: &HuntArgs) -> Result<HuntConfig> {
         u32::MAX,
         format!("--cases must be between 1 and {}", u32::MAX),
     )?;
+    // A schedule costs a couple of microseconds to start and about one per increment
+    // (a spin lock's increments cost more).
+    let increments = params.threads as f64 * params.iters as f64;
+    validate::work(
+        a.cases as f64 * (2e-6 + 1e-6 * increments),
+        &format!(
+            "{} schedules of {} threads × {} increments",
+            a.cases, params.threads, params.iters
+        ),
+        "--cases, --iters or --threads",
+    )?;
     if let Some(d) = pct_depth {
         validate::within(
             d,

@@ -81,6 +81,23 @@ pub fn config(a: &LitmusArgs) -> Result<LitmusConfig> {
         Some(o) => vec![o],
         None => vec![MemOrder::Relaxed, MemOrder::Acqrel, MemOrder::Seqcst],
     };
+    // An iteration costs a few microseconds while every actor has a CPU, and about 120 when
+    // they take turns (IRIW's four actors on two CPUs).
+    let cores = machine::cpus();
+    let cost: f64 = tests
+        .iter()
+        .map(|t| {
+            let actors = (t.shape)().actors;
+            let iters = a.iters.unwrap_or_else(|| default_iters(actors, cores)) as f64;
+            let each = if actors > cores { 120e-6 } else { 3e-6 };
+            iters * each * orderings.len() as f64
+        })
+        .sum();
+    validate::work(
+        cost,
+        &format!("that many iterations on {cores} CPUs"),
+        "--iters (or name fewer tests, or one --ordering)",
+    )?;
     Ok(LitmusConfig {
         tests,
         orderings,

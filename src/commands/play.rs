@@ -98,20 +98,24 @@ pub fn execute(a: &PlayArgs, out: &mut dyn Write) -> Result<Exit> {
         .filter(|t| !t.is_empty())
         .collect();
     let mut game = Game::new(exp, params);
-    for (i, m) in parsed.iter().enumerate() {
-        if let Err(why) = game.apply(*m) {
-            let tok = match m {
-                Move::Step(t) => t.to_string(),
-                Move::Undo => "u".into(),
-            };
-            return Err(LabError::usage(format!(
-                "illegal move {} ('{}') after {} step{}: {why}",
-                i + 1,
-                tokens.get(i).copied().unwrap_or(&tok),
-                game.steps(),
-                if game.steps() == 1 { "" } else { "s" }
-            )));
+    let cancel = crate::machine::Cancel::ctrl_c();
+    if let Err((i, steps, why)) = game.play_script(&parsed, &cancel) {
+        if cancel.requested() {
+            return Err(LabError::interrupted(
+                "interrupted: the moves were not all played",
+            ));
         }
+        let tok = match parsed[i] {
+            Move::Step(t) => t.to_string(),
+            Move::Undo => "u".into(),
+        };
+        return Err(LabError::usage(format!(
+            "illegal move {} ('{}') after {} step{}: {why}",
+            i + 1,
+            tokens.get(i).copied().unwrap_or(&tok),
+            steps,
+            if steps == 1 { "" } else { "s" }
+        )));
     }
     // A scripted game leaves the campaign's progress alone: only games played count.
     let screen = Screen::of(&mut game);
@@ -119,6 +123,12 @@ pub fn execute(a: &PlayArgs, out: &mut dyn Write) -> Result<Exit> {
         report::play::json(out, &mut game, &screen, moves)?;
     } else {
         report::play::screen(out, &screen)?;
+        if cancel.requested() {
+            writeln!(
+                out,
+                "(interrupted by Ctrl-C: the searches behind these lines stopped early)"
+            )?;
+        }
     }
-    Ok(Exit::Ok)
+    Ok(Exit::ok_unless_interrupted(cancel.requested()))
 }

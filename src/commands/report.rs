@@ -411,13 +411,30 @@ pub fn execute(a: &ReportArgs, out: &mut dyn Write) -> Result<Exit> {
     };
     let result = build(&g);
     g.bar.finish_and_clear();
-    let page = match result {
+    let (page, interrupted) = match result {
         Ok(p) => p,
         Err(e) if e.is_interrupted() => return Ok(Exit::Interrupted(e.message)),
         Err(e) => return Err(e),
     };
     let text = html::render(&page);
-    write_atomically(&cfg.out, &text, &g.cancel)?;
+    // A partial page is written on purpose (it says it is partial): only a Ctrl-C that
+    // comes while it is written stops that.
+    let cancel = if interrupted {
+        crate::machine::Cancel::new()
+    } else {
+        g.cancel.clone()
+    };
+    write_atomically(&cfg.out, &text, &cancel)?;
+    if interrupted {
+        writeln!(
+            out,
+            "wrote {}: partial, interrupted by Ctrl-C after {} of {} experiments",
+            cfg.out.display(),
+            page.sections.len(),
+            cfg.experiments.len()
+        )?;
+        return Ok(Exit::Interrupted(String::new()));
+    }
     writeln!(
         out,
         "wrote {} ({} experiments, {:.1} KB)",
@@ -428,11 +445,28 @@ pub fn execute(a: &ReportArgs, out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-fn build(g: &Gather) -> Result<Page> {
+/// Measures (or reads) the page. Ctrl-C stops it between measurements: the page then holds
+/// the sections measured so far and says so, and the second value is `true`.
+fn build(g: &Gather) -> Result<(Page, bool)> {
     let cfg = g.cfg;
     let mut sections = Vec::new();
     for &exp in &cfg.experiments {
-        sections.push(section(g, exp)?);
+        match section(g, exp) {
+            Ok(s) => sections.push(s),
+            Err(e) if e.is_interrupted() => break,
+            Err(e) => return Err(e),
+        }
+    }
+    let done = sections.len();
+    if done < cfg.experiments.len() || g.cancel.requested() {
+        let why = "not measured: interrupted by Ctrl-C".to_string();
+        let mut page = page(g, sections, Err(why.clone()), Err(why));
+        page.provenance = format!(
+            "{} — INTERRUPTED by Ctrl-C after {done} of {} experiments: this page is partial",
+            page.provenance,
+            cfg.experiments.len()
+        );
+        return Ok((page, true));
     }
     let claims = if !cfg.claims {
         Err("skipped with --no-claims".to_string())
@@ -448,7 +482,18 @@ fn build(g: &Gather) -> Result<Page> {
     } else {
         Err("left out with --no-plot".to_string())
     };
-    Ok(Page {
+    Ok((page(g, sections, claims, plot), false))
+}
+
+/// The page around what was measured.
+fn page(
+    g: &Gather,
+    sections: Vec<html::Section>,
+    claims: std::result::Result<serde_json::Value, String>,
+    plot: std::result::Result<String, String>,
+) -> Page {
+    let cfg = g.cfg;
+    Page {
         generated: now_utc(),
         provenance: match &cfg.source {
             Source::Measure { .. } => "measured afresh on this machine".into(),
@@ -462,5 +507,5 @@ fn build(g: &Gather) -> Result<Page> {
         sections,
         claims,
         plot,
-    })
+    }
 }

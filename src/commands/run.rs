@@ -21,7 +21,6 @@ pub const MAX_ITERS: u64 = validate::MAX_ITERS;
 /// The most trials.
 pub const MAX_TRIALS: usize = 1_000_000;
 /// The most increments in all (threads × iters × trials): as `compare`'s cap, hours of work.
-pub const MAX_WORK: u128 = crate::compare::MAX_WORK;
 /// Trials when `--trials` is not given.
 const DEFAULT_TRIALS: usize = 10;
 /// The watchdog's seconds when `--watchdog` is not given.
@@ -83,11 +82,12 @@ pub fn config(a: &RunArgs) -> Result<RunConfig> {
         format!("--trials must be between 1 and {MAX_TRIALS}"),
     )?;
     let work = p.threads as u128 * p.iters as u128 * trials as u128;
-    if work > MAX_WORK {
-        return Err(LabError::usage(format!(
-            "that is {work} increments in all (threads × iters × trials), more than the limit of {MAX_WORK}: lower --iters, --trials or --threads"
-        )));
-    }
+    // An increment costs about 25 ns under contention (an atomic; a mutex up to 100 ns).
+    validate::work(
+        work as f64 * 25e-9,
+        &format!("{work} increments in all (threads × iters × trials)"),
+        "--iters, --trials or --threads",
+    )?;
     if a.watchdog.is_some() && exp.class != crate::experiment::Class::Deadlock {
         return Err(LabError::usage(format!(
             "--watchdog does not apply to {} (it cannot deadlock; the watchdog watches deadlock)",

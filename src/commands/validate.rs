@@ -194,6 +194,28 @@ pub fn within<T: PartialOrd>(x: T, lo: T, hi: T, message: impl Into<String>) -> 
     Ok(())
 }
 
+/// The most work one command may be asked for, in seconds on a 2-core machine: past it,
+/// the command is refused before it starts, with the flag to lower.
+pub const MAX_WORK_SECONDS: f64 = 600.0;
+
+/// Refuses `what` when its estimated cost, `seconds` on a 2-core machine, is past
+/// [`MAX_WORK_SECONDS`] (the estimates are upper bounds from costs measured on one: a
+/// scheduled step about a microsecond, a contended increment about 25 ns).
+pub fn work(seconds: f64, what: &str, lower: &str) -> Result<()> {
+    if seconds <= MAX_WORK_SECONDS {
+        return Ok(());
+    }
+    let took = if seconds < 3.0 * 3600.0 {
+        format!("about {:.0} minutes", seconds / 60.0)
+    } else {
+        format!("about {:.0} hours", seconds / 3600.0)
+    };
+    Err(LabError::usage(format!(
+        "{what} is {took} of work, past the limit of {:.0} minutes: lower {lower}",
+        MAX_WORK_SECONDS / 60.0
+    )))
+}
+
 /// Refuses seconds that are not in `(0, max]` (NaN included) with `message`.
 pub fn seconds(s: f64, max: f64, message: &str) -> Result<()> {
     if !(s > 0.0 && s <= max) {

@@ -118,6 +118,11 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
             }
             Err(e) => errored(p, e, began.elapsed().as_secs_f64()),
         };
+        if cancel.requested() {
+            // Cut short by Ctrl-C: what it says is not its verdict.
+            interrupted = true;
+            break;
+        }
         if !a.json {
             bar.suspend(|| report::verify::line(out, &check))?;
         }

@@ -38,8 +38,6 @@ pub const MAX_THREADS: usize = 256;
 pub const MAX_THREAD_COUNTS: usize = 16;
 /// The most trials per cell.
 pub const MAX_TRIALS: usize = 1000;
-/// The most increments one `compare` may perform in all (about an hour at ~3 ns each).
-pub const MAX_WORK: u128 = 1_000_000_000_000;
 
 /// One line of the comparison: an experiment, with `channel`'s batch size.
 #[derive(Clone, Copy)]

@@ -283,8 +283,10 @@ pub enum Hint {
     Step { thread: usize, path: Vec<usize> },
     /// Every way on from here ends ACCEPTABLE.
     NoneFromHere,
-    /// The search gave up after this many executions.
+    /// The search gave up after replaying this many positions (its budget of steps).
     TooLarge(u64),
+    /// The search was stopped (Ctrl-C, or a key) after this many positions.
+    Stopped(u64),
 }
 
 /// One game: a level at a size, and the moves played.
@@ -295,6 +297,9 @@ pub struct Game {
     pub moves: Vec<usize>,
     pub view: View,
     proof: Option<Proof>,
+    /// Stops the searches behind the proof and the hint (Ctrl-C; in the full-screen game,
+    /// a key): they report what they found so far.
+    pub cancel: crate::machine::Cancel,
 }
 
 impl Game {
@@ -307,6 +312,7 @@ impl Game {
             moves: Vec::new(),
             view,
             proof: None,
+            cancel: crate::machine::Cancel::ctrl_c(),
         }
     }
 
@@ -335,6 +341,47 @@ impl Game {
         self.view = view(self.exp, &self.params, &[]).unwrap_or_else(|i| panic!("{}", i.reason));
     }
 
+    /// Plays a script of moves (`--moves`) with as few replays as it can: one at the end,
+    /// and one before each undo that follows new steps (an illegal step later undone is
+    /// still refused). On an illegal move: its index in `moves`, the steps played before
+    /// it, and why. Ctrl-C stops it (`Err` with index `moves.len()`).
+    pub fn play_script(
+        &mut self,
+        moves: &[Move],
+        cancel: &crate::machine::Cancel,
+    ) -> Result<(), (usize, usize, String)> {
+        let mut list = self.moves.clone();
+        // For each step in `list`, the index of the move in `moves` that made it.
+        let mut origin: Vec<usize> = vec![0; list.len()];
+        let replay = |list: &[usize], origin: &[usize]| {
+            view(self.exp, &self.params, list).map_err(|i| (origin[i.index], i.index, i.reason))
+        };
+        let mut fresh = false;
+        for (k, m) in moves.iter().enumerate() {
+            if cancel.requested() {
+                return Err((moves.len(), list.len(), "interrupted by Ctrl-C".into()));
+            }
+            match *m {
+                Move::Step(t) => {
+                    list.push(t);
+                    origin.push(k);
+                    fresh = true;
+                }
+                Move::Undo => {
+                    if fresh {
+                        replay(&list, &origin)?;
+                        fresh = false;
+                    }
+                    list.pop();
+                    origin.pop();
+                }
+            }
+        }
+        self.view = replay(&list, &origin)?;
+        self.moves = list;
+        Ok(())
+    }
+
     /// Plays one move.
     pub fn apply(&mut self, m: Move) -> Result<(), String> {
         match m {
@@ -358,7 +405,9 @@ impl Game {
     /// The exhaustive search at this size (run once, on first use).
     pub fn proof(&mut self) -> &Proof {
         let (exp, p) = (self.exp, &self.params);
-        self.proof.get_or_insert_with(|| search::prove(exp, p))
+        let cancel = &self.cancel;
+        self.proof
+            .get_or_insert_with(|| search::prove(exp, p, cancel))
     }
 
     /// The next step of a shortest way to the goal from here.
@@ -366,7 +415,7 @@ impl Game {
         if self.proof().unbreakable() {
             return Hint::NoneFromHere;
         }
-        search::hint(self.exp, &self.params, &self.moves)
+        search::hint(self.exp, &self.params, &self.moves, &self.cancel)
     }
 
     /// The command that replays this run.

@@ -10,13 +10,18 @@
 use super::game::{self, Hint};
 use crate::experiment::{Experiment, Grade, Params};
 
+use crate::machine::Cancel;
 use std::collections::{HashSet, VecDeque};
 
-/// The most classes of interleavings the proof runs (play sizes need far fewer: racy-atomic
-/// 2 × 2 has 34; bounded-buffer-one-cv 3 × 2 reaches the bound, in about 3 s).
-const MAX_INTERLEAVINGS: u64 = 200_000;
-/// The most positions the hint replays.
-const MAX_POSITIONS: u64 = 50_000;
+/// The most steps the proof's interleavings may take in all: about two seconds' work on a
+/// 2-core machine (racy-atomic 2 × 2 needs 34 classes of 13 steps; bounded-buffer-one-cv
+/// 3 × 2 and racy-atomic 6 × 20 reach the bound).
+const PROOF_STEPS: u64 = 5_000_000;
+/// The hint's budget, in steps: each position it replays from the start costs its steps
+/// and a fixed `REPLAY_COST` (starting the run: about 30 µs, a hundred steps' worth).
+/// About two seconds' work on a 2-core machine: 50,000 short positions.
+const HINT_STEPS: u64 = 5_000_000;
+const REPLAY_COST: u64 = 100;
 
 /// What the exhaustive searches at the play size found.
 #[derive(Clone, Debug)]
@@ -45,13 +50,14 @@ impl Proof {
     }
 }
 
-/// Explores every class of interleavings of `exp` at `p` (up to `MAX_INTERLEAVINGS`) with
-/// the scheduled world's DPOR search, and runs the hint's search from the start.
-pub fn prove(exp: &Experiment, p: &Params) -> Proof {
+/// Explores every class of interleavings of `exp` at `p` (up to `PROOF_STEPS` steps in
+/// all, or until `cancel`) with the scheduled world's DPOR search, and runs the hint's
+/// search from the start.
+pub fn prove(exp: &Experiment, p: &Params, cancel: &Cancel) -> Proof {
     // The scheduled world's exhaustive search (DPOR): one execution per class.
     let (kernel, q) = (exp.kernels.sched, p.clone());
     let limit = crate::rt::sched::step_limit(p.threads, p.iters);
-    let (mut classes, mut failing) = (0u64, 0u64);
+    let (mut classes, mut failing, mut steps_run) = (0u64, 0u64, 0u64);
     let mut shortest: Option<(u64, Vec<usize>)> = None;
     // The game's rule: a move chooses a thread, and `notify_one` wakes the longest sleeper
     // (explore tries every waiter).
@@ -63,6 +69,7 @@ pub fn prove(exp: &Experiment, p: &Params) -> Proof {
             move || kernel(&q).outcome,
             |v| {
                 classes += 1;
+                steps_run += v.steps as u64;
                 let failed = game::grade(exp, p, v.end, v.result).0 != Grade::Acceptable;
                 if failed {
                     failing += 1;
@@ -71,15 +78,15 @@ pub fn prove(exp: &Experiment, p: &Params) -> Proof {
                         shortest = Some((steps, v.schedule.to_vec()));
                     }
                 }
-                classes < MAX_INTERLEAVINGS
+                steps_run < PROOF_STEPS && !cancel.requested()
             },
         )
     });
     let complete = stats.complete;
-    let (shortest_bfs, states_exhausted) = match hint(exp, p, &[]) {
+    let (shortest_bfs, states_exhausted) = match hint(exp, p, &[], cancel) {
         Hint::Step { path, .. } => (Some(path.len() as u64), true),
         Hint::NoneFromHere => (None, true),
-        Hint::TooLarge(_) => (None, false),
+        Hint::TooLarge(_) | Hint::Stopped(_) => (None, false),
     };
     Proof {
         classes,
@@ -146,8 +153,9 @@ fn position(exp: &Experiment, p: &Params, moves: &[usize]) -> Option<Position> {
     })
 }
 
-/// A shortest sequence of steps from after `moves` to the goal, breadth first.
-pub fn hint(exp: &Experiment, p: &Params, moves: &[usize]) -> Hint {
+/// A shortest sequence of steps from after `moves` to the goal, breadth first, within
+/// `HINT_STEPS` replayed steps, or until `cancel`.
+pub fn hint(exp: &Experiment, p: &Params, moves: &[usize], cancel: &Cancel) -> Hint {
     let Some(root) = position(exp, p, moves) else {
         return Hint::NoneFromHere;
     };
@@ -156,14 +164,18 @@ pub fn hint(exp: &Experiment, p: &Params, moves: &[usize]) -> Hint {
     }
     let mut seen = HashSet::from([root.key]);
     let mut queue = VecDeque::from([(Vec::<usize>::new(), root.enabled)]);
-    let mut replayed = 0;
+    let (mut replayed, mut steps) = (0u64, 0u64);
     let mut all = moves.to_vec();
     while let Some((path, enabled)) = queue.pop_front() {
         for t in enabled {
-            replayed += 1;
-            if replayed > MAX_POSITIONS {
-                return Hint::TooLarge(replayed - 1);
+            steps += REPLAY_COST + (moves.len() + path.len() + 1) as u64;
+            if steps > HINT_STEPS {
+                return Hint::TooLarge(replayed);
             }
+            if cancel.requested() {
+                return Hint::Stopped(replayed);
+            }
+            replayed += 1;
             let mut next = path.clone();
             next.push(t);
             all.truncate(moves.len());
@@ -200,7 +212,7 @@ mod tests {
         for name in ["racy-atomic", "deadlock"] {
             let exp = find(name).unwrap();
             let p = Params::new(2, 2);
-            let proof = prove(exp, &p);
+            let proof = prove(exp, &p, &Cancel::new());
             assert!(proof.complete && proof.failing > 0, "{name}");
             let (steps, _) = proof.shortest_run.clone().unwrap();
             assert_eq!(
@@ -208,16 +220,16 @@ mod tests {
                 Some(steps),
                 "{name}: the BFS and the enumeration"
             );
-            match hint(exp, &p, &[]) {
+            match hint(exp, &p, &[], &Cancel::new()) {
                 Hint::Step { path, .. } => assert_eq!(path.len() as u64, steps, "{name}"),
                 h => panic!("{name}: {h:?}"),
             }
         }
-        let proof = prove(find("mutex").unwrap(), &Params::new(2, 2));
+        let proof = prove(find("mutex").unwrap(), &Params::new(2, 2), &Cancel::new());
         assert!(proof.complete && proof.failing == 0 && proof.classes > 1);
         assert!(proof.unbreakable() && proof.states_exhausted && proof.shortest.is_none());
         // Independent workers (only main's final reads order them): nothing fails.
-        let proof = prove(find("sharded").unwrap(), &Params::new(2, 2));
+        let proof = prove(find("sharded").unwrap(), &Params::new(2, 2), &Cancel::new());
         assert!(proof.complete && proof.failing == 0 && proof.classes <= 2);
     }
 
@@ -235,7 +247,11 @@ mod tests {
                 move || kernel(&params).outcome,
                 |_| true,
             );
-            assert_eq!(prove(exp, &p).classes, stats.executions, "{name}");
+            assert_eq!(
+                prove(exp, &p, &Cancel::new()).classes,
+                stats.executions,
+                "{name}"
+            );
         }
     }
 }

@@ -42,7 +42,48 @@ impl Drop for Tty {
 /// Runs a step of the game's engine with panic messages held back (a panic would print over
 /// the full screen); a panic becomes an error, so that the terminal is restored before the
 /// message is shown.
-fn engine<T>(f: impl FnOnce() -> T) -> std::io::Result<T> {
+///
+/// Once it has run for a moment, a watcher reads the keyboard: Ctrl-C, Esc or `q` stop the
+/// engine's searches (the proof, the hint), which then report what they found so far, so
+/// the screen never freezes past a key. (A quick step reads no key: keys typed ahead wait
+/// for the game.)
+fn engine<T>(game: &mut Game, f: impl FnOnce(&mut Game) -> T) -> std::io::Result<T> {
+    let stop = crate::machine::Cancel::new();
+    game.cancel = stop.clone();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let r = std::thread::scope(|s| {
+        s.spawn(|| {
+            let started = std::time::Instant::now();
+            let tick = std::time::Duration::from_millis(50);
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                if started.elapsed() < WATCH_AFTER {
+                    std::thread::sleep(tick);
+                    continue;
+                }
+                if !event::poll(tick).unwrap_or(false) {
+                    continue;
+                }
+                if let Ok(Event::Key(k)) = event::read() {
+                    let ctrl_c =
+                        k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+                    if ctrl_c || matches!(k.code, KeyCode::Esc | KeyCode::Char('q')) {
+                        stop.request();
+                    }
+                }
+            }
+        });
+        let r = guarded(|| f(game));
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        r
+    });
+    r
+}
+
+/// How long the engine runs before a key can stop it.
+const WATCH_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Runs `f` with panic messages held back; a panic becomes an error.
+fn guarded<T>(f: impl FnOnce() -> T) -> std::io::Result<T> {
     let quiet = QuietPanics::install();
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
     drop(quiet);
@@ -68,8 +109,7 @@ struct App {
 
 impl App {
     fn refresh(&mut self) -> std::io::Result<()> {
-        let game = &mut self.game;
-        self.screen = engine(|| Screen::of(game))?;
+        self.screen = engine(&mut self.game, Screen::of)?;
         if self.screen.standing != Standing::Playing
             && self.recorded.as_ref() != Some(&self.game.moves)
         {
@@ -87,8 +127,7 @@ impl App {
     }
 
     fn step(&mut self, t: usize) -> std::io::Result<()> {
-        let game = &mut self.game;
-        self.message = match engine(|| game.step(t))? {
+        self.message = match engine(&mut self.game, |g| g.step(t))? {
             Ok(()) => String::new(),
             Err(why) => format!("cannot step {t}: {why}"),
         };
@@ -96,8 +135,7 @@ impl App {
     }
 
     fn hint(&mut self) -> std::io::Result<()> {
-        let game = &mut self.game;
-        self.message = match engine(|| game.hint())? {
+        self.message = match engine(&mut self.game, Game::hint)? {
             Hint::Step { thread, path } => format!(
                 "hint: step {thread} (a shortest way to the goal from here takes {} more step{}: {})",
                 path.len(),
@@ -106,6 +144,7 @@ impl App {
             ),
             Hint::NoneFromHere => "hint: none can fail from here (u undoes, r restarts)".into(),
             Hint::TooLarge(n) => format!("hint: no answer within {n} positions searched"),
+            Hint::Stopped(n) => format!("hint: stopped after {n} positions searched"),
         };
         Ok(())
     }
@@ -120,7 +159,7 @@ impl App {
         };
         let size = next.play_size().unwrap_or(next.proof);
         let params = crate::experiment::Params::new(size.threads, size.iters);
-        self.game = engine(|| Game::new(next, params))?;
+        self.game = guarded(|| Game::new(next, params))?;
         self.recorded = None;
         self.message = format!("next level: {}", next.name);
         self.refresh()
@@ -136,14 +175,12 @@ impl App {
             KeyCode::Up | KeyCode::Left => self.select(-1),
             KeyCode::Down | KeyCode::Right | KeyCode::Tab => self.select(1),
             KeyCode::Char('u') => {
-                let game = &mut self.game;
-                engine(|| game.undo())?;
+                engine(&mut self.game, Game::undo)?;
                 self.message = String::new();
                 self.refresh()?;
             }
             KeyCode::Char('r') => {
-                let game = &mut self.game;
-                engine(|| game.restart())?;
+                engine(&mut self.game, Game::restart)?;
                 self.message = "restarted".into();
                 self.refresh()?;
             }

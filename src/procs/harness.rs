@@ -338,8 +338,12 @@ pub fn count_trials(
             i + 1,
             counts[i]
         ),
+        (None, _) if done == 0 => format!("{label}: interrupted before a trial finished"),
         (None, 0) => format!("{label}: exact ({expected}) in {done} of {done} trials"),
-        (None, k) => format!("{label}: lost updates in {k} of {done} trials (worst {worst_pct:.1}%)"),
+        (None, k) => format!(
+            "{label}: lost updates in {k} of {done} trials (worst {})",
+            crate::report::pct(worst_pct / 100.0)
+        ),
     };
     Ok(ev)
 }
