@@ -16,18 +16,20 @@ pub(super) const TOOK_TURNS: f64 = 1.6;
 /// The same two threads ran at least this much faster on all CPUs than on one: in parallel.
 pub(super) const RAN_IN_PARALLEL: f64 = 1.5;
 
-/// C1: pinned/one ≥ TOOK_TURNS and the pinned racy counter lost updates → holds; else nuance.
+/// C1: pinned/one ≥ TOOK_TURNS and the pinned racy counter lost updates → holds; turns
+/// but no loss → nuance; no turns → cannot tell (the pinning did not hold).
 pub(super) fn c1(l: &Lab) -> (Verdict, String) {
     let turns = l.get(parallelism::EXPERIMENT.name, parallelism::TURNS);
     let lossy = l.get(parallelism::EXPERIMENT.name, parallelism::PINNED_LOSSY);
     match (turns >= TOOK_TURNS, lossy > 0.0) {
         (true, true) => (Verdict::Holds, format!("two threads pinned to one CPU both finished in {turns:.1}x the time of one — they took turns — and the racy counter lost updates through preemption alone ({lossy} of 3 trials)")),
         (true, false) => (Verdict::Nuance, format!("the threads took turns ({turns:.1}x one thread's time), but preemption between a read and its write was not observed in this run ({lossy} of 3 trials)")),
-        (false, _) => (Verdict::Nuance, format!("two threads pinned to one CPU took only {turns:.1}x one thread's time (below {TOOK_TURNS}): the pinning did not hold, or the measurement was disturbed")),
+        (false, _) => (Verdict::CannotTell, format!("two threads pinned to one CPU took only {turns:.1}x one thread's time (below {TOOK_TURNS}): the pinning did not hold, or the measurement was disturbed")),
     }
 }
 
-/// C2: with ≥ 2 CPUs, all-CPUs speed-up ≥ RAN_IN_PARALLEL → holds; else nuance.
+/// C2: with ≥ 2 CPUs, all-CPUs speed-up ≥ RAN_IN_PARALLEL → holds; else cannot tell (one
+/// CPU, or busy ones: a low speed-up cannot refute a definition).
 pub(super) fn c2(l: &Lab) -> (Verdict, String) {
     let s = l.get(parallelism::EXPERIMENT.name, parallelism::ALL_CPUS);
     l.show(
@@ -44,13 +46,13 @@ pub(super) fn c2(l: &Lab) -> (Verdict, String) {
     );
     if l.cpus < 2.0 {
         (
-            Verdict::Nuance,
-            "this machine has one CPU: there is nothing to run in parallel on".into(),
+            Verdict::CannotTell,
+            "cannot tell on 1 CPU: there is nothing to run in parallel on".into(),
         )
     } else if s >= RAN_IN_PARALLEL {
         (Verdict::Holds, format!("the same two CPU-bound threads finished {s:.1}x faster when they could use every CPU than on one"))
     } else {
-        (Verdict::Nuance, format!("only {s:.1}x faster on all CPUs than on one (below {RAN_IN_PARALLEL}): the CPUs were busy with other work during the measurement"))
+        (Verdict::CannotTell, format!("cannot tell on {} CPUs as busy as these: the two threads ran only {s:.1}x faster on all CPUs than on one (below {RAN_IN_PARALLEL}), so other work held the CPUs", l.cpus))
     }
 }
 
@@ -256,7 +258,14 @@ pub(super) fn c14(l: &Lab) -> (Verdict, String) {
     let none_lossy = l.get(process_shm::SYNC_NONE, process_shm::LOSSY);
     l.show(process_shm::SYNC_NONE, &[process_shm::WORST]);
     match (sum == expected, atomic_lossy == 0.0) {
-        (true, true) => (Verdict::Nuance, format!("message passing through pipes (the queue's mechanism) was exact, but it is not the only way: a shared-memory counter was exact with atomics and lost updates without ({none_lossy} of 3 trials); the Manager queue is a CPython detail")),
+        (true, true) => {
+            let without = if none_lossy > 0.0 {
+                format!("and lost updates without ({none_lossy} of 3 trials)")
+            } else {
+                "(without them it lost nothing in this run's 3 trials, though it may: a race shows only when the processes overlap)".to_string()
+            };
+            (Verdict::Nuance, format!("message passing through pipes (the queue's mechanism) was exact, but it is not the only way: a shared-memory counter was exact with atomics {without}; the Manager queue is a CPython detail"))
+        }
         (true, false) => (Verdict::Holds, format!("only message passing was exact: even atomic shared memory lost updates in {atomic_lossy} trials")),
         (false, _) => (Verdict::DoesNotHold, format!("the pipes delivered {sum} of {expected} increments: message passing lost data")),
     }
@@ -305,7 +314,8 @@ pub(super) fn c16(l: &Lab) -> (Verdict, String) {
     }
 }
 
-/// C17: pinned/one ≥ TOOK_TURNS and all-CPUs speed-up ≥ RAN_IN_PARALLEL → holds; else nuance.
+/// C17: pinned/one ≥ TOOK_TURNS and all-CPUs speed-up ≥ RAN_IN_PARALLEL → holds; else
+/// cannot tell.
 pub(super) fn c17(l: &Lab) -> (Verdict, String) {
     let turns = l.get(parallelism::EXPERIMENT.name, parallelism::TURNS);
     let s = l.get(parallelism::EXPERIMENT.name, parallelism::ALL_CPUS);
@@ -317,9 +327,11 @@ pub(super) fn c17(l: &Lab) -> (Verdict, String) {
     if turns >= TOOK_TURNS && s >= RAN_IN_PARALLEL {
         (Verdict::Holds, why)
     } else {
+        // Neither can refute it: turns on one CPU are how a scheduler works, and a low
+        // speed-up on all CPUs is a busy machine (or a single CPU).
         (
-            Verdict::Nuance,
-            format!("{why}: not both (thresholds {TOOK_TURNS}x and {RAN_IN_PARALLEL}x)"),
+            Verdict::CannotTell,
+            format!("cannot tell on {} CPUs as busy as these — {why}: not both (thresholds {TOOK_TURNS}x and {RAN_IN_PARALLEL}x)", l.cpus),
         )
     }
 }
@@ -329,10 +341,9 @@ pub(super) const NO_SCALING: f64 = 1.3;
 /// Four I/O-bound threads above this speed-up overlapped their waits.
 pub(super) const WAITS_OVERLAP: f64 = 2.0;
 
-/// C18: with the simulated GIL, 4 CPU-bound threads at < NO_SCALING and 4 I/O-bound threads
-/// at ≥ WAITS_OVERLAP → nuance (the GIL stops parallel computation, not concurrency);
-/// CPU-bound < NO_SCALING and I/O-bound too → holds; CPU-bound ≥ NO_SCALING → does not hold.
-/// Guard: if nothing scaled even without the GIL (and I/O did not overlap), nuance.
+/// C18: CPU-bound threads that do not scale even without the GIL → cannot tell; with the
+/// simulated GIL, 4 CPU-bound threads at ≥ NO_SCALING → does not hold; I/O-bound threads at
+/// ≥ WAITS_OVERLAP → nuance (the GIL stops parallel computation, not concurrency); else holds.
 pub(super) fn c18(l: &Lab) -> (Verdict, String) {
     let with = l.get(
         gil::EXPERIMENT.name,
@@ -346,9 +357,10 @@ pub(super) fn c18(l: &Lab) -> (Verdict, String) {
         gil::EXPERIMENT.name,
         &gil::speedup_label(gil::CPU_BOUND, false, 4),
     );
-    if without < NO_SCALING && io < WAITS_OVERLAP {
-        // Nothing scaled, GIL or not: the machine was busy, and the GIL cannot be told apart.
-        (Verdict::Nuance, format!("neither CPU-bound threads without the GIL ({without:.1}x) nor I/O-bound threads with it ({io:.1}x) scaled: the machine was too busy to show what the GIL does"))
+    if without < NO_SCALING {
+        // CPU-bound threads did not scale even without the GIL: the machine (one CPU, or
+        // busy ones) cannot show what the GIL takes away.
+        (Verdict::CannotTell, format!("cannot tell on {} CPUs as busy as these: CPU-bound threads did not scale even without the GIL ({without:.1}x; with it {with:.1}x; I/O-bound with it {io:.1}x)", l.cpus))
     } else if with >= NO_SCALING {
         (Verdict::DoesNotHold, format!("with the simulated GIL, 4 CPU-bound threads still sped up {with:.1}x: the lock did not stop them"))
     } else if io >= WAITS_OVERLAP {
@@ -407,7 +419,8 @@ pub(super) fn c20(l: &Lab) -> (Verdict, String) {
 /// Eight I/O-bound threads sped up at least this much (and more than the CPU count).
 pub(super) const IO_SCALES: f64 = 4.0;
 
-/// C21: I/O-bound 8 threads speed-up ≥ IO_SCALES and > CPUs → holds; else nuance.
+/// C21: I/O-bound 8 threads speed-up ≥ IO_SCALES → holds (past the CPU count or not: the
+/// work is waiting); else cannot tell (the waits did not overlap).
 pub(super) fn c21(l: &Lab) -> (Verdict, String) {
     let s = l.get(
         cpu_vs_io::EXPERIMENT.name,
@@ -426,18 +439,27 @@ pub(super) fn c21(l: &Lab) -> (Verdict, String) {
         &[&gil::speedup_label(gil::IO_BOUND, true, 4)],
     );
     let cpus = l.cpus;
+    // Waiting takes no CPU: the speed-up needs no CPUs to show, and more CPUs only hide
+    // that it came from waiting together (past the CPU count, it cannot be anything else).
     if s >= IO_SCALES && s > cpus {
         (Verdict::Holds, format!("8 threads waiting on I/O finished {s:.1}x faster than one, past the {cpus} CPUs: waiting uses no CPU, and threads are the cheapest way to wait"))
+    } else if s >= IO_SCALES {
+        (Verdict::Holds, format!("8 threads waiting on I/O finished {s:.1}x faster than one: they waited together (on {cpus} CPUs the speed-up cannot pass the CPU count, but the work was waiting, not computing)"))
     } else {
-        (Verdict::Nuance, format!("8 threads waiting on I/O finished only {s:.1}x faster than one (below {IO_SCALES}x or the {cpus} CPUs)"))
+        (Verdict::CannotTell, format!("cannot tell on this machine: 8 threads waiting on I/O finished only {s:.1}x faster than one (below {IO_SCALES}x): the waits did not overlap, so timers or the scheduler were swamped"))
     }
 }
 
 /// Threads reaching at least this fraction of the processes' speed-up scale "as well".
 pub(super) const AS_WELL: f64 = 0.8;
+/// Threads below this fraction of the processes' speed-up fell short of them.
+pub(super) const FELL_SHORT: f64 = 0.5;
+/// The fewest CPUs on which eight CPU-bound workers have room to show a difference.
+pub(super) const ENOUGH_CPUS: f64 = 4.0;
 
-/// C22: 8 processes' CPU-bound speed-up < NO_SCALING → nuance (nothing to scale on); threads
-/// ≥ AS_WELL × processes → does not hold (only under a GIL); else holds.
+/// C22: on fewer than ENOUGH_CPUS, or with processes below half the possible speed-up →
+/// cannot tell; threads ≥ AS_WELL × processes → does not hold (only under a GIL); threads
+/// < FELL_SHORT × processes → holds; between the margins → cannot tell (noise).
 pub(super) fn c22(l: &Lab) -> (Verdict, String) {
     let t = l.get(
         cpu_vs_io::EXPERIMENT.name,
@@ -452,12 +474,24 @@ pub(super) fn c22(l: &Lab) -> (Verdict, String) {
         &[&gil::speedup_label(gil::CPU_BOUND, true, 4)],
     );
     let cpus = l.cpus;
-    if p < NO_SCALING {
-        (Verdict::Nuance, format!("8 CPU-bound processes sped up only {p:.1}x on {cpus} CPUs: there was nothing to scale on"))
+    // Eight workers can be at most min(8, CPUs) times faster. Below ENOUGH_CPUS there is too
+    // little room to tell threads from processes; processes below half the possible
+    // speed-up mean busy CPUs; and between the two margins the difference is noise.
+    let possible = cpus.min(8.0);
+    let measured = format!("threads {t:.1}x, processes {p:.1}x, with 8 on {cpus} CPUs");
+    if cpus < ENOUGH_CPUS {
+        (Verdict::CannotTell, format!("cannot tell on {cpus} CPUs: eight workers can be at most {possible}x faster here, too little room to tell threads from processes ({measured})"))
+    } else if p < 0.5 * possible {
+        (Verdict::CannotTell, format!("cannot tell on CPUs this busy: processes reached only {p:.1}x of a possible {possible}x ({measured})"))
     } else if t >= AS_WELL * p {
-        (Verdict::DoesNotHold, format!("holds only under a GIL: in Rust CPU-bound threads used all cores as well as processes did ({t:.1}x vs {p:.1}x with 8 on {cpus} CPUs)"))
+        (Verdict::DoesNotHold, format!("holds only under a GIL: in Rust CPU-bound threads used all cores as well as processes did ({measured})"))
+    } else if t < FELL_SHORT * p {
+        (
+            Verdict::Holds,
+            format!("processes scaled CPU-bound work better than threads ({measured})"),
+        )
     } else {
-        (Verdict::Holds, format!("processes scaled CPU-bound work better than threads ({p:.1}x vs {t:.1}x with 8 on {cpus} CPUs)"))
+        (Verdict::CannotTell, format!("cannot tell: threads reached between {FELL_SHORT} and {AS_WELL} of the processes' speed-up, within the noise ({measured})"))
     }
 }
 

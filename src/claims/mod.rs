@@ -36,6 +36,10 @@ pub enum Verdict {
     Nuance,
     #[serde(rename = "does not hold in Rust")]
     DoesNotHold,
+    /// The machine cannot show it: a speed-up claim on too few CPUs, or CPUs too busy to
+    /// scale. Said instead of a verdict that would follow the noise.
+    #[serde(rename = "cannot tell on this machine")]
+    CannotTell,
 }
 
 impl Verdict {
@@ -44,6 +48,7 @@ impl Verdict {
             Verdict::Holds => "holds",
             Verdict::Nuance => "holds with a nuance",
             Verdict::DoesNotHold => "does not hold in Rust",
+            Verdict::CannotTell => "cannot tell on this machine",
         }
     }
 }

@@ -26,8 +26,12 @@ pub fn json(
 /// "23 claims on 2 CPUs: 13 hold, …", the last line of the text.
 fn tally(results: &[ClaimResult]) -> String {
     let count = |v: Verdict| results.iter().filter(|c| c.verdict == v).count();
+    let unknown = match count(Verdict::CannotTell) {
+        0 => String::new(),
+        n => format!("; {n} cannot be told on this machine"),
+    };
     format!(
-        "{} claims on {} CPUs: {} hold, {} hold with a nuance, {} do not hold in Rust",
+        "{} claims on {} CPUs: {} hold, {} hold with a nuance, {} do not hold in Rust{unknown}",
         results.len(),
         crate::machine::cpus(),
         count(Verdict::Holds),
