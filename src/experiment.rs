@@ -25,7 +25,8 @@ pub use run::{median, Outcome, Params, Run};
 pub enum Class {
     /// Unsynchronised access to plain memory: undefined behaviour, loses updates.
     DataRace,
-    /// Every access is atomic (no UB), but a read-then-write loses updates.
+    /// Every access is atomic or synchronised (no UB), yet the result can be wrong: a
+    /// read-then-write loses updates, a Relaxed flag publishes stale data.
     LogicRace,
     /// Correct: the count is exactly N × M in every execution.
     Fixed,
@@ -48,7 +49,9 @@ impl Class {
     pub fn describe(self) -> &'static str {
         match self {
             Class::DataRace => "data race (undefined behaviour), loses updates",
-            Class::LogicRace => "race condition without a data race: loses updates, no UB",
+            Class::LogicRace => {
+                "race condition without a data race: a wrong result (lost updates, a stale read), no UB"
+            }
             Class::Fixed => "fixed: exactly N × M, always",
             Class::Deadlock => "can deadlock",
         }

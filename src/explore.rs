@@ -1,8 +1,9 @@
-//! `race-lab explore`: run an experiment's kernel under loom, over every interleaving (up
-//! to an optional preemption bound), and report the outcome distribution, the failing
-//! executions as timelines, a data race or a deadlock. With `--world scheduled` (or past
-//! loom's four workers) the same report comes from the scheduled world's exhaustive search
-//! ([`scheduled`]).
+//! `race-lab explore`: run an experiment's kernel over every execution of one world — the
+//! rc11 world's execution graphs ([`rc11`]), the scheduled world's interleavings
+//! ([`scheduled`]) or loom's (up to an optional preemption bound) — and report the outcome
+//! distribution, the failing executions as timelines, a data race or a deadlock. With no
+//! world or size asked for, [`decider`] picks the world that decides the experiment at its
+//! proof size.
 //!
 //! loom can abort the whole process when a panic unwinds through a held guard, so the CLI
 //! runs each exploration in a child process of the lab ([`explore_isolated`], [`child`]);
@@ -37,7 +38,8 @@ pub const MODEL_LOOM: &str = "the C11/Rust memory model as loom models it (stale
 /// Which world `explore` searches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum World {
-    /// loom: the C11 memory model, at most 4 workers.
+    /// loom: its model of C11 (stale reads, data races; no load buffering, SeqCst
+    /// accesses as AcqRel), at most 4 workers.
     Loom,
     /// The scheduled world: sequentially consistent interleavings, any number of workers.
     Scheduled,

@@ -33,8 +33,9 @@ pub struct Event {
     /// `step N`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-    /// For such a read, when its location had a newer write in modification order: that
-    /// write ("step N wrote V"). The read was stale by modification order.
+    /// For such a read, when a write newer in modification order than the one it read had
+    /// already run: the first such write ("step N wrote V"). The read was stale by
+    /// modification order.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub newer_in_mo: Option<String>,
     /// Source location of the access (racy cell accesses).

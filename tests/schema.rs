@@ -312,6 +312,8 @@ fn explore_matches_its_schema() {
         "2",
         "--iters",
         "1",
+        "--world",
+        "loom",
         "--json",
     ]);
     valid("explore", &race);
@@ -329,14 +331,18 @@ fn explore_matches_its_schema() {
     ]);
     valid("explore", &rc11_race);
     assert!(rc11_race["race"].is_object(), "{rc11_race:#}");
-    let deadlock = json(&["explore", "deadlock", "--json"]);
+    let deadlock = json(&["explore", "deadlock", "--world", "loom", "--json"]);
     valid("explore", &deadlock);
     assert!(deadlock["deadlock"].is_object(), "{deadlock:#}");
     assert_eq!(deadlock["world"], "loom");
+    // With no flags: what was chosen, and why.
+    let chosen = json(&["explore", "deadlock", "--json"]);
+    valid_and_strict("explore", &chosen);
+    assert!(chosen["chosen"].as_str().unwrap().contains("no --world or size"));
     // The scheduled world's report has the same shape, and says which world it is.
     for (args, world) in [
         (
-            &["explore", "mutex", "-t", "5", "-i", "1", "--json"][..],
+            &["explore", "sharded", "-t", "70", "-i", "1", "--json"][..],
             "scheduled",
         ),
         (

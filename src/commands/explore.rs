@@ -1,6 +1,8 @@
-//! `race-lab explore`: model-check an experiment with loom — every interleaving, outcome
-//! counts, failing timelines. loom runs in a child process of the lab (the hidden
-//! `__explore` command, also here), so that nothing loom does can take the lab down.
+//! `race-lab explore`: model-check an experiment — every execution of one world (rc11,
+//! scheduled or loom), outcome counts, failing timelines. With no flags it explores the
+//! experiment's proof size in the world that decides it there, and says so. loom runs in a
+//! child process of the lab (the hidden `__explore` command, also here), so that nothing
+//! loom does can take the lab down.
 //!
 //! A FORBIDDEN outcome (a fixed version that loses an update under some interleaving)
 //! prints the report and exits 1.
@@ -42,10 +44,12 @@ pub struct ExploreArgs {
     /// needs).
     #[arg(long)]
     pub first_failure: bool,
-    /// The world to explore: `loom` (loom's model of C11 atomics, up to 4 workers),
-    /// `scheduled` (every sequentially consistent interleaving, any number of workers) or
-    /// `rc11` (the lab's own RC11 model checker: every consistent execution graph)
-    /// [default: loom up to 4 workers, scheduled past them].
+    /// The world to explore: `rc11` (the lab's own RC11 model checker: every consistent
+    /// execution graph), `scheduled` (every sequentially consistent interleaving, any number
+    /// of workers) or `loom` (loom's model of C11 atomics, up to 4 workers) [default: the
+    /// world that decides the experiment at its proof size — rc11, or scheduled where rc11
+    /// cannot — and scheduled for sizes past rc11's 64 increments; said under the report's
+    /// first line].
     #[arg(long, value_enum, ignore_case = true)]
     pub world: Option<explore::World>,
     /// How many failing executions to print as timelines (one per final value; the shortest

@@ -41,7 +41,8 @@ pub struct EventOut {
     /// The write a read read from, where the world knows `rf` (rc11): `init` or `step N`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-    /// The newest write in modification order, when the read read an older one (rc11).
+    /// When a write newer in modification order than the one the read read had already run
+    /// (rc11): the first such write, the one it missed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub newer_in_mo: Option<String>,
     pub location: Option<String>,

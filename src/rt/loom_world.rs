@@ -1,5 +1,7 @@
 //! The loom world: every operation is a loom operation, so `loom::model` explores every
-//! interleaving (and, for atomics, every value a load may legally return). Each execution
+//! interleaving and, for atomics, the older stores a load may return under loom's model of
+//! C11 (not all that C11 allows: no load buffering, and SeqCst accesses are treated as
+//! AcqRel; the rc11 world explores those). Each execution
 //! records a trace of what each thread did, for `race-lab explore` to print.
 //!
 //! Choices, measured (see DESIGN.md): shared state lives in a `std::sync::Arc`, not loom's,

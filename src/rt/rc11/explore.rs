@@ -308,8 +308,9 @@ fn permutations(xs: &[Ev]) -> Vec<Vec<Ev>> {
 
 /// A graph as the lab's trace, in an order that respects `po`, `rf`, spawn and join (each
 /// step the event added earliest among those ready). Every read names the write it read
-/// from (`init`, or the step that wrote it) and, if a newer write to its location existed
-/// in `mo`, which step wrote the newest: "stale by modification order". A blocked attempt
+/// from (`init`, or the step that wrote it) and, if a write newer in `mo` than that one had
+/// already run at an earlier step (it could have read it), which step wrote the first of
+/// them: "stale by modification order". A blocked attempt
 /// (a lock held, no wake-up token, no message yet) is not a step.
 pub fn trace(g: &Graph) -> Vec<Event> {
     steps(g).into_iter().map(|(_, e)| e).collect()
@@ -330,9 +331,9 @@ pub fn steps(g: &Graph) -> Vec<(Ev, Event)> {
     // read part's step; a creation is `init`.
     let mut step_of: std::collections::HashMap<Ev, usize> = std::collections::HashMap::new();
     let mut received: std::collections::HashMap<(usize, usize), usize> = Default::default();
-    // Reads older than the newest write of their location: (step index, that write). The
-    // newest write may run at a later step, so they are named once every step is numbered.
-    let mut stale: Vec<(usize, Ev)> = Vec::new();
+    // Every plain read of an atomic or the cell: (its index in `out`, location, the write it
+    // read, its step). Whether it was stale is decided once every step is numbered.
+    let mut stale: Vec<(usize, usize, Ev, usize)> = Vec::new();
     for e in g.order() {
         let thread = super::graph::trace_thread(e.t);
         let ev = |op, object: String, value, written| Event {
@@ -387,10 +388,7 @@ pub fn steps(g: &Graph) -> Vec<(Ev, Event)> {
                 };
                 if rmw.is_none() && matches!(obj, Obj::Atomic | Obj::Cell) {
                     x.source = Some(step_name(&step_of, *rf));
-                    let latest = g.mo_max(*loc);
-                    if latest != *rf {
-                        stale.push((out.len(), latest));
-                    }
+                    stale.push((out.len(), *loc, *rf, step));
                 }
                 if *wrote {
                     step_of.insert(Ev { t: e.t, i: e.i + 1 }, step);
@@ -420,12 +418,15 @@ pub fn steps(g: &Graph) -> Vec<(Ev, Event)> {
             _ => {}
         }
     }
-    for (i, latest) in stale {
-        out[i].1.newer_in_mo = Some(format!(
-            "{} wrote {}",
-            step_name(&step_of, latest),
-            g.val(latest)
-        ));
+    // A read is stale when a write newer in `mo` than the one it read had already run (an
+    // earlier step): it could have read that one. Named: the first such write in `mo`.
+    for (i, loc, rf, step) in stale {
+        let missed = g.mo[loc][g.mo_pos(rf) + 1..]
+            .iter()
+            .find(|w| step_of.get(w).is_some_and(|&s| s < step));
+        if let Some(&w) = missed {
+            out[i].1.newer_in_mo = Some(format!("{} wrote {}", step_name(&step_of, w), g.val(w)));
+        }
     }
     out
 }
