@@ -338,7 +338,10 @@ fn explore_matches_its_schema() {
     // With no flags: what was chosen, and why.
     let chosen = json(&["explore", "deadlock", "--json"]);
     valid_and_strict("explore", &chosen);
-    assert!(chosen["chosen"].as_str().unwrap().contains("no --world or size"));
+    assert!(chosen["chosen"]
+        .as_str()
+        .unwrap()
+        .contains("no --world or size"));
     // The scheduled world's report has the same shape, and says which world it is.
     for (args, world) in [
         (

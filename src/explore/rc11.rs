@@ -248,7 +248,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             outcome: o.clone(),
             explanation: if events.iter().any(|e| e.newer_in_mo.is_some()) {
                 format!(
-                    "{why} (a read marked \"stale by mo\" read an older write than the newest in its location's modification order)"
+                    "{why} (a read marked \"stale by mo\" read a write older, in its location's modification order, than one that had already run)"
                 )
             } else {
                 why
