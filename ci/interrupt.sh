@@ -34,6 +34,15 @@ cmds=(
 )
 fail=0
 out=$(mktemp)
+# Seconds since $1 (a `date +%s.%N`), two decimals.
+since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }'; }
+# What is wrong with a finished command: exit status $1 where $2 was wanted, or no output
+# in $out; nothing if neither.
+wrong() {
+  if [ "$1" != "$2" ]; then echo "exit $1, expected $2"
+  elif [ ! -s "$out" ]; then echo "nothing on stdout"
+  fi
+}
 for cmd in "${cmds[@]}"; do
   wait_for=$WAIT
   group=
@@ -65,17 +74,39 @@ for cmd in "${cmds[@]}"; do
     echo "FAIL  $cmd: still running ${LIMIT} s after SIGINT"; kill -KILL "$pid"; wait "$pid" 2>/dev/null; fail=1; continue
   fi
   wait "$pid"; rc=$?
-  t1=$(date +%s.%N)
-  latency=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+  latency=$(since "$t0")
   bytes=$(wc -c <"$out")
-  if [ "$rc" != 130 ]; then
-    echo "FAIL  $cmd: exit $rc, expected 130"; fail=1
-  elif [ "$bytes" -eq 0 ]; then
-    echo "FAIL  $cmd: no partial report on stdout"; fail=1
+  bad=$(wrong "$rc" 130)
+  if [ -n "$bad" ]; then
+    echo "FAIL  $cmd: $bad (a partial report and exit 130 wanted)"; fail=1
   elif ! grep -qi "interrupt" "$out"; then
     echo "FAIL  $cmd: the report does not say it was interrupted"; fail=1
   else
     echo "ok    ${latency} s  ${group:+(group) }${cmd:0:100}  ($bytes bytes)"
+  fi
+done
+# Capped and bounded runs: each ends within its cap (seconds, plus the stop limit) with exit 0
+# and a verdict, and prints less than a megabyte (a --step replay without a terminal once
+# printed a gigabyte; an explore capped at 10 s once ran 27 s and printed 16 MB).
+capped=(
+  "3 explore philosophers-polite --world scheduled -t 8 -i 100 --max-seconds 3"
+  "3 explore mutex --world scheduled -t 11 -i 1 --max-seconds 3"
+  "30 replay lazy-init -t 64 -i 10000 -s 0,1 --step"
+  "30 replay racy-atomic -t 64 -i 10000 -s 0 --step"
+)
+for c in "${capped[@]}"; do
+  cap=${c%% *}; cmd=${c#* }
+  t0=$(date +%s.%N)
+  rc=0
+  timeout $((cap + LIMIT)) env "$TAG" "$LAB" $cmd >"$out" 2>/dev/null </dev/null || rc=$?
+  took=$(since "$t0")
+  bytes=$(wc -c <"$out")
+  bad=$(wrong "$rc" 0)
+  [ -z "$bad" ] && [ "$bytes" -ge 1000000 ] && bad="printed $bytes bytes"
+  if [ -n "$bad" ]; then
+    echo "FAIL  $cmd: $bad after ${took} s (cap ${cap} s)"; fail=1
+  else
+    echo "ok    ${took} s  (cap ${cap} s)  $cmd  ($bytes bytes)"
   fi
 done
 rm -f "$out"

@@ -354,12 +354,12 @@ fn verdict(cfg: &RunConfig, trials: &[Trial], deadlocked: bool, interrupted: boo
             ts.iter().map(|t| pct(t)).fold(0.0, f64::max),
         );
         if lo == hi {
-            format!("lost {lo} of {expected}: {}", crate::report::pct(plo))
+            format!("lost {lo} of {expected}: {}", crate::trace::percent(plo))
         } else {
             format!(
                 "lost {lo}–{hi} of {expected}: {}–{}",
-                crate::report::pct(plo),
-                crate::report::pct(phi)
+                crate::trace::percent(plo),
+                crate::trace::percent(phi)
             )
         }
     };

@@ -312,9 +312,30 @@ pub fn states_at(events: &[Event], shown: &[usize]) -> Vec<String> {
                 .iter()
                 .map(|(t, (o, v))| format!("{} read {o} = {v}", thread_name(*t))),
         );
+        if parts.len() > STATE_PARTS {
+            let more = parts.len() - STATE_PARTS;
+            parts.truncate(STATE_PARTS);
+            parts.push(format!("… and {more} more"));
+        }
         out.push(parts.join(" · "));
     }
     out
+}
+
+/// The most facts one state line shows (values, holders, last reads): 64 threads' last
+/// reads once made a line of 130 KB.
+const STATE_PARTS: usize = 16;
+
+/// A fraction as a percentage with one decimal, or as many as it takes for a fraction
+/// that is not zero to show two significant digits (8 of 6,000,000 is `0.00013%`, never
+/// `0.0%`).
+pub fn percent(x: f64) -> String {
+    let p = 100.0 * x;
+    if p == 0.0 || p.abs() >= 0.1 || !p.is_finite() {
+        return format!("{p:.1}%");
+    }
+    let digits = (1.0 - p.abs().log10().floor()) as usize;
+    format!("{p:.digits$}%", digits = digits.min(12))
 }
 
 #[cfg(test)]

@@ -395,3 +395,17 @@ fn bad_input_is_refused() {
         "does not exist",
     );
 }
+
+/// `compare` with no names compares the counters family (the lost update and its fixes),
+/// each once (`channel` once per batch size), not the whole catalogue.
+#[test]
+fn with_no_names_it_compares_the_counters() {
+    let cfg = config(&args(&[], "1", 1000, 1)).expect("valid");
+    let mut names: Vec<&str> = cfg.variants.iter().map(|v| v.exp.name).collect();
+    names.dedup();
+    let counters: Vec<&str> = experiments::all()
+        .filter(|e| e.family == "counters")
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(names, counters);
+}

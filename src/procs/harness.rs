@@ -342,7 +342,7 @@ pub fn count_trials(
         (None, 0) => format!("{label}: exact ({expected}) in {done} of {done} trials"),
         (None, k) => format!(
             "{label}: lost updates in {k} of {done} trials (worst {})",
-            crate::report::pct(worst_pct / 100.0)
+            crate::trace::percent(worst_pct / 100.0)
         ),
     };
     Ok(ev)

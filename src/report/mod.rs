@@ -35,17 +35,7 @@ fn table(header: &[&str]) -> Table {
     t
 }
 
-/// A fraction as a percentage with one decimal, or as many as it takes for a fraction
-/// that is not zero to show two significant digits (8 of 6,000,000 is `0.00013%`, never
-/// `0.0%`).
-pub(crate) fn pct(x: f64) -> String {
-    let p = 100.0 * x;
-    if p == 0.0 || p.abs() >= 0.1 || !p.is_finite() {
-        return format!("{p:.1}%");
-    }
-    let digits = (1.0 - p.abs().log10().floor()) as usize;
-    format!("{p:.digits$}%", digits = digits.min(12))
-}
+use crate::trace::percent as pct;
 
 /// Option flags, space-separated.
 fn flags<'a>(f: impl Iterator<Item = &'a str>) -> String {
@@ -75,7 +65,8 @@ mod tests {
         assert_eq!(pct(0.0), "0.0%");
         assert_eq!(pct(8.0 / 6e6), "0.00013%");
         assert_eq!(pct(139.0 / 6e6), "0.0023%");
-        assert_eq!(pct(0.0012), "0.12%");
+        assert_eq!(pct(0.00012), "0.012%");
+        assert_eq!(pct(0.0012), "0.1%");
         assert_eq!(number(3.0), "3");
         assert_eq!(number(123.4), "123");
         assert_eq!(number(12.34), "12.3");
