@@ -176,7 +176,13 @@ fn every_claim_gets_evidence_and_a_verdict() {
         assert!(!c["text_zh"].as_str().unwrap().is_empty());
         let v = c["verdict"].as_str().unwrap();
         assert!(
-            ["holds", "holds with a nuance", "does not hold in Rust"].contains(&v),
+            [
+                "holds",
+                "holds with a nuance",
+                "does not hold in Rust",
+                "cannot tell on this machine"
+            ]
+            .contains(&v),
             "{v}"
         );
         assert!(!c["why"].as_str().unwrap().is_empty());
