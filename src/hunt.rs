@@ -191,7 +191,7 @@ fn finish(exp: &Experiment, p: &Params, f: Search) -> HuntReport {
             report.found = true;
             report.minimal = Some(schedule::format(&minimal));
             report.verdict = format!(
-                "{head}: {} after {} schedules; shrunk in {} steps to the {}-entry schedule \"{}\"",
+                "{head}: {} after {}; shrunk in {} steps to the {}-entry schedule \"{}\"",
                 match (&r.outcome, r.final_value) {
                     (None, _) if r.deadlock.is_empty() => r.meaning.clone(),
                     (None, _) if r.ending == Ending::Livelock => "livelock".to_string(),
@@ -201,7 +201,7 @@ fn finish(exp: &Experiment, p: &Params, f: Search) -> HuntReport {
                     }
                     (Some(o), _) => format!("{} ({o})", r.meaning),
                 },
-                report.cases_run,
+                crate::explore::plural(report.cases_run, "schedule"),
                 report.shrink_steps,
                 minimal.len(),
                 schedule::format(&minimal)

@@ -221,3 +221,40 @@ fn a_name_given_twice_is_checked_once() {
 fn unknown_names_are_refused() {
     common::refused(&["verify", "atomc"], "unknown experiment");
 }
+
+/// Checks run on several threads give the same checks, with the same verdicts, in the same
+/// order as on one: only the time differs.
+#[test]
+fn parallel_checks_say_what_sequential_ones_say() {
+    let checks = |jobs: &str| {
+        let v = common::json(&[
+            "verify",
+            "atomic",
+            "racy-atomic",
+            "deadlock",
+            "SB",
+            "--jobs",
+            jobs,
+            "--json",
+        ]);
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["name"].as_str().unwrap().to_string(),
+                    c["status"].as_str().unwrap().to_string(),
+                    c["detail"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let one = checks("1");
+    assert!(one.len() >= 12, "{one:?}");
+    assert_eq!(checks("3"), one);
+    common::refused(
+        &["verify", "--jobs", "0"],
+        "--jobs must be between 1 and 256",
+    );
+}

@@ -28,7 +28,15 @@ pub struct VerifyArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Checks run at once, each on its own thread (every check is a model checker's search or
+    /// a schedule hunt: none measures timings, so none needs the machine to itself); the
+    /// lines still print in plan order [default: the CPUs this process may use].
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
 }
+
+/// The most checks `verify` runs at once.
+pub const MAX_JOBS: usize = 256;
 
 /// What to verify.
 pub struct VerifyConfig {
@@ -93,42 +101,41 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
         )),
         None => None,
     };
+    let jobs = a.jobs.unwrap_or_else(machine::cpus);
+    validate::within(
+        jobs,
+        1,
+        MAX_JOBS,
+        format!("--jobs must be between 1 and {MAX_JOBS} (got {jobs})"),
+    )?;
     let planned = verify::plan(&cfg.experiments, &cfg.litmus);
     let started = Instant::now();
     let visible = !a.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
     let bar = machine::progress_bar(visible, planned.len() as u64, "check {pos}/{len}");
     let mut checks: Vec<Check> = Vec::new();
     let mut interrupted = false;
-    for p in &planned {
-        if cancel.requested() {
-            interrupted = true;
-            break;
-        }
-        bar.set_message(p.name());
-        let exp = match p {
-            Planned::Experiment { exp, .. } => Some(*exp),
-            Planned::Litmus { .. } => None,
-        };
-        let began = Instant::now();
-        let check = match verify::run(p, isolated(exp), &cancel) {
-            Ok(c) => c,
-            Err(e) if e.is_interrupted() || cancel.requested() => {
-                interrupted = true;
-                break;
-            }
-            Err(e) => errored(p, e, began.elapsed().as_secs_f64()),
-        };
-        if cancel.requested() {
+    let mut written: std::io::Result<()> = Ok(());
+    run_all(&planned, jobs, &cancel, |p, done| {
+        let check = match done {
             // Cut short by Ctrl-C: what it says is not its verdict.
+            _ if cancel.requested() => None,
+            Ok(c) => Some(c),
+            Err((e, _)) if e.is_interrupted() => None,
+            Err((e, secs)) => Some(errored(p, e, secs)),
+        };
+        let Some(check) = check else {
             interrupted = true;
-            break;
-        }
+            return false;
+        };
         if !a.json {
-            bar.suspend(|| report::verify::line(out, &check))?;
+            written = bar.suspend(|| report::verify::line(out, &check));
         }
         checks.push(check);
+        bar.set_message(p.name());
         bar.inc(1);
-    }
+        written.is_ok()
+    });
+    written?;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let summary = Summary::of(&checks);
@@ -157,6 +164,65 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
     }
     Ok(Exit::Ok)
 }
+
+/// Runs the planned checks on `jobs` threads, each taking the next check in plan order, and
+/// hands every result to `take` in plan order (a result that comes early waits for those
+/// before it), with the seconds an error took. `take` returning false stops the run: no new
+/// check starts, and the results still coming are dropped. Ctrl-C stops it the same way.
+fn run_all(
+    planned: &[Planned],
+    jobs: usize,
+    cancel: &crate::machine::Cancel,
+    mut take: impl FnMut(&Planned, std::result::Result<Check, (LabError, f64)>) -> bool,
+) {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        for _ in 0..jobs.min(planned.len()) {
+            let (tx, next, stop) = (tx.clone(), &next, &stop);
+            // The searches recurse deeply (loom's, the rc11 explorer's): a main thread's stack.
+            let worker = move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= planned.len() || stop.load(Ordering::SeqCst) || cancel.requested() {
+                    break;
+                }
+                let p = &planned[i];
+                let exp = match p {
+                    Planned::Experiment { exp, .. } => Some(*exp),
+                    Planned::Litmus { .. } => None,
+                };
+                let began = Instant::now();
+                let r = verify::run(p, isolated(exp), cancel)
+                    .map_err(|e| (e, began.elapsed().as_secs_f64()));
+                if tx.send((i, r)).is_err() {
+                    break;
+                }
+            };
+            std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(s, worker)
+                .expect("a verify worker thread starts");
+        }
+        drop(tx);
+        let mut early: std::collections::BTreeMap<usize, _> = Default::default();
+        let mut due = 0;
+        for (i, r) in rx {
+            early.insert(i, r);
+            while let Some(r) = early.remove(&due) {
+                if !take(&planned[due], r) {
+                    stop.store(true, Ordering::SeqCst);
+                    return;
+                }
+                due += 1;
+            }
+        }
+    });
+}
+
+/// The stack of a verify worker thread: a main thread's.
+const WORKER_STACK: usize = 8 << 20;
 
 /// A check that could not run counts as failed, with the engine's message.
 fn errored(p: &Planned, e: LabError, seconds: f64) -> Check {

@@ -187,9 +187,12 @@ pub fn text(w: &mut dyn Write, r: &HuntReport) -> io::Result<()> {
     if let (Some(min), Some(rep)) = (&r.minimal, &r.replay) {
         writeln!(
             w,
-            "found a failing schedule after {} cases ({} entries); shrunk it in {} steps to {} entries",
-            r.cases_run,
-            r.original.as_deref().map(|o| o.split(',').filter(|s| !s.is_empty()).count()).unwrap_or(0),
+            "found a failing schedule after {} ({} entries); shrunk it in {} steps to {} entries",
+            crate::explore::plural(r.cases_run, "case"),
+            r.original
+                .as_deref()
+                .map(|o| o.split(',').filter(|s| !s.is_empty()).count())
+                .unwrap_or(0),
             r.shrink_steps,
             min.split(',').filter(|s| !s.is_empty()).count()
         )?;
