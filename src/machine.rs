@@ -259,6 +259,27 @@ pub fn write_stdout_unlocked(bytes: &[u8]) {
     }
 }
 
+thread_local! {
+    /// Whether the command running on this thread is embedded in another (`report` runs
+    /// `run`, `explore`, `hunt` in-process).
+    static EMBEDDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, a command embedded in another (`report` gathering its evidence), on this
+/// thread: it arms no watcher that prints and exits the process on Ctrl-C — it stops between
+/// steps, and the embedding command reports.
+pub fn embedded<R>(f: impl FnOnce() -> R) -> R {
+    let was = EMBEDDED.with(|e| e.replace(true));
+    let r = f();
+    EMBEDDED.with(|e| e.set(was));
+    r
+}
+
+/// Whether the command on this thread is embedded in another ([`embedded`]).
+pub fn is_embedded() -> bool {
+    EMBEDDED.with(|e| e.get())
+}
+
 /// A command whose engine cannot stop mid-step (one long scheduled execution, a process
 /// trial) calls this first: once Ctrl-C has come and `grace` has passed without the command
 /// taking `reporting` (it does so, under the lock, before printing its own report), the
@@ -269,6 +290,9 @@ pub fn stop_after_grace(
     grace: std::time::Duration,
     last_words: String,
 ) {
+    if is_embedded() {
+        return;
+    }
     std::thread::spawn(move || {
         while !cancel.requested() {
             std::thread::sleep(std::time::Duration::from_millis(20));
@@ -291,4 +315,94 @@ pub fn stop_after_grace(
 /// Marks a command as reporting: from now on [`stop_after_grace`] leaves it alone.
 pub fn reporting(flag: &std::sync::Mutex<bool>) {
     *flag.lock().unwrap_or_else(|e| e.into_inner()) = true;
+}
+
+/// Runs `work` on every item, on `jobs` threads each taking the next item in order, and
+/// hands every result to `take` in item order (a result that comes early waits for those
+/// before it). `take` returning false stops the run: no new item starts, and the results
+/// still coming are dropped; so does `cancel`. The threads get a main thread's stack (the
+/// model checkers recurse deeply).
+pub fn in_parallel<T: Sync, R: Send>(
+    items: &[T],
+    jobs: usize,
+    cancel: &Cancel,
+    work: impl Fn(&T) -> R + Sync,
+    mut take: impl FnMut(&T, R) -> bool,
+) {
+    use std::sync::atomic::AtomicUsize;
+    let next = AtomicUsize::new(0);
+    let stop = AtomicBool::new(false);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::scope(|s| {
+        for _ in 0..jobs.clamp(1, items.len().max(1)) {
+            let (tx, next, stop, work) = (tx.clone(), &next, &stop, &work);
+            let worker = move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                if i >= items.len() || stop.load(Ordering::SeqCst) || cancel.requested() {
+                    break;
+                }
+                if tx.send((i, work(&items[i]))).is_err() {
+                    break;
+                }
+            };
+            std::thread::Builder::new()
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(s, worker)
+                .expect("a worker thread starts");
+        }
+        drop(tx);
+        let mut early = std::collections::BTreeMap::new();
+        let mut due = 0;
+        for (i, r) in rx {
+            early.insert(i, r);
+            while let Some(r) = early.remove(&due) {
+                if !take(&items[due], r) {
+                    stop.store(true, Ordering::SeqCst);
+                    return;
+                }
+                due += 1;
+            }
+        }
+    });
+}
+
+/// The stack of an [`in_parallel`] worker thread: a main thread's.
+const WORKER_STACK: usize = 8 << 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Results come back in item order whatever order the workers finish in, and a `take`
+    /// that says stop ends the run there.
+    #[test]
+    fn in_parallel_hands_results_over_in_order_and_stops_when_told() {
+        let items: Vec<u64> = (0..24).collect();
+        // Later items finish first: item i sleeps (24 - i) × 200 µs.
+        let work = |&i: &u64| {
+            std::thread::sleep(std::time::Duration::from_micros((24 - i) * 200));
+            i * i
+        };
+        let mut got = Vec::new();
+        in_parallel(&items, 4, &Cancel::new(), work, |&i, r| {
+            got.push((i, r));
+            true
+        });
+        assert_eq!(got, items.iter().map(|&i| (i, i * i)).collect::<Vec<_>>());
+        let mut taken = 0;
+        in_parallel(&items, 4, &Cancel::new(), work, |_, _| {
+            taken += 1;
+            taken < 5
+        });
+        assert_eq!(taken, 5);
+        // A cancelled run starts nothing.
+        let cancel = Cancel::new();
+        cancel.request();
+        let mut any = false;
+        in_parallel(&items, 4, &cancel, work, |_, _| {
+            any = true;
+            true
+        });
+        assert!(!any);
+    }
 }

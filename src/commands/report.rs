@@ -41,6 +41,11 @@ pub struct ReportArgs {
     /// Leave out the compare plot.
     #[arg(long)]
     pub no_plot: bool,
+    /// Searches run at once (each experiment's explorations, hunt and replay), each on its
+    /// own thread; what measures real threads (`run`, claims, the plot) runs alone first or
+    /// last [default: the CPUs this process may use].
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
 }
 
 /// Where the evidence comes from.
@@ -56,9 +61,20 @@ pub struct ReportConfig {
     out: PathBuf,
     claims: bool,
     plot: bool,
+    jobs: usize,
 }
 
 pub fn config(a: &ReportArgs) -> Result<ReportConfig> {
+    let jobs = a.jobs.unwrap_or_else(machine::cpus);
+    validate::within(
+        jobs,
+        1,
+        super::verify::MAX_JOBS,
+        format!(
+            "--jobs must be between 1 and {} (got {jobs})",
+            super::verify::MAX_JOBS
+        ),
+    )?;
     let experiments = if a.experiments.is_empty() {
         experiments::all().collect()
     } else {
@@ -129,6 +145,7 @@ pub fn config(a: &ReportArgs) -> Result<ReportConfig> {
         out: a.out.clone(),
         claims: !a.no_claims,
         plot: !a.no_plot,
+        jobs,
     })
 }
 
@@ -148,7 +165,8 @@ fn lab_json(args: &[String]) -> Result<Value> {
         Cli::try_parse_from(std::iter::once("race-lab".to_string()).chain(args.iter().cloned()))
             .map_err(|e| LabError::failed(format!("report: {args:?}: {e}")))?;
     let mut buf = Vec::new();
-    let exit = super::execute(cli, &mut buf).unwrap_or_else(Exit::from);
+    let exit =
+        crate::machine::embedded(|| super::execute(cli, &mut buf)).unwrap_or_else(Exit::from);
     if let Exit::Interrupted(_) = exit {
         return Err(not_written());
     }
@@ -222,10 +240,9 @@ fn strings(a: &[&str]) -> Vec<String> {
     a.iter().map(|s| s.to_string()).collect()
 }
 
-/// One experiment's evidence.
-fn section(g: &Gather, exp: &'static Experiment) -> Result<Section> {
+/// One experiment's run on real threads: measured alone.
+fn measured(g: &Gather, exp: &'static Experiment) -> Result<Option<Value>> {
     let n = exp.name;
-    let (t, i) = (exp.proof.threads.to_string(), exp.proof.iters.to_string());
     let mut run_args = strings(&["run", n, "--trials", "5", "--iters", "20000", "--json"]);
     if exp.class == crate::experiment::Class::Deadlock {
         // Only an experiment that can deadlock takes the watchdog (`run` refuses it elsewhere).
@@ -233,6 +250,14 @@ fn section(g: &Gather, exp: &'static Experiment) -> Result<Section> {
     }
     let run = g.get(&format!("run-{n}.json"), &run_args)?;
     g.bar.inc(1);
+    Ok(run)
+}
+
+/// One experiment's evidence: its run (measured before), then its searches — explorations,
+/// hunt, replay — which time nothing and may run beside others.
+fn section(g: &Gather, exp: &'static Experiment, run: Option<Value>) -> Result<Section> {
+    let n = exp.name;
+    let (t, i) = (exp.proof.threads.to_string(), exp.proof.iters.to_string());
     let explore = g.get(
         &format!("explore-{n}.json"),
         &strings(&["explore", n, "--threads", &t, "--iters", &i, "--json"]),
@@ -428,7 +453,7 @@ pub fn execute(a: &ReportArgs, out: &mut dyn Write) -> Result<Exit> {
     if interrupted {
         writeln!(
             out,
-            "wrote {}: partial, interrupted by Ctrl-C after {} of {} experiments",
+            "wrote {}: partial, interrupted by Ctrl-C (its sections: {} of {} experiments)",
             cfg.out.display(),
             page.sections.len(),
             cfg.experiments.len()
@@ -449,36 +474,71 @@ pub fn execute(a: &ReportArgs, out: &mut dyn Write) -> Result<Exit> {
 /// the sections measured so far and says so, and the second value is `true`.
 fn build(g: &Gather) -> Result<(Page, bool)> {
     let cfg = g.cfg;
-    let mut sections = Vec::new();
+    // Runs on real threads first, one at a time (a search beside them would skew them)...
+    let mut runs = Vec::new();
     for &exp in &cfg.experiments {
-        match section(g, exp) {
-            Ok(s) => sections.push(s),
+        match measured(g, exp) {
+            Ok(r) => runs.push(r),
             Err(e) if e.is_interrupted() => break,
             Err(e) => return Err(e),
         }
     }
-    let done = sections.len();
-    if done < cfg.experiments.len() || g.cancel.requested() {
-        let why = "not measured: interrupted by Ctrl-C".to_string();
-        let mut page = page(g, sections, Err(why.clone()), Err(why));
+    // ...then the searches, `--jobs` at a time, the sections kept in catalogue order.
+    let todo: Vec<(&'static Experiment, Option<Value>)> =
+        cfg.experiments.iter().copied().zip(runs).collect();
+    let mut sections = Vec::new();
+    let mut failed = None;
+    let work = |(exp, run): &(&'static Experiment, Option<Value>)| section(g, exp, run.clone());
+    machine::in_parallel(&todo, cfg.jobs, &g.cancel, work, |_, r| match r {
+        Ok(s) => {
+            sections.push(s);
+            true
+        }
+        Err(e) => {
+            if !e.is_interrupted() {
+                failed = Some(e);
+            }
+            false
+        }
+    });
+    if let Some(e) = failed {
+        return Err(e);
+    }
+    let why = "not measured: interrupted by Ctrl-C".to_string();
+    // Ctrl-C before the sections were all done, or during the claims or the plot: the page
+    // holds what was measured and says it is partial.
+    let partial = |sections: Vec<html::Section>, claims, plot| {
+        let done = sections.len();
+        let mut page = page(g, sections, claims, plot);
         page.provenance = format!(
             "{} — INTERRUPTED by Ctrl-C after {done} of {} experiments: this page is partial",
             page.provenance,
             cfg.experiments.len()
         );
-        return Ok((page, true));
+        Ok((page, true))
+    };
+    if sections.len() < cfg.experiments.len() || g.cancel.requested() {
+        return partial(sections, Err(why.clone()), Err(why));
     }
     let claims = if !cfg.claims {
         Err("skipped with --no-claims".to_string())
     } else {
-        let c = g.get("claims.json", &strings(&["claims", "--json"]))?;
-        g.bar.inc(1);
-        c.ok_or_else(|| "no claims.json".to_string())
+        match g.get("claims.json", &strings(&["claims", "--json"])) {
+            Err(e) if e.is_interrupted() => return partial(sections, Err(why.clone()), Err(why)),
+            c => {
+                g.bar.inc(1);
+                c?.ok_or_else(|| "no claims.json".to_string())
+            }
+        }
     };
     let plot = if cfg.plot {
-        let p = plot(g)?;
-        g.bar.inc(1);
-        p
+        match plot(g) {
+            Err(e) if e.is_interrupted() => return partial(sections, claims, Err(why)),
+            p => {
+                g.bar.inc(1);
+                p?
+            }
+        }
     } else {
         Err("left out with --no-plot".to_string())
     };

@@ -143,6 +143,9 @@ fn watch_for_ctrlc(
     json: bool,
     shared: std::sync::Arc<std::sync::Mutex<harness::Finished>>,
 ) {
+    if machine::is_embedded() {
+        return; // the embedding command reports
+    }
     let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = cfg.clone();
     std::thread::spawn(move || loop {

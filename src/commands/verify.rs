@@ -115,7 +115,15 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
     let mut checks: Vec<Check> = Vec::new();
     let mut interrupted = false;
     let mut written: std::io::Result<()> = Ok(());
-    run_all(&planned, jobs, &cancel, |p, done| {
+    let work = |p: &Planned| {
+        let exp = match p {
+            Planned::Experiment { exp, .. } => Some(*exp),
+            Planned::Litmus { .. } => None,
+        };
+        let began = Instant::now();
+        verify::run(p, isolated(exp), &cancel).map_err(|e| (e, began.elapsed().as_secs_f64()))
+    };
+    machine::in_parallel(&planned, jobs, &cancel, work, |p, done| {
         let check = match done {
             // Cut short by Ctrl-C: what it says is not its verdict.
             _ if cancel.requested() => None,
@@ -164,65 +172,6 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
     }
     Ok(Exit::Ok)
 }
-
-/// Runs the planned checks on `jobs` threads, each taking the next check in plan order, and
-/// hands every result to `take` in plan order (a result that comes early waits for those
-/// before it), with the seconds an error took. `take` returning false stops the run: no new
-/// check starts, and the results still coming are dropped. Ctrl-C stops it the same way.
-fn run_all(
-    planned: &[Planned],
-    jobs: usize,
-    cancel: &crate::machine::Cancel,
-    mut take: impl FnMut(&Planned, std::result::Result<Check, (LabError, f64)>) -> bool,
-) {
-    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-    let next = AtomicUsize::new(0);
-    let stop = AtomicBool::new(false);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::scope(|s| {
-        for _ in 0..jobs.min(planned.len()) {
-            let (tx, next, stop) = (tx.clone(), &next, &stop);
-            // The searches recurse deeply (loom's, the rc11 explorer's): a main thread's stack.
-            let worker = move || loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= planned.len() || stop.load(Ordering::SeqCst) || cancel.requested() {
-                    break;
-                }
-                let p = &planned[i];
-                let exp = match p {
-                    Planned::Experiment { exp, .. } => Some(*exp),
-                    Planned::Litmus { .. } => None,
-                };
-                let began = Instant::now();
-                let r = verify::run(p, isolated(exp), cancel)
-                    .map_err(|e| (e, began.elapsed().as_secs_f64()));
-                if tx.send((i, r)).is_err() {
-                    break;
-                }
-            };
-            std::thread::Builder::new()
-                .stack_size(WORKER_STACK)
-                .spawn_scoped(s, worker)
-                .expect("a verify worker thread starts");
-        }
-        drop(tx);
-        let mut early: std::collections::BTreeMap<usize, _> = Default::default();
-        let mut due = 0;
-        for (i, r) in rx {
-            early.insert(i, r);
-            while let Some(r) = early.remove(&due) {
-                if !take(&planned[due], r) {
-                    stop.store(true, Ordering::SeqCst);
-                    return;
-                }
-                due += 1;
-            }
-        }
-    });
-}
-
-/// The stack of a verify worker thread: a main thread's.
-const WORKER_STACK: usize = 8 << 20;
 
 /// A check that could not run counts as failed, with the engine's message.
 fn errored(p: &Planned, e: LabError, seconds: f64) -> Check {
