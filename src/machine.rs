@@ -187,6 +187,16 @@ pub fn counter_line(through_pipe: bool) -> indicatif::ProgressBar {
     line
 }
 
+/// The words of a search's progress line: `exploring (rc11 world): 4096 execution graphs,
+/// 3 s, 1365 per second`.
+pub fn searching(what: &str, n: u64, unit: &str, started: Instant) -> String {
+    let secs = started.elapsed().as_secs_f64();
+    format!(
+        "{what}: {n} {unit}, {secs:.0} s, {:.0} per second",
+        n as f64 / secs.max(1e-3)
+    )
+}
+
 /// A progress bar on stderr (hidden unless `visible`): `what` names the counted steps, e.g.
 /// `"trial {pos}/{len}"`.
 pub fn progress_bar(visible: bool, len: u64, what: &str) -> indicatif::ProgressBar {

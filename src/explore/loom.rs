@@ -98,9 +98,11 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             col.executions
         };
         if n % 256 == 0 {
-            counter.set_message(format!(
-                "exploring: {n} executions, {:.0} s",
-                started.elapsed().as_secs_f64()
+            counter.set_message(crate::machine::searching(
+                "exploring (loom)",
+                n,
+                "executions",
+                started,
             ));
         }
         let run = (exp.kernels.loom)(&p);

@@ -132,9 +132,11 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             }
             let n: u64 = outcomes.values().sum();
             if n % 256 == 0 {
-                line.set_message(format!(
-                    "exploring (rc11 world): {n} execution graphs, {:.0} s",
-                    started.elapsed().as_secs_f64()
+                line.set_message(crate::machine::searching(
+                    "exploring (rc11 world)",
+                    n,
+                    "execution graphs",
+                    started,
                 ));
             }
             if matches!(o, Ending::Livelock) {

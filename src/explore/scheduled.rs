@@ -68,9 +68,11 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                 }
                 let n: u64 = outcomes.values().sum();
                 if n % 256 == 0 {
-                    line.set_message(format!(
-                        "exploring (scheduled world): {n} executions, {:.0} s",
-                        started.elapsed().as_secs_f64()
+                    line.set_message(crate::machine::searching(
+                        "exploring (scheduled world)",
+                        n,
+                        "classes",
+                        started,
                     ));
                 }
                 if matches!(v.end, End::Livelock(_)) {
