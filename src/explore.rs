@@ -349,17 +349,11 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
 /// executions: the worst grade first (FORBIDDEN before INTERESTING), then the meaning seen
 /// most often (`peterson`: two threads inside at once, before the updates that loses).
 fn worst_failure(r: &ExploreReport) -> Option<(&str, u64)> {
-    let mut seen: Vec<(&str, Grade, u64)> = Vec::new();
-    for o in r.outcomes.iter().filter(|o| o.grade != Grade::Acceptable) {
-        match seen.iter_mut().find(|(m, _, _)| *m == o.meaning) {
-            Some((_, _, n)) => *n += o.executions,
-            None => seen.push((&o.meaning, o.grade, o.executions)),
-        }
-    }
-    let rank = |g: Grade| u8::from(g == Grade::Forbidden);
-    seen.into_iter()
-        .max_by_key(|&(_, g, n)| (rank(g), n))
-        .map(|(m, _, n)| (m, n))
+    Grade::worst(
+        r.outcomes
+            .iter()
+            .map(|o| (o.meaning.as_str(), o.grade, o.executions)),
+    )
 }
 
 /// Puts the failing executions whose meaning is the headline's (the most serious failure)

@@ -367,15 +367,11 @@ fn verdict(cfg: &RunConfig, trials: &[Trial], deadlocked: bool, interrupted: boo
     // headline names the most serious one seen, and how many trials saw it; lost updates
     // come second.
     if cfg.exp.judge.is_some() {
-        let mut seen: Vec<(&str, usize)> = Vec::new();
-        for t in trials.iter().filter(|t| t.grade == Grade::Interesting) {
-            let (_, meaning) = cfg.exp.grade(p, t.outcome.as_ref());
-            match seen.iter_mut().find(|(m, _)| *m == meaning) {
-                Some((_, k)) => *k += 1,
-                None => seen.push((meaning, 1)),
-            }
-        }
-        if let Some((meaning, k)) = seen.into_iter().max_by_key(|&(_, k)| k) {
+        let graded = trials.iter().map(|t| {
+            let (grade, meaning) = cfg.exp.grade(p, t.outcome.as_ref());
+            (meaning, grade, 1)
+        });
+        if let Some((meaning, k)) = Grade::worst(graded) {
             let also = match lossy.len() {
                 0 => "no update lost".to_string(),
                 l => format!("updates lost in {l} ({})", lost(&lossy)),

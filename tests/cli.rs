@@ -248,14 +248,7 @@ fn explore_reports_the_complete_outcome_set() {
 #[test]
 fn explore_survives_races_and_deadlocks() {
     let out = lab(&[
-        "explore",
-        "unsynced",
-        "--threads",
-        "2",
-        "--iters",
-        "1",
-        "--world",
-        "loom",
+        "explore", "unsynced", "-t", "2", "-i", "1", "--world", "loom",
     ]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);

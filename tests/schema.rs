@@ -306,15 +306,7 @@ fn explore_matches_its_schema() {
     assert_eq!(json!(counted), doc["executions"]);
     // A data race and a deadlock fill the engine's own parts.
     let race = json(&[
-        "explore",
-        "unsynced",
-        "--threads",
-        "2",
-        "--iters",
-        "1",
-        "--world",
-        "loom",
-        "--json",
+        "explore", "unsynced", "-t", "2", "-i", "1", "--world", "loom", "--json",
     ]);
     valid("explore", &race);
     assert!(race["race"].is_object(), "{race:#}");

@@ -158,13 +158,14 @@ pub fn chosen(a: &ExploreArgs, cfg: &ExploreConfig) -> Option<String> {
         (None, sized) => {
             let (decider, why) = explore::decider(cfg.exp);
             Some(if cfg.world != decider {
+                let proof = explore::proof_size(cfg.exp, decider);
                 format!(
                     "no --world: the {} world, which takes {size} ({} would decide {} at {}×{})",
                     cfg.world.name(),
                     decider.name(),
                     cfg.exp.name,
-                    explore::proof_size(cfg.exp, decider).threads,
-                    explore::proof_size(cfg.exp, decider).iters,
+                    proof.threads,
+                    proof.iters,
                 )
             } else if sized {
                 format!("no --world: the {} world, because {why}", cfg.world.name())

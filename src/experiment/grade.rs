@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
 /// jcstress's grades.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Grade {
     Acceptable,
@@ -22,6 +22,28 @@ impl Grade {
             Grade::Interesting => "INTERESTING",
             Grade::Forbidden => "FORBIDDEN",
         }
+    }
+
+    /// The most serious failure among graded tallies `(meaning, grade, count)`, as a
+    /// headline names it: the worst grade first (FORBIDDEN before INTERESTING), then the
+    /// meaning seen most often (the tallies of one meaning summed). ACCEPTABLE ones are no
+    /// failure. Its meaning and how often it was seen.
+    pub fn worst<'a>(
+        tallies: impl IntoIterator<Item = (&'a str, Grade, u64)>,
+    ) -> Option<(&'a str, u64)> {
+        let mut seen: Vec<(&str, Grade, u64)> = Vec::new();
+        for (meaning, grade, n) in tallies {
+            if grade == Grade::Acceptable {
+                continue;
+            }
+            match seen.iter_mut().find(|(m, _, _)| *m == meaning) {
+                Some((_, g, k)) => (*g, *k) = ((*g).max(grade), *k + n),
+                None => seen.push((meaning, grade, n)),
+            }
+        }
+        seen.into_iter()
+            .max_by_key(|&(_, g, n)| (g, n))
+            .map(|(m, _, n)| (m, n))
     }
 }
 
@@ -170,5 +192,25 @@ impl Experiment {
             Ending::Panicked => (Grade::Forbidden, "a thread panicked"),
             Ending::CutShort => (Grade::Forbidden, "the run was cut short before it ended"),
         }
+    }
+}
+
+#[cfg(test)]
+mod worst_tests {
+    use super::Grade::{self, *};
+
+    #[test]
+    fn the_worst_failure_is_the_worst_grade_then_the_most_seen_meaning() {
+        let t = [
+            ("exact", Acceptable, 900),
+            ("lost", Interesting, 30),
+            ("inside", Interesting, 20),
+            ("inside", Interesting, 15),
+        ];
+        // Tallies of one meaning add up: 35 inside beat 30 lost; 900 exact are no failure.
+        assert_eq!(Grade::worst(t), Some(("inside", 35)));
+        let with_forbidden = [("lost", Interesting, 30), ("bad", Forbidden, 1)];
+        assert_eq!(Grade::worst(with_forbidden), Some(("bad", 1)));
+        assert_eq!(Grade::worst([("exact", Acceptable, 4)]), None);
     }
 }
