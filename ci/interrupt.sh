@@ -80,7 +80,7 @@ for cmd in "${cmds[@]}"; do
   if [ -n "$bad" ]; then
     echo "FAIL  $cmd: $bad (a partial report and exit 130 wanted)"; fail=1
   elif ! grep -qi "interrupt" "$out"; then
-    echo "FAIL  $cmd: the report does not say it was interrupted"; fail=1
+    echo "FAIL  $cmd: the report does not say it was interrupted; it printed:"; head -c 2000 "$out"; fail=1
   else
     echo "ok    ${latency} s  ${group:+(group) }${cmd:0:100}  ($bytes bytes)"
   fi

@@ -241,12 +241,32 @@ impl Cancel {
     }
 }
 
-/// Installs the Ctrl-C handler: the first Ctrl-C asks the running command to stop after
-/// the current step and report what it has ([`Cancel::ctrl_c`]); a second one exits at once.
+/// What the lab does on each Ctrl-C it hears: the first asks the running command to stop
+/// after the current step and report what it has (it sets `token`); a later one quits at
+/// once. Ctrl-Cs are counted apart from the token: an engine may set the token itself (its
+/// worker processes heard the same Ctrl-C first), and that must not make the lab's one
+/// Ctrl-C look like a second and cut the partial report short.
+struct CtrlC {
+    token: Cancel,
+    heard: std::sync::atomic::AtomicUsize,
+}
+
+impl CtrlC {
+    /// Hears one Ctrl-C; true when it is not the first (quit now).
+    fn hear(&self) -> bool {
+        self.token.request();
+        self.heard.fetch_add(1, Ordering::SeqCst) > 0
+    }
+}
+
+/// Installs the Ctrl-C handler ([`CtrlC`], on [`Cancel::ctrl_c`]).
 pub fn install_ctrlc() {
-    let _ = ctrlc::set_handler(|| {
-        let token = Cancel::ctrl_c();
-        if token.0.swap(true, Ordering::SeqCst) {
+    let ctrl_c = CtrlC {
+        token: Cancel::ctrl_c(),
+        heard: Default::default(),
+    };
+    let _ = ctrlc::set_handler(move || {
+        if ctrl_c.hear() {
             eprintln!("\nrace-lab: interrupted again, exiting");
             std::process::exit(crate::error::ErrorKind::Interrupted.exit_code());
         }
@@ -382,6 +402,21 @@ const WORKER_STACK: usize = 8 << 20;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An engine that stops on its own (its workers heard the Ctrl-C first) sets the token;
+    /// the lab's own first Ctrl-C must still read as the first, or it quits mid-report (it
+    /// did, in CI: a process run printed half a table).
+    #[test]
+    fn a_token_set_by_an_engine_is_not_a_second_ctrl_c() {
+        let c = CtrlC {
+            token: Cancel::new(),
+            heard: Default::default(),
+        };
+        c.token.request();
+        assert!(!c.hear(), "the first Ctrl-C quit at once");
+        assert!(c.token.requested());
+        assert!(c.hear(), "a second Ctrl-C did not quit");
+    }
 
     /// Results come back in item order whatever order the workers finish in, and a `take`
     /// that says stop ends the run there.
