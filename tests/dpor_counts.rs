@@ -46,6 +46,20 @@ fn reduced<T: Send + 'static>(
     (keys, stats)
 }
 
+/// The classes the parallel search explored on `jobs` threads (any order).
+fn reduced_parallel<T: Send + 'static>(
+    kernel: impl Fn() -> T + Send + Sync + Clone + 'static,
+    threads: usize,
+    jobs: usize,
+) -> (Vec<Key>, dpor::Stats) {
+    let keys = std::sync::Mutex::new(Vec::new());
+    let (stats, _) = dpor::explore_parallel(jobs, threads, MAX_STEPS, false, kernel, &|v| {
+        keys.lock().unwrap().push(dpor::trace_key(v.history));
+        true
+    });
+    (keys.into_inner().unwrap(), stats)
+}
+
 /// Checks the search against brute force; returns (classes, interleavings), or `None` when
 /// the brute force is too large.
 fn check<T: Send + 'static>(
@@ -54,6 +68,7 @@ fn check<T: Send + 'static>(
     threads: usize,
 ) -> Option<(usize, u64)> {
     let (want, runs) = brute(kernel.clone(), threads)?;
+    let kernel_again = kernel.clone();
     let (got, stats) = reduced(kernel, threads);
     assert!(stats.complete, "{name}: search incomplete");
     let distinct: BTreeSet<Key> = got.iter().cloned().collect();
@@ -74,6 +89,20 @@ fn check<T: Send + 'static>(
         distinct.len()
     );
     assert_eq!(stats.executions as usize, want.len(), "{name}");
+    // The parallel search, on more threads than the machine has cores (to shuffle the
+    // order its workers claim branches in): the same classes, each once.
+    let (par, pstats) = reduced_parallel(kernel_again, threads, 3);
+    assert!(pstats.complete, "{name}: parallel search incomplete");
+    let pdistinct: BTreeSet<Key> = par.iter().cloned().collect();
+    assert_eq!(
+        (pdistinct.len(), par.len()),
+        (want.len(), want.len()),
+        "{name}: the parallel search ran {} executions, {} classes, of {}",
+        par.len(),
+        pdistinct.len(),
+        want.len()
+    );
+    assert!(pdistinct == want, "{name}: the parallel search explored other classes");
     Some((want.len(), runs))
 }
 

@@ -38,6 +38,10 @@
 //! **Notify choices.** When a step is a `notify_one` with two or more sleepers, which
 //! sleeper wakes is part of the decision: each choice is explored, as a variant of the step.
 
+mod parallel;
+
+pub use parallel::explore_parallel;
+
 use super::drive::{drive, Chooser};
 use super::exec::{End, Execution};
 use super::world::{Access, ObjId, StepRec};
@@ -335,9 +339,46 @@ fn direct_preds(accesses: &[Access], last: &HashMap<ObjId, LastAccess>) -> Vec<u
     d
 }
 
-/// Source-DPOR's race reversal over a finished path (see the module docs). `blocked` are the
-/// workers still waiting for a lock at the end (each counts as an acquire there).
+/// Source-DPOR's race reversal over a finished path (see the module docs), on the
+/// sequential search's stack.
 fn add_backtracks(stack: &mut [Frame], history: &[StepRec], blocked: &[(usize, ObjId, bool)]) {
+    let points: Vec<Point> = stack
+        .iter()
+        .map(|f| Point {
+            pos: f.pos,
+            enabled: &f.enabled,
+        })
+        .collect();
+    for (k, init) in races(&points, history, blocked) {
+        let f = &mut stack[k];
+        let covered = init
+            .iter()
+            .any(|q| f.backtrack.contains(q) || f.sleep.iter().any(|(s, _)| s == q));
+        if covered {
+            continue;
+        }
+        if let Some(&q) = init.iter().find(|q| f.enabled.contains(q)) {
+            f.backtrack.insert(q);
+        }
+    }
+}
+
+/// A decision point of a finished path, as the race analysis sees it: where its step is in
+/// the history, and which threads could go there.
+struct Point<'a> {
+    pos: usize,
+    enabled: &'a [usize],
+}
+
+/// The races of a finished path (see the module docs), each as the decision point where it
+/// is reversed and the initials of the reversal (one of them must be tried there, unless
+/// one is already or sleeps there). `blocked` are the workers still waiting for a lock at
+/// the end (each counts as an acquire there).
+fn races(
+    stack: &[Point],
+    history: &[StepRec],
+    blocked: &[(usize, ObjId, bool)],
+) -> Vec<(usize, Vec<usize>)> {
     let n = history.len();
     let workers = history
         .iter()
@@ -486,18 +527,7 @@ fn add_backtracks(stack: &mut [Frame], history: &[StepRec], blocked: &[(usize, O
             &mut races,
         );
     }
-    for (k, init) in races {
-        let f = &mut stack[k];
-        let covered = init
-            .iter()
-            .any(|q| f.backtrack.contains(q) || f.sleep.iter().any(|(s, _)| s == q));
-        if covered {
-            continue;
-        }
-        if let Some(&q) = init.iter().find(|q| f.enabled.contains(q)) {
-            f.backtrack.insert(q);
-        }
-    }
+    races
 }
 
 /// The initials of `v` = the events after `e` that do not happen after it, then `e'` (at

@@ -53,6 +53,11 @@ pub fn with_fifo_notify<R>(on: bool, f: impl FnOnce() -> R) -> R {
     with_setting(&FIFO_NOTIFY, on, f)
 }
 
+/// Whether executions started on this thread have `notify_one` wake the longest sleeper.
+pub fn fifo_notify() -> bool {
+    FIFO_NOTIFY.with(|s| s.get())
+}
+
 /// Runs `f` with spurious wake-ups allowed (or not) in every execution it starts on this
 /// thread; the previous setting is restored afterwards, even if `f` panics.
 pub fn with_spurious_wakeups<R>(on: bool, f: impl FnOnce() -> R) -> R {
