@@ -5,7 +5,7 @@
 //! `mo`, each distinct graph counted once — and each graph once.
 
 use race_lab::experiment::{Params, Run};
-use race_lab::rt::rc11::explore::{brute, explore, unreduced, Kernel};
+use race_lab::rt::rc11::explore::{brute, explore, explore_parallel, unreduced, Kernel};
 use race_lab::rt::rc11::RunEnd;
 use race_lab::Cancel;
 use std::collections::BTreeSet;
@@ -43,7 +43,7 @@ fn check(name: &str, k: Kernel<String>) -> Result<usize, &'static str> {
     // Every interleaving where that stays small; else every revisit, unreduced.
     let mut census = match brute(k.clone(), MAX_EVENTS, BRUTE_RUNS) {
         Some(c) => c,
-        None => unreduced(k, MAX_EVENTS, UNREDUCED_RUNS).ok_or("too large for the oracles")?,
+        None => unreduced(k.clone(), MAX_EVENTS, UNREDUCED_RUNS).ok_or("too large for the oracles")?,
     };
     let oracle_raced = census
         .values()
@@ -71,6 +71,24 @@ fn check(name: &str, k: Kernel<String>) -> Result<usize, &'static str> {
         .filter_map(|(_, o)| o.clone())
         .collect();
     assert_eq!(outcomes, want_outcomes, "{name}: outcome sets differ");
+    // The parallel search, on more threads than the machine has cores: the same graphs,
+    // each once (runs ended by a data race set apart, as above).
+    let par = std::sync::Mutex::new(Vec::new());
+    let (pstats, _) = explore_parallel(k, MAX_EVENTS, &Cancel::new(), 3, &|v| {
+        if !matches!(v.end, RunEnd::DataRace(..)) {
+            par.lock().unwrap().push(v.graph.key());
+        }
+        true
+    });
+    let par = par.into_inner().unwrap();
+    assert!(!pstats.stopped, "{name}: parallel exploration stopped");
+    let pgot: BTreeSet<String> = par.iter().cloned().collect();
+    assert_eq!(
+        (par.len(), pstats.executions),
+        (keys.len(), stats.executions),
+        "{name}: the parallel search's runs differ"
+    );
+    assert!(pgot == got, "{name}: the parallel search found other graphs");
     Ok(keys.len())
 }
 

@@ -430,3 +430,114 @@ pub fn steps(g: &Graph) -> Vec<(Ev, Event)> {
     }
     out
 }
+
+/// [`explore`] on `jobs` threads. The graphs form a tree that does not depend on the order
+/// it is walked in (a run's pushed graphs are a function of its graph), so the workers walk
+/// it in any order: each keeps a stack of its own (depth-first, as the sequential search),
+/// and one that runs dry steals the oldest graph of another's — the root of the largest
+/// subtree still waiting. Every graph is run once: the counts are the sequential search's.
+/// `visit` is called from every worker. Returns the stats and the runs each worker made
+/// (the load balance).
+pub fn explore_parallel<O: Send + 'static>(
+    kernel: Kernel<O>,
+    max_events: u64,
+    cancel: &Cancel,
+    jobs: usize,
+    visit: &(dyn Fn(Visit<'_, O>) -> bool + Sync),
+) -> (Stats, Vec<u64>) {
+    use crossbeam_deque::{Steal, Stealer, Worker};
+    use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+    let jobs = jobs.max(1);
+    let locals: Vec<Worker<Graph>> = (0..jobs).map(|_| Worker::new_lifo()).collect();
+    let stealers: Vec<Stealer<Graph>> = locals.iter().map(|w| w.stealer()).collect();
+    locals[0].push(Graph::new());
+    // Graphs pushed and not yet run, with their pushes made: 0 means the tree is walked.
+    let pending = AtomicUsize::new(1);
+    let stop = AtomicBool::new(false);
+    let (executions, blocked, dropped) = (AtomicU64::new(0), AtomicU64::new(0), AtomicU64::new(0));
+    let runs: Vec<AtomicU64> = (0..jobs).map(|_| AtomicU64::new(0)).collect();
+    let spurious = crate::rt::sched::spurious_wakeups();
+    std::thread::scope(|s| {
+        for (w, local) in locals.into_iter().enumerate() {
+            let (stealers, pending, stop, kernel) = (&stealers, &pending, &stop, kernel.clone());
+            let (executions, blocked, dropped, runs) = (&executions, &blocked, &dropped, &runs);
+            std::thread::Builder::new()
+                .stack_size(8 << 20)
+                .spawn_scoped(s, move || {
+                    crate::rt::sched::with_spurious_wakeups(spurious, || loop {
+                        if stop.load(Ordering::SeqCst) {
+                            return;
+                        }
+                        if cancel.requested() {
+                            stop.store(true, Ordering::SeqCst);
+                            return;
+                        }
+                        let g = local.pop().or_else(|| {
+                            (1..jobs).find_map(|k| loop {
+                                match stealers[(w + k) % jobs].steal() {
+                                    Steal::Success(g) => break Some(g),
+                                    Steal::Empty => break None,
+                                    Steal::Retry => continue,
+                                }
+                            })
+                        });
+                        let Some(g) = g else {
+                            if pending.load(Ordering::SeqCst) == 0 {
+                                return;
+                            }
+                            std::thread::yield_now();
+                            continue;
+                        };
+                        runs[w].fetch_add(1, Ordering::Relaxed);
+                        let ran = exec::run(
+                            g,
+                            Mode::Explore {
+                                pushed: Vec::new(),
+                                reduced: true,
+                            },
+                            axioms::WORLD,
+                            max_events,
+                            kernel.clone(),
+                        );
+                        if let Mode::Explore { pushed, .. } = ran.mode {
+                            pending.fetch_add(pushed.len(), Ordering::SeqCst);
+                            for g in pushed {
+                                local.push(g);
+                            }
+                        }
+                        let go = match &ran.end {
+                            RunEnd::Blocked => {
+                                blocked.fetch_add(1, Ordering::Relaxed);
+                                true
+                            }
+                            RunEnd::Dropped => {
+                                dropped.fetch_add(1, Ordering::Relaxed);
+                                true
+                            }
+                            end => {
+                                executions.fetch_add(1, Ordering::Relaxed);
+                                visit(Visit {
+                                    graph: &ran.g,
+                                    end,
+                                    result: ran.result.as_ref(),
+                                })
+                            }
+                        };
+                        pending.fetch_sub(1, Ordering::SeqCst);
+                        if !go {
+                            stop.store(true, Ordering::SeqCst);
+                            return;
+                        }
+                    })
+                })
+                .expect("a search thread starts");
+        }
+    });
+    let stats = Stats {
+        executions: executions.into_inner(),
+        blocked: blocked.into_inner(),
+        dropped: dropped.into_inner(),
+        stopped: stop.into_inner(),
+    };
+    (stats, runs.iter().map(|r| r.load(Ordering::SeqCst)).collect())
+}
