@@ -26,6 +26,7 @@ fn run(
         first_failure: false,
         show: 1,
         cancel: Cancel::new(),
+        jobs: 1,
     };
     let started = Instant::now();
     // A refusal (the rc11 world does not cover the experiment) is an error.

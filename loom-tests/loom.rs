@@ -35,6 +35,7 @@ fn run(
         max_seconds: 120.0,
         show: 3,
         cancel: race_lab::Cancel::new(),
+        jobs: 1,
     };
     explore(&cfg).unwrap_or_else(|e| panic!("{} {threads}x{iters}: {e}", exp.name))
 }
@@ -237,6 +238,7 @@ fn too_many_workers_is_an_error_not_a_panic() {
         first_failure: false,
         show: 1,
         cancel: race_lab::Cancel::new(),
+        jobs: 1,
     };
     let e = explore(&cfg).expect_err("five workers are refused");
     assert_eq!(e.kind, race_lab::error::ErrorKind::Usage);
@@ -262,6 +264,7 @@ fn a_capped_exploration_is_reported_incomplete() {
         first_failure: false,
         show: 1,
         cancel: race_lab::Cancel::new(),
+        jobs: 1,
     };
     let r = explore(&cfg).unwrap();
     assert!(!r.complete);

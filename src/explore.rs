@@ -79,6 +79,10 @@ pub struct ExploreConfig {
     pub show: usize,
     /// Stops the search between executions; what was explored is reported.
     pub cancel: Cancel,
+    /// Threads the scheduled and rc11 worlds search on (1: the sequential search). The
+    /// same report whatever the number (see `scheduled::explore`), except for a search
+    /// cut short by its budget, which explores a different part.
+    pub jobs: usize,
 }
 
 impl ExploreReport {

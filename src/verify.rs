@@ -295,6 +295,8 @@ fn explore_at_proof(
         first_failure: world != World::Scheduled && finding,
         show: 1,
         cancel: cancel.clone(),
+        // Checks run side by side already (`verify --jobs`).
+        jobs: 1,
     };
     if isolated {
         explore::child::explore_in_child(&cfg, false)

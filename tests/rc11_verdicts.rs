@@ -30,6 +30,7 @@ fn rc11_at(
         first_failure,
         show: 1,
         cancel: Cancel::new(),
+        jobs: 1,
     })
 }
 

@@ -61,6 +61,11 @@ pub struct ExploreArgs {
     /// FILE, as Graphviz text (`.dot`) or a picture (`.svg`).
     #[arg(long, value_name = "FILE")]
     pub graph: Option<std::path::PathBuf>,
+    /// Scheduled and rc11 worlds: search on this many threads; the report is the same for
+    /// every number, except that a search cut short by its budget explores a different part
+    /// [default: the CPUs this process may use; loom's search runs on one].
+    #[arg(long, short = 'j')]
+    pub jobs: Option<usize>,
 }
 
 /// Validates an exploration.
@@ -126,6 +131,25 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
         )));
     }
     explore::check_config(exp, &p, world)?;
+    let jobs = match (a.jobs, world) {
+        (Some(j), explore::World::Loom) if j > 1 => {
+            return Err(crate::error::LabError::usage(
+                "--jobs is for the scheduled and rc11 worlds; loom's search runs on one thread",
+            ))
+        }
+        (Some(j), _) => j,
+        (None, explore::World::Loom) => 1,
+        (None, _) => crate::machine::cpus(),
+    };
+    validate::within(
+        jobs,
+        1,
+        crate::commands::verify::MAX_JOBS,
+        format!(
+            "--jobs must be between 1 and {} (got {jobs})",
+            crate::commands::verify::MAX_JOBS
+        ),
+    )?;
     Ok(ExploreConfig {
         exp,
         params: p,
@@ -141,6 +165,7 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
         first_failure: a.first_failure,
         show: a.show,
         cancel: crate::machine::Cancel::ctrl_c(),
+        jobs,
     })
 }
 

@@ -260,7 +260,10 @@ fn section(g: &Gather, exp: &'static Experiment, run: Option<Value>) -> Result<S
     let (t, i) = (exp.proof.threads.to_string(), exp.proof.iters.to_string());
     let explore = g.get(
         &format!("explore-{n}.json"),
-        &strings(&["explore", n, "--threads", &t, "--iters", &i, "--json"]),
+        // One thread per search: the sections run side by side already (`--jobs`).
+        &strings(&[
+            "explore", n, "--threads", &t, "--iters", &i, "--jobs", "1", "--json",
+        ]),
     )?;
     g.bar.inc(1);
     // A weak-memory lesson: its execution graph in the rc11 world (the failing one, or for
@@ -277,6 +280,8 @@ fn section(g: &Gather, exp: &'static Experiment, run: Option<Value>) -> Result<S
             &i,
             "--world",
             "rc11",
+            "--jobs",
+            "1",
             "--json",
         ]);
         if exp.class != Class::Fixed {

@@ -11,7 +11,9 @@ use crate::error::Result;
 use crate::experiment::{Ending, Grade, Outcome};
 use crate::rt::sched::{self, dpor, End};
 use crate::trace::{self, Event};
+use crate::rt::sched::StepRec;
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::Instant;
 
 /// The model's wording, in every report of this world.
@@ -33,64 +35,132 @@ pub fn ending_of(end: &End, result: Option<Outcome>) -> Ending {
     }
 }
 
-/// Explores in this process (coroutines on this thread: nothing here can abort the lab).
+/// What a search found, shared by its workers.
+#[derive(Default)]
+struct Found {
+    outcomes: BTreeMap<Ending, u64>,
+    /// Per failing ending, the least class by (length, class hash, class key) and a run of it.
+    failing: BTreeMap<Ending, (u64, Witness, Vec<StepRec>)>,
+    failing_count: u64,
+    stopped: Option<String>,
+    /// The search stopped at a livelock (the parallel search then defers to the sequential
+    /// one, whose first livelock is the same for every run).
+    livelock: bool,
+}
+
+/// Explores in this process (coroutines on this thread; on `cfg.jobs` threads, each with
+/// its own). The report is the same for every `jobs`: the classes, so the outcome counts,
+/// are the same; a failing execution is shown as the canonical interleaving of the least
+/// failing class ([`dpor::canonical_run`]); a search that stops at a livelock is the
+/// sequential search's.
 pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let (exp, p) = (cfg.exp, cfg.params.clone());
     let expected = p.expected();
     let started = Instant::now();
     let line = crate::machine::counter_line(false);
-    let mut outcomes: BTreeMap<Ending, u64> = BTreeMap::new();
-    let mut failing: BTreeMap<Ending, Witness> = BTreeMap::new();
-    let mut failing_count = 0u64;
-    let mut stopped = None;
+    let found = Mutex::new(Found::default());
     let kernel = exp.kernels.sched;
     let q = p.clone();
+    let run_kernel = move || kernel(&q).outcome;
     let _quiet = crate::error::QuietPanics::install();
+    // The longest witness kept, read without the lock: a longer run cannot replace one, and
+    // its class key (the costly part) is computed only if it is the first of its ending.
+    let shortest = std::sync::atomic::AtomicUsize::new(usize::MAX);
+    let visit = |v: dpor::Visit<'_, Outcome>| -> bool {
+        let o = ending_of(v.end, v.result);
+        let failed = exp.grade_ending(&p, &o).0 != Grade::Acceptable;
+        let len = v.events.len();
+        let key = (failed && len <= shortest.load(std::sync::atomic::Ordering::Relaxed))
+            .then(|| dpor::class_hash(v.history));
+        let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
+        *f.outcomes.entry(o.clone()).or_default() += 1;
+        if failed {
+            f.failing_count += 1;
+        }
+        // The first of its ending is kept whatever its length.
+        let first_of_ending = failed && !f.failing.contains_key(&o);
+        let key = key.or_else(|| first_of_ending.then(|| dpor::class_hash(v.history)));
+        if let Some(key) = key {
+            let keep = match f.failing.get(&o) {
+                None => true,
+                Some((k, (e, _, _), h)) => match (len, key).cmp(&(e.len(), *k)) {
+                    std::cmp::Ordering::Equal => dpor::trace_key(v.history) < dpor::trace_key(h),
+                    less_or_more => less_or_more.is_lt(),
+                },
+            };
+            if keep {
+                let witness = (v.events, v.schedule.to_vec(), v.end.clone());
+                f.failing.insert(o.clone(), (key, witness, v.history.to_vec()));
+                // A run can only replace a witness at most as long as itself.
+                let longest = f.failing.values().map(|(_, (e, _, _), _)| e.len()).max();
+                shortest.store(longest.unwrap_or(usize::MAX), std::sync::atomic::Ordering::Relaxed);
+            }
+        }
+        let n: u64 = f.outcomes.values().sum();
+        if n % 256 == 0 {
+            line.set_message(crate::machine::searching(
+                "exploring (scheduled world)",
+                n,
+                "classes",
+                started,
+            ));
+        }
+        if matches!(v.end, End::Livelock(_)) {
+            // A livelocked run takes the whole step bound: one is the finding.
+            f.stopped = Some(format!(
+                "the search stops at the first livelock ({n} executions explored)"
+            ));
+            f.livelock = true;
+            return false;
+        }
+        if let Some(why) = cfg.spent(n, started, "classes") {
+            f.stopped = Some(why);
+            return false;
+        }
+        true
+    };
+    let limit = sched::step_limit(p.threads, p.iters);
     let stats = sched::with_spurious_wakeups(cfg.spurious_wakeups, || {
-        dpor::explore(
-            p.threads,
-            sched::step_limit(p.threads, p.iters),
-            true,
-            move || kernel(&q).outcome,
-            |v| {
-                let o = ending_of(v.end, v.result);
-                *outcomes.entry(o.clone()).or_default() += 1;
-                if exp.grade_ending(&p, &o).0 != Grade::Acceptable {
-                    failing_count += 1;
-                    let mut events = v.events;
-                    exp.name_objects(&mut events);
-                    let keep = failing
-                        .get(&o)
-                        .is_none_or(|(e, _, _)| events.len() < e.len());
-                    if keep {
-                        failing.insert(o, (events, v.schedule.to_vec(), v.end.clone()));
-                    }
-                }
-                let n: u64 = outcomes.values().sum();
-                if n % 256 == 0 {
-                    line.set_message(crate::machine::searching(
-                        "exploring (scheduled world)",
-                        n,
-                        "classes",
-                        started,
-                    ));
-                }
-                if matches!(v.end, End::Livelock(_)) {
-                    // A livelocked run takes the whole step bound: one is the finding.
-                    stopped = Some(format!(
-                        "the search stops at the first livelock ({} executions explored)",
-                        n
-                    ));
-                    return false;
-                }
-                if let Some(why) = cfg.spent(n, started, "classes") {
-                    stopped = Some(why);
-                    return false;
-                }
-                true
-            },
-        )
+        if cfg.jobs > 1 {
+            dpor::explore_parallel(cfg.jobs, p.threads, limit, true, run_kernel.clone(), &visit).0
+        } else {
+            dpor::explore(p.threads, limit, true, run_kernel.clone(), visit)
+        }
     });
+    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    if cfg.jobs > 1 && found.livelock {
+        line.finish_and_clear();
+        return explore(&ExploreConfig {
+            jobs: 1,
+            ..cfg.clone()
+        });
+    }
+    let Found {
+        outcomes,
+        failing,
+        failing_count,
+        stopped,
+        ..
+    } = found;
+    // Each failing class shown as its canonical interleaving, named as the experiment names
+    // its objects.
+    let failing: BTreeMap<Ending, Witness> = failing
+        .into_iter()
+        .map(|(o, (_, (events, schedule, end), history))| {
+            let canonical = sched::with_spurious_wakeups(cfg.spurious_wakeups, || {
+                dpor::canonical_run(p.threads, limit, run_kernel.clone(), &history)
+            })
+            .filter(|(r, e, _, end2)| {
+                ending_of(end2, r.clone()) == o && e.len() == events.len()
+            });
+            let (mut events, schedule, end) = match canonical {
+                Some((_, e, s, end2)) => (e, s, end2),
+                None => (events, schedule, end),
+            };
+            exp.name_objects(&mut events);
+            (o, (events, schedule, end))
+        })
+        .collect();
     line.finish_and_clear();
     let mut report = ExploreReport {
         schema: "race-lab.explore/1".into(),

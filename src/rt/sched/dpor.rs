@@ -38,8 +38,10 @@
 //! **Notify choices.** When a step is a `notify_one` with two or more sleepers, which
 //! sleeper wakes is part of the decision: each choice is explored, as a variant of the step.
 
+mod canonical;
 mod parallel;
 
+pub use canonical::{canonical_order, canonical_run};
 pub use parallel::explore_parallel;
 
 use super::drive::{drive, Chooser};
@@ -565,11 +567,48 @@ fn initials(hb: &Hb, e: usize, at: usize, thread: usize, past: &[u32]) -> Vec<us
     out
 }
 
+/// A cheap name for the class of an execution, in time linear in its length: per thread,
+/// each step's accesses, each with how many writes to its object came before it (in every
+/// interleaving of a class, dependent accesses keep their order, so these counts are the
+/// class's), and the sleeper a `notify_one` woke — hashed. Orders failing classes the same
+/// way whichever search, sequential or parallel, found them (two classes with one hash are
+/// told apart by [`trace_key`]).
+pub fn class_hash(history: &[StepRec]) -> u64 {
+    fn mix(h: u64, x: u64) -> u64 {
+        (h.rotate_left(5) ^ x).wrapping_mul(0x517c_c1b7_2722_0a95)
+    }
+    let mut writes: Vec<u32> = Vec::new();
+    let mut per_thread: Vec<(usize, u64)> = Vec::new();
+    for r in history {
+        let mut h = r.woke.map_or(1, |w| w as u64 + 2);
+        for &a in &r.accesses {
+            let o = a.obj();
+            if o >= writes.len() {
+                writes.resize(o + 1, 0);
+            }
+            let write = matches!(a, Access::Write(_));
+            h = mix(h, ((o as u64) << 33) | ((write as u64) << 32) | writes[o] as u64);
+            writes[o] += write as u32;
+        }
+        match per_thread.iter_mut().find(|(t, _)| *t == r.thread) {
+            Some((_, th)) => *th = mix(*th, h),
+            None => per_thread.push((r.thread, mix(0, h))),
+        }
+    }
+    per_thread.sort_unstable();
+    per_thread
+        .into_iter()
+        .fold(0, |acc, (t, h)| mix(mix(acc, t as u64), h))
+}
+
+/// A class's name ([`trace_key`]).
+pub type Key = Vec<(usize, Vec<Access>, Option<usize>)>;
+
 /// A name for the class (Mazurkiewicz trace) of an execution: its events in the least
 /// order (by thread, then position in the thread) that keeps every dependent pair as the
 /// execution ordered it, each with what it touched. Two executions have the same key
 /// exactly when they order their dependent events alike.
-pub fn trace_key(history: &[StepRec]) -> Vec<(usize, Vec<Access>, Option<usize>)> {
+pub fn trace_key(history: &[StepRec]) -> Key {
     let n = history.len();
     let mut indeg = vec![0usize; n];
     let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
