@@ -73,7 +73,7 @@ fn main() {
     // The rc11 world's engine: a model of a few hundred thousand graphs.
     let rexp = find("racy-atomic");
     let rk = rexp.kernels.rc11;
-    let rp = Params::new(2, 4);
+    let rp = Params::new(2, 5);
     let rkernel: rc11::Kernel<race_lab::experiment::Outcome> = Arc::new(move || rk(&rp).outcome);
     let one = timed(|| {
         let s = rc11::explore(rkernel.clone(), 1 << 20, &Cancel::new(), |_| true);
@@ -83,11 +83,11 @@ fn main() {
         let (s, runs) = rc11::explore_parallel(rkernel.clone(), 1 << 20, &Cancel::new(), jobs, &|_| true);
         (s.executions, runs)
     });
-    report("rc11 engine: racy-atomic 2x4", jobs, one, many);
+    report("rc11 engine: racy-atomic 2x5", jobs, one, many);
     // The whole command, as `race-lab explore … --jobs N` runs it.
     for (name, world, t, i) in [
         ("racy-atomic", World::Scheduled, 3, 3),
-        ("racy-atomic", World::Rc11, 2, 4),
+        ("racy-atomic", World::Rc11, 2, 5),
     ] {
         let cfg = |jobs| ExploreConfig {
             exp: find(name),

@@ -61,104 +61,192 @@ impl From<Picture> for ExecGraph {
     }
 }
 
-/// Explores in this process (coroutines on this thread, as the scheduled world).
+/// Where a graph stands among those a search may show: smaller first, then by a hash of
+/// the graph (ties told apart by its key) — the same choice whichever order the graphs
+/// were found in.
+fn rank(g: &Graph) -> (usize, u64) {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    g.th.hash(&mut h);
+    (g.len(), h.finish())
+}
+
+/// Whether `g` comes before `kept` in [`rank`]'s order.
+fn before(g: &Graph, rank_g: (usize, u64), kept: &Graph, rank_kept: (usize, u64)) -> bool {
+    match rank_g.cmp(&rank_kept) {
+        std::cmp::Ordering::Equal => g.key() < kept.key(),
+        o => o.is_lt(),
+    }
+}
+
+/// What a search found, shared by its workers.
+#[derive(Default)]
+struct Found {
+    outcomes: BTreeMap<Ending, u64>,
+    /// Per failing ending, the first graph in [`rank`]'s order.
+    failing: BTreeMap<Ending, ((usize, u64), Kept)>,
+    /// The data race's graph (with its two accesses), and its report.
+    race: Option<(Graph, (Ev, Ev), RaceReport)>,
+    /// For a proof's picture: the first acceptable graph in [`rank`]'s order.
+    first: Option<((usize, u64), Graph)>,
+    failing_count: u64,
+    stopped: Option<String>,
+    /// Executions visited before the search was told to stop (a parallel search's other
+    /// workers may still finish one each: they are not counted).
+    visited: u64,
+    closed: bool,
+    /// The search stopped at what it found (a data race, a livelock, the first failure):
+    /// a parallel search then defers to the sequential one, whose first is the same for
+    /// every run.
+    found_stop: bool,
+}
+
+/// The report of a data race found in `g` between `a` and `b`.
+fn race_report(exp: &crate::experiment::Experiment, g: &Graph, a: Ev, b: Ev) -> RaceReport {
+    let mut events = engine::trace(g);
+    exp.name_objects(&mut events);
+    let who = |e: Ev| {
+        format!(
+            "{} {} {}",
+            trace::thread_name(crate::rt::rc11::graph::trace_thread(e.t)),
+            if g.is_write(e) { "writes" } else { "reads" },
+            if g.is_na(e) { "the cell" } else { "an atomic" },
+        )
+    };
+    RaceReport {
+        loom_message: "data race (rc11 world): two accesses to the cell, one a write, with no happens-before between them".into(),
+        accesses: vec![who(a), who(b)],
+        summary: format!(
+            "{} and {} with nothing ordering them: a data race, undefined behaviour",
+            who(a),
+            who(b)
+        ),
+        events: events.iter().map(EventOut::from).collect(),
+        timeline: trace::timeline(&events),
+    }
+}
+
+/// Explores in this process (coroutines on this thread, as the scheduled world; on
+/// `cfg.jobs` threads, each with its own). The report is the same for every `jobs`: the
+/// graphs, so the outcome counts, are the same; the failing execution shown is the first of
+/// its ending in [`rank`]'s order; a search that stops at what it found is the sequential
+/// search's.
 pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let (exp, p) = (cfg.exp, cfg.params.clone());
     let expected = p.expected();
     let started = Instant::now();
     let line = crate::machine::counter_line(false);
-    let mut outcomes: BTreeMap<Ending, u64> = BTreeMap::new();
-    let mut failing: BTreeMap<Ending, Kept> = BTreeMap::new();
-    // The graph to draw: the data race's (with its two accesses), else the one the report
-    // shows first, else (a proof) the first execution.
-    let mut race_graph: Option<(Graph, (Ev, Ev))> = None;
-    let mut first: Option<Graph> = None;
-    let mut failing_count = 0u64;
-    let mut stopped = None;
-    let mut race = None;
+    let found = std::sync::Mutex::new(Found::default());
     let kernel_fn = exp.kernels.rc11;
     let q = p.clone();
     let kernel: Kernel<Outcome> = Arc::new(move || kernel_fn(&q).outcome);
     let _quiet = crate::error::QuietPanics::install();
     let bound = event_bound(p.threads, p.iters);
     let spurious = cfg.spurious_wakeups;
+    let visit = |v: engine::Visit<'_, Outcome>| -> bool {
+        if let RunEnd::DataRace(a, b) = v.end {
+            let report = race_report(exp, v.graph, *a, *b);
+            let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
+            if f.closed {
+                return false;
+            }
+            f.visited += 1;
+            f.race = Some((v.graph.clone(), (*a, *b), report));
+            f.found_stop = true;
+            f.closed = true;
+            return false;
+        }
+        let o = ending_of(v.end, v.result);
+        let failed = exp.grade_ending(&p, &o).0 != Grade::Acceptable;
+        let r = rank(v.graph);
+        let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
+        if f.closed {
+            return false;
+        }
+        f.visited += 1;
+        *f.outcomes.entry(o.clone()).or_default() += 1;
+        if failed {
+            f.failing_count += 1;
+            let keep = f
+                .failing
+                .get(&o)
+                .is_none_or(|(rk, (_, _, g))| before(v.graph, r, g, *rk));
+            if keep {
+                let mut events = engine::trace(v.graph);
+                exp.name_objects(&mut events);
+                f.failing
+                    .insert(o.clone(), (r, (events, v.end.clone(), v.graph.clone())));
+            }
+        } else if f
+            .first
+            .as_ref()
+            .is_none_or(|(rk, g)| before(v.graph, r, g, *rk))
+        {
+            f.first = Some((r, v.graph.clone()));
+        }
+        let n: u64 = f.outcomes.values().sum();
+        if n % 256 == 0 {
+            line.set_message(crate::machine::searching(
+                "exploring (rc11 world)",
+                n,
+                "execution graphs",
+                started,
+            ));
+        }
+        if matches!(o, Ending::Livelock) {
+            f.stopped = Some(format!(
+                "the search stops at the first livelock ({n} execution graphs explored)"
+            ));
+            f.found_stop = true;
+            f.closed = true;
+            return false;
+        }
+        if failed && cfg.first_failure {
+            f.stopped = Some(format!(
+                "the search stops at the first failing execution ({n} explored)"
+            ));
+            f.found_stop = true;
+            f.closed = true;
+            return false;
+        }
+        if let Some(why) = cfg.spent(n, started, "execution graphs") {
+            f.stopped = Some(why);
+            f.closed = true;
+            return false;
+        }
+        true
+    };
     let stats = crate::rt::sched::with_spurious_wakeups(spurious, || {
-        engine::explore(kernel, bound, &cfg.cancel, |v| {
-            if let RunEnd::DataRace(a, b) = v.end {
-                race_graph = Some((v.graph.clone(), (*a, *b)));
-                let mut events = engine::trace(v.graph);
-                exp.name_objects(&mut events);
-                let who = |e: crate::rt::rc11::graph::Ev| {
-                    let write = v.graph.is_write(e);
-                    format!(
-                        "{} {} {}",
-                        trace::thread_name(crate::rt::rc11::graph::trace_thread(e.t)),
-                        if write { "writes" } else { "reads" },
-                        if v.graph.is_na(e) {
-                            "the cell"
-                        } else {
-                            "an atomic"
-                        },
-                    )
-                };
-                race = Some(RaceReport {
-                    loom_message: "data race (rc11 world): two accesses to the cell, one a write, with no happens-before between them".into(),
-                    accesses: vec![who(*a), who(*b)],
-                    summary: format!(
-                        "{} and {} with nothing ordering them: a data race, undefined behaviour",
-                        who(*a),
-                        who(*b)
-                    ),
-                    events: events.iter().map(EventOut::from).collect(),
-                    timeline: trace::timeline(&events),
-                });
-                return false;
-            }
-            let o = ending_of(v.end, v.result);
-            *outcomes.entry(o.clone()).or_default() += 1;
-            let failed = exp.grade_ending(&p, &o).0 != Grade::Acceptable;
-            if failed {
-                failing_count += 1;
-                let mut events = engine::trace(v.graph);
-                exp.name_objects(&mut events);
-                if failing
-                    .get(&o)
-                    .is_none_or(|(e, _, _)| events.len() < e.len())
-                {
-                    failing.insert(o.clone(), (events, v.end.clone(), v.graph.clone()));
-                }
-            } else if first.is_none() {
-                first = Some(v.graph.clone());
-            }
-            let n: u64 = outcomes.values().sum();
-            if n % 256 == 0 {
-                line.set_message(crate::machine::searching(
-                    "exploring (rc11 world)",
-                    n,
-                    "execution graphs",
-                    started,
-                ));
-            }
-            if matches!(o, Ending::Livelock) {
-                stopped = Some(format!(
-                    "the search stops at the first livelock ({n} execution graphs explored)"
-                ));
-                return false;
-            }
-            if failed && cfg.first_failure {
-                stopped = Some(format!(
-                    "the search stops at the first failing execution ({n} explored)"
-                ));
-                return false;
-            }
-            if let Some(why) = cfg.spent(n, started, "execution graphs") {
-                stopped = Some(why);
-                return false;
-            }
-            true
-        })
+        if cfg.jobs > 1 {
+            engine::explore_parallel(kernel, bound, &cfg.cancel, cfg.jobs, &visit).0
+        } else {
+            engine::explore(kernel, bound, &cfg.cancel, visit)
+        }
     });
     line.finish_and_clear();
+    let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+    if cfg.jobs > 1 && found.found_stop {
+        return explore(&ExploreConfig {
+            jobs: 1,
+            ..cfg.clone()
+        });
+    }
+    let Found {
+        outcomes,
+        failing,
+        race,
+        first,
+        failing_count,
+        mut stopped,
+        visited,
+        ..
+    } = found;
+    let failing: BTreeMap<Ending, Kept> = failing.into_iter().map(|(o, (_, k))| (o, k)).collect();
+    let first = first.map(|(_, g)| g);
+    let (race_graph, race) = match race {
+        Some((g, pair, report)) => (Some((g, pair)), Some(report)),
+        None => (None, None),
+    };
     if stats.stopped && stopped.is_none() && race.is_none() {
         stopped = Some("interrupted by Ctrl-C".to_string());
     }
@@ -172,7 +260,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         chosen: None,
         ordering: None,
         preemption_bound: None,
-        executions: stats.executions,
+        executions: visited,
         complete: !stats.stopped,
         stopped,
         seconds: started.elapsed().as_secs_f64(),

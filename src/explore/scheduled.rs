@@ -43,6 +43,10 @@ struct Found {
     failing: BTreeMap<Ending, (u64, Witness, Vec<StepRec>)>,
     failing_count: u64,
     stopped: Option<String>,
+    /// Executions visited before the search was told to stop (a parallel search's other
+    /// workers may still finish one each: they are not counted).
+    visited: u64,
+    closed: bool,
     /// The search stopped at a livelock (the parallel search then defers to the sequential
     /// one, whose first livelock is the same for every run).
     livelock: bool,
@@ -73,6 +77,10 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         let key = (failed && len <= shortest.load(std::sync::atomic::Ordering::Relaxed))
             .then(|| dpor::class_hash(v.history));
         let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
+        if f.closed {
+            return false;
+        }
+        f.visited += 1;
         *f.outcomes.entry(o.clone()).or_default() += 1;
         if failed {
             f.failing_count += 1;
@@ -111,10 +119,12 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                 "the search stops at the first livelock ({n} executions explored)"
             ));
             f.livelock = true;
+            f.closed = true;
             return false;
         }
         if let Some(why) = cfg.spent(n, started, "classes") {
             f.stopped = Some(why);
+            f.closed = true;
             return false;
         }
         true
@@ -140,6 +150,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         failing,
         failing_count,
         stopped,
+        visited,
         ..
     } = found;
     // Each failing class shown as its canonical interleaving, named as the experiment names
@@ -172,7 +183,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         chosen: None,
         ordering: None,
         preemption_bound: None,
-        executions: stats.executions,
+        executions: visited,
         complete: stats.complete,
         stopped,
         seconds: started.elapsed().as_secs_f64(),

@@ -19,9 +19,11 @@
 //! is explored once, in whatever order the workers go: the count of complete executions is
 //! the sequential search's; only the runs cut short by sleep sets (`Stats::redundant`) vary.
 //!
-//! **Stealing.** A decision point that gains a branch to try (a reversed race, a notify's
-//! sleepers) is listed; an idle worker takes the branch of the shallowest listed point (the
-//! largest subtree) — the worker already below it takes the deepest, as it backtracks.
+//! **Stealing.** A worker that runs out of work looks along the other workers' paths (they
+//! publish them while someone is idle) for the shallowest decision point with an untried
+//! branch — the largest subtree — and claims it; every such point lies on a running
+//! worker's path, since it has an open unit. The worker already below a point takes its
+//! deepest untried branches first, as it backtracks.
 
 use super::{conflict, races, Point, Stats, Visit};
 use crate::rt::sched::drive::{drive, Chooser};
@@ -51,8 +53,6 @@ struct PointState {
     claims: Vec<Claim>,
     /// Units claimed here whose subtree is not finished.
     open: usize,
-    /// Whether the point is on the list idle workers take from.
-    listed: bool,
 }
 
 /// A decision point of the shared tree.
@@ -62,7 +62,6 @@ struct Node {
     sleep: Vec<(usize, Vec<Access>)>,
     /// The point above and the branch (claim, thread, variant) that leads here.
     from: Option<(Arc<Node>, usize, usize, usize)>,
-    depth: usize,
     st: Mutex<PointState>,
 }
 
@@ -92,16 +91,6 @@ impl Node {
         });
         st.open += 1;
         Some((st.claims.len() - 1, q, 0))
-    }
-
-    fn has_untried(&self, st: &PointState) -> bool {
-        st.claims
-            .iter()
-            .any(|c| c.variants.is_some_and(|k| c.next_variant < k))
-            || st.backtrack.iter().any(|q| {
-                !st.claims.iter().any(|c| c.thread == *q)
-                    && !self.sleep.iter().any(|(s, _)| s == q)
-            })
     }
 }
 
@@ -135,6 +124,12 @@ impl Step {
 struct Shared {
     pool: Mutex<Pool>,
     wake: Condvar,
+    /// Workers waiting for work: a worker that adds a branch wakes one.
+    idle: AtomicUsize,
+    /// Each worker's current path (its decision points), where idle workers look for work:
+    /// every point with an untried branch has an open unit, so lies on a running worker's
+    /// path.
+    paths: Vec<Mutex<Vec<Arc<Node>>>>,
     stop: AtomicBool,
     executions: AtomicU64,
     redundant: AtomicU64,
@@ -145,72 +140,60 @@ struct Shared {
 
 #[derive(Default)]
 struct Pool {
-    /// Decision points that gained a branch to try.
-    listed: Vec<Arc<Node>>,
     /// Workers holding a unit.
     active: usize,
     done: bool,
 }
 
 impl Shared {
-    /// Puts `node` on the list idle workers take from, if it is not there. Call with the
-    /// point's lock released (`steal` takes the list's lock, then a point's).
-    fn list(&self, node: &Arc<Node>) {
-        {
-            let mut st = lock(&node.st);
-            if st.listed {
-                return;
-            }
-            st.listed = true;
+    /// A decision point gained a branch to try: wake an idle worker, if one waits.
+    fn offer(&self) {
+        if self.idle.load(Ordering::SeqCst) > 0 {
+            self.wake.notify_one();
         }
-        lock(&self.pool).listed.push(node.clone());
-        self.wake.notify_one();
     }
 
-    /// An idle worker's next unit: the untried branch of the shallowest listed point, as a
-    /// path from the root; `None` when the search is over (or stopped).
+    /// An idle worker's next unit: the untried branch of the shallowest point on another
+    /// worker's path, as a path from the root; `None` when the search is over (or stopped).
     /// `held`: whether this worker held a unit until now.
-    fn steal(&self, held: bool) -> Option<Vec<Step>> {
+    fn steal(&self, w: usize, held: bool) -> Option<Vec<Step>> {
+        lock(&self.paths[w]).clear();
         let mut pool = lock(&self.pool);
         if held {
             pool.active -= 1;
         }
-        loop {
+        self.idle.fetch_add(1, Ordering::SeqCst);
+        let found = loop {
             if pool.done || self.stop.load(Ordering::SeqCst) {
                 pool.done = true;
                 self.wake.notify_all();
-                return None;
+                break None;
             }
-            pool.listed.sort_by_key(|n| std::cmp::Reverse(n.depth));
-            while let Some(node) = pool.listed.last().cloned() {
-                let mut st = lock(&node.st);
-                match node.claim_next(&mut st) {
-                    Some((claim, thread, variant)) => {
-                        if !node.has_untried(&st) {
-                            st.listed = false;
-                            pool.listed.pop();
-                        }
-                        drop(st);
-                        pool.active += 1;
-                        return Some(path_to(node, claim, thread, variant));
-                    }
-                    None => {
-                        st.listed = false;
-                        pool.listed.pop();
-                    }
-                }
+            let paths: Vec<Vec<Arc<Node>>> = self.paths.iter().map(|p| lock(p).clone()).collect();
+            let deepest = paths.iter().map(Vec::len).max().unwrap_or(0);
+            let unit = (0..deepest).find_map(|d| {
+                paths.iter().filter_map(|p| p.get(d)).find_map(|node| {
+                    let mut st = lock(&node.st);
+                    node.claim_next(&mut st).map(|u| (node.clone(), u))
+                })
+            });
+            if let Some((node, (claim, thread, variant))) = unit {
+                pool.active += 1;
+                break Some(path_to(node, claim, thread, variant));
             }
             if pool.active == 0 {
                 pool.done = true;
                 self.wake.notify_all();
-                return None;
+                break None;
             }
             pool = self
                 .wake
-                .wait_timeout(pool, Duration::from_millis(20))
+                .wait_timeout(pool, Duration::from_millis(2))
                 .unwrap_or_else(|e| e.into_inner())
                 .0;
-        }
+        };
+        self.idle.fetch_sub(1, Ordering::SeqCst);
+        found
     }
 }
 
@@ -231,6 +214,9 @@ struct Walk<'a> {
     depth: usize,
     shared: &'a Shared,
     blocked_by_sleep: bool,
+    /// The first level whose claim this run may be the first to step (above it, every
+    /// claim's transition is recorded already).
+    fresh_from: usize,
     /// The run was abandoned (the search stopped while it waited for a sibling).
     abandoned: bool,
 }
@@ -309,7 +295,6 @@ impl<T: Send + 'static> Chooser<T> for Walk<'_> {
                 enabled: enabled.to_vec(),
                 sleep,
                 from,
-                depth,
                 st: Mutex::new(PointState {
                     backtrack: BTreeSet::from([t]),
                     claims: vec![Claim {
@@ -319,7 +304,6 @@ impl<T: Send + 'static> Chooser<T> for Walk<'_> {
                         next_variant: 1,
                     }],
                     open: 1,
-                    listed: false,
                 }),
             });
             self.path.push(Step::new(node, 0, t, 0));
@@ -346,7 +330,7 @@ impl<T: Send + 'static> Chooser<T> for Walk<'_> {
             .iter()
             .flat_map(|r| r.accesses.iter().copied())
             .collect();
-        let more = {
+        let more = self.depth >= self.fresh_from && {
             let mut st = lock(&s.node.st);
             let c = &mut st.claims[s.claim];
             c.trans.is_none() && {
@@ -356,7 +340,7 @@ impl<T: Send + 'static> Chooser<T> for Walk<'_> {
             }
         };
         if more {
-            self.shared.list(&s.node);
+            self.shared.offer();
         }
         self.depth += 1;
     }
@@ -380,6 +364,8 @@ pub fn explore_parallel<T: Send + 'static>(
             ..Pool::default()
         }),
         wake: Condvar::new(),
+        idle: AtomicUsize::new(0),
+        paths: (0..jobs).map(|_| Mutex::new(Vec::new())).collect(),
         stop: AtomicBool::new(false),
         executions: AtomicU64::new(0),
         redundant: AtomicU64::new(0),
@@ -435,7 +421,7 @@ fn work<T: Send + 'static>(
     loop {
         let mut path = match next.take() {
             Some(p) => p,
-            None => match shared.steal(std::mem::replace(&mut held, true)) {
+            None => match shared.steal(w, std::mem::replace(&mut held, true)) {
                 Some(p) => p,
                 None => return,
             },
@@ -448,9 +434,11 @@ fn work<T: Send + 'static>(
             shared.runs[w].fetch_add(1, Ordering::Relaxed);
             let mut ex = Execution::start(threads, record, max_steps, kernel.clone());
             ex.keep_history();
+            let fresh_from = path.len().saturating_sub(1);
             let mut walk = Walk {
                 path: &mut path,
                 depth: 0,
+                fresh_from,
                 shared,
                 blocked_by_sleep: false,
                 abandoned: false,
@@ -463,6 +451,10 @@ fn work<T: Send + 'static>(
             }
             shared.max_depth.fetch_max(depth, Ordering::Relaxed);
             path.truncate(depth);
+            if shared.idle.load(Ordering::Relaxed) > 0 {
+                // Idle workers look for work on this path.
+                *lock(&shared.paths[w]) = path.iter().map(|s| s.node.clone()).collect();
+            }
             // The races of this execution add branches, to points anywhere on the path.
             let blocked = ex.blocked_acquires();
             let points: Vec<Point> = path
@@ -484,7 +476,7 @@ fn work<T: Send + 'static>(
                 if let Some(&q) = init.iter().find(|q| node.enabled.contains(q)) {
                     st.backtrack.insert(q);
                     drop(st);
-                    shared.list(node);
+                    shared.offer();
                 }
             }
             if blocked_by_sleep {

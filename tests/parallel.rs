@@ -1,0 +1,57 @@
+//! Parallel exhaustive search says what the sequential search says: for every thread
+//! experiment at 2 × 2 (fewer iterations where its proof size has fewer), in the scheduled world and in the rc11 world
+//! where it covers the experiment, `explore` on one thread and on three gives the same
+//! report — the same count of classes or graphs, the same outcome counts, the same failing
+//! execution shown, the same verdict (only the seconds differ).
+
+use race_lab::experiment::Params;
+use race_lab::explore::{self, ExploreConfig, World};
+use race_lab::Cancel;
+
+fn report(exp: &'static race_lab::experiment::Experiment, world: World, jobs: usize) -> Option<String> {
+    // 2 × 2, or less where the world proves the experiment at less (a spin loop's graphs
+    // multiply with every iteration).
+    let proof = explore::proof_size(exp, world);
+    let threads = exp.threads.0.max(2);
+    let cfg = ExploreConfig {
+        exp,
+        params: Params::new(threads, proof.iters.min(2)),
+        world,
+        preemptions: None,
+        max_seconds: 3600.0,
+        max_seconds_given: false,
+        // Large enough that no search here is cut short by it (a budget's cut differs).
+        max_executions: Some(5_000_000),
+        spurious_wakeups: false,
+        first_failure: false,
+        show: 3,
+        cancel: Cancel::new(),
+        jobs,
+    };
+    let mut r = explore::explore(&cfg).ok()?;
+    r.seconds = 0.0;
+    Some(serde_json::to_string_pretty(&r).expect("serialises"))
+}
+
+#[test]
+fn parallel_and_sequential_searches_agree_for_every_experiment() {
+    let mut compared = 0;
+    for exp in race_lab::experiments::all() {
+        for world in [World::Scheduled, World::Rc11] {
+            let t = std::time::Instant::now();
+            let Some(one) = report(exp, world, 1) else {
+                continue; // the world does not cover it at this size
+            };
+            let three = report(exp, world, 3).expect("the same configuration explores");
+            assert!(
+                one == three,
+                "{} in the {} world: one thread and three differ:\n{one}\n---\n{three}",
+                exp.name,
+                world.name()
+            );
+            eprintln!("{} {}: {:.2} s", exp.name, world.name(), t.elapsed().as_secs_f64());
+            compared += 1;
+        }
+    }
+    assert!(compared >= 80, "only {compared} searches compared");
+}
