@@ -35,11 +35,15 @@ fn timed(mut f: impl FnMut() -> (u64, Vec<u64>)) -> (f64, u64, f64) {
 
 fn report(what: &str, jobs: usize, one: (f64, u64, f64), many: (f64, u64, f64)) {
     println!(
-        "{what:<44} 1 job {:>7.2} s   {jobs} jobs {:>7.2} s   speed-up {:.2}x   busiest worker {:.0}% of runs   {} executions{}",
+        "{what:<44} 1 job {:>7.2} s   {jobs} jobs {:>7.2} s   speed-up {:.2}x   {}   {} executions{}",
         one.0,
         many.0,
         one.0 / many.0,
-        100.0 * many.2,
+        if many.2.is_nan() {
+            String::new()
+        } else {
+            format!("busiest worker {:.0}% of runs", 100.0 * many.2)
+        },
         one.1,
         if one.1 == many.1 { "" } else { "  (COUNTS DIFFER)" }
     );
@@ -50,7 +54,10 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
-    println!("median of 3 runs; {jobs} jobs against one, on {} CPUs", std::thread::available_parallelism().map_or(1, |n| n.get()));
+    println!(
+        "median of 3 runs; {jobs} jobs against one, on {} CPUs",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
     let find = |name: &str| {
         race_lab::experiments::all()
             .find(|e| e.name == name)
@@ -80,7 +87,8 @@ fn main() {
         (s.executions, vec![s.executions])
     });
     let many = timed(|| {
-        let (s, runs) = rc11::explore_parallel(rkernel.clone(), 1 << 20, &Cancel::new(), jobs, &|_| true);
+        let (s, runs) =
+            rc11::explore_parallel(rkernel.clone(), 1 << 20, &Cancel::new(), jobs, &|_| true);
         (s.executions, runs)
     });
     report("rc11 engine: racy-atomic 2x5", jobs, one, many);
@@ -111,6 +119,11 @@ fn main() {
         };
         let (one, mut many) = (run(1), run(jobs));
         many.2 = f64::NAN;
-        report(&format!("explore {name} {t}x{i} --world {}", world.name()), jobs, one, many);
+        report(
+            &format!("explore {name} {t}x{i} --world {}", world.name()),
+            jobs,
+            one,
+            many,
+        );
     }
 }

@@ -473,6 +473,18 @@ const CORPUS: &[(&[&str], &str)] = &[
         &["replay", "lost-wakeup", "-t", "1", "--schedule", "0"],
         "lost-wakeup needs at least 2 threads",
     ),
+    (
+        &["explore", "racy-atomic", "--jobs", "0"],
+        "--jobs must be between 1 and 256 (got 0)",
+    ),
+    (
+        &["explore", "racy-atomic", "--jobs", "100000"],
+        "--jobs must be between 1 and 256",
+    ),
+    (
+        &["explore", "racy-atomic", "--world", "loom", "--jobs", "2"],
+        "loom's search runs on one thread",
+    ),
     (&["litmus", "--ordering", "weak"], "weak"),
     (&["litmus", "--threads", "2"], "--threads"),
     (&["litmus", "--bogus"], "--bogus"),

@@ -102,7 +102,10 @@ fn check<T: Send + 'static>(
         pdistinct.len(),
         want.len()
     );
-    assert!(pdistinct == want, "{name}: the parallel search explored other classes");
+    assert!(
+        pdistinct == want,
+        "{name}: the parallel search explored other classes"
+    );
     Some((want.len(), runs))
 }
 

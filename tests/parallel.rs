@@ -8,7 +8,11 @@ use race_lab::experiment::Params;
 use race_lab::explore::{self, ExploreConfig, World};
 use race_lab::Cancel;
 
-fn report(exp: &'static race_lab::experiment::Experiment, world: World, jobs: usize) -> Option<String> {
+fn report(
+    exp: &'static race_lab::experiment::Experiment,
+    world: World,
+    jobs: usize,
+) -> Option<String> {
     // 2 × 2, or less where the world proves the experiment at less (a spin loop's graphs
     // multiply with every iteration).
     let proof = explore::proof_size(exp, world);
@@ -49,7 +53,12 @@ fn parallel_and_sequential_searches_agree_for_every_experiment() {
                 exp.name,
                 world.name()
             );
-            eprintln!("{} {}: {:.2} s", exp.name, world.name(), t.elapsed().as_secs_f64());
+            eprintln!(
+                "{} {}: {:.2} s",
+                exp.name,
+                world.name(),
+                t.elapsed().as_secs_f64()
+            );
             compared += 1;
         }
     }

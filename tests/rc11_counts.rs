@@ -43,7 +43,9 @@ fn check(name: &str, k: Kernel<String>) -> Result<usize, &'static str> {
     // Every interleaving where that stays small; else every revisit, unreduced.
     let mut census = match brute(k.clone(), MAX_EVENTS, BRUTE_RUNS) {
         Some(c) => c,
-        None => unreduced(k.clone(), MAX_EVENTS, UNREDUCED_RUNS).ok_or("too large for the oracles")?,
+        None => {
+            unreduced(k.clone(), MAX_EVENTS, UNREDUCED_RUNS).ok_or("too large for the oracles")?
+        }
     };
     let oracle_raced = census
         .values()
@@ -88,7 +90,10 @@ fn check(name: &str, k: Kernel<String>) -> Result<usize, &'static str> {
         (keys.len(), stats.executions),
         "{name}: the parallel search's runs differ"
     );
-    assert!(pgot == got, "{name}: the parallel search found other graphs");
+    assert!(
+        pgot == got,
+        "{name}: the parallel search found other graphs"
+    );
     Ok(keys.len())
 }
 

@@ -262,7 +262,15 @@ fn section(g: &Gather, exp: &'static Experiment, run: Option<Value>) -> Result<S
         &format!("explore-{n}.json"),
         // One thread per search: the sections run side by side already (`--jobs`).
         &strings(&[
-            "explore", n, "--threads", &t, "--iters", &i, "--jobs", "1", "--json",
+            "explore",
+            n,
+            "--threads",
+            &t,
+            "--iters",
+            &i,
+            "--jobs",
+            "1",
+            "--json",
         ]),
     )?;
     g.bar.inc(1);

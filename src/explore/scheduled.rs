@@ -9,9 +9,9 @@
 use super::{DeadlockReport, EventOut, ExploreConfig, ExploreReport, Failing, WORLD_SCHEDULED};
 use crate::error::Result;
 use crate::experiment::{Ending, Grade, Outcome};
+use crate::rt::sched::StepRec;
 use crate::rt::sched::{self, dpor, End};
 use crate::trace::{self, Event};
-use crate::rt::sched::StepRec;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::Instant;
@@ -98,10 +98,14 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             };
             if keep {
                 let witness = (v.events, v.schedule.to_vec(), v.end.clone());
-                f.failing.insert(o.clone(), (key, witness, v.history.to_vec()));
+                f.failing
+                    .insert(o.clone(), (key, witness, v.history.to_vec()));
                 // A run can only replace a witness at most as long as itself.
                 let longest = f.failing.values().map(|(_, (e, _, _), _)| e.len()).max();
-                shortest.store(longest.unwrap_or(usize::MAX), std::sync::atomic::Ordering::Relaxed);
+                shortest.store(
+                    longest.unwrap_or(usize::MAX),
+                    std::sync::atomic::Ordering::Relaxed,
+                );
             }
         }
         let n: u64 = f.outcomes.values().sum();
@@ -161,9 +165,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             let canonical = sched::with_spurious_wakeups(cfg.spurious_wakeups, || {
                 dpor::canonical_run(p.threads, limit, run_kernel.clone(), &history)
             })
-            .filter(|(r, e, _, end2)| {
-                ending_of(end2, r.clone()) == o && e.len() == events.len()
-            });
+            .filter(|(r, e, _, end2)| ending_of(end2, r.clone()) == o && e.len() == events.len());
             let (mut events, schedule, end) = match canonical {
                 Some((_, e, s, end2)) => (e, s, end2),
                 None => (events, schedule, end),

@@ -539,5 +539,8 @@ pub fn explore_parallel<O: Send + 'static>(
         dropped: dropped.into_inner(),
         stopped: stop.into_inner(),
     };
-    (stats, runs.iter().map(|r| r.load(Ordering::SeqCst)).collect())
+    (
+        stats,
+        runs.iter().map(|r| r.load(Ordering::SeqCst)).collect(),
+    )
 }

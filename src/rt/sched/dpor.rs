@@ -587,7 +587,10 @@ pub fn class_hash(history: &[StepRec]) -> u64 {
                 writes.resize(o + 1, 0);
             }
             let write = matches!(a, Access::Write(_));
-            h = mix(h, ((o as u64) << 33) | ((write as u64) << 32) | writes[o] as u64);
+            h = mix(
+                h,
+                ((o as u64) << 33) | ((write as u64) << 32) | writes[o] as u64,
+            );
             writes[o] += write as u32;
         }
         match per_thread.iter_mut().find(|(t, _)| *t == r.thread) {

@@ -52,7 +52,9 @@ pub use locks::{
     SchedCondvar, SchedGuard, SchedMutex, SchedReadGuard, SchedRwLock, SchedWriteGuard,
 };
 pub use pct::Pct;
-pub use world::{fifo_notify, spurious_wakeups, with_fifo_notify, with_spurious_wakeups, Access, StepRec};
+pub use world::{
+    fifo_notify, spurious_wakeups, with_fifo_notify, with_spurious_wakeups, Access, StepRec,
+};
 
 use super::{LockKind, Rt, RtReceiver, RtSender};
 use crate::trace::{Op, MAIN};

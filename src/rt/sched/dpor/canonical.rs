@@ -98,6 +98,9 @@ impl<T: Send + 'static> Chooser<T> for Follow<'_> {
     }
 }
 
+/// A run: the kernel's result, its events, its schedule, how it ended.
+pub type Run<T> = (Option<T>, Vec<Event>, Vec<usize>, End);
+
 /// A canonical run of `history`'s class (see the module docs): its result, events,
 /// schedule and end; `None` if the replay does not follow (the caller keeps the run it has).
 pub fn canonical_run<T: Send + 'static>(
@@ -105,7 +108,7 @@ pub fn canonical_run<T: Send + 'static>(
     max_steps: u64,
     kernel: impl Fn() -> T + Send + Sync + Clone + 'static,
     history: &[StepRec],
-) -> Option<(Option<T>, Vec<Event>, Vec<usize>, End)> {
+) -> Option<Run<T>> {
     let order = canonical_order(history);
     let mut ex = Execution::start(threads, true, max_steps, kernel);
     let mut follow = Follow {

@@ -399,7 +399,11 @@ pub fn explore_parallel<T: Send + 'static>(
         complete: !stopped,
         max_depth: shared.max_depth.load(Ordering::SeqCst),
     };
-    let runs = shared.runs.iter().map(|r| r.load(Ordering::SeqCst)).collect();
+    let runs = shared
+        .runs
+        .iter()
+        .map(|r| r.load(Ordering::SeqCst))
+        .collect();
     (stats, runs)
 }
 
