@@ -464,6 +464,9 @@ pub fn explore_parallel<O: Send + 'static>(
             std::thread::Builder::new()
                 .stack_size(8 << 20)
                 .spawn_scoped(s, move || {
+                    // Waiting for work: spin briefly, then sleep in short naps (the
+                    // search's tail, when one worker has the last subtree).
+                    let backoff = crossbeam_utils::Backoff::new();
                     crate::rt::sched::with_spurious_wakeups(spurious, || loop {
                         if stop.load(Ordering::SeqCst) {
                             return;
@@ -485,9 +488,14 @@ pub fn explore_parallel<O: Send + 'static>(
                             if pending.load(Ordering::SeqCst) == 0 {
                                 return;
                             }
-                            std::thread::yield_now();
+                            if backoff.is_completed() {
+                                std::thread::sleep(std::time::Duration::from_micros(200));
+                            } else {
+                                backoff.snooze();
+                            }
                             continue;
                         };
+                        backoff.reset();
                         runs[w].fetch_add(1, Ordering::Relaxed);
                         let ran = exec::run(
                             g,
