@@ -42,7 +42,6 @@ fn parallel_and_sequential_searches_agree_for_every_experiment() {
     let mut compared = 0;
     for exp in race_lab::experiments::all() {
         for world in [World::Scheduled, World::Rc11] {
-            let t = std::time::Instant::now();
             let Some(one) = report(exp, world, 1) else {
                 continue; // the world does not cover it at this size
             };
@@ -52,12 +51,6 @@ fn parallel_and_sequential_searches_agree_for_every_experiment() {
                 "{} in the {} world: one thread and three differ:\n{one}\n---\n{three}",
                 exp.name,
                 world.name()
-            );
-            eprintln!(
-                "{} {}: {:.2} s",
-                exp.name,
-                world.name(),
-                t.elapsed().as_secs_f64()
             );
             compared += 1;
         }

@@ -94,11 +94,17 @@ struct Found {
     /// Executions visited before the search was told to stop (a parallel search's other
     /// workers may still finish one each: they are not counted).
     visited: u64,
-    closed: bool,
     /// The search stopped at what it found (a data race, a livelock, the first failure):
     /// a parallel search then defers to the sequential one, whose first is the same for
     /// every run.
     found_stop: bool,
+}
+
+impl Found {
+    /// Whether the search was told to stop (what comes after is not counted).
+    fn closed(&self) -> bool {
+        self.stopped.is_some() || self.race.is_some()
+    }
 }
 
 /// The report of a data race found in `g` between `a` and `b`.
@@ -147,20 +153,19 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         if let RunEnd::DataRace(a, b) = v.end {
             let report = race_report(exp, v.graph, *a, *b);
             let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
-            if f.closed {
+            if f.closed() {
                 return false;
             }
             f.visited += 1;
             f.race = Some((v.graph.clone(), (*a, *b), report));
             f.found_stop = true;
-            f.closed = true;
             return false;
         }
         let o = ending_of(v.end, v.result);
         let failed = exp.grade_ending(&p, &o).0 != Grade::Acceptable;
         let r = rank(v.graph);
         let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
-        if f.closed {
+        if f.closed() {
             return false;
         }
         f.visited += 1;
@@ -198,7 +203,6 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                 "the search stops at the first livelock ({n} execution graphs explored)"
             ));
             f.found_stop = true;
-            f.closed = true;
             return false;
         }
         if failed && cfg.first_failure {
@@ -206,12 +210,10 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                 "the search stops at the first failing execution ({n} explored)"
             ));
             f.found_stop = true;
-            f.closed = true;
             return false;
         }
         if let Some(why) = cfg.spent(n, started, "execution graphs") {
             f.stopped = Some(why);
-            f.closed = true;
             return false;
         }
         true

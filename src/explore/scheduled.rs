@@ -46,10 +46,16 @@ struct Found {
     /// Executions visited before the search was told to stop (a parallel search's other
     /// workers may still finish one each: they are not counted).
     visited: u64,
-    closed: bool,
     /// The search stopped at a livelock (the parallel search then defers to the sequential
     /// one, whose first livelock is the same for every run).
     livelock: bool,
+}
+
+impl Found {
+    /// Whether the search was told to stop (what comes after is not counted).
+    fn closed(&self) -> bool {
+        self.stopped.is_some()
+    }
 }
 
 /// Explores in this process (coroutines on this thread; on `cfg.jobs` threads, each with
@@ -77,7 +83,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         let key = (failed && len <= shortest.load(std::sync::atomic::Ordering::Relaxed))
             .then(|| dpor::class_hash(v.history));
         let mut f = found.lock().unwrap_or_else(|e| e.into_inner());
-        if f.closed {
+        if f.closed() {
             return false;
         }
         f.visited += 1;
@@ -123,12 +129,10 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                 "the search stops at the first livelock ({n} executions explored)"
             ));
             f.livelock = true;
-            f.closed = true;
             return false;
         }
         if let Some(why) = cfg.spent(n, started, "classes") {
             f.stopped = Some(why);
-            f.closed = true;
             return false;
         }
         true

@@ -34,6 +34,31 @@ pub struct Stats {
     pub stopped: bool,
 }
 
+/// Runs one graph of a search (`reduced`: under the maximality condition, as the explorer
+/// does); returns the run and the graphs it pushed for later runs.
+fn run_one<O: Send + 'static>(
+    g: Graph,
+    reduced: bool,
+    max_events: u64,
+    kernel: &Kernel<O>,
+) -> (Ran<O>, Vec<Graph>) {
+    let mut ran = exec::run(
+        g,
+        Mode::Explore {
+            pushed: Vec::new(),
+            reduced,
+        },
+        axioms::WORLD,
+        max_events,
+        kernel.clone(),
+    );
+    let pushed = match &mut ran.mode {
+        Mode::Explore { pushed, .. } => std::mem::take(pushed),
+        _ => Vec::new(),
+    };
+    (ran, pushed)
+}
+
 /// Explores every consistent execution graph of `kernel`, calling `visit` on each; `visit`
 /// returns false to stop. `max_events` bounds one run.
 pub fn explore<O: Send + 'static>(
@@ -49,19 +74,8 @@ pub fn explore<O: Send + 'static>(
             stats.stopped = true;
             break;
         }
-        let ran = exec::run(
-            g,
-            Mode::Explore {
-                pushed: Vec::new(),
-                reduced: true,
-            },
-            axioms::WORLD,
-            max_events,
-            kernel.clone(),
-        );
-        if let Mode::Explore { pushed, .. } = ran.mode {
-            stack.extend(pushed);
-        }
+        let (ran, pushed) = run_one(g, true, max_events, &kernel);
+        stack.extend(pushed);
         match &ran.end {
             RunEnd::Blocked => stats.blocked += 1,
             RunEnd::Dropped => stats.dropped += 1,
@@ -104,19 +118,8 @@ pub fn unreduced<O: Send + Clone + 'static>(
         if runs > max_runs {
             return None;
         }
-        let ran = exec::run(
-            g,
-            Mode::Explore {
-                pushed: Vec::new(),
-                reduced: false,
-            },
-            axioms::WORLD,
-            max_events,
-            kernel.clone(),
-        );
-        if let Mode::Explore { pushed, .. } = ran.mode {
-            stack.extend(pushed);
-        }
+        let (ran, pushed) = run_one(g, false, max_events, &kernel);
+        stack.extend(pushed);
         if !matches!(ran.end, RunEnd::Blocked | RunEnd::Dropped) {
             seen.entry(ran.g.key()).or_insert((ran.end, ran.result));
         }
@@ -497,21 +500,10 @@ pub fn explore_parallel<O: Send + 'static>(
                         };
                         backoff.reset();
                         runs[w].fetch_add(1, Ordering::Relaxed);
-                        let ran = exec::run(
-                            g,
-                            Mode::Explore {
-                                pushed: Vec::new(),
-                                reduced: true,
-                            },
-                            axioms::WORLD,
-                            max_events,
-                            kernel.clone(),
-                        );
-                        if let Mode::Explore { pushed, .. } = ran.mode {
-                            pending.fetch_add(pushed.len(), Ordering::SeqCst);
-                            for g in pushed {
-                                local.push(g);
-                            }
+                        let (ran, pushed) = run_one(g, true, max_events, &kernel);
+                        pending.fetch_add(pushed.len(), Ordering::SeqCst);
+                        for g in pushed {
+                            local.push(g);
                         }
                         let go = match &ran.end {
                             RunEnd::Blocked => {

@@ -110,6 +110,47 @@ fn conflict(a: &[Access], b: &[Access]) -> bool {
     a.iter().any(|x| b.iter().any(|y| x.conflicts(*y)))
 }
 
+/// The thread a new decision point tries first, of those `enabled` not in `sleep`; `None`
+/// if every one sleeps (the run is redundant). Any choice is sound; the default order's (the
+/// last thread keeps going unless it yielded, then the next one) makes the first executions
+/// read like stories, and finds a livelock's lockstep rather than one thread spinning alone
+/// while another could go.
+fn first_choice<T: Send + 'static>(
+    ex: &Execution<T>,
+    enabled: &[usize],
+    sleep: &[(usize, Vec<Access>)],
+    last: Option<usize>,
+) -> Option<usize> {
+    let awake: Vec<usize> = enabled
+        .iter()
+        .copied()
+        .filter(|t| !sleep.iter().any(|(q, _)| q == t))
+        .collect();
+    let first = *awake.first()?;
+    Some(match last {
+        Some(l) if awake.contains(&l) && !ex.yielded(l) => l,
+        Some(l) => awake.iter().copied().find(|&t| t > l).unwrap_or(first),
+        None => first,
+    })
+}
+
+/// Where a race's reversal goes at a decision point: the first of its initials `init` that
+/// is enabled there, unless one of them is already to be tried there or sleeps there.
+fn reversal(
+    init: &[usize],
+    enabled: &[usize],
+    backtrack: &BTreeSet<usize>,
+    sleep: &[(usize, Vec<Access>)],
+) -> Option<usize> {
+    let covered = init
+        .iter()
+        .any(|q| backtrack.contains(q) || sleep.iter().any(|(s, _)| s == q));
+    if covered {
+        return None;
+    }
+    init.iter().copied().find(|q| enabled.contains(q))
+}
+
 /// The search's [`Chooser`]: replays the stack's choices, then extends the stack with new
 /// decision points (their sleep sets from the parent's), stopping a run that only sleeping
 /// threads could continue.
@@ -139,24 +180,10 @@ impl<T: Send + 'static> Chooser<T> for Frames<'_> {
                         .collect()
                 }
             };
-            let awake: Vec<usize> = enabled
-                .iter()
-                .copied()
-                .filter(|t| !sleep.iter().any(|(q, _)| q == t))
-                .collect();
-            if awake.is_empty() {
+            let last = depth.checked_sub(1).map(|p| stack[p].chosen);
+            let Some(t) = first_choice(ex, enabled, &sleep, last) else {
                 self.blocked_by_sleep = true;
                 return None;
-            }
-            // Any choice is sound; the default order's (the last thread keeps going
-            // unless it yielded, then the next one) makes the first executions read
-            // like stories, and finds a livelock's lockstep rather than one thread
-            // spinning alone while another could go.
-            let last = depth.checked_sub(1).map(|p| stack[p].chosen);
-            let t = match last {
-                Some(l) if awake.contains(&l) && !ex.yielded(l) => l,
-                Some(l) => *awake.iter().find(|&&t| t > l).unwrap_or(&awake[0]),
-                None => awake[0],
             };
             stack.push(Frame {
                 enabled: enabled.to_vec(),
@@ -353,13 +380,7 @@ fn add_backtracks(stack: &mut [Frame], history: &[StepRec], blocked: &[(usize, O
         .collect();
     for (k, init) in races(&points, history, blocked) {
         let f = &mut stack[k];
-        let covered = init
-            .iter()
-            .any(|q| f.backtrack.contains(q) || f.sleep.iter().any(|(s, _)| s == q));
-        if covered {
-            continue;
-        }
-        if let Some(&q) = init.iter().find(|q| f.enabled.contains(q)) {
+        if let Some(q) = reversal(&init, &f.enabled, &f.backtrack, &f.sleep) {
             f.backtrack.insert(q);
         }
     }

@@ -25,7 +25,7 @@
 //! worker's path, since it has an open unit. The worker already below a point takes its
 //! deepest untried branches first, as it backtracks.
 
-use super::{conflict, races, Point, Stats, Visit};
+use super::{conflict, first_choice, races, reversal, Point, Stats, Visit};
 use crate::rt::sched::drive::{drive, Chooser};
 use crate::rt::sched::exec::Execution;
 use crate::rt::sched::world::Access;
@@ -276,20 +276,9 @@ impl<T: Send + 'static> Chooser<T> for Walk<'_> {
                     (sleep, Some(from), Some(parent.thread))
                 }
             };
-            let awake: Vec<usize> = enabled
-                .iter()
-                .copied()
-                .filter(|t| !sleep.iter().any(|(q, _)| q == t))
-                .collect();
-            if awake.is_empty() {
+            let Some(t) = first_choice(ex, enabled, &sleep, last) else {
                 self.blocked_by_sleep = true;
                 return None;
-            }
-            // The sequential search's default order.
-            let t = match last {
-                Some(l) if awake.contains(&l) && !ex.yielded(l) => l,
-                Some(l) => *awake.iter().find(|&&t| t > l).unwrap_or(&awake[0]),
-                None => awake[0],
             };
             let node = Arc::new(Node {
                 enabled: enabled.to_vec(),
@@ -471,13 +460,7 @@ fn work<T: Send + 'static>(
             for (k, init) in races(&points, &ex.history, &blocked) {
                 let node = &path[k].node;
                 let mut st = lock(&node.st);
-                let covered = init
-                    .iter()
-                    .any(|q| st.backtrack.contains(q) || node.sleep.iter().any(|(s, _)| s == q));
-                if covered {
-                    continue;
-                }
-                if let Some(&q) = init.iter().find(|q| node.enabled.contains(q)) {
+                if let Some(q) = reversal(&init, &node.enabled, &st.backtrack, &node.sleep) {
                     st.backtrack.insert(q);
                     drop(st);
                     shared.offer();
