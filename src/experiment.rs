@@ -56,6 +56,10 @@ impl Class {
             Class::Deadlock => "can deadlock",
         }
     }
+    /// Every class but `Fixed`: the experiment has a bug to find.
+    pub fn is_broken(self) -> bool {
+        self != Class::Fixed
+    }
     pub fn is_racy(self) -> bool {
         matches!(self, Class::DataRace | Class::LogicRace)
     }
@@ -158,6 +162,10 @@ pub struct Experiment {
     /// A fix that loom cannot prove because loom treats SeqCst *accesses* as AcqRel: its loom
     /// exploration raises a false alarm, which `verify` reports as a known gap, not a failure.
     pub loom_false_alarm: bool,
+    /// Why loom cannot decide it at its proof size, if it cannot (a spin loop that never
+    /// looks stuck to loom, retry loops too many for its budget): `verify` reports loom's
+    /// check as a known gap with this reason and leaves the verdict to the other worlds.
+    pub loom_limit: Option<&'static str>,
     /// Whether and at what size `race-lab play` offers it as a level (small enough to play
     /// by hand, large enough for the bug to show in a sequentially consistent schedule).
     pub play: Play,

@@ -279,8 +279,13 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         format!("{} executions (INCOMPLETE: not a proof)", r.executions)
     };
     if let Some(race) = &r.race {
+        let what = if race.use_after_free {
+            "USE AFTER FREE"
+        } else {
+            "DATA RACE"
+        };
         return format!(
-            "{head}: DATA RACE after {}: {}",
+            "{head}: {what} after {}: {}",
             plural(r.executions, "execution"),
             race.summary
         );
@@ -344,6 +349,11 @@ fn verdict(exp: &Experiment, p: &Params, r: &ExploreReport) -> String {
         Class::Fixed if r.complete && r.preemption_bound.is_none() => {
             format!("{head}: exact in {scope}; outcomes {{{values}}} — proved for this size")
         }
+        // A bug of weak memory, searched under sequential consistency: the kernel is proved
+        // here, and the verdict says why that is not the end of the story.
+        _ if r.complete && sc && exp.class.is_broken() && !exp.bug_shows_in.scheduled && exp.bug_shows_in.loom => format!(
+            "{head}: no failure in {scope}; outcomes {{{values}}} — proved under sequential consistency: the bug needs weak memory (`--world rc11` shows it)"
+        ),
         _ => format!("{head}: no failure in {scope}; outcomes {{{values}}}"),
     };
     v.replace("; outcomes {", &format!("; outcomes {}{{", within(r)))

@@ -29,6 +29,7 @@ pub mod play;
 // Public until the procs branch's rewrite lands (it decides what of `procs` is API);
 // `pub(crate)` today would flag its unused `Children::is_empty` as dead code.
 pub mod procs;
+pub mod refused;
 pub mod report;
 pub mod rt;
 pub mod schedule;

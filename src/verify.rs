@@ -49,6 +49,9 @@ pub enum Kind {
     Proved,
     /// A broken experiment's bug shows in a world it declares.
     BugFound,
+    /// A bug declared to need weak memory does not show under sequential consistency: the
+    /// scheduled world proves the kernel.
+    NeedsWeakMemory,
     /// A litmus test's loom outcome set agrees with the cited memory model.
     Litmus,
 }
@@ -59,6 +62,7 @@ impl Kind {
         match self {
             Kind::Proved => "fixes proved",
             Kind::BugFound => "bugs found",
+            Kind::NeedsWeakMemory => "weak-memory bugs absent under sequential consistency",
             Kind::Litmus => "litmus against the model",
         }
     }
@@ -161,6 +165,15 @@ pub fn plan(exps: &[&'static Experiment], litmus: &[&'static Litmus]) -> Vec<Pla
         } else {
             (Kind::BugFound, bug_worlds(exp))
         };
+        // A bug declared to need weak memory: the scheduled world (sequentially consistent)
+        // must prove the kernel, or the declaration is wrong.
+        if kind == Kind::BugFound && worlds.loom && !worlds.scheduled {
+            out.push(Planned::Experiment {
+                exp,
+                world: World::Scheduled,
+                kind: Kind::NeedsWeakMemory,
+            });
+        }
         // The rc11 world has every execution the other two have: it proves every fix and
         // finds every bug.
         for (on, world) in [
@@ -195,7 +208,21 @@ pub fn run(p: &Planned, isolated: bool, cancel: &Cancel) -> Result<Check> {
         Planned::Experiment { exp, world, kind } => {
             let explored = || explore_at_proof(exp, *world, *kind, isolated, cancel);
             let (status, detail) = match (kind, world) {
+                (_, World::Loom) if exp.loom_limit.is_some() => (
+                    Status::KnownGap,
+                    format!(
+                        "not explored under loom (declared): {}",
+                        exp.loom_limit.unwrap_or_default()
+                    ),
+                ),
                 (Kind::Proved, _) => judge_proof(exp, *world, &explored()?),
+                (Kind::NeedsWeakMemory, _) => match judge_proof(exp, *world, &explored()?) {
+                    (Status::Pass, verdict) => (Status::Pass, verdict),
+                    (_, verdict) => (
+                        Status::Fail,
+                        format!("declared to need weak memory, yet: {verdict}"),
+                    ),
+                },
                 // A bug under schedules: hunt finds most at once; only if it does not is the
                 // exhaustive search run, and where the model is too large to search, the
                 // hunt's answer stands.

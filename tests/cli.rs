@@ -362,7 +362,7 @@ fn list_and_explain() {
     let r = json(&["list", "--json"]);
     assert_eq!(
         r["experiments"].as_array().unwrap().len(),
-        experiments::all().count() + experiments::PROCESS.len()
+        experiments::all().count() + experiments::PROCESS.len() + race_lab::refused::REFUSED.len()
     );
     let out = lab(&["explain", "racy-atomic"]);
     let text = String::from_utf8_lossy(&out.stdout);

@@ -37,7 +37,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "the catalogue",
-        &["experiments", "experiment", "prelude", "procs"],
+        &["experiments", "experiment", "prelude", "procs", "refused"],
     ),
     ("the runtime facade", &["rt"]),
     (

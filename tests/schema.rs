@@ -8,6 +8,7 @@
 mod common;
 use common::json;
 use race_lab::experiments;
+use race_lab::refused::REFUSED;
 use serde_json::{json, Value};
 
 /// The schema file of `name` (a command, or `envelope`).
@@ -164,8 +165,24 @@ fn list_matches_its_schema_and_the_catalogue() {
     let expected: Vec<&str> = experiments::all()
         .map(|e| e.name)
         .chain(experiments::PROCESS.iter().map(|e| e.name))
+        .chain(REFUSED.iter().map(|r| r.name))
         .collect();
     assert_eq!(names, expected);
+    let mut without_code = doc["experiments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "refused")
+        .expect("a refused lesson")
+        .clone();
+    without_code.as_object_mut().unwrap().remove("error_code");
+    rejected(
+        "list",
+        &with(&doc, |m| {
+            m.insert("experiments".into(), json!([without_code]));
+        }),
+        "a refused lesson without its error code",
+    );
 }
 
 #[test]
@@ -173,7 +190,8 @@ fn explain_matches_its_schema_for_every_experiment() {
     let thread = experiments::all().map(|e| e.name);
     let process = experiments::PROCESS.iter().map(|e| e.name);
     let litmus = experiments::LITMUS.iter().map(|t| t.name);
-    for name in thread.chain(process).chain(litmus) {
+    let refused = REFUSED.iter().map(|r| r.name);
+    for name in thread.chain(process).chain(litmus).chain(refused) {
         let doc = json(&["explain", name, "--json"]);
         valid("explain", &doc);
         assert_eq!(doc["name"], name);
@@ -205,6 +223,18 @@ fn explain_matches_its_schema_for_every_experiment() {
         }),
         "a thread experiment without its witnesses",
     );
+    // A lesson the compiler refuses carries the compiler's error and the rewrite.
+    let doc = json(&["explain", REFUSED[0].name, "--json"]);
+    valid_and_strict("explain", &doc);
+    for key in ["compiler_error", "fixed"] {
+        rejected(
+            "explain",
+            &with(&doc, |m| {
+                m.remove(key);
+            }),
+            &format!("a refused lesson without `{key}`"),
+        );
+    }
 }
 
 #[test]

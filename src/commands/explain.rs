@@ -1,5 +1,6 @@
 //! `race-lab explain`: an experiment's lesson and its kernel's source, for thread
-//! experiments, process experiments and litmus tests alike.
+//! experiments, process experiments and litmus tests alike, and the lessons the compiler
+//! teaches by refusing a program (`experiments/refused/`).
 
 use super::{validate, Exit};
 use crate::error::Result;
@@ -35,6 +36,12 @@ pub fn execute(a: &ExplainArgs, out: &mut dyn Write) -> Result<Exit> {
             report::explain::process_json(out, e)?;
         } else {
             report::explain::process(out, e)?;
+        }
+    } else if let Some(r) = crate::refused::find(name) {
+        if a.json {
+            report::explain::refused_json(out, r)?;
+        } else {
+            report::explain::refused(out, r)?;
         }
     } else {
         let e = validate::experiment(name)?;

@@ -1,8 +1,10 @@
-//! `race-lab list`: the catalogue — thread experiments, process experiments, litmus tests.
+//! `race-lab list`: the catalogue — thread experiments, the lessons the compiler refuses,
+//! process experiments, litmus tests.
 
 use super::Exit;
 use crate::error::Result;
 use crate::experiments;
+use crate::refused::REFUSED;
 use crate::report;
 use clap::Args;
 use std::io::Write;
@@ -18,9 +20,21 @@ pub struct ListArgs {
 pub fn execute(a: &ListArgs, out: &mut dyn Write) -> Result<Exit> {
     let thread: Vec<_> = experiments::all().collect();
     if a.json {
-        report::list::json(out, &thread, experiments::PROCESS, experiments::LITMUS)?;
+        report::list::json(
+            out,
+            &thread,
+            REFUSED,
+            experiments::PROCESS,
+            experiments::LITMUS,
+        )?;
     } else {
-        report::list::text(out, &thread, experiments::PROCESS, experiments::LITMUS)?;
+        report::list::text(
+            out,
+            &thread,
+            REFUSED,
+            experiments::PROCESS,
+            experiments::LITMUS,
+        )?;
     }
     Ok(Exit::Ok)
 }

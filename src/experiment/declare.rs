@@ -188,6 +188,7 @@ impl Experiment {
         },
         rc11_proof: None,
         loom_false_alarm: false,
+        loom_limit: None,
         witnessed: false,
         play: Play::AtProofSize,
         goal: None,

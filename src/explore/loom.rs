@@ -41,6 +41,8 @@ enum LabStop {
 enum Stopped {
     Lab(LabStop),
     DataRace,
+    /// A freed cell accessed, or freed while an access was unordered with the free.
+    UseAfterFree,
     Deadlock,
     BranchLimit,
     Other,
@@ -53,8 +55,13 @@ impl Stopped {
                 .downcast_ref::<Box<dyn std::any::Any + Send>>()
                 .and_then(|inner| inner.downcast_ref::<LabStop>())
         });
+        let freed = payload.downcast_ref::<crate::rt::UseAfterFree>().is_some()
+            || payload
+                .downcast_ref::<Box<dyn std::any::Any + Send>>()
+                .is_some_and(|inner| inner.downcast_ref::<crate::rt::UseAfterFree>().is_some());
         match lab {
             Some(stop) => Stopped::Lab(*stop),
+            None if freed => Stopped::UseAfterFree,
             None if msg.starts_with("Causality violation") => Stopped::DataRace,
             None if msg.starts_with("deadlock") => Stopped::Deadlock,
             None if msg.contains("maximum number of branches") || msg.contains("max_branches") => {
@@ -201,6 +208,16 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                     report.race = Some(race_report(&msg, &rec.events));
                     report.stopped = Some("loom stopped at the first data race".into());
                 }
+                Stopped::UseAfterFree => {
+                    let mut race = race_report(
+                        "use after free: an access to a freed cell, or not ordered before its free",
+                        &rec.events,
+                    );
+                    race.use_after_free = true;
+                    race.summary = format!("use after free: {}", race.summary);
+                    report.race = Some(race);
+                    report.stopped = Some("loom stopped at the first use after free".into());
+                }
                 Stopped::Deadlock => {
                     report.deadlock = Some(deadlock_report(&msg, &rec));
                     report.stopped = Some("loom stopped at the first deadlock".into());
@@ -300,6 +317,7 @@ fn race_report(msg: &str, events: &[Event]) -> RaceReport {
     }
     RaceReport {
         loom_message: first_line(msg).to_string(),
+        use_after_free: false,
         accesses,
         summary,
         events: events.iter().map(EventOut::from).collect(),

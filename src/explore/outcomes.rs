@@ -74,6 +74,10 @@ impl From<&Event> for EventOut {
 pub struct RaceReport {
     /// loom's own message, first line.
     pub loom_message: String,
+    /// One of the two accesses is the free of the cell ([`crate::rt::RtCell::free`]), or an
+    /// access read the freed cell: a USE AFTER FREE.
+    #[serde(default)]
+    pub use_after_free: bool,
     /// The access loom stopped and the earlier conflicting one, "T1 write cell at file:line".
     pub accesses: Vec<String>,
     pub summary: String,

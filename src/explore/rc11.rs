@@ -111,22 +111,46 @@ impl Found {
 fn race_report(exp: &crate::experiment::Experiment, g: &Graph, a: Ev, b: Ev) -> RaceReport {
     let mut events = engine::trace(g);
     exp.name_objects(&mut events);
+    let frees = |e: Ev| g.is_write(e) && g.is_na(e) && g.val(e) == crate::rt::FREED;
     let who = |e: Ev| {
         format!(
             "{} {} {}",
             trace::thread_name(crate::rt::rc11::graph::trace_thread(e.t)),
-            if g.is_write(e) { "writes" } else { "reads" },
+            if frees(e) {
+                "frees"
+            } else if g.is_write(e) {
+                "writes"
+            } else {
+                "reads"
+            },
             if g.is_na(e) { "the cell" } else { "an atomic" },
         )
     };
+    let use_after_free = frees(a) || frees(b);
+    let (message, summary) = if use_after_free {
+        (
+            "use after free (rc11 world): an access to the cell not ordered before its free",
+            format!(
+                "use after free: {} and {} with nothing ordering the access before the free",
+                who(a),
+                who(b)
+            ),
+        )
+    } else {
+        (
+            "data race (rc11 world): two accesses to the cell, one a write, with no happens-before between them",
+            format!(
+                "{} and {} with nothing ordering them: a data race, undefined behaviour",
+                who(a),
+                who(b)
+            ),
+        )
+    };
     RaceReport {
-        loom_message: "data race (rc11 world): two accesses to the cell, one a write, with no happens-before between them".into(),
+        loom_message: message.into(),
+        use_after_free,
         accesses: vec![who(a), who(b)],
-        summary: format!(
-            "{} and {} with nothing ordering them: a data race, undefined behaviour",
-            who(a),
-            who(b)
-        ),
+        summary,
         events: events.iter().map(EventOut::from).collect(),
         timeline: trace::timeline(&events),
     }

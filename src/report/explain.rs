@@ -4,6 +4,7 @@ use super::envelope::Envelope;
 use crate::experiment::{Experiment, Opt};
 use crate::litmus::Litmus;
 use crate::procs::ProcExperiment;
+use crate::refused::Refused;
 use serde_json::json;
 use std::io::{self, Write};
 
@@ -102,6 +103,30 @@ pub fn litmus_json(w: &mut dyn Write, t: &Litmus) -> io::Result<()> {
     .write(w)
 }
 
+/// `race-lab explain --json` of a lesson the compiler refuses: the lesson and the code that
+/// does not compile, the compiler's error (`compiler_error`: its code and rustc's output)
+/// and the safe rewrite (`fixed`: its path and code).
+pub fn refused_json(w: &mut dyn Write, r: &Refused) -> io::Result<()> {
+    envelope(
+        r.name,
+        format!("{}: refused by the compiler ({})", r.name, r.error_code),
+        json!({
+            "name": r.name,
+            "kind": "refused",
+            "path": r.path,
+            "lesson": r.lesson(),
+            "code": r.code(),
+            "class": "refused",
+            "family": "refused",
+            "summary": r.summary,
+            "options": [],
+            "compiler_error": {"code": r.error_code, "stderr": r.stderr},
+            "fixed": {"path": r.fixed_path(), "code": r.fixed_code()},
+        }),
+    )
+    .write(w)
+}
+
 /// A thread experiment: its lesson, class, defaults, witnesses, and kernel.
 pub fn thread(w: &mut dyn Write, e: &Experiment, witnesses: Option<&str>) -> io::Result<()> {
     writeln!(w, "{}\n", e.lesson())?;
@@ -133,6 +158,18 @@ pub fn process(w: &mut dyn Write, e: &ProcExperiment) -> io::Result<()> {
         e.source,
         &format!("experiments/{}.rs", e.name.replace('-', "_")),
     )
+}
+
+/// `race-lab explain` of a lesson the compiler refuses: the lesson, the code that does not
+/// compile, what the compiler says about it, and the safe rewrite.
+pub fn refused(w: &mut dyn Write, r: &Refused) -> io::Result<()> {
+    writeln!(w, "{}", r.lesson())?;
+    writeln!(w, "\nthe program, which does not compile ({}):\n", r.path)?;
+    writeln!(w, "{}", r.code())?;
+    writeln!(w, "\nWhat the compiler says:\n")?;
+    writeln!(w, "{}", r.stderr.trim_end())?;
+    writeln!(w, "\nThe safe rewrite ({}):\n", r.fixed_path())?;
+    writeln!(w, "{}", r.fixed_code())
 }
 
 /// The lesson (the `//!` header) and then the code of an experiment's source file.

@@ -1,21 +1,25 @@
-//! `race-lab list`: the thread experiments, the process experiments and the litmus tests,
-//! as tables or as one JSON document (schema `race-lab.list/2`).
+//! `race-lab list`: the thread experiments, the lessons the compiler refuses to compile, the
+//! process experiments and the litmus tests, as tables or as one JSON document (schema
+//! `race-lab.list/2`).
 
 use super::envelope::Envelope;
 use super::{flags, table};
 use crate::experiment::Experiment;
 use crate::litmus::Litmus;
 use crate::procs::ProcExperiment;
+use crate::refused::Refused;
 use std::io::{self, Write};
 
 /// The catalogue as tables.
 pub fn text(
     w: &mut dyn Write,
     threads: &[&Experiment],
+    refused: &[Refused],
     processes: &[&ProcExperiment],
     litmus: &[&Litmus],
 ) -> io::Result<()> {
     thread_table(w, threads)?;
+    refused_table(w, refused)?;
     process_table(w, processes)?;
     let names: Vec<&str> = litmus.iter().map(|t| t.name).collect();
     writeln!(
@@ -27,10 +31,12 @@ pub fn text(
 
 /// The catalogue as JSON (schema `race-lab.list/2`): the envelope, then `experiments[]`
 /// (thread and process experiments, each with its kind, class, family, summary and
-/// options) and `litmus[]`. Nothing is measured: `outcomes` is empty.
+/// options, then the lessons the compiler refuses, kind `refused`, with their error code)
+/// and `litmus[]`. Nothing is measured: `outcomes` is empty.
 pub fn json(
     w: &mut dyn Write,
     threads: &[&Experiment],
+    refused: &[Refused],
     processes: &[&ProcExperiment],
     litmus: &[&Litmus],
 ) -> io::Result<()> {
@@ -52,16 +58,23 @@ pub fn json(
             "options": e.options.iter().map(|o| o.flag()).collect::<Vec<_>>(),
         })
     }));
+    list.extend(refused.iter().map(|r| {
+        serde_json::json!({
+            "name": r.name, "kind": "refused", "class": "refused", "family": "refused",
+            "summary": r.summary, "error_code": r.error_code, "options": [],
+        })
+    }));
     let tests: Vec<_> = litmus
         .iter()
         .map(|t| serde_json::json!({"name": t.name, "summary": t.summary}))
         .collect();
     Envelope::new("list")
         .verdict(format!(
-            "{} thread experiments, {} process experiments, {} litmus tests",
+            "{} thread experiments, {} process experiments, {} litmus tests, {} refused by the compiler",
             threads.len(),
             processes.len(),
-            litmus.len()
+            litmus.len(),
+            refused.len()
         ))
         .field("experiments", list)
         .field("litmus", tests)
@@ -95,6 +108,26 @@ fn thread_table(w: &mut dyn Write, all: &[&Experiment]) -> io::Result<()> {
     writeln!(
         w,
         "run one: race-lab run <experiment>   read its lesson: race-lab explain <experiment>"
+    )
+}
+
+/// The lessons the compiler refuses to compile: name, error code, summary.
+fn refused_table(w: &mut dyn Write, all: &[Refused]) -> io::Result<()> {
+    if all.is_empty() {
+        return Ok(());
+    }
+    let mut t = table(&["refused by the compiler", "error", "what it does"]);
+    for r in all {
+        t.add_row(vec![
+            r.name.to_string(),
+            r.error_code.to_string(),
+            r.summary.to_string(),
+        ]);
+    }
+    writeln!(w, "{t}")?;
+    writeln!(
+        w,
+        "the lesson, rustc's error and the safe rewrite: race-lab explain <name>"
     )
 }
 

@@ -76,7 +76,12 @@ pub fn json(
 pub fn junit(checks: &[Check], seconds: f64) -> io::Result<String> {
     let mut report = Report::new("race-lab verify");
     report.set_time(Duration::from_secs_f64(seconds));
-    for kind in [Kind::Proved, Kind::BugFound, Kind::Litmus] {
+    for kind in [
+        Kind::Proved,
+        Kind::BugFound,
+        Kind::NeedsWeakMemory,
+        Kind::Litmus,
+    ] {
         let mine: Vec<&Check> = checks.iter().filter(|c| c.kind == kind).collect();
         if mine.is_empty() {
             continue;

@@ -182,7 +182,10 @@ impl<V: AtomicValue> RtAtomicInt<V> for LoomAtomic<V> {
 
 impl RtCell for LoomRacyCell {
     fn new(v: u64) -> Self {
-        LoomRacyCell(loom::cell::UnsafeCell::new(v))
+        LoomRacyCell {
+            cell: loom::cell::UnsafeCell::new(v),
+            freed: std::sync::atomic::AtomicBool::new(false),
+        }
     }
     #[track_caller]
     fn read(&self) -> u64 {
@@ -192,6 +195,9 @@ impl RtCell for LoomRacyCell {
             location: Some(loc),
             ..Event::new(t, Op::RacyRead, "cell", 0)
         });
+        if self.freed.load(std::sync::atomic::Ordering::Relaxed) {
+            std::panic::panic_any(super::UseAfterFree); // read after the free ran
+        }
         let v = LoomRacyCell::read(self);
         settle(Op::Read, v);
         v
@@ -203,6 +209,21 @@ impl RtCell for LoomRacyCell {
             location: Some(loc),
             ..Event::new(t, Op::RacyWrite, "cell", v)
         });
+        if self.freed.load(std::sync::atomic::Ordering::Relaxed) {
+            std::panic::panic_any(super::UseAfterFree); // written after the free ran
+        }
+        if v == super::FREED {
+            // The free: loom checks it against every access not ordered before it.
+            let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                LoomRacyCell::write(self, v)
+            }));
+            self.freed.store(true, std::sync::atomic::Ordering::Relaxed);
+            if checked.is_err() {
+                std::panic::panic_any(super::UseAfterFree); // an access raced with the free
+            }
+            settle(Op::Write, v);
+            return;
+        }
         LoomRacyCell::write(self, v);
         settle(Op::Write, v);
     }

@@ -190,7 +190,25 @@ pub trait RtCell: Send + Sync + 'static {
     fn write(&self, v: u64);
     /// `m` times `*cell += 1` as plain Rust: the optimiser may fold the loop.
     fn add_plain(&self, m: u64);
+    /// Frees the object the cell stands for (a `Box` dropped, an `Arc`'s last reference
+    /// gone): a plain write of [`FREED`], the poison a later read sees. Every world tracks
+    /// it as such: an access racing with the free, or reading the poison, is a USE AFTER
+    /// FREE (the rc11 and loom worlds stop at it and name it; the scheduled and native worlds
+    /// hand the kernel the poison, which it counts).
+    #[track_caller]
+    fn free(&self) {
+        self.write(FREED);
+    }
 }
+
+/// What a freed cell holds: the poison that [`RtCell::free`] writes. A read that returns it
+/// read a freed object.
+pub const FREED: u64 = 0xDEAD_F4EE_DEAD_F4EE;
+
+/// The payload a loom execution panics with when a freed cell is accessed (or freed while an
+/// access to it is not ordered before the free): read back by type, never by text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UseAfterFree;
 
 /// The sending half of a channel of counts, as `std::sync::mpsc::Sender<u64>`.
 pub trait RtSender: Clone + Send + Sync + 'static {

@@ -91,7 +91,12 @@ impl RacyCell {
 
 /// The loom world's racy cell: loom tracks every access and reports the race
 /// ("Causality violation: Concurrent read and write accesses") instead of committing it.
-pub struct LoomRacyCell(pub loom::cell::UnsafeCell<u64>);
+pub struct LoomRacyCell {
+    pub cell: loom::cell::UnsafeCell<u64>,
+    /// Whether the cell was freed in this execution ([`crate::rt::RtCell::free`]): a plain
+    /// flag outside the model, so it adds no interleavings.
+    pub freed: std::sync::atomic::AtomicBool,
+}
 
 // Deliberately wrong, exactly as for `RacyCell`: loom's `UnsafeCell` is `!Sync`, and this
 // claim is what lets the model share it so that loom can catch the race.
@@ -101,11 +106,11 @@ unsafe impl Sync for LoomRacyCell {}
 impl LoomRacyCell {
     pub fn read(&self) -> u64 {
         // RACY ON PURPOSE: loom checks this read against concurrent writes before we deref.
-        self.0.with(|p| unsafe { *p })
+        self.cell.with(|p| unsafe { *p })
     }
     pub fn write(&self, v: u64) {
         // RACY ON PURPOSE: loom checks this write against concurrent accesses before we deref.
-        self.0.with_mut(|p| unsafe { *p = v })
+        self.cell.with_mut(|p| unsafe { *p = v })
     }
 }
 

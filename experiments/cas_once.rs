@@ -1,0 +1,47 @@
+//! # cas-once — a compare_exchange whose failure is ignored
+//!
+//! **Question.** An increment as one `compare_exchange(v, v + 1)` after loading v, with the
+//! `Err` thrown away (`let _ = …`): the code reads "set it to v + 1 if it is still v" and
+//! moves on. N threads do M increments each. Is the count exact?
+//!
+//! **Expect.** No. A `compare_exchange` fails whenever another thread changed the value
+//! between the load and the exchange, and a failure changes nothing: the increment is simply
+//! not done. Unlike `racy-atomic` nothing is overwritten, so the count can never go
+//! *down*; it just falls short, by exactly the number of failures (the metric). The result
+//! must be handled: retry with the value the failure returns (`cas`), or use `fetch_add`.
+//! `compare_exchange_weak` makes it worse: it may fail even when nobody interfered. Schedules
+//! find it at 2 × 1.
+//!
+//! **Outcomes.** N × M ACCEPTABLE; fewer INTERESTING (increments dropped); anything else
+//! FORBIDDEN.
+
+use crate::prelude::*;
+
+pub const EXPERIMENT: Experiment = experiment! {
+    family: "compare-exchange",
+    summary: "one compare_exchange per increment, failure ignored: increments dropped",
+    class: Class::LogicRace,
+    bug_shows_in: Worlds::ALL,
+    proof: Size {
+        threads: 2,
+        iters: 1,
+    },
+    metric: Some("failed exchanges"),
+    default_threads: 8,
+    default_iters: 100_000,
+};
+
+pub fn kernel<R: Rt>(p: &Params) -> Run {
+    let counter = Arc::new(R::AtomicU64::new(0));
+    let m = p.iters;
+    let (failed, elapsed) = workers::<R, _>(p, &counter, move |c, _| {
+        let mut failed = 0;
+        for _ in 0..m {
+            let v = c.load(Ordering::Relaxed);
+            let tried = c.compare_exchange(v, v + 1, Ordering::Relaxed, Ordering::Relaxed);
+            failed += u64::from(tried.is_err()); // …and nothing else is done about it
+        }
+        failed
+    });
+    Run::counted(counter.load(Ordering::SeqCst), failed, elapsed)
+}
