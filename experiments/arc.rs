@@ -42,9 +42,15 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
 pub fn grade_frees(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
     let counted = o.primary() == p.expected() && o.get("frees") == Some(p.iters);
     match o.get("use_after_free") {
-        Some(0) if counted => (Grade::Acceptable, "every use before the free, one free each"),
+        Some(0) if counted => (
+            Grade::Acceptable,
+            "every use before the free, one free each",
+        ),
         Some(_) if counted && broken => (Grade::Interesting, "a thread read freed data"),
-        _ => (Grade::Forbidden, "uses or frees miscounted, or freed data read: a bug"),
+        _ => (
+            Grade::Forbidden,
+            "uses or frees miscounted, or freed data read: a bug",
+        ),
     }
 }
 

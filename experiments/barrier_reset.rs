@@ -45,7 +45,7 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
 }
 
 /// The broken barrier (the sense is not used).
-pub fn wait<R: Rt>((count, open): &(R::AtomicU64, R::AtomicBool), n: u64, _: &mut bool) {
+pub fn wait<R: Rt>((count, open): &super::barrier_sense::Barrier<R>, n: u64, _: &mut bool) {
     if count.fetch_add(1, Ordering::AcqRel) + 1 == n {
         open.store(true, Ordering::Release);
     }

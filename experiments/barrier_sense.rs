@@ -40,12 +40,12 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
     )
 }
 
-/// Runs M rounds of N threads through `wait` (given the barrier's two atomics, the number of
-/// threads and the thread's own local sense), counting the passes that came too early.
-pub fn rounds<R: Rt>(
-    p: &Params,
-    wait: fn(&(R::AtomicU64, R::AtomicBool), u64, &mut bool),
-) -> Run {
+/// A barrier's shared state: the count of arrivals and a flag.
+pub type Barrier<R> = (<R as Rt>::AtomicU64, <R as Rt>::AtomicBool);
+
+/// Runs M rounds of N threads through `wait` (given the barrier, the number of threads and
+/// the thread's own local sense), counting the passes that came too early.
+pub fn rounds<R: Rt>(p: &Params, wait: fn(&Barrier<R>, u64, &mut bool)) -> Run {
     let n = p.threads;
     let s = Arc::new((
         (R::AtomicU64::new(0), R::AtomicBool::new(false)),
@@ -65,11 +65,14 @@ pub fn rounds<R: Rt>(
         (m, early)
     });
     let (passes, early) = tally;
-    Run::of(Outcome::of(&[("passes", passes), ("early", early)]), elapsed)
+    Run::of(
+        Outcome::of(&[("passes", passes), ("early", early)]),
+        elapsed,
+    )
 }
 
 /// The sense-reversing barrier.
-pub fn wait<R: Rt>((count, flag): &(R::AtomicU64, R::AtomicBool), n: u64, sense: &mut bool) {
+pub fn wait<R: Rt>((count, flag): &Barrier<R>, n: u64, sense: &mut bool) {
     *sense = !*sense;
     if count.fetch_add(1, Ordering::AcqRel) + 1 == n {
         count.store(0, Ordering::Relaxed); // ready for the next round…

@@ -32,7 +32,13 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(p, o, "stale", false, "a loser read the winner's slot before its payload")
+    grade_failures(
+        p,
+        o,
+        "stale",
+        false,
+        "a loser read the winner's slot before its payload",
+    )
 }
 
 /// M rounds of the race; `failure`: the exchange's ordering when it fails.

@@ -33,7 +33,13 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(p, o, "stale", true, "a loser read the winner's slot before its payload")
+    grade_failures(
+        p,
+        o,
+        "stale",
+        true,
+        "a loser read the winner's slot before its payload",
+    )
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

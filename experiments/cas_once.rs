@@ -26,10 +26,25 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 1,
     },
+    judge: Some(judge),
     metric: Some("failed exchanges"),
     default_threads: 8,
     default_iters: 100_000,
 };
+
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    match o.get("value") {
+        Some(v) if v == p.expected() => (Grade::Acceptable, "no exchange failed this time"),
+        Some(v) if v >= p.iters && v < p.expected() => (
+            Grade::Interesting,
+            "increments dropped: a compare_exchange failed and was not retried",
+        ),
+        _ => (
+            Grade::Forbidden,
+            "impossible: a failed exchange changes nothing",
+        ),
+    }
+}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     let counter = Arc::new(R::AtomicU64::new(0));

@@ -32,7 +32,13 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(p, o, "early", false, "a thread went on before every part was done")
+    grade_failures(
+        p,
+        o,
+        "early",
+        false,
+        "a thread went on before every part was done",
+    )
 }
 
 /// M rounds through a latch of N; `wake_all`: the last count-down wakes every sleeper.
@@ -56,12 +62,18 @@ pub fn countdown<R: Rt>(p: &Params, wake_all: bool) -> Run {
                 zero.notify_one(); // wakes one sleeper; the others sleep on
             }
             drop(zero.wait_while(c, |c| *c > 0));
-            early += done.iter().filter(|d| d.load(Ordering::Relaxed) < r).count() as u64;
+            early += done
+                .iter()
+                .filter(|d| d.load(Ordering::Relaxed) < r)
+                .count() as u64;
         }
         (m, early)
     });
     let (passes, early) = tally;
-    Run::of(Outcome::of(&[("passes", passes), ("early", early)]), elapsed)
+    Run::of(
+        Outcome::of(&[("passes", passes), ("early", early)]),
+        elapsed,
+    )
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -79,7 +79,9 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
                 }
             }
             let succ = mine.next.load(Ordering::Acquire);
-            nodes[succ as usize - 1].locked.store(false, Ordering::Release);
+            nodes[succ as usize - 1]
+                .locked
+                .store(false, Ordering::Release);
         }
         0
     });

@@ -57,7 +57,10 @@ pub fn channels<R: Rt>(p: &Params, set: Ordering, check: Ordering) -> Run {
         (if me == 1 { m } else { 0 }, wrong)
     });
     let (received, wrong) = tally;
-    Run::of(Outcome::of(&[("received", received), ("wrong", wrong)]), elapsed)
+    Run::of(
+        Outcome::of(&[("received", received), ("wrong", wrong)]),
+        elapsed,
+    )
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

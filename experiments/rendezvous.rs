@@ -32,7 +32,13 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(p, o, "early", false, "a thread went on before the other arrived")
+    grade_failures(
+        p,
+        o,
+        "early",
+        false,
+        "a thread went on before the other arrived",
+    )
 }
 
 /// Two threads meet M times; `wait_first`: each waits for the other before it signals.
@@ -61,7 +67,10 @@ pub fn meet<R: Rt>(p: &Params, wait_first: bool) -> Run {
         (m, early)
     });
     let (rounds, early) = tally;
-    Run::of(Outcome::of(&[("rounds", rounds), ("early", early)]), elapsed)
+    Run::of(
+        Outcome::of(&[("rounds", rounds), ("early", early)]),
+        elapsed,
+    )
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

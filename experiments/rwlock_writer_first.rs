@@ -59,12 +59,18 @@ pub fn readers_and_writer<R: Rt>(p: &Params, announce: bool) -> Run {
             loop {
                 let s = state.load(Ordering::Relaxed);
                 if s & !WAITING == 0 {
-                    let got = state.compare_exchange(s, WRITER, Ordering::Acquire, Ordering::Relaxed);
+                    let got =
+                        state.compare_exchange(s, WRITER, Ordering::Acquire, Ordering::Relaxed);
                     if got.is_ok() {
                         break;
                     }
                 } else if announce && s & WAITING == 0 {
-                    let set = state.compare_exchange(s, s | WAITING, Ordering::Relaxed, Ordering::Relaxed);
+                    let set = state.compare_exchange(
+                        s,
+                        s | WAITING,
+                        Ordering::Relaxed,
+                        Ordering::Relaxed,
+                    );
                     if set.is_ok() {
                         since = Some(waits.line_up()); // the doorway: announced
                     }

@@ -72,7 +72,10 @@ pub fn guarded<R: Rt>(p: &Params, permits: u64) -> Run {
         }
         0
     });
-    Run::of(lock_outcome(s.0.load(Ordering::SeqCst), s.1.peak()), elapsed)
+    Run::of(
+        lock_outcome(s.0.load(Ordering::SeqCst), s.1.peak()),
+        elapsed,
+    )
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

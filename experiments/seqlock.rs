@@ -52,7 +52,11 @@ pub fn grade_reads(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static st
 
 /// The seqlock; `reader_fence`: the reader's Acquire fence before it re-checks `seq`.
 pub fn seqlock<R: Rt>(p: &Params, reader_fence: bool) -> Run {
-    let s = Arc::new((R::AtomicU64::new(0), R::AtomicU64::new(0), R::AtomicU64::new(0)));
+    let s = Arc::new((
+        R::AtomicU64::new(0),
+        R::AtomicU64::new(0),
+        R::AtomicU64::new(0),
+    ));
     let m = p.iters;
     let (tally, elapsed) = workers_counting::<R, _, _>(p, &s, move |(seq, x, y), me| {
         if me == 0 {

@@ -73,12 +73,10 @@ impl<R: Rt> Waits<R> {
             let waited = now - since;
             let mut l = self.longest.load(Ordering::Relaxed);
             while waited > l {
-                match self.longest.compare_exchange(
-                    l,
-                    waited,
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                ) {
+                match self
+                    .longest
+                    .compare_exchange(l, waited, Ordering::Relaxed, Ordering::Relaxed)
+                {
                     Ok(_) => break,
                     Err(seen) => l = seen,
                 }
@@ -98,7 +96,11 @@ impl<R: Rt> Default for Waits<R> {
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     let s = Arc::new((
-        (R::AtomicU64::new(0), R::AtomicU64::new(0), R::AtomicU64::new(0)),
+        (
+            R::AtomicU64::new(0),
+            R::AtomicU64::new(0),
+            R::AtomicU64::new(0),
+        ),
         Waits::<R>::new(),
     ));
     let m = p.iters;

@@ -46,7 +46,11 @@ pub fn grade_stack(o: &Outcome, broken: bool) -> (Grade, &'static str) {
     if o.get("nodes") == Some(NODES) && o.get("cycle") == Some(0) {
         return (Grade::Acceptable, "the stack is intact");
     }
-    let bad = if broken { Grade::Interesting } else { Grade::Forbidden };
+    let bad = if broken {
+        Grade::Interesting
+    } else {
+        Grade::Forbidden
+    };
     (
         bad,
         "the stack is corrupt: a compare_exchange took a node that had been popped and pushed back (ABA)",

@@ -19,18 +19,10 @@ fn rc11_at(
     first_failure: bool,
 ) -> race_lab::error::Result<ExploreReport> {
     explore(&ExploreConfig {
-        exp,
         params: Params::new(size.threads, size.iters),
-        world: World::Rc11,
-        preemptions: None,
-        max_seconds: 3600.0,
-        max_seconds_given: false,
-        max_executions: Some(5_000_000),
         spurious_wakeups,
         first_failure,
-        show: 1,
-        cancel: Cancel::new(),
-        jobs: 1,
+        ..config(exp)
     })
 }
 
@@ -176,5 +168,64 @@ fn spurious_wake_ups_are_explored_both_ways() {
         } else {
             assert!(r.deadlock.is_some(), "{name}: {}", r.verdict);
         }
+    }
+}
+
+/// A hand-made `Arc` whose Relaxed decrement lets the free overtake a use: the rc11 world
+/// names it a USE AFTER FREE (not a wrong count and not a plain data race), loom too, and the
+/// scheduled world proves the kernel and says the bug needs weak memory. The correct `Arc`
+/// and a one-shot channel's plain data race are not called use after free.
+#[test]
+fn a_free_that_overtakes_a_use_is_a_use_after_free_in_the_weak_worlds_only() {
+    let r = rc11("arc-relaxed").expect("explores");
+    let race = r.race.expect("the race with the free");
+    assert!(race.use_after_free, "{}", race.summary);
+    assert!(r.verdict.contains("USE AFTER FREE"), "{}", r.verdict);
+    assert!(race.accesses.iter().any(|a| a.contains("frees the cell")));
+    let oneshot = rc11("oneshot-relaxed").expect("explores");
+    let race = oneshot.race.expect("a data race");
+    assert!(!race.use_after_free && oneshot.verdict.contains("DATA RACE"));
+    let fixed = rc11("arc").expect("explores");
+    assert!(fixed.race.is_none() && fixed.complete && fixed.failing_executions == 0);
+
+    let exp = race_lab::experiments::find("arc-relaxed").unwrap();
+    let loom = explore(&ExploreConfig {
+        world: World::Loom,
+        first_failure: true,
+        max_executions: Some(10_000),
+        ..config(exp)
+    })
+    .expect("loom explores");
+    let race = loom.race.expect("loom stops at the use after free");
+    assert!(race.use_after_free, "{}", race.summary);
+    assert!(loom.verdict.contains("USE AFTER FREE"), "{}", loom.verdict);
+    let sc = explore(&ExploreConfig {
+        world: World::Scheduled,
+        ..config(exp)
+    })
+    .expect("the scheduled world explores");
+    assert!(sc.complete && sc.race.is_none() && sc.failing_executions == 0);
+    assert!(
+        sc.verdict.contains("the bug needs weak memory"),
+        "{}",
+        sc.verdict
+    );
+}
+
+/// Exploring `exp` at its proof size in the rc11 world, sequentially, with a work budget.
+fn config(exp: &'static race_lab::experiment::Experiment) -> ExploreConfig {
+    ExploreConfig {
+        exp,
+        params: Params::new(exp.proof.threads, exp.proof.iters),
+        world: World::Rc11,
+        preemptions: None,
+        max_seconds: 3600.0,
+        max_seconds_given: false,
+        max_executions: Some(5_000_000),
+        spurious_wakeups: false,
+        first_failure: false,
+        show: 1,
+        cancel: Cancel::new(),
+        jobs: 1,
     }
 }

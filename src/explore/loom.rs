@@ -280,6 +280,7 @@ fn race_report(msg: &str, events: &[Event]) -> RaceReport {
     let describe = |e: &Event| {
         let what = match e.op {
             trace::Op::RacyRead | trace::Op::Read => "read",
+            _ if e.value == crate::rt::FREED => "free",
             _ => "write",
         };
         format!(
