@@ -27,11 +27,12 @@ pub const EXPERIMENT: Experiment = experiment! {
     class: Class::Deadlock,
     atomics: &["count", "open"],
     bug_shows_in: Worlds::ALL,
+    hang_spins: true,
     loom_limit: Some("the hang is a spin on a flag nobody will set again: loom cannot tell it from progress and stops at its branch limit"),
     judge: Some(judge),
     goal: Some("let one thread pass a barrier before the others arrive, or hang them"),
-    default_threads: 4,
-    default_iters: 20_000,
+    default_threads: 2,
+    default_iters: 100_000,
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -50,7 +51,7 @@ pub fn wait<R: Rt>((count, open): &super::barrier_sense::Barrier<R>, n: u64, _: 
         open.store(true, Ordering::Release);
     }
     while !open.load(Ordering::Acquire) {
-        R::spin_loop();
+        R::yield_now();
     }
     if count.fetch_sub(1, Ordering::AcqRel) == 1 {
         open.store(false, Ordering::Release); // the last one out closes it, too late

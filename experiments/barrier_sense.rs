@@ -26,8 +26,8 @@ pub const EXPERIMENT: Experiment = experiment! {
     class: Class::Fixed,
     atomics: &["count", "sense"],
     judge: Some(judge),
-    default_threads: 4,
-    default_iters: 20_000,
+    default_threads: 2,
+    default_iters: 100_000,
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -79,7 +79,7 @@ pub fn wait<R: Rt>((count, flag): &Barrier<R>, n: u64, sense: &mut bool) {
         flag.store(*sense, Ordering::Release); // …which this store opens
     } else {
         while flag.load(Ordering::Acquire) != *sense {
-            R::spin_loop();
+            R::yield_now();
         }
     }
 }

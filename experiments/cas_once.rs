@@ -46,17 +46,38 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
     }
 }
 
-pub fn kernel<R: Rt>(p: &Params) -> Run {
+/// N × M increments, each one load and one exchange (`weak`: `compare_exchange_weak`); with
+/// `retry`, a failed exchange is tried again with the value it saw.
+pub fn increments<R: Rt>(p: &Params, weak: bool, retry: bool) -> Run {
     let counter = Arc::new(R::AtomicU64::new(0));
     let m = p.iters;
     let (failed, elapsed) = workers::<R, _>(p, &counter, move |c, _| {
         let mut failed = 0;
         for _ in 0..m {
-            let v = c.load(Ordering::Relaxed);
-            let tried = c.compare_exchange(v, v + 1, Ordering::Relaxed, Ordering::Relaxed);
-            failed += u64::from(tried.is_err()); // …and nothing else is done about it
+            let mut v = c.load(Ordering::Relaxed);
+            loop {
+                let tried = if weak {
+                    c.compare_exchange_weak(v, v + 1, Ordering::Relaxed, Ordering::Relaxed)
+                } else {
+                    c.compare_exchange(v, v + 1, Ordering::Relaxed, Ordering::Relaxed)
+                };
+                match tried {
+                    Ok(_) => break,
+                    Err(seen) => {
+                        failed += 1;
+                        v = seen;
+                    }
+                }
+                if !retry {
+                    break; // …and nothing else is done about it
+                }
+            }
         }
         failed
     });
     Run::counted(counter.load(Ordering::SeqCst), failed, elapsed)
+}
+
+pub fn kernel<R: Rt>(p: &Params) -> Run {
+    increments::<R>(p, false, false)
 }

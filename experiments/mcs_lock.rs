@@ -29,8 +29,8 @@ pub const EXPERIMENT: Experiment = experiment! {
         iters: 1,
     },
     judge: Some(super::ticket_fair::judge),
-    default_threads: 4,
-    default_iters: 20_000,
+    default_threads: 2,
+    default_iters: 100_000,
 };
 
 /// A queue node: whether its thread must still wait, and who queued behind it (index + 1).
@@ -62,7 +62,7 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
             if pred != 0 {
                 nodes[pred as usize - 1].next.store(id, Ordering::Release);
                 while mine.locked.load(Ordering::Acquire) {
-                    R::spin_loop(); // on my own flag
+                    R::yield_now(); // on my own flag
                 }
             }
             waits.enter(Some(since));
@@ -75,7 +75,7 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
                     continue;
                 }
                 while mine.next.load(Ordering::Acquire) == 0 {
-                    R::spin_loop(); // a successor swapped in but has not linked yet
+                    R::yield_now(); // a successor swapped in but has not linked yet
                 }
             }
             let succ = mine.next.load(Ordering::Acquire);

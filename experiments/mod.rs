@@ -100,12 +100,18 @@ catalogue! {
     rwlock_writer_first,
     rwlock_reader_first,
     cas_once,
+    cas_weak_once,
+    cas_weak_loop,
     cas_failure_acquire,
     cas_failure_relaxed,
     arc,
     arc_relaxed,
     oneshot,
     oneshot_relaxed,
+    // Boss levels: two bugs in one kernel.
+    boss_semaphore_lock,
+    boss_bank,
+    boss_lazy_locks,
     ],
     // Memory-model litmus tests (`race-lab litmus`).
     litmus: [

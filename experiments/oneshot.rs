@@ -49,7 +49,7 @@ pub fn channels<R: Rt>(p: &Params, set: Ordering, check: Ordering) -> Run {
                 ready.store(true, set);
             } else {
                 while !ready.load(check) {
-                    R::spin_loop();
+                    R::yield_now();
                 }
                 wrong += u64::from(message.read() != i);
             }

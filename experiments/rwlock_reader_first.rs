@@ -24,8 +24,8 @@ pub const EXPERIMENT: Experiment = experiment! {
     bug_shows_in: Worlds::ALL,
     judge: Some(super::spin_unfair::judge),
     goal: Some("starve the writer: let readers in more than N − 1 times while it waits"),
-    default_threads: 4,
-    default_iters: 20_000,
+    default_threads: 2,
+    default_iters: 100_000,
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

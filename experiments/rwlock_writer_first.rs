@@ -23,8 +23,8 @@ pub const EXPERIMENT: Experiment = experiment! {
     class: Class::Fixed,
     atomics: &["state", "entries", "longest"],
     judge: Some(super::ticket_fair::judge),
-    default_threads: 4,
-    default_iters: 20_000,
+    default_threads: 2,
+    default_iters: 100_000,
 };
 
 const WRITER: u64 = 1;
@@ -49,7 +49,7 @@ pub fn readers_and_writer<R: Rt>(p: &Params, announce: bool) -> Run {
                     {
                         break;
                     }
-                    R::spin_loop();
+                    R::yield_now();
                 }
                 waits.enter(None);
                 state.fetch_sub(READER, Ordering::Release);
@@ -78,7 +78,7 @@ pub fn readers_and_writer<R: Rt>(p: &Params, announce: bool) -> Run {
                     if !announce && since.is_none() {
                         since = Some(waits.line_up()); // first time shut out
                     }
-                    R::spin_loop();
+                    R::yield_now();
                 }
             }
             waits.enter(since);

@@ -75,7 +75,7 @@ pub fn seqlock<R: Rt>(p: &Params, reader_fence: bool) -> Run {
             loop {
                 let s1 = seq.load(Ordering::Acquire);
                 if s1 % 2 == 1 {
-                    R::spin_loop();
+                    R::yield_now();
                     continue;
                 }
                 let (a, b) = (x.load(Ordering::Relaxed), y.load(Ordering::Relaxed));
@@ -86,7 +86,7 @@ pub fn seqlock<R: Rt>(p: &Params, reader_fence: bool) -> Run {
                     torn += u64::from(a != b);
                     break;
                 }
-                R::spin_loop();
+                R::yield_now();
             }
         }
         (m, torn)

@@ -25,8 +25,8 @@ pub const EXPERIMENT: Experiment = experiment! {
     loom_limit: Some("every turn of the spin is a swap (a write), so loom never sees the waiter stuck and runs out of branches"),
     judge: Some(judge),
     goal: Some("starve a thread: let the others get in more than N − 1 times while it waits"),
-    default_threads: 4,
-    default_iters: 20_000,
+    default_threads: 2,
+    default_iters: 100_000,
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -44,7 +44,7 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
             let mut since = None;
             while locked.swap(true, Ordering::Acquire) {
                 since = since.or_else(|| Some(waits.line_up())); // first failed swap
-                R::spin_loop();
+                R::yield_now();
             }
             waits.enter(since);
             let c = count.load(Ordering::Relaxed);

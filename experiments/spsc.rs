@@ -65,13 +65,13 @@ pub fn ring<R: Rt>(p: &Params, publish: Ordering, observe: Ordering) -> Run {
         for i in 0..m {
             if me == 0 {
                 while i - head.load(observe) == SLOTS {
-                    R::spin_loop(); // full
+                    R::yield_now(); // full
                 }
                 slot[(i % SLOTS) as usize].store(i + 1, Ordering::Relaxed);
                 tail.store(i + 1, publish); // publishes the item
             } else {
                 while tail.load(observe) == i {
-                    R::spin_loop(); // empty
+                    R::yield_now(); // empty
                 }
                 if slot[(i % SLOTS) as usize].load(Ordering::Relaxed) != i + 1 {
                     wrong += 1;

@@ -23,8 +23,8 @@ pub const EXPERIMENT: Experiment = experiment! {
     class: Class::Fixed,
     atomics: &["next", "serving", "count", "entries", "longest"],
     judge: Some(judge),
-    default_threads: 4,
-    default_iters: 20_000,
+    default_threads: 2,
+    default_iters: 100_000,
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
@@ -109,7 +109,7 @@ pub fn kernel<R: Rt>(p: &Params) -> Run {
             let ticket = next.fetch_add(1, Ordering::AcqRel); // the doorway
             let since = waits.line_up();
             while serving.load(Ordering::Acquire) != ticket {
-                R::spin_loop();
+                R::yield_now();
             }
             waits.enter(Some(since));
             let c = count.load(Ordering::Relaxed);

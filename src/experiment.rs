@@ -113,6 +113,10 @@ impl Worlds {
     };
 }
 
+/// How many watchdog periods a trial of an experiment whose hang spins ([`Experiment::hang_spins`])
+/// may run before it is declared hung.
+pub const HANG_SPINS_WATCHDOGS: u32 = 10;
+
 /// A size (threads × iterations) at which an experiment is proved or played.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Size {
@@ -166,6 +170,10 @@ pub struct Experiment {
     /// looks stuck to loom, retry loops too many for its budget): `verify` reports loom's
     /// check as a known gap with this reason and leaves the verdict to the other worlds.
     pub loom_limit: Option<&'static str>,
+    /// Its hang is a spin that burns CPU forever (not threads asleep in a lock): the native
+    /// watchdog then watches the clock, and a trial still running after
+    /// [`HANG_SPINS_WATCHDOGS`] watchdog periods is declared hung.
+    pub hang_spins: bool,
     /// Whether and at what size `race-lab play` offers it as a level (small enough to play
     /// by hand, large enough for the bug to show in a sequentially consistent schedule).
     pub play: Play,

@@ -203,8 +203,12 @@ pub use crate::experiment::median;
 
 /// Runs one trial on a helper thread; gives up on it once the lab's other threads have used
 /// no CPU for the watchdog's time (deadlocked threads sleep in the kernel; working ones,
-/// however slow, burn CPU). The kernel's timed loop is left alone.
+/// however slow, burn CPU), or, for an experiment whose hang spins, once it has run for
+/// [`HANG_SPINS_WATCHDOGS`](crate::experiment::HANG_SPINS_WATCHDOGS) watchdog periods. The
+/// kernel's timed loop is left alone.
 fn run_watched(cfg: &RunConfig) -> Option<crate::experiment::Run> {
+    let started = std::time::Instant::now();
+    let spin_cap = cfg.watchdog * crate::experiment::HANG_SPINS_WATCHDOGS;
     let (tx, rx) = std::sync::mpsc::channel();
     let (kernel, p) = (cfg.exp.kernels.native, cfg.params.clone());
     std::thread::spawn(move || {
@@ -217,6 +221,9 @@ fn run_watched(cfg: &RunConfig) -> Option<crate::experiment::Run> {
             Ok(run) => return Some(run),
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return None,
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if cfg.exp.hang_spins && started.elapsed() >= spin_cap {
+            return None; // spinning on something nobody will change
         }
         let now = machine::other_threads_cpu_ticks();
         if now != seen {
@@ -335,6 +342,12 @@ fn verdict(cfg: &RunConfig, trials: &[Trial], deadlocked: bool, interrupted: boo
     } else {
         String::new()
     };
+    if deadlocked && cfg.exp.hang_spins {
+        return format!(
+            "{head}: hung in trial {n}: still running after {} s (threads spinning on something nobody will change; they keep a CPU each until the lab exits){tail}",
+            (cfg.watchdog * crate::experiment::HANG_SPINS_WATCHDOGS).as_secs_f64()
+        );
+    }
     if deadlocked {
         return format!(
             "{head}: deadlocked in trial {n}: no progress for {} s{tail}",

@@ -56,6 +56,9 @@ pub enum Op {
     FetchSub,
     CasOk,
     CasFail,
+    /// `compare_exchange_weak` failed although the value was the expected one (a spurious
+    /// failure, which std allows).
+    CasSpurious,
     Swap,
     Lock,
     Unlock,
@@ -122,6 +125,7 @@ impl Event {
             Op::Swap => format!("swap {o} ← {} (was {v})", self.written.unwrap_or_default()),
             Op::CasOk => format!("cas {o} {v}→{} ok", self.written.unwrap_or(v + 1)),
             Op::CasFail => format!("cas {o} failed (saw {v})"),
+            Op::CasSpurious => format!("cas_weak {o} failed spuriously (saw {v}, as expected)"),
             Op::Lock => format!("lock {o}"),
             Op::Unlock => format!("unlock {o}"),
             Op::TryLockFail => format!("try_lock {o} failed (held)"),
@@ -199,6 +203,24 @@ pub fn explain_lost_update(events: &[Event], expected: u64, final_value: u64) ->
 
 fn why_lost(events: &[Event], expected: u64, final_value: u64) -> Option<String> {
     let lost = expected - final_value;
+    let plural = if lost == 1 { "" } else { "s" };
+    // An increment built from one compare-exchange drops itself when the exchange fails:
+    // nothing is overwritten (the `cas-once` lessons).
+    if let Some(f) = events
+        .iter()
+        .find(|e| matches!(e.op, Op::CasFail | Op::CasSpurious))
+    {
+        let how = if f.op == Op::CasSpurious {
+            "failed spuriously (the value was the expected one)"
+        } else {
+            "failed (another thread had changed it)"
+        };
+        return Some(format!(
+            "{}'s compare-exchange on {} {how} and was not retried; {lost} increment{plural} dropped (final {final_value}, expected {expected})",
+            thread_name(f.thread),
+            f.object,
+        ));
+    }
     // Find the first read whose written-back value was overwritten: two reads of the same
     // object returning the same value, by different threads, each followed by a write.
     for (i, a) in events.iter().enumerate() {
@@ -272,7 +294,7 @@ pub fn states_at(events: &[Event], shown: &[usize]) -> Vec<String> {
             Op::FetchAdd | Op::FetchSub | Op::CasOk | Op::Swap => {
                 memory.insert(e.object.clone(), e.written.unwrap_or(e.value + 1));
             }
-            Op::CasFail => {
+            Op::CasFail | Op::CasSpurious => {
                 last_read.insert(e.thread, (e.object.clone(), e.value));
             }
             Op::Lock => {

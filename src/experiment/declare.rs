@@ -189,6 +189,7 @@ impl Experiment {
         rc11_proof: None,
         loom_false_alarm: false,
         loom_limit: None,
+        hang_spins: false,
         witnessed: false,
         play: Play::AtProofSize,
         goal: None,

@@ -272,7 +272,9 @@ fn last_read(events: &[Event], t: usize) -> Option<(String, u64)> {
     events
         .iter()
         .rev()
-        .find(|e| e.thread == t && matches!(e.op, Op::Load | Op::Read | Op::CasFail))
+        .find(|e| {
+            e.thread == t && matches!(e.op, Op::Load | Op::Read | Op::CasFail | Op::CasSpurious)
+        })
         .map(|e| (e.object.clone(), e.value))
 }
 

@@ -162,7 +162,7 @@ impl<V: AtomicValue> RtAtomic<V> for LoomAtomic<V> {
         self.cas(r, n.to_u64())
     }
     fn compare_exchange_weak(&self, c: V, n: V, s: Ordering, f: Ordering) -> Result<V, V> {
-        // loom does not model spurious failures: weak is strong here.
+        // loom does not model spurious failures: weak is strong here (a declared gap).
         self.compare_exchange(c, n, s, f)
     }
 }

@@ -85,8 +85,10 @@ pub trait RtAtomic<V: AtomicValue>: Send + Sync + 'static {
         success: Ordering,
         failure: Ordering,
     ) -> Result<V, V>;
-    /// As std's: may fail spuriously on real hardware (never in the checked worlds), so it
-    /// belongs in a loop.
+    /// As std's: may fail even when the value is the expected one (on LL/SC machines: ARM,
+    /// POWER, RISC-V), so it belongs in a loop. The scheduled and rc11 worlds explore that
+    /// spurious failure wherever the value matches (not twice in a row on one thread, so a
+    /// retry loop ends); loom does not model it (its gap, declared where a lesson needs it).
     fn compare_exchange_weak(
         &self,
         current: V,

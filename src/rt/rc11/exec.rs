@@ -498,6 +498,38 @@ fn variants(rmw: Option<Rmw>, old: u64) -> Vec<Option<Rmw>> {
                 vec![Some(sleep_on)]
             }
         }
+        // A weak compare-exchange that may fail spuriously and reads the expected value:
+        // it fails spuriously or succeeds — succeeding is the maximal choice (last), the
+        // one a later write revisits. Reading anything else it fails, and not spuriously.
+        Some(
+            r @ Rmw {
+                op:
+                    RmwOp::CasWeak {
+                        expected,
+                        new,
+                        may: true,
+                        ..
+                    },
+                ..
+            },
+        ) if old == expected => {
+            let with = |spurious| Rmw {
+                op: RmwOp::CasWeak {
+                    expected,
+                    new,
+                    may: true,
+                    spurious,
+                },
+                ..r
+            };
+            vec![Some(with(true)), Some(with(false))]
+        }
+        Some(
+            r @ Rmw {
+                op: RmwOp::CasWeak { .. },
+                ..
+            },
+        ) => vec![Some(r.as_written())],
         r => vec![r],
     }
 }
@@ -507,6 +539,7 @@ fn variants(rmw: Option<Rmw>, old: u64) -> Vec<Option<Rmw>> {
 fn same_op(graph: Option<Rmw>, asked: Option<Rmw>) -> bool {
     let plain = |r: Option<Rmw>| {
         r.map(|r| match r.op {
+            RmwOp::CasWeak { .. } => r.as_written(),
             RmwOp::Sync(SyncOp::Wake { epoch, .. }) => Rmw {
                 op: RmwOp::Sync(SyncOp::Wake {
                     epoch,

@@ -100,7 +100,22 @@ impl<V: AtomicValue> RtAtomic<V> for Rc11Atomic<V> {
         success: Ordering,
         failure: Ordering,
     ) -> Result<V, V> {
-        self.compare_exchange(current, new, success, failure)
+        // It may fail spuriously where it would succeed (std allows it on every call; here
+        // not twice in a row on one thread, so a retry loop ends): both are explored.
+        let expected = current.to_u64();
+        let op = RmwOp::CasWeak {
+            expected,
+            new: new.to_u64(),
+            may: ops::may_fail_spuriously(),
+            spurious: false,
+        };
+        let (v, wrote) = self.rmw(op, success, failure);
+        ops::failed_spuriously(!wrote && v.to_u64() == expected);
+        if wrote {
+            Ok(v)
+        } else {
+            Err(v)
+        }
     }
 }
 

@@ -15,6 +15,15 @@ pub enum RmwOp {
     Swap(u64),
     /// compare_exchange: `expected`, `new`.
     Cas(u64, u64),
+    /// compare_exchange_weak: `expected`, `new`; `may`: it may fail spuriously (the
+    /// thread's last one did not); `spurious`: it did (it read `expected` and wrote
+    /// nothing) — the read's choice, false when asked.
+    CasWeak {
+        expected: u64,
+        new: u64,
+        may: bool,
+        spurious: bool,
+    },
     /// An operation of a lock, a condition variable or a channel (see [`SyncOp`]).
     Sync(SyncOp),
 }
@@ -153,7 +162,28 @@ impl Rmw {
             RmwOp::Sub(v) => Some(old.wrapping_sub(v) & mask),
             RmwOp::Swap(v) => Some(v),
             RmwOp::Cas(e, n) => (old == e).then_some(n),
+            RmwOp::CasWeak { spurious: true, .. } => None,
+            RmwOp::CasWeak { expected, new, .. } => (old == expected).then_some(new),
             RmwOp::Sync(s) => s.apply(old),
+        }
+    }
+
+    /// The operation as its write part applies it: a weak compare-exchange's spurious
+    /// failure was the read part's choice, so what writes is the exchange itself.
+    pub fn as_written(self) -> Rmw {
+        match self.op {
+            RmwOp::CasWeak {
+                expected, new, may, ..
+            } => Rmw {
+                op: RmwOp::CasWeak {
+                    expected,
+                    new,
+                    may,
+                    spurious: false,
+                },
+                ..self
+            },
+            _ => self,
         }
     }
 
@@ -174,6 +204,9 @@ impl Rmw {
             RmwOp::Swap(_) => Op::Swap,
             RmwOp::Cas(..) if wrote => Op::CasOk,
             RmwOp::Cas(..) => Op::CasFail,
+            RmwOp::CasWeak { .. } if wrote => Op::CasOk,
+            RmwOp::CasWeak { spurious: true, .. } => Op::CasSpurious,
+            RmwOp::CasWeak { .. } => Op::CasFail,
             RmwOp::Sync(SyncOp::Lock { try_: true }) if !wrote => Op::TryLockFail,
             RmwOp::Sync(SyncOp::Lock { .. }) => Op::Lock,
             RmwOp::Sync(SyncOp::ReadLock) => Op::ReadLock,

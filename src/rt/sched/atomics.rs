@@ -77,9 +77,50 @@ impl<V: AtomicValue> RtAtomic<V> for SchedAtomic<V> {
         }
     }
     #[track_caller]
-    fn compare_exchange_weak(&self, c: V, n: V, s: Ordering, f: Ordering) -> Result<V, V> {
-        // No spurious failures in a model: weak is strong here.
-        self.compare_exchange(c, n, s, f)
+    fn compare_exchange_weak(&self, c: V, n: V, _: Ordering, _: Ordering) -> Result<V, V> {
+        // Where the value is the expected one, failing spuriously is the step's choice
+        // (std allows it on every call; here not twice in a row, so retry loops end).
+        let expected = c.to_u64();
+        world::with(|w| {
+            if let Some(me) = w.running {
+                w.thread_mut(me).weak_cas = Some((self.id, expected));
+            }
+        });
+        let me = world::point(Need::Any, Some(world::Access::Write(self.id)));
+        world::with(|w| {
+            w.thread_mut(me).weak_cas = None;
+            let old = w.objects[self.id].value;
+            let choice = old == expected && !w.thread(me).failed_spuriously;
+            let spurious = choice && w.notify_choice.take() == Some(world::CAS_FAILS_SPURIOUSLY);
+            w.thread_mut(me).failed_spuriously = spurious;
+            w.read(me, self.id);
+            if choice {
+                // Both versions of the step touch the location alike (a failed
+                // store-conditional counts as a write of the same value), so that a
+                // sleeping thread stands for both; the key tells them apart.
+                w.rec(me).woke = Some(if spurious {
+                    world::CAS_FAILS_SPURIOUSLY
+                } else {
+                    world::CAS_SUCCEEDS
+                });
+            }
+            if spurious {
+                w.write(me, self.id, false);
+            }
+            if old == expected && !spurious {
+                w.objects[self.id].value = n.to_u64();
+                w.write(me, self.id, n.to_u64() != old);
+                w.event(me, Op::CasOk, self.id, old, Some(n.to_u64()));
+                return Ok(V::from_u64(old));
+            }
+            let op = if spurious {
+                Op::CasSpurious
+            } else {
+                Op::CasFail
+            };
+            w.event(me, op, self.id, old, None);
+            Err(V::from_u64(old))
+        })
     }
 }
 

@@ -65,14 +65,17 @@ struct Frame {
     sleep: Vec<(usize, Vec<Access>)>,
     /// The thread taken on the current path.
     chosen: usize,
-    /// If its step is a `notify_one` with two or more sleepers: the sleepers, and which
-    /// one this path wakes.
+    /// If its step has choices (a `notify_one` with two or more sleepers, a weak
+    /// compare-exchange that may fail spuriously): the choices, and which one this path takes.
     waiters: Vec<usize>,
     variant: usize,
     /// Whether `waiters` was computed for the current `chosen`.
     waiters_known: bool,
     /// What the chosen transition touched: the worker's step and main's events after it.
     trans: Vec<Access>,
+    /// What it touched in any of its variants so far: a thread done or asleep here stands
+    /// for every variant of its step, so it conflicts with what any of them touches.
+    trans_all: Vec<Access>,
     /// Where the chosen step is in the execution's history.
     pos: usize,
 }
@@ -195,6 +198,7 @@ impl<T: Send + 'static> Chooser<T> for Frames<'_> {
                 variant: 0,
                 waiters_known: false,
                 trans: Vec::new(),
+                trans_all: Vec::new(),
                 pos: 0,
             });
         }
@@ -228,6 +232,14 @@ impl<T: Send + 'static> Chooser<T> for Frames<'_> {
             .iter()
             .flat_map(|r| r.accesses.iter().copied())
             .collect();
+        if f.variant == 0 {
+            f.trans_all.clear();
+        }
+        for a in &f.trans {
+            if !f.trans_all.contains(a) {
+                f.trans_all.push(*a);
+            }
+        }
         self.depth += 1;
     }
 }
@@ -299,7 +311,8 @@ pub fn explore<T: Send + 'static>(
                 break;
             }
             let chosen = f.chosen;
-            let acc = std::mem::take(&mut f.trans);
+            f.trans.clear();
+            let acc = std::mem::take(&mut f.trans_all);
             if !f.done.iter().any(|(q, _)| *q == chosen) {
                 f.done.push((chosen, acc));
             }

@@ -210,7 +210,20 @@ impl World {
 
     /// The sleepers `notify_one` may wake when worker `t` takes its pending step, if that
     /// step is a `notify_one` with two or more (the waiter is then a decision).
+    /// The choices within worker `t`'s next step, when it has any: the sleepers its
+    /// `notify_one` may wake (two or more), or whether its `compare_exchange_weak`, which
+    /// would succeed, fails spuriously ([`CAS_SUCCEEDS`], [`CAS_FAILS_SPURIOUSLY`]).
     pub fn notify_options(&self, t: usize) -> Vec<usize> {
+        if let Some(th) = self.workers.get(t) {
+            if let Some((o, expected)) = th.weak_cas {
+                // A weak compare-exchange that would succeed may also fail spuriously.
+                return if self.objects[o].value == expected && !th.failed_spuriously {
+                    vec![CAS_SUCCEEDS, CAS_FAILS_SPURIOUSLY]
+                } else {
+                    Vec::new()
+                };
+            }
+        }
         let Some(cv) = self.workers.get(t).and_then(|th| th.notify_one) else {
             return Vec::new();
         };
@@ -367,6 +380,11 @@ impl World {
 
 /// Stops the calling thread before a visible operation until the scheduler lets it go.
 ///
+/// A weak compare-exchange's choices ([`World::notify_options`]): it succeeds (the default,
+/// first) or fails spuriously.
+pub const CAS_SUCCEEDS: usize = 0;
+pub const CAS_FAILS_SPURIOUSLY: usize = 1;
+
 /// A worker always stops here (this is a decision point); main stops only if it cannot
 /// proceed, so main adds no decision points. `pending` is the access the operation will
 /// make. Unwinds with [`Aborted`] if the execution is torn down meanwhile.

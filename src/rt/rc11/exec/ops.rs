@@ -36,7 +36,7 @@ pub fn rmw(loc: Loc, op: Rmw) -> (u64, bool) {
         let w = write_part(op.ord);
         with(|x| {
             let mask = x.g.mask[loc];
-            let new = op.apply(old, mask).expect("it writes");
+            let new = op.as_written().apply(old, mask).expect("it writes");
             if new != old {
                 x.iter[t].changed = true;
                 x.iter[t].values.push((loc, new, true));
@@ -130,6 +130,21 @@ pub fn may_wake_spuriously() -> bool {
     with(|x| {
         let t = x.running;
         x.spurious && t != 0 && !x.iter[t].woke_spuriously
+    })
+}
+
+/// Whether this thread's next `compare_exchange_weak` may fail spuriously: a worker (main
+/// makes no choices, as in the scheduled world) whose last one did not (so a retry loop
+/// cannot fail forever).
+pub fn may_fail_spuriously() -> bool {
+    with(|x| x.running != 0 && !x.iter[x.running].failed_spuriously)
+}
+
+/// Notes whether the running thread's last `compare_exchange_weak` failed spuriously.
+pub fn failed_spuriously(spuriously: bool) {
+    with(|x| {
+        let t = x.running;
+        x.iter[t].failed_spuriously = spuriously;
     })
 }
 

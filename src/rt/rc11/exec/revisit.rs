@@ -70,25 +70,33 @@ pub(crate) fn revisits_of(g: &Graph, w: Ev, model: Model, reduced: bool) -> Vec<
         if reduced && !maximal(g, r, w, &v) {
             continue;
         }
-        let mut g2 = g.restrict(&v);
+        let g2 = g.restrict(&v);
         let (rloc, ord, rmw, na) = match g2.kind(r) {
             Kind::Read {
                 loc, ord, rmw, na, ..
             } => (*loc, *ord, *rmw, *na),
             _ => unreachable!("a revisited event is a read"),
         };
-        let kind = read_kind(&g2, rloc, ord, w, rmw, na);
-        let max = g2.mo_max(rloc) == w;
-        let n = g2.node_mut(r);
-        n.kind = kind;
-        n.added_max = max;
-        for t in 0..pw.0.len().min(g2.th.len()) {
-            for i in 0..pw.0[t].min(g2.th[t].len()) {
-                g2.th[t][i].revisitable = !reduced;
+        // Every version the read may be reading `w` (a weak compare-exchange of the
+        // expected value: failing spuriously, then succeeding); only the last was added
+        // maximally, as a read's options are when it is first added.
+        let versions = variants(rmw, g2.val(w));
+        let last = versions.len() - 1;
+        for (k, rmw) in versions.into_iter().enumerate() {
+            let mut g3 = g2.clone();
+            let kind = read_kind(&g3, rloc, ord, w, rmw, na);
+            let max = g3.mo_max(rloc) == w && k == last;
+            let n = g3.node_mut(r);
+            n.kind = kind;
+            n.added_max = max;
+            for t in 0..pw.0.len().min(g3.th.len()) {
+                for i in 0..pw.0[t].min(g3.th[t].len()) {
+                    g3.th[t][i].revisitable = !reduced;
+                }
             }
-        }
-        if fast::consistent_with(&g2, r, model) {
-            out.push(g2);
+            if fast::consistent_with(&g3, r, model) {
+                out.push(g3);
+            }
         }
     }
     out

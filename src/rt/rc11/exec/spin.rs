@@ -23,6 +23,8 @@ pub(super) struct Iteration {
     pub(super) waiting: Option<String>,
     /// Its last condvar wait ended in a spurious wake-up (the next may not).
     pub(super) woke_spuriously: bool,
+    /// Its last `compare_exchange_weak` failed spuriously (the next may not).
+    pub(super) failed_spuriously: bool,
     /// What this iteration read and wrote, by value: `(location, value, write)`.
     pub(super) values: Vec<(Loc, u64, bool)>,
     /// The last iteration's `values`, if it wrote something.

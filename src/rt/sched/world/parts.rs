@@ -72,7 +72,9 @@ pub struct StepRec {
     pub acquired: Vec<(ObjId, bool)>,
     /// Locks this step released (unlock, guard drop, a condvar wait giving its mutex up).
     pub released: Vec<ObjId>,
-    /// For a `notify_one` that had two or more sleepers to choose from: the one it woke.
+    /// For a `notify_one` that had two or more sleepers to choose from: the one it woke;
+    /// for a `compare_exchange_weak` that could fail spuriously: whether it did
+    /// (`world::CAS_SUCCEEDS`, `world::CAS_FAILS_SPURIOUSLY`).
     pub woke: Option<usize>,
 }
 
@@ -121,6 +123,12 @@ pub struct Thread {
     pub woke_spuriously: bool,
     /// Its pending operation is a `notify_one` on this condvar (the waiter is a choice).
     pub notify_one: Option<ObjId>,
+    /// Its pending operation is a `compare_exchange_weak` on this atomic expecting this
+    /// value: where the value is the expected one, failing spuriously is a choice.
+    pub weak_cas: Option<(ObjId, u64)>,
+    /// Its last `compare_exchange_weak` failed spuriously (so the next may not: a retry
+    /// loop cannot fail spuriously forever).
+    pub failed_spuriously: bool,
     /// Where in the kernel's source its pending operation is (for `play`).
     pub location: Option<&'static std::panic::Location<'static>>,
     /// Objects read, with the version read, since its last yield (the yield rule).
@@ -142,6 +150,8 @@ impl Thread {
             may_wake_spuriously: false,
             woke_spuriously: false,
             notify_one: None,
+            weak_cas: None,
+            failed_spuriously: false,
             location: None,
             reads: Vec::new(),
             wrote: false,
