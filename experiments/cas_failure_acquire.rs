@@ -1,10 +1,11 @@
 //! # cas-failure-acquire — the loser of a compare_exchange reads what the winner published
 //!
-//! **Question.** N threads race to publish a value, M rounds. Each writes its own payload
-//! into its slot `data[t]` (Relaxed), then tries `compare_exchange(0, t + 1)` on the round's
-//! `winner` (AcqRel on success, Acquire on failure). The winner uses its own payload; a
-//! loser learns from the failure who won, and reads the winner's slot. Does a loser always
-//! read the winner's payload?
+//! **Question.** N threads race to publish a value, M rounds. Each writes its payload (the
+//! round number) into its own slot `data[t]` (Relaxed), then tries `compare_exchange(0, t +
+//! 1)` on the round's `winner` (AcqRel on success, Acquire on failure). The winner uses its
+//! own payload; a loser learns from the failure who won, and reads the winner's slot. Does a
+//! loser always see the winner's payload of this round (or a later one: the winner may have
+//! moved on)?
 //!
 //! **Expect.** Always. The failure ordering is the ordering of the *load* a failed exchange
 //! does: Acquire makes the loser's failed exchange synchronise with the winner's successful
@@ -51,12 +52,11 @@ pub fn race_to_publish<R: Rt>(p: &Params, failure: Ordering) -> Run {
     let (tally, elapsed) = workers_counting::<R, _, _>(p, &s, move |(winner, data), me| {
         let mut stale = 0;
         for (r, w) in (1..).zip(winner) {
-            let payload = r * 1000 + me as u64 + 1;
-            data[me].store(payload, Ordering::Relaxed);
+            data[me].store(r, Ordering::Relaxed); // my payload for round r
             let won = w.compare_exchange(0, me as u64 + 1, Ordering::AcqRel, failure);
             if let Err(who) = won {
-                let other = (who - 1) as usize;
-                if data[other].load(Ordering::Relaxed) != r * 1000 + who {
+                // The winner's slot holds round r's payload, or a later round's.
+                if data[(who - 1) as usize].load(Ordering::Relaxed) < r {
                     stale += 1;
                 }
             }

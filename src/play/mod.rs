@@ -43,9 +43,10 @@ const TEACHING_ORDER: &[&str] = &[
     "flags", "counters", "locks", "deadlock", "condvars", "channels",
 ];
 
-/// The family an experiment is taught in: its declared one, but a deadlock is its own.
+/// The family an experiment is taught in: its declared one, but a deadlock is its own
+/// (except in the boss levels, which come last whatever their class).
 fn teaching_family(exp: &Experiment) -> &'static str {
-    if exp.class == Class::Deadlock {
+    if exp.class == Class::Deadlock && exp.family != "boss" {
         "deadlock"
     } else {
         exp.family
@@ -154,5 +155,17 @@ mod tests {
             ..WEAK
         };
         assert!(not_a_level(&SC).is_none());
+    }
+
+    #[test]
+    fn the_boss_levels_close_the_campaign_and_every_family_has_levels() {
+        let levels = levels();
+        let n = levels.len();
+        assert!(levels[n - 3..].iter().all(|e| e.family == "boss"));
+        assert!(levels[..n - 3].iter().all(|e| e.family != "boss"));
+        for e in crate::experiments::all() {
+            let listed = levels.iter().any(|l| l.name == e.name);
+            assert_eq!(listed, not_a_level(e).is_none(), "{}", e.name);
+        }
     }
 }
