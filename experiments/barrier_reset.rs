@@ -11,8 +11,8 @@
 //! barrier alone, lapping the others (`early` > 0). When the slow thread finally leaves, it
 //! is the last one out and closes `open`, and the next arrival may spin on it forever: a
 //! hang with no lock held. Schedules find the hang at 2 × 2 (`explore` stops at the first
-//! one it meets; in `play` you can make the lap yourself). loom cannot show the hang: a spin
-//! that never ends looks like work to it. The fix: make the flag's *value* say which round
+//! one it meets: every lap ends in it). loom cannot show the hang: a spin that never ends
+//! looks like work to it; natively the watchdog ends the run ("hung"). The fix: make the flag's *value* say which round
 //! it opens (`barrier-sense`), or count rounds.
 //!
 //! **Outcomes.** `passes` = N × M with `early` = 0: ACCEPTABLE; `early` > 0 (a lap) or a hang:
@@ -28,9 +28,9 @@ pub const EXPERIMENT: Experiment = experiment! {
     atomics: &["count", "open"],
     bug_shows_in: Worlds::ALL,
     hang_spins: true,
+    play: Play::Not("every lap ends with a thread spinning forever, and no game reaches the end of that"),
     loom_limit: Some("the hang is a spin on a flag nobody will set again: loom cannot tell it from progress and stops at its branch limit"),
     judge: Some(judge),
-    goal: Some("let one thread pass a barrier before the others arrive, or hang them"),
     default_threads: 2,
     default_iters: 100_000,
 };

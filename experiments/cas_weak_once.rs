@@ -27,6 +27,7 @@ pub const EXPERIMENT: Experiment = experiment! {
         loom: false,
         scheduled: true,
     },
+    play: Play::Not("a spurious failure is the hardware's choice, not the scheduler's: play chooses threads only"),
     loom_limit: Some("loom does not model a spurious failure of compare_exchange_weak: weak is strong there"),
     proof: Size {
         threads: 1,

@@ -3,10 +3,12 @@
 //! **Question.** `latch`, with the last count-down calling `notify_one` instead of
 //! `notify_all`. With three threads, does everyone get through?
 //!
-//! **Expect.** No. When the count reaches 0, two threads may already be asleep on the
-//! condvar; `notify_one` wakes one of them, the other sleeps on, and nothing will ever
-//! notify again: a deadlock. With two threads it cannot show (at most one is asleep), which
-//! is why tests with two threads pass. Schedules find it at 3 × 1. The fix: `notify_all`
+//! **Expect.** No. Each thread counts down and checks the count under the latch's lock, so
+//! when the last one brings it to 0 the other two are already asleep on the condvar;
+//! `notify_one` wakes one of them, the other sleeps on, and nothing will ever notify again:
+//! a deadlock, under every schedule at 3 × 1 (only a spurious wake-up could rescue it).
+//! With two threads it cannot show (at most one is asleep), which is why tests with two
+//! threads pass. The fix: `notify_all`
 //! when many may wait for one condition (`latch`).
 //!
 //! **Outcomes.** finished with `passes` = N × M and `early` = 0: ACCEPTABLE; a deadlock:
@@ -20,6 +22,7 @@ pub const EXPERIMENT: Experiment = experiment! {
     class: Class::Deadlock,
     threads: (3, usize::MAX),
     bug_shows_in: Worlds::ALL,
+    play: Play::Not("at 3 threads it deadlocks under every schedule: there is no move to make"),
     proof: Size {
         threads: 3,
         iters: 1,

@@ -11,7 +11,7 @@
 //! ThreadSanitizer and Miri see it on any machine. The fix: Release on the store, Acquire
 //! on the load (`oneshot`).
 //!
-//! **Outcomes.** `received` = M with `wrong` = 0: ACCEPTABLE; in the weak-memory worlds the
+//! **Outcomes.** `ops` = N × M with `wrong` = 0: ACCEPTABLE; in the weak-memory worlds the
 //! run ends at the DATA RACE; anything else FORBIDDEN.
 
 use crate::prelude::*;

@@ -21,6 +21,7 @@ pub const EXPERIMENT: Experiment = experiment! {
     atomics: &["mark_a", "mark_b"],
     locks: &["arrived_a", "arrived_b"],
     bug_shows_in: Worlds::ALL,
+    play: Play::Not("it deadlocks under every schedule: there is no move to make"),
     proof: Size {
         threads: 2,
         iters: 1,

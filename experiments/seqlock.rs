@@ -15,7 +15,8 @@
 //! programming language memory models?*, 2012), used by the Linux kernel for its clocks.
 //! `explore` proves it at 2 × 1.
 //!
-//! **Outcomes.** `reads` = (N − 1) × M with `torn` = 0: ACCEPTABLE; anything else FORBIDDEN.
+//! **Outcomes.** `ops` = N × M (M writes, M reads per reader) with `torn` = 0: ACCEPTABLE;
+//! anything else FORBIDDEN.
 
 use crate::prelude::*;
 
@@ -39,10 +40,10 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
 
 /// Every reader must read M times, never torn.
 pub fn grade_reads(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
-    let reads = (p.threads as u64 - 1) * p.iters;
-    match (o.get("reads"), o.get("torn")) {
-        (Some(r), Some(0)) if r == reads => (Grade::Acceptable, "every read consistent"),
-        (Some(r), Some(_)) if r == reads && broken => (
+    let ops = p.expected();
+    match (o.get("ops"), o.get("torn")) {
+        (Some(r), Some(0)) if r == ops => (Grade::Acceptable, "every read consistent"),
+        (Some(r), Some(_)) if r == ops && broken => (
             Grade::Interesting,
             "a reader accepted x ≠ y: a torn read the sequence check missed",
         ),
@@ -68,7 +69,7 @@ pub fn seqlock<R: Rt>(p: &Params, reader_fence: bool) -> Run {
                 y.store(r, Ordering::Relaxed);
                 seq.store(s0 + 2, Ordering::Release); // even: done
             }
-            return (0, 0);
+            return (m, 0);
         }
         let mut torn = 0;
         for _ in 0..m {
@@ -91,8 +92,8 @@ pub fn seqlock<R: Rt>(p: &Params, reader_fence: bool) -> Run {
         }
         (m, torn)
     });
-    let (reads, torn) = tally;
-    Run::of(Outcome::of(&[("reads", reads), ("torn", torn)]), elapsed)
+    let (ops, torn) = tally;
+    Run::of(Outcome::of(&[("ops", ops), ("torn", torn)]), elapsed)
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -12,7 +12,7 @@
 //! synchronising with the writer's Release fence, at the price of one barrier per load on
 //! ARM.
 //!
-//! **Outcomes.** `reads` = (N − 1) × M with `torn` = 0: ACCEPTABLE; `torn` > 0: INTERESTING
+//! **Outcomes.** `ops` = N × M with `torn` = 0: ACCEPTABLE; `torn` > 0: INTERESTING
 //! (the lesson); anything else FORBIDDEN.
 
 use crate::prelude::*;

@@ -22,6 +22,7 @@ pub const EXPERIMENT: Experiment = experiment! {
     class: Class::LogicRace,
     atomics: &["locked", "count", "entries", "longest"],
     bug_shows_in: Worlds::ALL,
+    play: Play::Not("the wait is counted in the threads' local variables, which play's search over shared states cannot see: explore it"),
     loom_limit: Some("every turn of the spin is a swap (a write), so loom never sees the waiter stuck and runs out of branches"),
     judge: Some(judge),
     goal: Some("starve a thread: let the others get in more than N − 1 times while it waits"),

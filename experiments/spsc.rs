@@ -14,7 +14,8 @@
 //! indices the consumer may read a slot before its item (`spsc-relaxed`). `explore` proves
 //! it at 2 × 3 (the ring wraps).
 //!
-//! **Outcomes.** `items` = M with `wrong` = 0: ACCEPTABLE; anything else FORBIDDEN.
+//! **Outcomes.** `ops` = N × M (M puts, M takes) with `wrong` = 0: ACCEPTABLE; anything else
+//! FORBIDDEN.
 
 use crate::prelude::*;
 
@@ -42,9 +43,9 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
 
 /// The consumer must get items 1..=M in order.
 pub fn grade_ring(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
-    match (o.get("items"), o.get("wrong")) {
-        (Some(i), Some(0)) if i == p.iters => (Grade::Acceptable, "every item, in order"),
-        (Some(i), Some(_)) if i == p.iters && broken => (
+    match (o.get("ops"), o.get("wrong")) {
+        (Some(i), Some(0)) if i == p.expected() => (Grade::Acceptable, "every item, in order"),
+        (Some(i), Some(_)) if i == p.expected() && broken => (
             Grade::Interesting,
             "the consumer read a slot before its item was there",
         ),
@@ -79,10 +80,10 @@ pub fn ring<R: Rt>(p: &Params, publish: Ordering, observe: Ordering) -> Run {
                 head.store(i + 1, publish); // frees the slot
             }
         }
-        (if me == 1 { m } else { 0 }, wrong)
+        (m, wrong)
     });
-    let (items, wrong) = tally;
-    Run::of(Outcome::of(&[("items", items), ("wrong", wrong)]), elapsed)
+    let (ops, wrong) = tally;
+    Run::of(Outcome::of(&[("ops", ops), ("wrong", wrong)]), elapsed)
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

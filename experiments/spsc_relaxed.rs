@@ -11,7 +11,7 @@
 //! the kernel: the bug needs weak memory. The fix: Release on the index stores, Acquire on
 //! their loads (`spsc`).
 //!
-//! **Outcomes.** `items` = M with `wrong` = 0: ACCEPTABLE; `wrong` > 0: INTERESTING (a stale
+//! **Outcomes.** `ops` = N × M with `wrong` = 0: ACCEPTABLE; `wrong` > 0: INTERESTING (a stale
 //! slot read); anything else FORBIDDEN.
 
 use crate::prelude::*;

@@ -13,7 +13,7 @@
 //! of Multiprocessor Programming* use the same stack). The fix: a tag (`treiber-tagged`), or
 //! never reusing a node a thread may still hold.
 //!
-//! **Outcomes.** `nodes` = 2 and `cycle` = 0: ACCEPTABLE; a lost node or a cycle:
+//! **Outcomes.** `ops` = N × M, `nodes` = 2 and `cycle` = 0: ACCEPTABLE; a lost node or a cycle:
 //! INTERESTING (the lesson); anything else FORBIDDEN.
 
 use crate::prelude::*;
@@ -34,8 +34,8 @@ pub const EXPERIMENT: Experiment = experiment! {
     default_iters: 100_000,
 };
 
-pub fn judge(_: &Params, o: &Outcome) -> (Grade, &'static str) {
-    super::treiber_tagged::grade_stack(o, true)
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    super::treiber_tagged::grade_stack(p, o, true)
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

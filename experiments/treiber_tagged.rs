@@ -14,7 +14,8 @@
 //! fixes never reuse a node while a thread may hold it: hazard pointers, epochs). `explore`
 //! proves it at 2 × 1.
 //!
-//! **Outcomes.** `nodes` = 2 and `cycle` = 0: ACCEPTABLE; anything else FORBIDDEN.
+//! **Outcomes.** `ops` = N × M rounds, `nodes` = 2 and `cycle` = 0: ACCEPTABLE; anything else
+//! FORBIDDEN.
 
 use crate::prelude::*;
 
@@ -27,6 +28,7 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 1,
     },
+    play: Play::Not("too large to search by hand at 2 × 1 (520 classes, each a dozen moves): explore it"),
     judge: Some(judge),
     default_threads: 4,
     default_iters: 100_000,
@@ -36,12 +38,15 @@ pub const EXPERIMENT: Experiment = experiment! {
 pub const NODES: u64 = 2;
 const INDEX: u64 = 0xffff_ffff;
 
-pub fn judge(_: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_stack(o, false)
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_stack(p, o, false)
 }
 
 /// The stack must end with every node on it once.
-pub fn grade_stack(o: &Outcome, broken: bool) -> (Grade, &'static str) {
+pub fn grade_stack(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
+    if o.primary() != p.expected() {
+        return (Grade::Forbidden, "rounds miscounted: a bug in the lab");
+    }
     if o.get("nodes") == Some(NODES) && o.get("cycle") == Some(0) {
         return (Grade::Acceptable, "the stack is intact");
     }
@@ -128,17 +133,18 @@ impl<R: Rt> Stack<R> {
 pub fn churn<R: Rt>(p: &Params, tagged: bool) -> Run {
     let s = Arc::new(Stack::<R>::new(tagged));
     let m = p.iters;
-    let (_, elapsed) = workers::<R, _>(p, &s, move |stack, _| {
+    let (ops, elapsed) = workers::<R, _>(p, &s, move |stack, _| {
         for _ in 0..m {
             let (a, b) = (stack.pop(), stack.pop());
             for node in [a, b].into_iter().flatten() {
                 stack.push(node);
             }
         }
-        0
+        m
     });
     let (nodes, cycle) = s.walk();
-    Run::of(Outcome::of(&[("nodes", nodes), ("cycle", cycle)]), elapsed)
+    let fields = [("ops", ops), ("nodes", nodes), ("cycle", cycle)];
+    Run::of(Outcome::of(&fields), elapsed)
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

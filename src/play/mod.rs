@@ -77,10 +77,11 @@ pub fn levels() -> Vec<&'static Experiment> {
         .collect();
     let rank = |e: &Experiment| {
         let f = teaching_family(e);
-        TEACHING_ORDER
-            .iter()
-            .position(|x| *x == f)
-            .unwrap_or(TEACHING_ORDER.len())
+        match TEACHING_ORDER.iter().position(|x| *x == f) {
+            Some(i) => i,
+            None if f == "boss" => TEACHING_ORDER.len() + 1, // the end of the campaign
+            None => TEACHING_ORDER.len(),
+        }
     };
     let mut order: Vec<(usize, usize, usize, &'static Experiment)> = all
         .iter()
