@@ -66,7 +66,17 @@ fn run(p: &ProcParams) -> Result<Evidence> {
     for h in handles {
         addrs.push(h.join().map_err(|_| LabError::failed("worker panicked"))?);
     }
-    let after = threads_now();
+    // `join` returns once a worker has finished, a moment before the kernel removes its
+    // task from /proc/self/task: on a loaded machine the count can lag. Wait for it to
+    // settle (a second at most) rather than read one that is still catching up.
+    let mut after = threads_now();
+    for _ in 0..1000 {
+        if after <= before {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        after = threads_now();
+    }
     addrs.dedup();
     ev.push(WORKERS, n as f64, "threads");
     ev.push(BEFORE, before as f64, "threads");
