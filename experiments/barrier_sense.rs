@@ -57,10 +57,7 @@ pub fn rounds<R: Rt>(p: &Params, wait: fn(&Barrier<R>, u64, &mut bool)) -> Run {
         for r in 1..=m {
             arrived[me].store(r, Ordering::Relaxed);
             wait(barrier, n as u64, &mut sense);
-            early += arrived
-                .iter()
-                .filter(|a| a.load(Ordering::Relaxed) < r)
-                .count() as u64;
+            early += super::shared::behind(arrived, r);
         }
         (m, early)
     });

@@ -33,11 +33,16 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
+    grade_stale(p, o, false)
+}
+
+/// A stale read by a loser is the failure; `broken`: the lesson that shows it.
+pub fn grade_stale(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
     grade_failures(
         p,
         o,
         "stale",
-        false,
+        broken,
         "a loser read the winner's slot before its payload",
     )
 }

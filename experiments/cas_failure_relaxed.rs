@@ -15,7 +15,6 @@
 //! **Outcomes.** `gets` = N × M and `stale` = 0: ACCEPTABLE; `stale` > 0: INTERESTING (the
 //! lesson); anything else FORBIDDEN.
 
-use super::shared::grade_failures;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -33,13 +32,7 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(
-        p,
-        o,
-        "stale",
-        true,
-        "a loser read the winner's slot before its payload",
-    )
+    super::cas_failure_acquire::grade_stale(p, o, true)
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -62,10 +62,7 @@ pub fn countdown<R: Rt>(p: &Params, wake_all: bool) -> Run {
                 zero.notify_one(); // wakes one sleeper; the others sleep on
             }
             drop(zero.wait_while(c, |c| *c > 0));
-            early += done
-                .iter()
-                .filter(|d| d.load(Ordering::Relaxed) < r)
-                .count() as u64;
+            early += super::shared::behind(done, r);
         }
         (m, early)
     });

@@ -102,6 +102,15 @@ pub fn grade_failures(
     }
 }
 
+/// How many of `slots` (each thread's last round number) are behind round `r`: the threads
+/// a barrier or latch let another pass before they arrived (the `barriers` family).
+pub fn behind<A: RtAtomicInt<u64>>(slots: &[A], r: u64) -> u64 {
+    slots
+        .iter()
+        .filter(|a| a.load(Ordering::Relaxed) < r)
+        .count() as u64
+}
+
 /// What a worker does in the producer/consumer lessons: even workers put, odd ones take;
 /// with an odd number of workers the last one does both, so every item put is taken.
 #[derive(Clone, Copy, PartialEq, Eq)]
