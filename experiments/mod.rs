@@ -99,6 +99,8 @@ catalogue! {
     mcs_lock,
     rwlock_writer_first,
     rwlock_reader_first,
+    spin_atomic,
+    spin_plain,
     cas_once,
     cas_weak_once,
     cas_weak_loop,

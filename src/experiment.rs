@@ -260,6 +260,23 @@ impl Experiment {
         lesson_and_code(self.source).1
     }
 
+    /// Whether a native run can hang: threads asleep on each other (a deadlock lesson) or a
+    /// spin that never ends ([`Experiment::hang_spins`]). Such a run is watched by the
+    /// watchdog, and `compare` (which times runs) does not take it.
+    pub fn can_hang(&self) -> bool {
+        self.class == Class::Deadlock || self.hang_spins
+    }
+
+    /// What a native trial that never finished is called: `hung` for a spin, `deadlock`
+    /// for threads asleep on each other.
+    pub fn unfinished(&self) -> &'static str {
+        if self.hang_spins {
+            "hung"
+        } else {
+            "deadlock"
+        }
+    }
+
     pub fn takes(&self, o: Opt) -> bool {
         self.options.contains(&o)
     }

@@ -112,7 +112,7 @@ pub fn run_shared(
             interrupted = true;
             break;
         }
-        let run = if cfg.exp.class == Class::Deadlock {
+        let run = if cfg.exp.can_hang() {
             run_watched(cfg)
         } else {
             Some((cfg.exp.kernels.native)(p))
@@ -251,7 +251,7 @@ fn histogram(exp: &Experiment, p: &Params, trials: &[Trial]) -> Vec<Row> {
             .map(|(o, count)| {
                 let (grade, meaning) = exp.grade(p, o);
                 Row {
-                    outcome: o.map_or("deadlock".to_string(), |o| o.to_string()),
+                    outcome: o.map_or(exp.unfinished().to_string(), |o| o.to_string()),
                     record: o.cloned(),
                     min: o.map(|o| o.primary()),
                     max: o.map(|o| o.primary()),
@@ -284,7 +284,7 @@ fn histogram(exp: &Experiment, p: &Params, trials: &[Trial]) -> Vec<Row> {
     };
     let label = |v: Option<u64>| match v {
         Some(v) => v.to_string(),
-        None => "deadlock".to_string(),
+        None => exp.unfinished().to_string(),
     };
     let mut rows = Vec::new();
     if exact.len() <= 6 {

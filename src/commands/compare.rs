@@ -12,7 +12,7 @@ use crate::compare::{
     DEFAULT_TRIALS, MAX_THREADS, MAX_THREAD_COUNTS, MAX_TRIALS,
 };
 use crate::error::{LabError, Result};
-use crate::experiment::{Class, Experiment, Opt};
+use crate::experiment::{Experiment, Opt};
 use crate::experiments;
 use crate::report;
 use clap::Args;
@@ -56,7 +56,7 @@ pub fn config(a: &CompareArgs) -> Result<CompareConfig> {
     let mut chosen: Vec<&'static Experiment> = Vec::new();
     for name in &a.experiments {
         let e = validate::experiment(name)?;
-        if e.class == Class::Deadlock {
+        if e.can_hang() {
             return Err(LabError::usage(format!(
                 "{} is not a counter experiment to time (it can hang); try `race-lab run {}`",
                 e.name, e.name

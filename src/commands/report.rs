@@ -185,6 +185,20 @@ fn lab_json(args: &[String]) -> Result<Value> {
     })
 }
 
+/// As [`lab_json`], run in a child process of the lab.
+fn lab_json_in_child(args: &[String], cancel: &crate::machine::Cancel) -> Result<Value> {
+    let (status, out, _) = crate::explore::child::lab_in_child(args, cancel, false)?;
+    if cancel.requested() || std::os::unix::process::ExitStatusExt::signal(&status) == Some(2) {
+        return Err(not_written());
+    }
+    serde_json::from_slice(&out).map_err(|e| {
+        LabError::failed(format!(
+            "`race-lab {}` (in a child process, {status}): no JSON report: {e}",
+            args.join(" ")
+        ))
+    })
+}
+
 fn not_written() -> LabError {
     LabError::interrupted("interrupted: no report written")
 }
@@ -199,6 +213,12 @@ struct Gather<'a> {
 impl Gather<'_> {
     /// `file` from `--from DIR`, or the command's fresh output (saved with `--save`).
     fn get(&self, file: &str, args: &[String]) -> Result<Option<Value>> {
+        self.fetch(file, args, false)
+    }
+
+    /// As [`Gather::get`]; `child`: the command runs in a child process of the lab (a run
+    /// whose threads may spin forever, which only the end of a process stops).
+    fn fetch(&self, file: &str, args: &[String], child: bool) -> Result<Option<Value>> {
         if self.cancel.requested() {
             return Err(not_written());
         }
@@ -214,7 +234,11 @@ impl Gather<'_> {
             }
             Source::Measure { save } => {
                 self.bar.set_message(format!("race-lab {}", args.join(" ")));
-                let v = match lab_json(args) {
+                let v = match if child {
+                    lab_json_in_child(args, &self.cancel)
+                } else {
+                    lab_json(args)
+                } {
                     Ok(v) => v,
                     Err(e) if e.is_interrupted() => return Err(e),
                     Err(e) => {
@@ -244,11 +268,13 @@ fn strings(a: &[&str]) -> Vec<String> {
 fn measured(g: &Gather, exp: &'static Experiment) -> Result<Option<Value>> {
     let n = exp.name;
     let mut run_args = strings(&["run", n, "--trials", "5", "--iters", "20000", "--json"]);
-    if exp.class == crate::experiment::Class::Deadlock {
-        // Only an experiment that can deadlock takes the watchdog (`run` refuses it elsewhere).
+    if exp.can_hang() {
+        // Only an experiment that can hang takes the watchdog (`run` refuses it elsewhere).
         run_args.extend(strings(&["--watchdog", "1"]));
     }
-    let run = g.get(&format!("run-{n}.json"), &run_args)?;
+    // A spin that never ends keeps its thread until the process ends: such a run gets a
+    // process of its own, so that the report's later work keeps every CPU.
+    let run = g.fetch(&format!("run-{n}.json"), &run_args, exp.hang_spins)?;
     g.bar.inc(1);
     Ok(run)
 }
@@ -391,7 +417,7 @@ fn plot(g: &Gather) -> Result<std::result::Result<String, String>> {
                 .cfg
                 .experiments
                 .iter()
-                .filter(|e| e.class != Class::Deadlock)
+                .filter(|e| !e.can_hang())
                 .map(|e| e.name)
                 .collect();
             if names.is_empty() {

@@ -88,9 +88,9 @@ pub fn config(a: &RunArgs) -> Result<RunConfig> {
         &format!("{work} increments in all (threads × iters × trials)"),
         "--iters, --trials or --threads",
     )?;
-    if a.watchdog.is_some() && exp.class != crate::experiment::Class::Deadlock {
+    if a.watchdog.is_some() && !exp.can_hang() {
         return Err(LabError::usage(format!(
-            "--watchdog does not apply to {} (it cannot deadlock; the watchdog watches deadlock)",
+            "--watchdog does not apply to {} (it cannot hang; the watchdog watches for a hang)",
             exp.name
         )));
     }

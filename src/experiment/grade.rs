@@ -150,6 +150,10 @@ impl Experiment {
         }
         let expected = p.expected();
         match (self.class, outcome.map(Outcome::primary)) {
+            (_, None) if self.hang_spins => (
+                Grade::Interesting,
+                "hung: a thread spins on a value nobody will change (or no longer reads it)",
+            ),
             (Class::Deadlock, None) => (
                 Grade::Interesting,
                 "deadlocked: every thread waits for another (for a lock it holds, or a wake-up that never comes)",

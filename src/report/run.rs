@@ -144,9 +144,11 @@ pub fn text(w: &mut dyn Write, r: &RunReport) -> io::Result<()> {
         for (i, tr) in r.trials.iter().enumerate() {
             let mut row = vec![
                 (i + 1).to_string(),
-                tr.value
-                    .map(|v| v.to_string())
-                    .unwrap_or_else(|| "deadlock".into()),
+                tr.value.map(|v| v.to_string()).unwrap_or_else(|| {
+                    crate::experiments::find(r.experiment)
+                        .map_or("deadlock", |e| e.unfinished())
+                        .into()
+                }),
                 tr.expected.to_string(),
                 tr.lost.to_string(),
                 if tr.expected > 0 {

@@ -254,6 +254,15 @@ pub trait Rt: Sized + 'static {
     fn yield_now();
     /// `std::hint::spin_loop`: a spin-wait iteration; in the checked worlds, as `yield_now`.
     fn spin_loop();
+    /// `while *cell < at_least {}` on a plain (non-atomic) cell. Natively the optimiser may
+    /// hoist the read and spin forever ([`racy::RacyCell::spin_until_plain`]); the checked
+    /// worlds read the cell (a plain access their race checks see) and yield between reads.
+    #[track_caller]
+    fn spin_until_plain(cell: &Self::Cell, at_least: u64) {
+        while cell.read() < at_least {
+            Self::yield_now();
+        }
+    }
     /// `std::sync::atomic::fence`.
     fn fence(order: Ordering);
     /// `w` units of busy work that touch no shared memory: widens the window between a

@@ -231,6 +231,9 @@ impl Rt for Native {
     fn spin_loop() {
         std::hint::spin_loop()
     }
+    fn spin_until_plain(cell: &RacyCell, at_least: u64) {
+        cell.spin_until_plain(at_least)
+    }
     #[inline(always)]
     fn fence(order: Ordering) {
         std::sync::atomic::fence(order)

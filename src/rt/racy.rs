@@ -87,6 +87,22 @@ impl RacyCell {
             unsafe { *p += 1 }
         }
     }
+
+    /// `while *p < at_least {}` in plain Rust, as a person would first write a wait for a
+    /// flag. Nothing in the loop says another thread may change `*p` (that would be a data
+    /// race, so the optimiser may assume none): in a release build it reads the flag once,
+    /// before the loop, and then spins on a register, forever if that read was too early.
+    /// No `spin_loop` hint either: with one, this compiler re-reads (measured), and the
+    /// lesson (`spin-plain`) is the loop people write.
+    #[inline(never)]
+    // Clippy sees it too ("variables in the condition are not mutated in the loop body"):
+    // that warning is the lesson, so it is allowed here, once.
+    #[allow(clippy::while_immutable_condition)]
+    pub fn spin_until_plain(&self, at_least: u64) {
+        let p = self.0.get();
+        // RACY ON PURPOSE: a plain, non-atomic read of a flag another thread writes.
+        while unsafe { *p } < at_least {}
+    }
 }
 
 /// The loom world's racy cell: loom tracks every access and reports the race
