@@ -135,11 +135,15 @@ fn run_cases(cases: Vec<(String, Case)>) -> (Vec<String>, Vec<String>) {
                 let Some((name, case)) = cases.get(i) else {
                     break;
                 };
+                let started = std::time::Instant::now();
                 let r = case();
+                let secs = started.elapsed().as_secs_f64();
                 let mut o = out.lock().unwrap();
                 match r {
-                    Some((classes, runs)) => o.0.push(format!("{name}: {classes}/{runs}")),
-                    None => o.1.push(name.clone()),
+                    Some((classes, runs)) => {
+                        o.0.push(format!("{name}: {classes}/{runs} ({secs:.1} s)"))
+                    }
+                    None => o.1.push(format!("{name} ({secs:.1} s)")),
                 }
             });
         }
