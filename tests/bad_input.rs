@@ -419,6 +419,14 @@ const CORPUS: &[(&[&str], &str)] = &[
     (&["compare", "--threads", ""], "--threads"),
     (&["compare", "--iters", "0"], "--iters must be"),
     (
+        &["compare", "rendezvous", "--threads", "1,2"],
+        "rendezvous takes exactly 2 threads (not 1)",
+    ),
+    (
+        &["compare", "spin-atomic", "--threads", "1"],
+        "spin-atomic takes at least 2 threads (not 1)",
+    ),
+    (
         &["compare", "--iters", "10000000001"],
         "limit of 10000000000",
     ),

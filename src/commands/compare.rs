@@ -83,6 +83,11 @@ pub fn config(a: &CompareArgs) -> Result<CompareConfig> {
             threads.len()
         )));
     }
+    for e in &chosen {
+        for &t in &threads {
+            validate::takes_threads(e, t)?;
+        }
+    }
     let batches = match &a.batch {
         Some(s) => {
             if !chosen.iter().any(|e| e.takes(Opt::Batch)) {

@@ -208,6 +208,8 @@ struct Gather<'a> {
     cfg: &'a ReportConfig,
     bar: indicatif::ProgressBar,
     cancel: crate::machine::Cancel,
+    /// A busy-machine warning, read over all the native runs together.
+    busy: std::sync::OnceLock<String>,
 }
 
 impl Gather<'_> {
@@ -264,13 +266,25 @@ fn strings(a: &[&str]) -> Vec<String> {
     a.iter().map(|s| s.to_string()).collect()
 }
 
+/// The watchdog (seconds) of the report's runs of lessons that can hang. A deadlocked trial
+/// is idle time: its threads sleep, and the watchdog only waits to be sure. Working threads
+/// use CPU every scheduler tick (10 ms here), so a tenth of a second of none is a deadlock;
+/// a spinning hang is called after ten of these (1 s). `run`'s own default is 2 s.
+const REPORT_WATCHDOG: &str = "0.1";
+
+/// The report's native run of each lesson: trials and increments per thread. Short, because
+/// the runs go one at a time with nothing beside them (a search would skew them); `run`
+/// takes the time to show more.
+const REPORT_TRIALS: &str = "3";
+const REPORT_ITERS: &str = "20000";
+
 /// One experiment's run on real threads: measured alone.
 fn measured(g: &Gather, exp: &'static Experiment) -> Result<Option<Value>> {
     let n = exp.name;
-    let mut run_args = strings(&["run", n, "--trials", "5", "--iters", "20000", "--json"]);
+    let mut run_args = strings(&["run", n, "--trials", REPORT_TRIALS, "--iters", REPORT_ITERS, "--json"]);
     if exp.can_hang() {
         // Only an experiment that can hang takes the watchdog (`run` refuses it elsewhere).
-        run_args.extend(strings(&["--watchdog", "1"]));
+        run_args.extend(strings(&["--watchdog", REPORT_WATCHDOG]));
     }
     // A spin that never ends keeps its thread until the process ends: such a run gets a
     // process of its own, so that the report's later work keeps every CPU.
@@ -284,9 +298,13 @@ fn measured(g: &Gather, exp: &'static Experiment) -> Result<Option<Value>> {
 fn section(g: &Gather, exp: &'static Experiment, run: Option<Value>) -> Result<Section> {
     let n = exp.name;
     let (t, i) = (exp.proof.threads.to_string(), exp.proof.iters.to_string());
+    // Each search may use `--jobs` threads too, beside the other sections: nearly all are
+    // over in milliseconds, and the longest (bounded-buffer-one-cv's proof, 400,000 classes)
+    // would otherwise run alone on one core at the end. The search's report is the same for
+    // every number of threads.
+    let jobs = g.cfg.jobs.to_string();
     let explore = g.get(
         &format!("explore-{n}.json"),
-        // One thread per search: the sections run side by side already (`--jobs`).
         &strings(&[
             "explore",
             n,
@@ -295,7 +313,7 @@ fn section(g: &Gather, exp: &'static Experiment, run: Option<Value>) -> Result<S
             "--iters",
             &i,
             "--jobs",
-            "1",
+            &jobs,
             "--json",
         ]),
     )?;
@@ -315,7 +333,7 @@ fn section(g: &Gather, exp: &'static Experiment, run: Option<Value>) -> Result<S
             "--world",
             "rc11",
             "--jobs",
-            "1",
+            &jobs,
             "--json",
         ]);
         if exp.class != Class::Fixed {
@@ -417,7 +435,8 @@ fn plot(g: &Gather) -> Result<std::result::Result<String, String>> {
                 .cfg
                 .experiments
                 .iter()
-                .filter(|e| !e.can_hang())
+                // What each fix of the lost update costs, as `compare` with no names.
+                .filter(|e| e.family == "counters")
                 .map(|e| e.name)
                 .collect();
             if names.is_empty() {
@@ -472,6 +491,7 @@ pub fn execute(a: &ReportArgs, out: &mut dyn Write) -> Result<Exit> {
         cfg: &cfg,
         bar,
         cancel: crate::machine::Cancel::ctrl_c(),
+        busy: std::sync::OnceLock::new(),
     };
     let result = build(&g);
     g.bar.finish_and_clear();
@@ -515,11 +535,18 @@ fn build(g: &Gather) -> Result<(Page, bool)> {
     let cfg = g.cfg;
     // Runs on real threads first, one at a time (a search beside them would skew them)...
     let mut runs = Vec::new();
+    let meter = machine::CpuMeter::start();
     for &exp in &cfg.experiments {
         match measured(g, exp) {
             Ok(r) => runs.push(r),
             Err(e) if e.is_interrupted() => break,
             Err(e) => return Err(e),
+        }
+    }
+    if matches!(cfg.source, Source::Measure { .. }) {
+        if let Some(w) = machine::busy_warning(meter.others()) {
+            let w = w.strip_prefix("warning: ").unwrap_or(&w);
+            let _ = g.busy.set(format!("warning, during the native runs: {w}"));
         }
     }
     // ...then the searches, `--jobs` at a time, the sections kept in catalogue order.
@@ -595,7 +622,10 @@ fn page(
     Page {
         generated: now_utc(),
         provenance: match &cfg.source {
-            Source::Measure { .. } => "measured afresh on this machine".into(),
+            Source::Measure { .. } => match g.busy.get() {
+                Some(w) => format!("measured afresh on this machine ({w})"),
+                None => "measured afresh on this machine".into(),
+            },
             Source::Saved(d) => format!("built from the outputs saved in {}", d.display()),
         },
         cpus: machine::cpus(),

@@ -112,6 +112,21 @@ pub struct Limits {
     pub max_iters: u64,
 }
 
+/// Refuses a thread count outside the ones `exp`'s kernel takes (Peterson's lock: exactly 2).
+pub fn takes_threads(exp: &Experiment, threads: usize) -> Result<()> {
+    let (lo, hi) = exp.threads;
+    if (lo..=hi).contains(&threads) {
+        return Ok(());
+    }
+    Err(LabError::usage(if lo == hi {
+        format!("{} takes exactly {lo} threads (not {threads})", exp.name)
+    } else if hi == usize::MAX {
+        format!("{} takes at least {lo} threads (not {threads})", exp.name)
+    } else {
+        format!("{} takes {lo} to {hi} threads (not {threads})", exp.name)
+    }))
+}
+
 /// Turns the common options into validated parameters for `exp`.
 pub fn params(c: &Common, exp: &Experiment, l: &Limits) -> Result<Params> {
     let threads = c.threads.unwrap_or(l.default_threads);
@@ -122,14 +137,7 @@ pub fn params(c: &Common, exp: &Experiment, l: &Limits) -> Result<Params> {
             l.max_threads
         )));
     }
-    let (lo, hi) = exp.threads;
-    if threads < lo || threads > hi {
-        return Err(LabError::usage(if lo == hi {
-            format!("{} takes exactly {lo} threads", exp.name)
-        } else {
-            format!("{} takes {lo} to {hi} threads", exp.name)
-        }));
-    }
+    takes_threads(exp, threads)?;
     if exp.class == Class::Deadlock && threads < 2 {
         return Err(LabError::usage(format!(
             "{} needs at least 2 threads: a thread alone never waits for another",
