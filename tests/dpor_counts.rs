@@ -120,6 +120,31 @@ fn check<T: Send + 'static>(
 /// enumerate them to the end.
 const LIVELOCKING: &[&str] = &["philosophers-polite"];
 
+/// Cases measured (2026-12-05, `-- --nocapture` prints each case's seconds) to pass the brute
+/// force's cap of [`MAX_INTERLEAVINGS`] with fewer than [`MAX_CLASSES`] classes: enumerating
+/// each up to the cap, only to give up, took 11–27 s apiece, about 6 minutes of CPU in all.
+/// They are skipped before the brute force, as the cases over [`MAX_CLASSES`] are. A case
+/// that grows smaller is skipped, never passed unchecked.
+const OVER_THE_CAP: &[&str] = &[
+    "ticket-lock 3x1",
+    "ticket-lock 2x2",
+    "barrier-sense 3x1",
+    "barrier-sense 2x2",
+    "barrier-reset 3x1",
+    "barrier-reset 2x2",
+    "latch 3x1",
+    "treiber-tagged 2x1",
+    "treiber-aba 2x1",
+    "seqlock 3x1",
+    "seqlock-nofence 3x1",
+    "ticket-fair 2x2",
+    "ticket-fair 3x1",
+    "spin-unfair 2x2",
+    "rwlock-writer-first 3x1",
+    "rwlock-writer-first 2x2",
+    "rwlock-reader-first 3x1",
+];
+
 /// One check: (classes, interleavings), or `None` if skipped.
 type Case = Box<dyn Fn() -> Option<(usize, u64)> + Send + Sync>;
 
@@ -170,6 +195,10 @@ fn every_catalogue_kernel_has_exactly_one_execution_per_class() {
             }
             let k = exp.kernels.sched;
             let name = format!("{} {t}x{m}", exp.name);
+            if OVER_THE_CAP.contains(&name.as_str()) {
+                skipped.push(format!("{name} (over the cap, measured)"));
+                continue;
+            }
             let n2 = name.clone();
             cases.push((
                 name,

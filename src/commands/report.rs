@@ -281,7 +281,15 @@ const REPORT_ITERS: &str = "20000";
 /// One experiment's run on real threads: measured alone.
 fn measured(g: &Gather, exp: &'static Experiment) -> Result<Option<Value>> {
     let n = exp.name;
-    let mut run_args = strings(&["run", n, "--trials", REPORT_TRIALS, "--iters", REPORT_ITERS, "--json"]);
+    let mut run_args = strings(&[
+        "run",
+        n,
+        "--trials",
+        REPORT_TRIALS,
+        "--iters",
+        REPORT_ITERS,
+        "--json",
+    ]);
     if exp.can_hang() {
         // Only an experiment that can hang takes the watchdog (`run` refuses it elsewhere).
         run_args.extend(strings(&["--watchdog", REPORT_WATCHDOG]));
