@@ -98,18 +98,9 @@ fn main() {
         ("racy-atomic", World::Rc11, 2, 5),
     ] {
         let cfg = |jobs| ExploreConfig {
-            exp: find(name),
-            params: Params::new(t, i),
-            world,
-            preemptions: None,
-            max_seconds: 3600.0,
             max_seconds_given: true,
-            max_executions: None,
-            spurious_wakeups: false,
-            first_failure: false,
-            show: 1,
-            cancel: Cancel::new(),
             jobs,
+            ..ExploreConfig::new(find(name), Params::new(t, i), world)
         };
         let run = |j| {
             timed(|| {

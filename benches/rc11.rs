@@ -6,7 +6,6 @@
 
 use race_lab::experiment::Params;
 use race_lab::explore::{explore, ExploreConfig, ExploreReport, World};
-use race_lab::Cancel;
 use std::time::Instant;
 
 fn run(
@@ -15,18 +14,10 @@ fn run(
     budget: Option<u64>,
 ) -> Option<(ExploreReport, f64)> {
     let cfg = ExploreConfig {
-        exp,
-        params: Params::new(exp.proof.threads, exp.proof.iters),
-        world,
-        preemptions: None,
         max_seconds: 120.0,
         max_seconds_given: true,
         max_executions: budget,
-        spurious_wakeups: false,
-        first_failure: false,
-        show: 1,
-        cancel: Cancel::new(),
-        jobs: 1,
+        ..ExploreConfig::new(exp, Params::new(exp.proof.threads, exp.proof.iters), world)
     };
     let started = Instant::now();
     // A refusal (the rc11 world does not cover the experiment) is an error.

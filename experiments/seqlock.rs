@@ -35,11 +35,11 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_reads(p, o, false)
+    grade_ops(p, o, false)
 }
 
-/// Every reader must read M times, never torn.
-pub fn grade_reads(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
+/// Every thread's M operations done (writes, or reads never torn).
+pub fn grade_ops(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
     let ops = p.expected();
     match (o.get("ops"), o.get("torn")) {
         (Some(r), Some(0)) if r == ops => (Grade::Acceptable, "every read consistent"),

@@ -33,7 +33,7 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    super::seqlock::grade_reads(p, o, true)
+    super::seqlock::grade_ops(p, o, true)
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -26,16 +26,7 @@ impl<R: Rt> Inside<R> {
     }
     pub fn enter(&self) {
         let now = self.now.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut peak = self.peak.load(Ordering::Relaxed);
-        while now > peak {
-            match self
-                .peak
-                .compare_exchange(peak, now, Ordering::Relaxed, Ordering::Relaxed)
-            {
-                Ok(_) => break,
-                Err(p) => peak = p,
-            }
-        }
+        raise::<R>(&self.peak, now);
     }
     pub fn leave(&self) {
         self.now.fetch_sub(1, Ordering::Relaxed);
@@ -136,4 +127,17 @@ pub fn broken_lock(p: &Params, o: &Outcome) -> (Grade, &'static str) {
 /// The judge of a correct lock: a failure is FORBIDDEN.
 pub fn correct_lock(p: &Params, o: &Outcome) -> (Grade, &'static str) {
     grade_lock(p, o, false)
+}
+
+/// Raises `max` to `v` if `v` is larger: `fetch_max`, written as the compare-exchange loop it
+/// is. Relaxed: a tally, read after the workers are joined. Timelines name the caller's line.
+#[track_caller]
+pub fn raise<R: Rt>(max: &R::AtomicU64, v: u64) {
+    let mut seen = max.load(Ordering::Relaxed);
+    while v > seen {
+        match max.compare_exchange(seen, v, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => break,
+            Err(now) => seen = now,
+        }
+    }
 }

@@ -70,17 +70,7 @@ impl<R: Rt> Waits<R> {
     pub fn enter(&self, since: Option<u64>) {
         let now = self.entries.fetch_add(1, Ordering::AcqRel);
         if let Some(since) = since {
-            let waited = now - since;
-            let mut l = self.longest.load(Ordering::Relaxed);
-            while waited > l {
-                match self
-                    .longest
-                    .compare_exchange(l, waited, Ordering::Relaxed, Ordering::Relaxed)
-                {
-                    Ok(_) => break,
-                    Err(seen) => l = seen,
-                }
-            }
+            super::shared::raise::<R>(&self.longest, now - since);
         }
     }
     pub fn longest(&self) -> u64 {

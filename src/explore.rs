@@ -110,6 +110,26 @@ impl ExploreReport {
 }
 
 impl ExploreConfig {
+    /// A search of `exp` at `params` in `world` as a program (a test, a benchmark) wants
+    /// it: sequential, no budget and no time cap (an hour's backstop), one failing execution
+    /// shown, stopped by nothing but its end. Change what differs with `..`.
+    pub fn new(exp: &'static Experiment, params: Params, world: World) -> Self {
+        ExploreConfig {
+            exp,
+            params,
+            world,
+            preemptions: None,
+            max_seconds: 3600.0,
+            max_seconds_given: false,
+            max_executions: None,
+            spurious_wakeups: false,
+            first_failure: false,
+            show: 1,
+            cancel: Cancel::new(),
+            jobs: 1,
+        }
+    }
+
     /// Why a search that has explored `n` (of `unit`: "classes", "execution graphs") since
     /// `started` stops now: Ctrl-C, its budget of executions, or its time; `None` to go on.
     pub fn spent(&self, n: u64, started: std::time::Instant, unit: &str) -> Option<String> {

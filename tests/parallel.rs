@@ -6,7 +6,6 @@
 
 use race_lab::experiment::Params;
 use race_lab::explore::{self, ExploreConfig, World};
-use race_lab::Cancel;
 
 fn report(
     exp: &'static race_lab::experiment::Experiment,
@@ -18,19 +17,11 @@ fn report(
     let proof = explore::proof_size(exp, world);
     let threads = exp.threads.0.max(2);
     let cfg = ExploreConfig {
-        exp,
-        params: Params::new(threads, proof.iters.min(2)),
-        world,
-        preemptions: None,
-        max_seconds: 3600.0,
-        max_seconds_given: false,
         // Large enough that no search here is cut short by it (a budget's cut differs).
         max_executions: Some(5_000_000),
-        spurious_wakeups: false,
-        first_failure: false,
         show: 3,
-        cancel: Cancel::new(),
         jobs,
+        ..ExploreConfig::new(exp, Params::new(threads, proof.iters.min(2)), world)
     };
     let mut r = explore::explore(&cfg).ok()?;
     r.seconds = 0.0;

@@ -4,7 +4,6 @@
 
 use race_lab::experiment::Params;
 use race_lab::explore::{explore, ExploreConfig, ExploreReport, World};
-use race_lab::Cancel;
 
 fn rc11(name: &str) -> race_lab::error::Result<ExploreReport> {
     let exp = race_lab::experiments::find(name).expect("a catalogue experiment");
@@ -216,18 +215,9 @@ fn a_free_that_overtakes_a_use_is_a_use_after_free_in_the_weak_worlds_only() {
 
 /// Exploring `exp` at its proof size in the rc11 world, sequentially, with a work budget.
 fn config(exp: &'static race_lab::experiment::Experiment) -> ExploreConfig {
+    let p = Params::new(exp.proof.threads, exp.proof.iters);
     ExploreConfig {
-        exp,
-        params: Params::new(exp.proof.threads, exp.proof.iters),
-        world: World::Rc11,
-        preemptions: None,
-        max_seconds: 3600.0,
-        max_seconds_given: false,
         max_executions: Some(5_000_000),
-        spurious_wakeups: false,
-        first_failure: false,
-        show: 1,
-        cancel: Cancel::new(),
-        jobs: 1,
+        ..ExploreConfig::new(exp, p, World::Rc11)
     }
 }
