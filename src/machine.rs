@@ -352,32 +352,38 @@ pub fn reporting(flag: &std::sync::Mutex<bool>) {
     *flag.lock().unwrap_or_else(|e| e.into_inner()) = true;
 }
 
-/// Runs `work` on every item, on `jobs` threads each taking the next item in order, and
-/// hands every result to `take` in item order (a result that comes early waits for those
-/// before it). `take` returning false stops the run: no new item starts, and the results
-/// still coming are dropped; so does `cancel`. The threads get a main thread's stack (the
-/// model checkers recurse deeply).
+/// Runs `work` on every item, on `jobs` threads each taking the next item, the costliest
+/// first by `cost` (an estimate; ties in item order), so that a long one does not start
+/// last and run alone; and hands every result to `take` in item order (a result that comes
+/// early waits for those before it). `take` returning false stops the run: no new item
+/// starts, and the results still coming are dropped; so does `cancel`. The threads get a
+/// main thread's stack (the model checkers recurse deeply).
 pub fn in_parallel<T: Sync, R: Send>(
     items: &[T],
     jobs: usize,
     cancel: &Cancel,
+    cost: impl Fn(&T) -> u64,
     work: impl Fn(&T) -> R + Sync,
     mut take: impl FnMut(&T, R) -> bool,
 ) {
     use std::sync::atomic::AtomicUsize;
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
+    let order = &order;
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::scope(|s| {
         for _ in 0..jobs.clamp(1, items.len().max(1)) {
             let (tx, next, stop, work) = (tx.clone(), &next, &stop, &work);
-            let worker = move || loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                if i >= items.len() || stop.load(Ordering::SeqCst) || cancel.requested() {
-                    break;
-                }
-                if tx.send((i, work(&items[i]))).is_err() {
-                    break;
+            let worker = move || {
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::SeqCst)) {
+                    if stop.load(Ordering::SeqCst) || cancel.requested() {
+                        break;
+                    }
+                    if tx.send((i, work(&items[i]))).is_err() {
+                        break;
+                    }
                 }
             };
             std::thread::Builder::new()
@@ -434,25 +440,68 @@ mod tests {
             i * i
         };
         let mut got = Vec::new();
-        in_parallel(&items, 4, &Cancel::new(), work, |&i, r| {
-            got.push((i, r));
-            true
-        });
+        in_parallel(
+            &items,
+            4,
+            &Cancel::new(),
+            |_| 0,
+            work,
+            |&i, r| {
+                got.push((i, r));
+                true
+            },
+        );
         assert_eq!(got, items.iter().map(|&i| (i, i * i)).collect::<Vec<_>>());
         let mut taken = 0;
-        in_parallel(&items, 4, &Cancel::new(), work, |_, _| {
-            taken += 1;
-            taken < 5
-        });
+        in_parallel(
+            &items,
+            4,
+            &Cancel::new(),
+            |_| 0,
+            work,
+            |_, _| {
+                taken += 1;
+                taken < 5
+            },
+        );
         assert_eq!(taken, 5);
         // A cancelled run starts nothing.
         let cancel = Cancel::new();
         cancel.request();
         let mut any = false;
-        in_parallel(&items, 4, &cancel, work, |_, _| {
-            any = true;
-            true
-        });
+        in_parallel(
+            &items,
+            4,
+            &cancel,
+            |_| 0,
+            work,
+            |_, _| {
+                any = true;
+                true
+            },
+        );
         assert!(!any);
+    }
+
+    /// The costliest items start first (ties in item order); results still come in order.
+    #[test]
+    fn in_parallel_starts_the_costliest_first() {
+        let items: Vec<u64> = vec![1, 5, 3, 5, 0];
+        let started = std::sync::Mutex::new(Vec::new());
+        let mut got = Vec::new();
+        let work = |&i: &u64| started.lock().unwrap().push(i);
+        in_parallel(
+            &items,
+            1,
+            &Cancel::new(),
+            |&c| c,
+            work,
+            |&i, ()| {
+                got.push(i);
+                true
+            },
+        );
+        assert_eq!(started.into_inner().unwrap(), vec![5, 5, 3, 1, 0]);
+        assert_eq!(got, items);
     }
 }

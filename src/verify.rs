@@ -84,6 +84,19 @@ pub enum Planned {
 }
 
 impl Planned {
+    /// A guess at how long the check takes, to start the long ones first: loom is the slowest
+    /// world, and a model grows with its threads and iterations.
+    pub fn cost(&self) -> u64 {
+        match self {
+            Planned::Experiment { exp, world, .. } => {
+                let size = explore::proof_size(exp, *world);
+                let weight = if *world == World::Loom { 16 } else { 1 };
+                weight * size.threads as u64 * size.iters
+            }
+            Planned::Litmus { .. } => 1,
+        }
+    }
+
     /// `atomic [loom 2x2]`, `SB --ordering relaxed [loom]`.
     pub fn name(&self) -> String {
         match self {

@@ -563,7 +563,11 @@ fn build(g: &Gather) -> Result<(Page, bool)> {
     let mut sections = Vec::new();
     let mut failed = None;
     let work = |(exp, run): &(&'static Experiment, Option<Value>)| section(g, exp, run.clone());
-    machine::in_parallel(&todo, cfg.jobs, &g.cancel, work, |_, r| match r {
+    // The largest proof sizes start first (bounded-buffer-one-cv's 4 × 2 is the longest).
+    let cost = |(exp, _): &(&'static Experiment, Option<Value>)| {
+        exp.proof.threads as u64 * exp.proof.iters
+    };
+    machine::in_parallel(&todo, cfg.jobs, &g.cancel, cost, work, |_, r| match r {
         Ok(s) => {
             sections.push(s);
             true

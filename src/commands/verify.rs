@@ -123,7 +123,7 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
         let began = Instant::now();
         verify::run(p, isolated(exp), &cancel).map_err(|e| (e, began.elapsed().as_secs_f64()))
     };
-    machine::in_parallel(&planned, jobs, &cancel, work, |p, done| {
+    machine::in_parallel(&planned, jobs, &cancel, Planned::cost, work, |p, done| {
         let check = match done {
             // Cut short by Ctrl-C: what it says is not its verdict.
             _ if cancel.requested() => None,
