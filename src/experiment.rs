@@ -23,7 +23,7 @@ pub use run::{median, Outcome, Params, Run};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Class {
-    /// Unsynchronised access to plain memory: undefined behaviour, loses updates.
+    /// Unsynchronised access to plain memory: undefined behaviour (lost updates, stale reads, hangs).
     DataRace,
     /// Every access is atomic or synchronised (no UB), yet the result can be wrong: a
     /// read-then-write loses updates, a Relaxed flag publishes stale data.
@@ -48,7 +48,9 @@ impl Class {
 
     pub fn describe(self) -> &'static str {
         match self {
-            Class::DataRace => "data race (undefined behaviour), loses updates",
+            Class::DataRace => {
+                "data race: plain memory shared unsynchronised, undefined behaviour whatever it shows (lost updates, a stale read, a hang)"
+            }
             Class::LogicRace => {
                 "race condition without a data race: a wrong result (lost updates, a stale read), no UB"
             }
