@@ -256,9 +256,19 @@ fn execute_process(exp: &'static ProcExperiment, a: &RunArgs, out: &mut dyn Writ
     );
     let mut ev = (exp.run)(&p)?;
     machine::reporting(&flag);
+    // Read once: the report and the exit status say the same thing.
+    let interrupted = cancel.requested();
+    if interrupted && !ev.verdict.contains("interrupted") {
+        // The workers had finished when Ctrl-C came (a process that is only reading the
+        // last messages): every figure is complete, and the run still ends as interrupted.
+        ev.verdict = format!(
+            "{} (interrupted by Ctrl-C as it ended: the figures are complete)",
+            ev.verdict
+        );
+    }
     ev.warnings.extend(machine::busy_warning(meter.others()));
     if a.common.json {
-        report::run::evidence_json(out, &ev, &p, cancel.requested())?;
+        report::run::evidence_json(out, &ev, &p, interrupted)?;
     } else {
         report::run::evidence(out, &ev)?;
     }
@@ -268,5 +278,5 @@ fn execute_process(exp: &'static ProcExperiment, a: &RunArgs, out: &mut dyn Writ
             exp.name
         )));
     }
-    Ok(Exit::ok_unless_interrupted(cancel.requested()))
+    Ok(Exit::ok_unless_interrupted(interrupted))
 }
