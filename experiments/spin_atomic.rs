@@ -35,38 +35,25 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
     }
 }
 
-/// The flag of a round: an atomic, or a plain variable (the racy cell).
-pub enum Flag {
-    Atomic,
-    Plain,
-}
+/// The shared state of the rounds: the atomic flag, the plain one (the racy cell), and the
+/// acknowledgements. Each lesson uses one of the two flags.
+pub type Rounds<R> = (<R as Rt>::AtomicU64, <R as Rt>::Cell, <R as Rt>::AtomicU64);
 
-/// M rounds: thread 0 announces each on the flag and waits for every other thread's
-/// acknowledgement; the others wait for the flag, then acknowledge.
-pub fn rounds<R: Rt>(p: &Params, flag: Flag) -> Run {
+/// M rounds: thread 0 announces each (`announce`) and waits for every other thread's
+/// acknowledgement; the others wait for the flag (`wait`), then acknowledge.
+pub fn rounds<R: Rt>(p: &Params, announce: fn(&Rounds<R>, u64), wait: fn(&Rounds<R>, u64)) -> Run {
     let (m, others) = (p.iters, p.threads as u64 - 1);
-    let s = Arc::new((R::AtomicU64::new(0), R::Cell::new(0), R::AtomicU64::new(0)));
-    let plain = matches!(flag, Flag::Plain);
-    let (ops, elapsed) = workers_counting::<R, _, _>(p, &s, move |(atomic, cell, acks), me| {
+    let s: Arc<Rounds<R>> = Arc::new((R::AtomicU64::new(0), R::Cell::new(0), R::AtomicU64::new(0)));
+    let (ops, elapsed) = workers_counting::<R, _, _>(p, &s, move |s, me| {
         for round in 1..=m {
             if me == 0 {
-                if plain {
-                    cell.write(round);
-                } else {
-                    atomic.store(round, Ordering::Relaxed);
-                }
-                while acks.load(Ordering::Relaxed) < others * round {
+                announce(s, round);
+                while s.2.load(Ordering::Relaxed) < others * round {
                     R::yield_now();
                 }
             } else {
-                if plain {
-                    R::spin_until_plain(cell, round); // while flag < round {}
-                } else {
-                    while atomic.load(Ordering::Relaxed) < round {
-                        R::yield_now();
-                    }
-                }
-                acks.fetch_add(1, Ordering::Relaxed);
+                wait(s, round);
+                s.2.fetch_add(1, Ordering::Relaxed);
             }
         }
         m
@@ -74,6 +61,16 @@ pub fn rounds<R: Rt>(p: &Params, flag: Flag) -> Run {
     Run::of(Outcome::of(&[("ops", ops)]), elapsed)
 }
 
+fn announce<R: Rt>((flag, _, _): &Rounds<R>, round: u64) {
+    flag.store(round, Ordering::Relaxed);
+}
+
+fn wait<R: Rt>((flag, _, _): &Rounds<R>, round: u64) {
+    while flag.load(Ordering::Relaxed) < round {
+        R::yield_now();
+    }
+}
+
 pub fn kernel<R: Rt>(p: &Params) -> Run {
-    rounds::<R>(p, Flag::Atomic)
+    rounds::<R>(p, announce::<R>, wait::<R>)
 }

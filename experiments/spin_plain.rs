@@ -20,7 +20,7 @@
 //! **Outcomes.** `ops` = N × M: ACCEPTABLE; a hang: INTERESTING; in the weak-memory worlds the
 //! run ends at the DATA RACE; anything else FORBIDDEN.
 
-use super::spin_atomic::Flag;
+use super::spin_atomic::Rounds;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -40,6 +40,14 @@ pub const EXPERIMENT: Experiment = experiment! {
     default_iters: 100_000,
 };
 
+fn announce<R: Rt>((_, flag, _): &Rounds<R>, round: u64) {
+    flag.write(round);
+}
+
+fn wait<R: Rt>((_, flag, _): &Rounds<R>, round: u64) {
+    R::spin_until_plain(flag, round); // while flag < round {}
+}
+
 pub fn kernel<R: Rt>(p: &Params) -> Run {
-    super::spin_atomic::rounds::<R>(p, Flag::Plain)
+    super::spin_atomic::rounds::<R>(p, announce::<R>, wait::<R>)
 }

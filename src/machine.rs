@@ -357,7 +357,8 @@ pub fn reporting(flag: &std::sync::Mutex<bool>) {
 /// last and run alone; and hands every result to `take` in item order (a result that comes
 /// early waits for those before it). `take` returning false stops the run: no new item
 /// starts, and the results still coming are dropped; so does `cancel`. The threads get a
-/// main thread's stack (the model checkers recurse deeply).
+/// main thread's stack (the model checkers recurse deeply). Returns whether every item's
+/// result was handed to `take` (false: stopped, by `take` or `cancel`).
 pub fn in_parallel<T: Sync, R: Send>(
     items: &[T],
     jobs: usize,
@@ -365,7 +366,7 @@ pub fn in_parallel<T: Sync, R: Send>(
     cost: impl Fn(&T) -> u64,
     work: impl Fn(&T) -> R + Sync,
     mut take: impl FnMut(&T, R) -> bool,
-) {
+) -> bool {
     use std::sync::atomic::AtomicUsize;
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(cost(&items[i])));
@@ -399,12 +400,13 @@ pub fn in_parallel<T: Sync, R: Send>(
             while let Some(r) = early.remove(&due) {
                 if !take(&items[due], r) {
                     stop.store(true, Ordering::SeqCst);
-                    return;
+                    return false;
                 }
                 due += 1;
             }
         }
-    });
+        due == items.len()
+    })
 }
 
 /// The stack of an [`in_parallel`] worker thread: a main thread's.
@@ -440,7 +442,7 @@ mod tests {
             i * i
         };
         let mut got = Vec::new();
-        in_parallel(
+        let complete = in_parallel(
             &items,
             4,
             &Cancel::new(),
@@ -451,9 +453,10 @@ mod tests {
                 true
             },
         );
+        assert!(complete);
         assert_eq!(got, items.iter().map(|&i| (i, i * i)).collect::<Vec<_>>());
         let mut taken = 0;
-        in_parallel(
+        let complete = in_parallel(
             &items,
             4,
             &Cancel::new(),
@@ -464,12 +467,12 @@ mod tests {
                 taken < 5
             },
         );
-        assert_eq!(taken, 5);
+        assert_eq!((taken, complete), (5, false));
         // A cancelled run starts nothing.
         let cancel = Cancel::new();
         cancel.request();
         let mut any = false;
-        in_parallel(
+        let complete = in_parallel(
             &items,
             4,
             &cancel,
@@ -480,7 +483,7 @@ mod tests {
                 true
             },
         );
-        assert!(!any);
+        assert!(!any && !complete);
     }
 
     /// The costliest items start first (ties in item order); results still come in order.

@@ -567,7 +567,7 @@ fn build(g: &Gather) -> Result<(Page, bool)> {
     let cost = |(exp, _): &(&'static Experiment, Option<Value>)| {
         exp.proof.threads as u64 * exp.proof.iters
     };
-    machine::in_parallel(&todo, cfg.jobs, &g.cancel, cost, work, |_, r| match r {
+    let complete = machine::in_parallel(&todo, cfg.jobs, &g.cancel, cost, work, |_, r| match r {
         Ok(s) => {
             sections.push(s);
             true
@@ -595,7 +595,7 @@ fn build(g: &Gather) -> Result<(Page, bool)> {
         );
         Ok((page, true))
     };
-    if sections.len() < cfg.experiments.len() || g.cancel.requested() {
+    if !complete || g.cancel.requested() {
         return partial(sections, Err(why.clone()), Err(why));
     }
     let claims = if !cfg.claims {

@@ -123,7 +123,7 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
         let began = Instant::now();
         verify::run(p, isolated(exp), &cancel).map_err(|e| (e, began.elapsed().as_secs_f64()))
     };
-    machine::in_parallel(&planned, jobs, &cancel, Planned::cost, work, |p, done| {
+    let complete = machine::in_parallel(&planned, jobs, &cancel, Planned::cost, work, |p, done| {
         let check = match done {
             // Cut short by Ctrl-C: what it says is not its verdict.
             _ if cancel.requested() => None,
@@ -144,9 +144,9 @@ pub fn execute(a: &VerifyArgs, out: &mut dyn Write) -> Result<Exit> {
         written.is_ok()
     });
     written?;
-    // Ctrl-C while the checks that started first (the longest) ran: the ones before them in
-    // plan order never started, so no result said "interrupted" to `take`.
-    interrupted |= cancel.requested() && checks.len() < planned.len();
+    // Stopped before every check was handed over (a Ctrl-C while the longest checks, which
+    // start first, ran: those before them in plan order never started).
+    interrupted |= !complete;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     let summary = Summary::of(&checks);
