@@ -159,8 +159,10 @@ pub struct Experiment {
     pub bug_shows_in: Worlds,
     /// The size at which `explore` and the suites prove (a fix) or find (a bug) it.
     pub proof: Size,
-    /// Where the rc11 world checks it at another size than `proof`, that size and why.
-    pub rc11_proof: Option<(Size, &'static str)>,
+    /// Why the rc11 world, which finds this bug at `proof` (one failing graph is all a
+    /// bug needs), cannot list every graph there: the scheduled world (or loom) then
+    /// decides it by default (`explore::decider`).
+    pub rc11_census: Option<&'static str>,
     /// Whether Miri and ThreadSanitizer witness it although it is neither a counter nor a
     /// data race (a fix whose lesson says the checkers find it clean): see
     /// [`Experiment::witnessed_by_checkers`].

@@ -156,7 +156,7 @@ impl ExploreConfig {
 /// size, else the scheduled world for a bug that shows under sequential consistency, else
 /// loom.
 pub fn decider(exp: &Experiment) -> (World, String) {
-    if let Some((size, reason)) = exp.rc11_proof {
+    if let Some(reason) = exp.rc11_census {
         let shows_sc = exp.bug_shows_in.scheduled || exp.class == Class::Fixed;
         let world = if shows_sc {
             World::Scheduled
@@ -166,9 +166,7 @@ pub fn decider(exp: &Experiment) -> (World, String) {
         return (
             world,
             format!(
-                "the rc11 world decides it only at {}×{} ({reason}); the {} world decides its proof size",
-                size.threads,
-                size.iters,
+                "the rc11 world finds its bug but cannot list every graph at its proof size ({reason}); the {} world can",
                 world.name()
             ),
         );
@@ -210,15 +208,6 @@ pub fn budget(world: World) -> u64 {
         World::Loom => 100_000,
         World::Scheduled => 400_000,
         World::Rc11 => 200_000,
-    }
-}
-
-/// The size `world` proves or finds `exp` at: its proof size, unless it declares another
-/// for the rc11 world.
-pub fn proof_size(exp: &Experiment, world: World) -> crate::experiment::Size {
-    match (world, exp.rc11_proof) {
-        (World::Rc11, Some((s, _))) => s,
-        _ => exp.proof,
     }
 }
 

@@ -89,8 +89,12 @@ impl Planned {
     pub fn cost(&self) -> u64 {
         match self {
             Planned::Experiment { exp, world, .. } => {
-                let size = explore::proof_size(exp, *world);
-                let weight = if *world == World::Loom { 16 } else { 1 };
+                let size = exp.proof;
+                // loom is the slowest world; an rc11 search whose lock model leaves most
+                // runs blocked (it declares `rc11_census`) comes close.
+                let slow =
+                    *world == World::Loom || (*world == World::Rc11 && exp.rc11_census.is_some());
+                let weight = if slow { 16 } else { 1 };
                 weight * size.threads as u64 * size.iters
             }
             Planned::Litmus { .. } => 1,
@@ -101,7 +105,7 @@ impl Planned {
     pub fn name(&self) -> String {
         match self {
             Planned::Experiment { exp, world, .. } => {
-                let size = explore::proof_size(exp, *world);
+                let size = exp.proof;
                 format!(
                     "{} [{} {}x{}]",
                     exp.name,
@@ -319,7 +323,7 @@ fn explore_at_proof(
     cancel: &Cancel,
 ) -> Result<ExploreReport> {
     let finding = kind == Kind::BugFound || (exp.loom_false_alarm && world == World::Loom);
-    let size = explore::proof_size(exp, world);
+    let size = exp.proof;
     let cfg = ExploreConfig {
         exp,
         params: Params::new(size.threads, size.iters),

@@ -7,7 +7,7 @@
 mod common;
 
 use race_lab::experiment::Class;
-use race_lab::explore::{budget, decider, proof_size};
+use race_lab::explore::{budget, decider};
 
 #[test]
 fn explore_with_no_flags_decides_every_experiment() {
@@ -17,7 +17,7 @@ fn explore_with_no_flags_decides_every_experiment() {
         let r: serde_json::Value = serde_json::from_slice(&out.stdout)
             .unwrap_or_else(|e| panic!("{}: {e}: {err}", exp.name));
         let (world, _) = decider(exp);
-        let size = proof_size(exp, world);
+        let size = exp.proof;
         let name = exp.name;
         assert_eq!(r["world"], world.name(), "{name}");
         assert_eq!(r["params"]["threads"], size.threads, "{name}");

@@ -14,7 +14,7 @@ fn report(
 ) -> Option<String> {
     // 2 × 2, or less where the world proves the experiment at less (a spin loop's graphs
     // multiply with every iteration).
-    let proof = explore::proof_size(exp, world);
+    let proof = exp.proof;
     let threads = exp.threads.0.max(2);
     let cfg = ExploreConfig {
         // Large enough that no search here is cut short by it (a budget's cut differs).

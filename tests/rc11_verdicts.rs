@@ -90,7 +90,7 @@ fn every_thread_experiment_is_decided_in_rc11_with_its_graph() {
     use race_lab::experiment::Class;
     let mut decided = 0;
     for exp in race_lab::experiments::all() {
-        let size = race_lab::explore::proof_size(exp, World::Rc11);
+        let size = exp.proof;
         let fix = exp.class == Class::Fixed;
         let r = rc11_at(exp, size, fix, !fix).expect("explores");
         let name = exp.name;

@@ -73,7 +73,7 @@ pub fn config(a: &ExploreArgs) -> Result<ExploreConfig> {
     let exp = validate::experiment(&a.common.experiment)?;
     // What is not asked for is the experiment's own: its proof size, in the world that
     // decides it there.
-    let proof = explore::proof_size(exp, a.world.unwrap_or(explore::decider(exp).0));
+    let proof = exp.proof;
     let limits = Limits {
         default_threads: proof.threads,
         default_iters: proof.iters,
@@ -183,7 +183,7 @@ pub fn chosen(a: &ExploreArgs, cfg: &ExploreConfig) -> Option<String> {
         (None, sized) => {
             let (decider, why) = explore::decider(cfg.exp);
             Some(if cfg.world != decider {
-                let proof = explore::proof_size(cfg.exp, decider);
+                let proof = cfg.exp.proof;
                 format!(
                     "no --world: the {} world, which takes {size} ({} would decide {} at {}×{})",
                     cfg.world.name(),

@@ -329,7 +329,7 @@ fn section(g: &Gather, exp: &'static Experiment, run: Option<Value>) -> Result<S
     // A weak-memory lesson: its execution graph in the rc11 world (the failing one, or for
     // a fix one execution).
     let weak = if exp.weak_memory_lesson() {
-        let size = crate::explore::proof_size(exp, crate::explore::World::Rc11);
+        let size = exp.proof;
         let (t, i) = (size.threads.to_string(), size.iters.to_string());
         let mut args = strings(&[
             "explore",

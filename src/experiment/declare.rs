@@ -186,7 +186,7 @@ impl Experiment {
             threads: 2,
             iters: 2,
         },
-        rc11_proof: None,
+        rc11_census: None,
         loom_false_alarm: false,
         loom_limit: None,
         hang_spins: false,

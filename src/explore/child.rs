@@ -131,6 +131,9 @@ fn arguments(cfg: &ExploreConfig) -> Vec<String> {
     flag("--world", cfg.world.name().into());
     flag("--max-seconds", cfg.max_seconds.to_string());
     flag("--show", cfg.show.to_string());
+    // The child searches on the threads the config says, not on every CPU: `verify --jobs`
+    // runs its checks side by side, one thread each.
+    flag("--jobs", cfg.jobs.to_string());
     if let Some(n) = cfg.max_executions {
         flag("--max-executions", n.to_string());
     }
