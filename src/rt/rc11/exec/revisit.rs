@@ -67,6 +67,17 @@ pub(crate) fn revisits_of(g: &Graph, w: Ev, model: Model, reduced: bool) -> Vec<
     for r in loads {
         let mut v = g.preds_by_stamp(r);
         v.join(&pw);
+        if !reduced {
+            // Unreduced, an event added before `r` may read from one added after it (a read
+            // revisited earlier): what it reads is kept too. (Reduced, the maximality
+            // condition refuses such a revisit.)
+            close_under_rf(g, &mut v);
+            // Unless that keeps what came after `r` in its thread (it depended on what `r`
+            // read): no such graph.
+            if v.0[r.t] > r.i + 1 {
+                continue;
+            }
+        }
         if reduced && !maximal(g, r, w, &v) {
             continue;
         }
@@ -141,4 +152,19 @@ fn maximal(g: &Graph, r: Ev, w: Ev, v: &View) -> bool {
         }
     }
     true
+}
+
+/// Adds to view `v` the prefix of every write a read in `v` reads from, until nothing changes.
+fn close_under_rf(g: &Graph, v: &mut View) {
+    loop {
+        let missing = g
+            .events()
+            .filter(|&e| v.contains(e))
+            .filter_map(|e| g.rf(e))
+            .find(|&w| !v.contains(w));
+        match missing {
+            Some(w) => v.join(&g.prefix(w)),
+            None => return,
+        }
+    }
 }
