@@ -19,12 +19,23 @@ use std::ops::{Deref, DerefMut};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-pub mod loom_world;
 mod native;
 mod once;
 pub(crate) mod racy;
-pub mod rc11;
-pub mod sched;
+
+/// Declares the checked worlds' engines: public with the `engines` feature (the suites and
+/// benches that test and time the engines themselves turn it on), else private to the lab,
+/// which reaches them through this facade and its drivers.
+macro_rules! engines {
+    ($($engine:ident),*) => {$(
+        #[cfg(feature = "engines")]
+        pub mod $engine;
+        #[cfg(not(feature = "engines"))]
+        #[allow(dead_code, unused_imports)] // what only the oracles and the benches name
+        pub(crate) mod $engine;
+    )*};
+}
+engines!(loom_world, rc11, sched);
 
 pub use loom_world::Loom;
 pub use native::Native;
