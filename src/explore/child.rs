@@ -157,3 +157,62 @@ fn arguments(cfg: &ExploreConfig) -> Vec<String> {
     }
     a
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::{Cli, Command};
+    use crate::experiment::Params;
+    use crate::explore::World;
+    use clap::Parser;
+
+    /// The child explores what the parent asked for: every field `arguments` carries comes
+    /// back from the child's command line (the threads to search on too: a child that took
+    /// every CPU ran beside `verify`'s other checks on more threads than there are cores).
+    #[test]
+    fn the_child_arguments_reproduce_the_config() {
+        let exp = crate::experiments::all()
+            .find(|e| e.name == "racy-atomic")
+            .expect("in the catalogue");
+        for (world, jobs, first, spurious, preemptions) in [
+            (World::Rc11, 1, true, true, None),
+            (World::Scheduled, 3, false, false, None),
+            (World::Loom, 1, false, false, Some(2)),
+        ] {
+            let cfg = ExploreConfig {
+                max_executions: Some(1234),
+                max_seconds: 17.5,
+                first_failure: first,
+                spurious_wakeups: spurious,
+                preemptions,
+                show: 2,
+                jobs,
+                ..ExploreConfig::new(exp, Params::new(3, 2), world)
+            };
+            let argv = std::iter::once("race-lab".to_string())
+                .chain(std::iter::once("__explore".to_string()))
+                .chain(arguments(&cfg));
+            let Command::ExploreChild(a) = Cli::try_parse_from(argv).expect("parses").command
+            else {
+                panic!("not the child command")
+            };
+            let back = crate::commands::explore::config(&a).expect("valid");
+            let key = |c: &ExploreConfig| {
+                (
+                    c.exp.name,
+                    c.params.threads,
+                    c.params.iters,
+                    c.world,
+                    c.max_executions,
+                    c.max_seconds,
+                    c.first_failure,
+                    c.spurious_wakeups,
+                    c.preemptions,
+                    c.show,
+                    c.jobs,
+                )
+            };
+            assert_eq!(format!("{:?}", key(&back)), format!("{:?}", key(&cfg)));
+        }
+    }
+}
