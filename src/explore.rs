@@ -166,7 +166,12 @@ pub fn decider(exp: &Experiment) -> (World, String) {
         return (
             world,
             format!(
-                "the rc11 world finds its bug but cannot list every graph at its proof size ({reason}); the {} world can",
+                "the rc11 world {}cannot list every graph at its proof size ({reason}); the {} world can",
+                if exp.class == Class::Fixed {
+                    ""
+                } else {
+                    "finds its bug but "
+                },
                 world.name()
             ),
         );
