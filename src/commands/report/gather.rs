@@ -37,7 +37,7 @@ pub(super) fn lab_json(args: &[String]) -> Result<Value> {
 
 /// As [`lab_json`], run in a child process of the lab.
 fn lab_json_in_child(args: &[String], cancel: &crate::machine::Cancel) -> Result<Value> {
-    let (status, out, _) = crate::explore::child::lab_in_child(args, cancel, false)?;
+    let (status, out, _) = crate::machine::lab_in_child(args, cancel, false)?;
     if cancel.requested() || std::os::unix::process::ExitStatusExt::signal(&status) == Some(2) {
         return Err(not_written());
     }
