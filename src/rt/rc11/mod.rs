@@ -26,6 +26,7 @@ pub mod graph;
 mod locks;
 pub mod picture;
 pub mod rmw;
+mod steps;
 #[cfg(test)]
 mod tests;
 
