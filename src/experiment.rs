@@ -1,23 +1,23 @@
-//! What an experiment is: a kernel written once over [`Rt`], the outcomes it declares
+//! What an experiment is: a kernel written once over [`Rt`](crate::rt::Rt), the outcomes it declares
 //! acceptable, interesting or forbidden (jcstress style), the options it takes, and what a
 //! tool needs to know to run it anywhere: thread limits, names of its shared variables,
 //! which worlds can show its bug, and the sizes at which it is proved and played.
 //!
 //! The parts: `run.rs` (what a kernel takes and gives back), `grade.rs` (how a run ended
 //! and how it is graded), `declare.rs` (the [`experiment!`](crate::experiment!) macro that
-//! declares one), and here the declaration's fields and the worker spawner kernels share.
+//! declares one), `workers.rs` (the worker spawner kernels share), and here the
+//! declaration's fields.
 
-use crate::rt::Rt;
 use serde::Serialize;
-use std::sync::Arc;
-use std::time::Duration;
 
 mod declare;
 mod grade;
 mod run;
+mod workers;
 pub use declare::{kebab_len, kebab_stem, repo_path, Kernels};
 pub use grade::{Ending, Grade};
 pub use run::{median, Outcome, Params, Run};
+pub use workers::{workers, workers_counting, workers_with_owner, Counts};
 
 /// How the lab classifies an experiment; grades and the witnesses' expected verdicts follow.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -302,96 +302,6 @@ pub fn lesson_and_code(source: &str) -> (String, String) {
         .skip_while(|l| l.trim().is_empty())
         .collect();
     (lesson.join("\n"), code.join("\n"))
-}
-
-/// Spawns `p.threads` workers that start together, runs `body(&shared, worker_index)` in
-/// each, joins them, and returns the sum of what they returned with the elapsed time.
-///
-/// The body is the experiment's timed loop; it is monomorphised per world and per
-/// experiment, so in the native world nothing stands between it and the hardware.
-pub fn workers<R: Rt, S: Send + Sync + 'static>(
-    p: &Params,
-    shared: &Arc<S>,
-    body: impl Fn(&S, usize) -> u64 + Send + Sync + 'static,
-) -> (u64, Option<Duration>) {
-    let (metric, elapsed, ()) = workers_with_owner::<R, S, u64, ()>(p, shared, body, || ());
-    (metric, elapsed)
-}
-
-/// What workers count and the lab adds up: one count (`u64`), or two counted together
-/// (`(u64, u64)`: the operations a worker did and the failures it saw), so that an outcome
-/// field is counted, never declared.
-pub trait Counts: Send + 'static {
-    fn zero() -> Self;
-    fn add(self, other: Self) -> Self;
-}
-
-impl Counts for u64 {
-    fn zero() -> Self {
-        0
-    }
-    fn add(self, other: Self) -> Self {
-        self + other
-    }
-}
-
-impl Counts for (u64, u64) {
-    fn zero() -> Self {
-        (0, 0)
-    }
-    fn add(self, other: Self) -> Self {
-        (self.0 + other.0, self.1 + other.1)
-    }
-}
-
-/// As [`workers`], for a body that counts more than one thing ([`Counts`]).
-pub fn workers_counting<R: Rt, S: Send + Sync + 'static, M: Counts>(
-    p: &Params,
-    shared: &Arc<S>,
-    body: impl Fn(&S, usize) -> M + Send + Sync + 'static,
-) -> (M, Option<Duration>) {
-    let (tally, elapsed, ()) = workers_with_owner::<R, S, M, ()>(p, shared, body, || ());
-    (tally, elapsed)
-}
-
-/// As [`workers`], with `owner` run on the calling thread while the workers run (after they
-/// are spawned, before they are joined): the owner of a channel, say.
-pub fn workers_with_owner<R: Rt, S: Send + Sync + 'static, M: Counts, T>(
-    p: &Params,
-    shared: &Arc<S>,
-    body: impl Fn(&S, usize) -> M + Send + Sync + 'static,
-    owner: impl FnOnce() -> T,
-) -> (M, Option<Duration>, T) {
-    let gate = Arc::new(R::gate(p.threads));
-    let body = Arc::new(body);
-    let handles: Vec<_> = (0..p.threads)
-        .map(|t| {
-            let (shared, gate, body) = (shared.clone(), gate.clone(), body.clone());
-            R::spawn(move || {
-                R::wait(&gate);
-                let start = R::now();
-                let metric = body(&shared, t);
-                (metric, start, R::now())
-            })
-        })
-        .collect();
-    let owned = owner();
-    let mut metric = M::zero();
-    let mut first = None;
-    let mut last = None;
-    for h in handles {
-        let (m, s, e) = R::join(h);
-        metric = metric.add(m);
-        first = match (first, s) {
-            (Some(a), Some(b)) => Some(std::cmp::min(a, b)),
-            (a, b) => a.or(b),
-        };
-        last = match (last, e) {
-            (Some(a), Some(b)) => Some(std::cmp::max(a, b)),
-            (a, b) => a.or(b),
-        };
-    }
-    (metric, first.zip(last).map(|(a, b)| b - a), owned)
 }
 
 #[cfg(test)]
