@@ -13,6 +13,12 @@
 use serde_json::Value;
 use std::fmt::Write as _;
 
+mod charts;
+mod highlight;
+use charts::outcome_table;
+pub use charts::{histogram_svg, swimlanes};
+pub use highlight::highlight;
+
 /// One experiment's evidence.
 pub struct Section {
     pub name: String,
@@ -75,67 +81,6 @@ fn id(name: &str) -> String {
     format!("exp-{s}")
 }
 
-const KEYWORDS: &[&str] = &[
-    "as", "break", "const", "continue", "crate", "else", "enum", "false", "fn", "for", "if",
-    "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return", "self",
-    "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
-    "while", "dyn",
-];
-
-/// Rust source as escaped HTML, with comments, strings, keywords and numbers in spans.
-pub fn highlight(src: &str) -> String {
-    let c: Vec<char> = src.chars().collect();
-    let mut out = String::new();
-    let mut i = 0;
-    let span = |out: &mut String, class: &str, text: &str| {
-        let _ = write!(out, "<span class=\"{class}\">{}</span>", esc(text));
-    };
-    while i < c.len() {
-        let rest = |j: usize| c[i..j].iter().collect::<String>();
-        if c[i] == '/' && c.get(i + 1) == Some(&'/') {
-            let mut j = i;
-            while j < c.len() && c[j] != '\n' {
-                j += 1;
-            }
-            span(&mut out, "c", &rest(j));
-            i = j;
-        } else if c[i] == '"' {
-            let mut j = i + 1;
-            while j < c.len() && c[j] != '"' {
-                j += if c[j] == '\\' { 2 } else { 1 };
-            }
-            let j = (j + 1).min(c.len());
-            span(&mut out, "s", &rest(j));
-            i = j;
-        } else if c[i].is_alphabetic() || c[i] == '_' {
-            let mut j = i;
-            while j < c.len() && (c[j].is_alphanumeric() || c[j] == '_') {
-                j += 1;
-            }
-            let word = rest(j);
-            if KEYWORDS.contains(&word.as_str()) {
-                span(&mut out, "k", &word);
-            } else if word.chars().next().is_some_and(char::is_uppercase) {
-                span(&mut out, "t", &word);
-            } else {
-                out.push_str(&esc(&word));
-            }
-            i = j;
-        } else if c[i].is_ascii_digit() {
-            let mut j = i;
-            while j < c.len() && (c[j].is_ascii_alphanumeric() || c[j] == '_') {
-                j += 1;
-            }
-            span(&mut out, "n", &rest(j));
-            i = j;
-        } else {
-            out.push_str(&esc(&c[i].to_string()));
-            i += 1;
-        }
-    }
-    out
-}
-
 /// Any JSON value as escaped text (a number as it is, a string without its quotes).
 fn val(v: &Value) -> String {
     match v {
@@ -172,123 +117,6 @@ fn grade_class(g: &str) -> &'static str {
         "INTERESTING" => "warn",
         _ => "bad",
     }
-}
-
-/// The outcome histogram of a `run --json` as inline SVG bars, one per row.
-pub fn histogram_svg(run: &Value) -> String {
-    let rows: Vec<&Value> = run["outcomes"].as_array().into_iter().flatten().collect();
-    if rows.is_empty() {
-        return "<p class=\"muted\">no outcomes</p>".into();
-    }
-    let max = rows
-        .iter()
-        .filter_map(|r| r["count"].as_u64())
-        .max()
-        .unwrap_or(1)
-        .max(1);
-    let (bar_h, gap, label_w, chart_w) = (22, 6, 170, 320);
-    let height = rows.len() * (bar_h + gap) + gap;
-    let mut s = format!(
-        "<svg class=\"hist\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\" aria-label=\"outcome histogram\">",
-        label_w + chart_w + 60
-    );
-    for (k, r) in rows.iter().enumerate() {
-        let count = r["count"].as_u64().unwrap_or(0);
-        let w = (count as f64 / max as f64 * chart_w as f64)
-            .round()
-            .max(1.0) as usize;
-        let y = gap + k * (bar_h + gap);
-        let grade = str_of(r, "grade");
-        let _ = write!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"lbl\">{}</text><rect x=\"{label_w}\" y=\"{y}\" width=\"{w}\" height=\"{bar_h}\" class=\"bar {}\"><title>{} — {}</title></rect><text x=\"{}\" y=\"{}\" class=\"lbl\">{count}</text>",
-            label_w - 6,
-            y + bar_h - 6,
-            esc(str_of(r, "label")),
-            grade_class(grade),
-            esc(grade),
-            esc(str_of(r, "meaning")),
-            label_w + w + 4,
-            y + bar_h - 6,
-        );
-    }
-    s.push_str("</svg>");
-    s
-}
-
-/// A table of graded outcomes (explore's set).
-fn outcome_table(v: &Value, count_name: &str) -> String {
-    let mut s = format!(
-        "<table><tr><th>outcome</th><th>{}</th><th>grade</th><th>meaning</th></tr>",
-        esc(count_name)
-    );
-    for r in v["outcomes"].as_array().into_iter().flatten() {
-        let g = str_of(r, "grade");
-        let _ = write!(
-            s,
-            "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"{}\">{}</td><td>{}</td></tr>",
-            esc(str_of(r, "label")),
-            r["count"].as_u64().unwrap_or(0),
-            grade_class(g),
-            esc(g),
-            esc(str_of(r, "meaning"))
-        );
-    }
-    s.push_str("</table>");
-    s
-}
-
-/// An interleaving as per-thread swimlanes, one row per event, with step buttons and the
-/// shared state after each step.
-pub fn swimlanes(sec_id: &str, replay: &Value) -> String {
-    let events: Vec<&Value> = replay["events"].as_array().into_iter().flatten().collect();
-    let states: Vec<&str> = replay["states"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(|s| s.as_str().unwrap_or(""))
-        .collect();
-    let mut threads: Vec<String> = events
-        .iter()
-        .map(|e| str_of(e, "thread").to_string())
-        .collect();
-    threads.sort();
-    threads.dedup();
-    let mut s = format!(
-        "<div class=\"stepper\" id=\"{sec_id}-steps\" data-steps=\"{}\"><div class=\"controls\"><button type=\"button\" class=\"reset\">⏮ reset</button> <button type=\"button\" class=\"prev\">◀ back</button> <button type=\"button\" class=\"next\">step ▶</button> <span class=\"pos\">step 0 of {}</span></div><pre class=\"state\">(before the first step)</pre><table class=\"lanes\"><tr><th>#</th>",
-        events.len(),
-        events.len()
-    );
-    for t in &threads {
-        let _ = write!(s, "<th>{}</th>", esc(t));
-    }
-    s.push_str("</tr>");
-    for (k, e) in events.iter().enumerate() {
-        let state = states.get(k).copied().unwrap_or("");
-        let _ = write!(
-            s,
-            "<tr class=\"ev\" data-state=\"{}\"><td class=\"num\">{}</td>",
-            esc(state),
-            k + 1
-        );
-        for t in &threads {
-            if str_of(e, "thread") == t {
-                // The text already says what was stale; the class marks it.
-                let stale = e["stale_latest"].is_u64() || e["newer_in_mo"].is_string();
-                let _ = write!(
-                    s,
-                    "<td class=\"op{}\">{}</td>",
-                    if stale { " warn" } else { "" },
-                    esc(str_of(e, "text"))
-                );
-            } else {
-                s.push_str("<td></td>");
-            }
-        }
-        s.push_str("</tr>");
-    }
-    s.push_str("</table></div>");
-    s
 }
 
 fn section(s: &Section) -> String {
@@ -454,58 +282,11 @@ fn claims(c: &Result<Value, String>) -> String {
     h
 }
 
-const CSS: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1em 2em;color:#222}
-h1{margin-bottom:0}h2{border-bottom:2px solid #ddd;padding-bottom:.2em;margin-top:2em}
-pre{background:#f6f6f6;padding:.6em;overflow-x:auto;white-space:pre-wrap}
-.code .k{color:#8959a8;font-weight:bold}.code .c{color:#8e908c}.code .s{color:#718c00}.code .n{color:#f5871f}.code .t{color:#4271ae}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ddd;padding:.2em .5em;text-align:left;vertical-align:top}
-.num{text-align:right}.ok{color:#1a7f37}.warn{color:#9a6700}.bad{color:#cf222e}.muted{color:#777}.small{font-size:85%}
-.tag{font-size:60%;border:1px solid;border-radius:4px;padding:0 .3em;vertical-align:middle}
-svg.hist .lbl{font:12px sans-serif}svg.hist .bar.ok{fill:#4ac26b}svg.hist .bar.warn{fill:#d4a72c}svg.hist .bar.bad{fill:#e5534b}
-.lanes td.op{font-family:monospace}.lanes tr.done td{background:#eef6ee}.lanes tr.current td{background:#fff3c4}
-.state{font-family:monospace;background:#fff8e0}
-.controls button{font-size:14px;padding:.2em .7em}
-.index td{padding:.15em .6em}.plot svg{max-width:100%;height:auto}";
+/// The page's style and its script (the timelines' stepper and the `#selftest` the
+/// browser check reads), kept as the files they are.
+const CSS: &str = include_str!("page.css");
 
-const JS: &str = r#"(function(){
-  function setup(el){
-    var rows=el.querySelectorAll('tr.ev'), pos=0, n=rows.length;
-    var state=el.querySelector('.state'), label=el.querySelector('.pos');
-    function show(){
-      for(var i=0;i<n;i++){rows[i].className='ev'+(i<pos-1?' done':(i==pos-1?' current':''));}
-      state.textContent=pos==0?'(before the first step)':'after step '+pos+': '+rows[pos-1].getAttribute('data-state');
-      label.textContent='step '+pos+' of '+n;
-    }
-    el.querySelector('.next').addEventListener('click',function(){if(pos<n){pos++;show();}});
-    el.querySelector('.prev').addEventListener('click',function(){if(pos>0){pos--;show();}});
-    el.querySelector('.reset').addEventListener('click',function(){pos=0;show();});
-    show();
-  }
-  var errors=[];
-  window.addEventListener('error',function(e){errors.push(String(e.message));});
-  var steppers=document.querySelectorAll('.stepper');
-  for(var i=0;i<steppers.length;i++){setup(steppers[i]);}
-  if(location.hash=='#selftest'){
-    var out=[], ok=true, stepped=0;
-    var need=['index','machine','claims','compare'];
-    for(var j=0;j<need.length;j++){if(!document.getElementById(need[j])){ok=false;out.push('missing section #'+need[j]);}}
-    if(!document.querySelector('section.experiment')){ok=false;out.push('no experiment section');}
-    for(var k=0;k<steppers.length;k++){
-      var s=steppers[k], st=s.querySelector('.state');
-      if(s.querySelectorAll('tr.ev').length==0){continue;}
-      var before=st.textContent;
-      s.querySelector('.next').click();
-      var after=st.textContent;
-      if(before==after){ok=false;out.push(s.id+': stepping did not change the shown state');}else{stepped++;}
-      s.querySelector('.reset').click();
-    }
-    if(stepped==0){ok=false;out.push('no timeline to step');}
-    if(errors.length){ok=false;out.push('errors: '+errors.join('; '));}
-    var r=document.getElementById('selftest');
-    r.textContent=(ok?'PASS':'FAIL')+' selftest: '+steppers.length+' timelines, '+stepped+' stepped, '+errors.length+' errors'+(out.length?': '+out.join('; '):'');
-    r.style.display='block';
-  }
-})();"#;
+const JS: &str = include_str!("page.js");
 
 /// The page.
 pub fn render(p: &Page) -> String {
