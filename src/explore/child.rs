@@ -144,7 +144,7 @@ mod tests {
                     c.jobs,
                 )
             };
-            assert_eq!(format!("{:?}", key(&back)), format!("{:?}", key(&cfg)));
+            assert_eq!(key(&back), key(&cfg));
         }
     }
 }

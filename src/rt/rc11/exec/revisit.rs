@@ -154,17 +154,14 @@ fn maximal(g: &Graph, r: Ev, w: Ev, v: &View) -> bool {
     true
 }
 
-/// Adds to view `v` the prefix of every write a read in `v` reads from, until nothing changes.
+/// Closes view `v` under `porf`: the prefix of each thread's last event in it (what a read
+/// in it reads from, and so on).
 fn close_under_rf(g: &Graph, v: &mut View) {
-    loop {
-        let missing = g
-            .events()
-            .filter(|&e| v.contains(e))
-            .filter_map(|e| g.rf(e))
-            .find(|&w| !v.contains(w));
-        match missing {
-            Some(w) => v.join(&g.prefix(w)),
-            None => return,
-        }
+    let last: Vec<Ev> = (0..v.0.len())
+        .filter(|&t| v.0[t] > 0)
+        .map(|t| Ev { t, i: v.0[t] - 1 })
+        .collect();
+    for e in last {
+        v.join(&g.prefix(e));
     }
 }
