@@ -184,6 +184,11 @@ pub fn busy_warning(others: Option<f64>) -> Option<String> {
     }
 }
 
+/// [`busy_warning`] over what `meter` measured, as the list a JSON document keeps.
+pub fn busy_warnings(meter: &CpuMeter) -> Vec<String> {
+    busy_warning(meter.others()).into_iter().collect()
+}
+
 /// A one-line counter on stderr ("exploring: 4096 executions, 3 s"), redrawn at most twice
 /// a second, for a search that cannot know its length: hidden unless stderr is a terminal,
 /// or unless `through_pipe` (the explore child, whose parent echoes its stderr to one).

@@ -49,24 +49,10 @@ pub fn config(a: &ClaimsArgs) -> Result<ClaimsConfig> {
 pub fn execute(a: &ClaimsArgs, out: &mut dyn Write) -> Result<Exit> {
     let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = config(a)?;
-    let chosen = cfg.claims;
-    let total = claims::experiments_needed(&chosen).len() as u64;
     let visible = !a.json && std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let bar = machine::progress_bar(visible, total, "{pos}/{len} experiments");
-    let meter = machine::CpuMeter::start();
-    let results = claims::measure(&chosen, &cancel, |name| {
-        bar.inc(1);
-        bar.set_message(name.to_string());
-    });
-    bar.finish_and_clear();
-    let results = results?;
-    let warnings: Vec<String> = machine::busy_warning(meter.others()).into_iter().collect();
+    let (results, warnings) = measure(&cfg, &cancel, visible)?;
     if a.json {
-        let params = serde_json::json!({
-            "ids": chosen.iter().map(|c| c.id).collect::<Vec<_>>(),
-            "lang": match cfg.lang { Lang::En => "en", Lang::Zh => "zh" },
-        });
-        report::claims::json(out, &results, params, warnings, cancel.requested())?;
+        document(&cfg, &results, warnings, &cancel).write(out)?;
     } else {
         report::claims::text(out, &results, cfg.lang == Lang::Zh)?;
         for w in &warnings {
@@ -77,9 +63,49 @@ pub fn execute(a: &ClaimsArgs, out: &mut dyn Write) -> Result<Exit> {
                 out,
                 "interrupted: {} of {} claims measured",
                 results.len(),
-                chosen.len()
+                cfg.claims.len()
             )?;
         }
     }
     Ok(Exit::ok_unless_interrupted(cancel.requested()))
+}
+
+/// `claims --json`'s document (what it prints), for a command that keeps it (`report`).
+pub(crate) fn evidence(a: &ClaimsArgs) -> Result<serde_json::Value> {
+    let cancel = crate::machine::Cancel::ctrl_c();
+    let cfg = config(a)?;
+    let (results, warnings) = measure(&cfg, &cancel, false)?;
+    Ok(document(&cfg, &results, warnings, &cancel).value())
+}
+
+/// Measures the chosen claims (a progress bar on stderr if `visible`): their results, and
+/// a warning if other processes used the machine meanwhile.
+fn measure(
+    cfg: &ClaimsConfig,
+    cancel: &crate::machine::Cancel,
+    visible: bool,
+) -> Result<(Vec<claims::ClaimResult>, Vec<String>)> {
+    let total = claims::experiments_needed(&cfg.claims).len() as u64;
+    let bar = machine::progress_bar(visible, total, "{pos}/{len} experiments");
+    let meter = machine::CpuMeter::start();
+    let results = claims::measure(&cfg.claims, cancel, |name| {
+        bar.inc(1);
+        bar.set_message(name.to_string());
+    });
+    bar.finish_and_clear();
+    Ok((results?, machine::busy_warnings(&meter)))
+}
+
+/// The JSON document of the claims measured.
+fn document(
+    cfg: &ClaimsConfig,
+    results: &[claims::ClaimResult],
+    warnings: Vec<String>,
+    cancel: &crate::machine::Cancel,
+) -> report::envelope::Envelope {
+    let params = serde_json::json!({
+        "ids": cfg.claims.iter().map(|c| c.id).collect::<Vec<_>>(),
+        "lang": match cfg.lang { Lang::En => "en", Lang::Zh => "zh" },
+    });
+    report::claims::document(results, params, warnings, cancel.requested())
 }

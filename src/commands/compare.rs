@@ -258,6 +258,11 @@ pub(crate) fn execute(a: &CompareArgs, out: &mut dyn Write) -> Result<Exit> {
     Ok(Exit::ok_unless_interrupted(r.interrupted))
 }
 
+/// What `compare --plot` draws, for a command that keeps the picture (`report`).
+pub(crate) fn plot(a: &CompareArgs) -> Result<String> {
+    report::plot::svg(&compare::run(&config(a)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,6 +19,8 @@ use std::io::Write;
 pub const MAX_PREEMPTIONS: usize = 255;
 /// The most failing timelines `--show` prints.
 pub const MAX_SHOW: usize = 100;
+/// The failing timelines printed when `--show` is not given.
+const DEFAULT_SHOW: usize = 1;
 
 #[derive(Args, Debug)]
 pub struct ExploreArgs {
@@ -54,7 +56,7 @@ pub struct ExploreArgs {
     pub world: Option<explore::World>,
     /// How many failing executions to print as timelines (one per final value; the shortest
     /// first, then the worst).
-    #[arg(long, default_value_t = 1)]
+    #[arg(long, default_value_t = DEFAULT_SHOW)]
     pub show: usize,
     /// rc11 world: write the execution graph of what the report shows first (the data
     /// race, the deadlock, the first failing execution; for a proof, one execution) to
@@ -66,6 +68,24 @@ pub struct ExploreArgs {
     /// [default: the CPUs this process may use; loom's search runs on one].
     #[arg(long, short = 'j')]
     pub jobs: Option<usize>,
+}
+
+impl ExploreArgs {
+    /// The exploration of `common`'s experiment, every other option at its default.
+    pub(crate) fn of(common: Common) -> Self {
+        ExploreArgs {
+            common,
+            preemptions: None,
+            max_seconds: None,
+            max_executions: None,
+            spurious_wakeups: false,
+            first_failure: false,
+            world: None,
+            show: DEFAULT_SHOW,
+            graph: None,
+            jobs: None,
+        }
+    }
 }
 
 /// Validates an exploration.
@@ -233,8 +253,7 @@ pub fn execute(a: &ExploreArgs, out: &mut dyn Write) -> Result<Exit> {
         None => None,
     };
     let meter = crate::machine::CpuMeter::start();
-    let mut r = explore::explore_isolated(&cfg)?;
-    r.chosen = chosen(a, &cfg);
+    let r = explored(a, &cfg)?;
     if let Some((path, svg, mut file)) = graph_file {
         let text = match (&r.graph, svg) {
             (Some(g), true) => &g.svg,
@@ -258,8 +277,7 @@ pub fn execute(a: &ExploreArgs, out: &mut dyn Write) -> Result<Exit> {
         }
     }
     if a.common.json {
-        let warnings = crate::machine::busy_warning(meter.others());
-        report::explore::json(out, &r, warnings.into_iter().collect())?;
+        report::explore::document(&r, crate::machine::busy_warnings(&meter)).write(out)?;
     } else {
         report::explore::text(out, &r)?;
     }
@@ -272,6 +290,22 @@ pub fn execute(a: &ExploreArgs, out: &mut dyn Write) -> Result<Exit> {
         )));
     }
     Ok(Exit::ok_unless_interrupted(cancel.requested()))
+}
+
+/// The exploration `a` asks for, in a child process where it is loom's, with what was
+/// chosen for it said.
+fn explored(a: &ExploreArgs, cfg: &ExploreConfig) -> Result<explore::ExploreReport> {
+    let mut r = explore::explore_isolated(cfg)?;
+    r.chosen = chosen(a, cfg);
+    Ok(r)
+}
+
+/// `explore --json`'s document (what it prints), for a command that keeps it (`report`).
+pub(crate) fn evidence(a: &ExploreArgs) -> Result<serde_json::Value> {
+    let cfg = config(a)?;
+    let meter = crate::machine::CpuMeter::start();
+    let r = explored(a, &cfg)?;
+    Ok(report::explore::document(&r, crate::machine::busy_warnings(&meter)).value())
 }
 
 /// `__explore`, the child: explores in this process and prints the report as JSON for the

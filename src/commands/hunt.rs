@@ -14,13 +14,15 @@ use std::io::Write;
 const DEFAULT_DEPTH: usize = 3;
 /// The deepest PCT search.
 const MAX_DEPTH: usize = 16;
+/// Schedules tried when `--cases` is not given.
+const DEFAULT_CASES: u32 = 1000;
 
 #[derive(Args, Debug)]
 pub struct HuntArgs {
     #[command(flatten)]
     pub common: Common,
     /// Schedules to try before giving up.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = DEFAULT_CASES)]
     pub cases: u32,
     /// Seed of the random generator (the same seed finds the same schedule).
     #[arg(long, default_value_t = 0)]
@@ -37,6 +39,20 @@ pub struct HuntArgs {
     /// screenful shows its first and last steps and the window where it went wrong).
     #[arg(long)]
     pub full: bool,
+}
+
+impl HuntArgs {
+    /// The hunt in `common`'s experiment, every other option at its default.
+    pub(crate) fn of(common: Common) -> Self {
+        HuntArgs {
+            common,
+            cases: DEFAULT_CASES,
+            seed: 0,
+            strategy: Strategy::Random,
+            depth: None,
+            full: false,
+        }
+    }
 }
 
 /// How `hunt` chooses schedules.
@@ -111,9 +127,27 @@ pub fn config(a: &HuntArgs) -> Result<HuntConfig> {
 
 /// Hunts and prints what was found.
 pub fn execute(a: &HuntArgs, out: &mut dyn Write) -> Result<Exit> {
+    let meter = crate::machine::CpuMeter::start();
+    let r = measure(a)?;
+    if a.common.json {
+        report::hunt::document(&r, crate::machine::busy_warnings(&meter)).write(out)?;
+    } else {
+        report::hunt::text(out, &r)?;
+    }
+    Ok(Exit::ok_unless_interrupted(r.interrupted))
+}
+
+/// `hunt --json`'s document (what it prints), for a command that keeps it (`report`).
+pub(crate) fn evidence(a: &HuntArgs) -> Result<serde_json::Value> {
+    let meter = crate::machine::CpuMeter::start();
+    let r = measure(a)?;
+    Ok(report::hunt::document(&r, crate::machine::busy_warnings(&meter)).value())
+}
+
+/// The hunt `a` asks for, and what it found.
+fn measure(a: &HuntArgs) -> Result<hunt::HuntReport> {
     let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = config(a)?;
-    let meter = crate::machine::CpuMeter::start();
     let flag = std::sync::Arc::new(std::sync::Mutex::new(false));
     crate::machine::stop_after_grace(
         cancel.clone(),
@@ -139,11 +173,5 @@ pub fn execute(a: &HuntArgs, out: &mut dyn Write) -> Result<Exit> {
         }
     }
     crate::machine::reporting(&flag);
-    if a.common.json {
-        let warnings = crate::machine::busy_warning(meter.others());
-        report::hunt::json(out, &r, warnings.into_iter().collect())?;
-    } else {
-        report::hunt::text(out, &r)?;
-    }
-    Ok(Exit::ok_unless_interrupted(r.interrupted))
+    Ok(r)
 }

@@ -118,7 +118,7 @@ pub fn man_page(out: &mut dyn Write) -> std::io::Result<()> {
 }
 
 /// Options every command that runs a kernel takes.
-#[derive(Args, Debug, Clone)]
+#[derive(Args, Debug, Clone, Default)]
 pub(crate) struct Common {
     /// The experiment (see `race-lab list`).
     pub experiment: String,
@@ -140,6 +140,17 @@ pub(crate) struct Common {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+impl Common {
+    /// `experiment` with every option at its default (what a command line naming only the
+    /// experiment gives).
+    pub(crate) fn of(experiment: &str) -> Self {
+        Common {
+            experiment: experiment.into(),
+            ..Common::default()
+        }
+    }
 }
 
 /// What the commands read besides their arguments: a program's own experiments, added to
@@ -342,6 +353,84 @@ mod tests {
             Exit::Usage("--depth applies to --strategy pct only".into())
         );
         assert!(text.is_empty(), "{text}");
+    }
+
+    /// What `report` builds as values is what clap builds from a command line naming only
+    /// the experiment: the defaults cannot drift apart.
+    #[test]
+    fn the_arguments_report_asks_with_are_claps_defaults() {
+        let parsed = |line: &[&str]| {
+            let cli = Cli::try_parse_from(std::iter::once("race-lab").chain(line.iter().copied()))
+                .expect("parses");
+            format!("{:?}", cli.command)
+        };
+        let x = || Common::of("racy-atomic");
+        assert_eq!(
+            parsed(&["explore", "racy-atomic"]),
+            format!("{:?}", Command::Explore(explore::ExploreArgs::of(x())))
+        );
+        assert_eq!(
+            parsed(&["hunt", "racy-atomic"]),
+            format!("{:?}", Command::Hunt(hunt::HuntArgs::of(x())))
+        );
+        let run = run::RunArgs {
+            common: x(),
+            ..run::RunArgs::default()
+        };
+        assert_eq!(
+            parsed(&["run", "racy-atomic"]),
+            format!("{:?}", Command::Run(run))
+        );
+    }
+
+    /// A command's evidence (what `report` keeps) is the document it prints with `--json`,
+    /// but for the seconds it took and the machine's load meanwhile.
+    #[test]
+    fn a_commands_evidence_is_what_it_prints_with_json() {
+        let steady = |mut v: serde_json::Value| {
+            if let Some(m) = v.as_object_mut() {
+                m.remove("seconds");
+                m.remove("machine");
+            }
+            v
+        };
+        let printed = |line: &[&str]| {
+            let (exit, text) = run_cli(line);
+            assert_eq!(exit, Exit::Ok, "{line:?}");
+            steady(serde_json::from_str(&text).expect("JSON"))
+        };
+        let common = || Common {
+            threads: Some(2),
+            iters: Some(1),
+            json: true,
+            ..Common::of("racy-atomic")
+        };
+        let size = ["racy-atomic", "--threads", "2", "--iters", "1", "--json"];
+        let explore = explore::ExploreArgs {
+            world: Some(crate::explore::World::Scheduled),
+            jobs: Some(1),
+            ..explore::ExploreArgs::of(common())
+        };
+        let line = [
+            &["explore"],
+            &size[..],
+            &["--world", "scheduled", "--jobs", "1"],
+        ]
+        .concat();
+        let kept = explore::evidence(&explore).expect("explores");
+        assert_eq!(printed(&line), steady(kept));
+        let kept = hunt::evidence(&hunt::HuntArgs::of(common())).expect("hunts");
+        assert_eq!(printed(&[&["hunt"], &size[..]].concat()), steady(kept));
+        assert!(printed(&[&["hunt"], &size[..]].concat())["found"] == true);
+        let replay = replay::ReplayArgs {
+            common: common(),
+            schedule: "0,1".into(),
+            step: false,
+            full: false,
+        };
+        let kept = replay::evidence(&replay).expect("replays");
+        let line = [&["replay"], &size[..], &["--schedule", "0,1"]].concat();
+        assert_eq!(printed(&line), steady(kept));
     }
 
     #[test]

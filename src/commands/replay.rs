@@ -81,9 +81,31 @@ pub fn config(a: &ReplayArgs) -> Result<ReplayConfig> {
 
 /// Replays the schedule and prints the interleaving.
 pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
+    let meter = crate::machine::CpuMeter::start();
+    let r = measure(a)?;
+    if a.common.json {
+        report::hunt::replay_document(&r, crate::machine::busy_warnings(&meter)).write(out)?;
+    } else if a.step {
+        report::hunt::step(out, &r, &mut pause_on_terminal())?;
+    } else {
+        report::hunt::replay(out, &r)?;
+    }
+    Ok(Exit::ok_unless_interrupted(
+        crate::machine::Cancel::ctrl_c().requested(),
+    ))
+}
+
+/// `replay --json`'s document (what it prints), for a command that keeps it (`report`).
+pub(crate) fn evidence(a: &ReplayArgs) -> Result<serde_json::Value> {
+    let meter = crate::machine::CpuMeter::start();
+    let r = measure(a)?;
+    Ok(report::hunt::replay_document(&r, crate::machine::busy_warnings(&meter)).value())
+}
+
+/// The run `a` asks for, recorded.
+fn measure(a: &ReplayArgs) -> Result<hunt::ReplayReport> {
     let cancel = crate::machine::Cancel::ctrl_c();
     let cfg = config(a)?;
-    let meter = crate::machine::CpuMeter::start();
     let flag = std::sync::Arc::new(std::sync::Mutex::new(false));
     crate::machine::stop_after_grace(
         cancel.clone(),
@@ -107,15 +129,7 @@ pub fn execute(a: &ReplayArgs, out: &mut dyn Write) -> Result<Exit> {
     let every = a.full || (a.step && interactive());
     let r = hunt::replay_with(cfg.exp, &cfg.params, &cfg.schedule, every);
     crate::machine::reporting(&flag);
-    if a.common.json {
-        let warnings = crate::machine::busy_warning(meter.others());
-        report::hunt::replay_json(out, &r, warnings.into_iter().collect())?;
-    } else if a.step {
-        report::hunt::step(out, &r, &mut pause_on_terminal())?;
-    } else {
-        report::hunt::replay(out, &r)?;
-    }
-    Ok(Exit::ok_unless_interrupted(cancel.requested()))
+    Ok(r)
 }
 
 /// Whether a person can step through the run: stdin and stdout are a terminal.

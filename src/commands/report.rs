@@ -5,8 +5,9 @@
 //! `explore-<experiment>.json`, `hunt-<experiment>.json` or `replay-<experiment>.json`,
 //! `claims.json`, `compare.svg`; `--save DIR` writes exactly these while measuring).
 //!
-//! Each measurement is the lab's own command run in this process with `--json`, so a page
-//! from saved outputs and a fresh one are the same page. The page is written to a temporary
+//! Each measurement is the lab's own command, asked with its arguments as values and run in
+//! this process: the document it prints with `--json`, so a page from saved outputs and a
+//! fresh one are the same page. The page is written to a temporary
 //! file next to `--out` and renamed at the end: Ctrl-C (exit 130) leaves no half-written file.
 
 mod evidence;
@@ -20,7 +21,7 @@ use crate::machine;
 use crate::report::html::{self, Page};
 use clap::Args;
 use evidence::{measured, plot, section};
-use gather::{not_written, strings, Gather};
+use gather::{not_written, Ask, Gather};
 use output::{cpu_model, now_utc, write_atomically};
 use serde_json::Value;
 use std::io::Write;
@@ -275,7 +276,12 @@ fn build(g: &Gather) -> Result<(Page, bool)> {
     let claims = if !cfg.claims {
         Err("skipped with --no-claims".to_string())
     } else {
-        match g.get("claims.json", &strings(&["claims", "--json"])) {
+        let all = crate::commands::claims::ClaimsArgs {
+            ids: Vec::new(),
+            json: true,
+            lang: crate::commands::claims::Lang::En,
+        };
+        match g.get("claims.json", Ask::Claims(all)) {
             Err(e) if e.is_interrupted() => return partial(sections, Err(why.clone()), Err(why)),
             c => {
                 g.bar.inc(1);

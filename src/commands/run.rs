@@ -26,7 +26,7 @@ const DEFAULT_TRIALS: usize = 10;
 /// The watchdog's seconds when `--watchdog` is not given.
 const DEFAULT_WATCHDOG: f64 = 2.0;
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Default)]
 pub struct RunArgs {
     #[command(flatten)]
     pub common: Common,
@@ -52,6 +52,39 @@ pub struct RunArgs {
     /// Tasks to submit or spawn (`pool-submit`, `spawn-cost`).
     #[arg(long)]
     pub tasks: Option<usize>,
+}
+
+impl RunArgs {
+    /// The command line that clap parses back into these arguments: `run` in a child
+    /// process of the lab (`report`'s run of a lesson whose threads may spin forever).
+    pub(crate) fn command_line(&self) -> Vec<String> {
+        fn name<E: clap::ValueEnum>(e: &E) -> Option<String> {
+            e.to_possible_value().map(|v| v.get_name().to_string())
+        }
+        let c = &self.common;
+        let mut line = vec!["run".to_string(), c.experiment.clone()];
+        let mut flag = |k: &str, v: Option<String>| {
+            if let Some(v) = v {
+                line.extend([k.to_string(), v]);
+            }
+        };
+        flag("--threads", c.threads.map(|n| n.to_string()));
+        flag("--iters", c.iters.map(|n| n.to_string()));
+        flag("--ordering", c.ordering.as_ref().and_then(name));
+        flag("--window", c.window.map(|n| n.to_string()));
+        flag("--batch", c.batch.map(|n| n.to_string()));
+        flag("--trials", self.trials.map(|n| n.to_string()));
+        flag("--pin", self.pin.clone());
+        flag("--watchdog", self.watchdog.map(|s| s.to_string()));
+        flag("--procs", self.procs.map(|n| n.to_string()));
+        flag("--sync", self.sync.as_ref().and_then(name));
+        flag("--pool", self.pool.map(|n| n.to_string()));
+        flag("--tasks", self.tasks.map(|n| n.to_string()));
+        if c.json {
+            line.push("--json".into());
+        }
+        line
+    }
 }
 
 /// Validates a run of a thread experiment.
@@ -117,12 +150,9 @@ pub fn execute(a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
     if let Some(exp) = validate::find_process(&a.common.experiment) {
         return execute_process(exp, a, out);
     }
-    let cfg = config(a)?;
-    let shared = std::sync::Arc::new(std::sync::Mutex::new(harness::Finished::default()));
-    watch_for_ctrlc(&cfg, a.common.json, shared.clone());
-    let r = harness::run_shared(&cfg, &shared)?;
+    let (cfg, r) = measure(a)?;
     if a.common.json {
-        report::run::json(out, &r)?;
+        report::run::document(&r).write(out)?;
     } else {
         report::run::text(out, &r)?;
     }
@@ -133,6 +163,21 @@ pub fn execute(a: &RunArgs, out: &mut dyn Write) -> Result<Exit> {
         )));
     }
     Ok(Exit::ok_unless_interrupted(r.interrupted))
+}
+
+/// Runs the thread experiment: what it was asked, and what it measured.
+fn measure(a: &RunArgs) -> Result<(RunConfig, harness::RunReport)> {
+    let cfg = config(a)?;
+    let shared = std::sync::Arc::new(std::sync::Mutex::new(harness::Finished::default()));
+    watch_for_ctrlc(&cfg, a.common.json, shared.clone());
+    let r = harness::run_shared(&cfg, &shared)?;
+    Ok((cfg, r))
+}
+
+/// `run`'s JSON document of a thread experiment (what `--json` prints), for a command that
+/// keeps it (`report`).
+pub(crate) fn evidence(a: &RunArgs) -> Result<serde_json::Value> {
+    Ok(report::run::document(&measure(a)?.1).value())
 }
 
 /// On Ctrl-C, prints the report of the trials finished so far and exits 130 at once: the
@@ -160,7 +205,7 @@ fn watch_for_ctrlc(
         let r = harness::report(&cfg, f.trials.clone(), false, true, None);
         let mut buf = Vec::new();
         let _ = if json {
-            report::run::json(&mut buf, &r)
+            report::run::document(&r).write(&mut buf)
         } else {
             report::run::text(&mut buf, &r)
         };
@@ -279,4 +324,46 @@ fn execute_process(exp: &'static ProcExperiment, a: &RunArgs, out: &mut dyn Writ
         )));
     }
     Ok(Exit::ok_unless_interrupted(interrupted))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::commands::{Cli, Command};
+    use clap::Parser;
+
+    /// What `report` hands a child process parses back into the arguments it was made from,
+    /// every option set and none.
+    #[test]
+    fn the_command_line_parses_back_into_the_arguments() {
+        let full = RunArgs {
+            common: Common {
+                threads: Some(3),
+                iters: Some(20_000),
+                ordering: Some(crate::rt::MemOrder::Relaxed),
+                window: Some(5),
+                batch: Some(64),
+                json: true,
+                ..Common::of("spin-plain")
+            },
+            trials: Some(3),
+            pin: Some("0,1".into()),
+            watchdog: Some(0.1),
+            procs: Some(2),
+            sync: Some(crate::procs::ShmSync::None),
+            pool: Some(4),
+            tasks: Some(9),
+        };
+        let bare = RunArgs {
+            common: Common::of("unsynced"),
+            ..RunArgs::default()
+        };
+        for args in [full, bare] {
+            let line = std::iter::once("race-lab".to_string()).chain(args.command_line());
+            match Cli::try_parse_from(line).map(|c| c.command) {
+                Ok(Command::Run(back)) => assert_eq!(format!("{back:?}"), format!("{args:?}")),
+                other => panic!("{:?} parsed as {other:?}", args.command_line()),
+            }
+        }
+    }
 }

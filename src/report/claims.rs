@@ -7,20 +7,18 @@ use std::io::{self, Write};
 
 /// The claims as one JSON document (schema `race-lab.claims/2`): the envelope, then
 /// `claims[]`. A claim's verdict is not a grade: the top-level `outcomes` is empty.
-pub fn json(
-    w: &mut dyn Write,
+pub fn document(
     results: &[ClaimResult],
     params: serde_json::Value,
     warnings: Vec<String>,
     interrupted: bool,
-) -> io::Result<()> {
+) -> Envelope {
     Envelope::new("claims")
         .params(params)
         .machine(Machine::with(warnings))
         .verdict(tally(results))
         .interrupted(interrupted)
         .field("claims", results)
-        .write(w)
 }
 
 /// "23 claims on 2 CPUs: 13 hold, …", the last line of the text.

@@ -195,6 +195,12 @@ impl Envelope {
     pub fn write(&self, w: &mut dyn Write) -> io::Result<()> {
         super::json(w, self)
     }
+
+    /// The envelope as a JSON value: what [`Envelope::write`] prints, for a command that
+    /// keeps another's report (`report`).
+    pub fn value(&self) -> Value {
+        serde_json::to_value(self).unwrap_or(Value::Null)
+    }
 }
 
 /// A JSON object's map (an empty one for anything else).

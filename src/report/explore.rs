@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 /// `race-lab explore --json` (schema `race-lab.explore/2`): every outcome loom reached, with
 /// how many executions reached it.
-pub fn json(w: &mut dyn Write, r: &ExploreReport, warnings: Vec<String>) -> io::Result<()> {
+pub fn document(r: &ExploreReport, warnings: Vec<String>) -> Envelope {
     let total: u64 = r.outcomes.iter().map(|o| o.executions).sum();
     let outcomes = r
         .outcomes
@@ -50,7 +50,6 @@ pub fn json(w: &mut dyn Write, r: &ExploreReport, warnings: Vec<String>) -> io::
                 "preemption_bound",
             ],
         )
-        .write(w)
 }
 
 /// `race-lab explore`.

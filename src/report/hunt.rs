@@ -43,7 +43,7 @@ fn stuck_kind(r: &ReplayReport) -> &'static str {
 }
 
 /// `race-lab replay --json` (schema `race-lab.replay/2`).
-pub fn replay_json(w: &mut dyn Write, r: &ReplayReport, warnings: Vec<String>) -> io::Result<()> {
+pub fn replay_document(r: &ReplayReport, warnings: Vec<String>) -> Envelope {
     Envelope::new("replay")
         .params(json!({
             "experiment": r.experiment,
@@ -66,12 +66,11 @@ pub fn replay_json(w: &mut dyn Write, r: &ReplayReport, warnings: Vec<String>) -
                 "meaning",
             ],
         )
-        .write(w)
 }
 
 /// `race-lab hunt --json` (schema `race-lab.hunt/2`): the failing outcome found (one row,
 /// the minimal schedule's), if any.
-pub fn json(w: &mut dyn Write, r: &HuntReport, warnings: Vec<String>) -> io::Result<()> {
+pub fn document(r: &HuntReport, warnings: Vec<String>) -> Envelope {
     let mut e = Envelope::new("hunt")
         .params(json!({
             "experiment": r.experiment,
@@ -100,7 +99,7 @@ pub fn json(w: &mut dyn Write, r: &HuntReport, warnings: Vec<String>) -> io::Res
     if let Some(Value::Object(m)) = e.body.get_mut("replay") {
         m.remove("schema");
     }
-    e.write(w)
+    e
 }
 
 /// How a replayed run ended, and why.

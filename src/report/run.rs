@@ -10,7 +10,7 @@ use serde_json::json;
 use std::io::{self, Write};
 
 /// A thread experiment's run as JSON (schema `race-lab.run/2`).
-pub fn json(w: &mut dyn Write, r: &RunReport) -> io::Result<()> {
+pub fn document(r: &RunReport) -> Envelope {
     let p = &r.params;
     let outcomes = r
         .histogram
@@ -60,7 +60,6 @@ pub fn json(w: &mut dyn Write, r: &RunReport) -> io::Result<()> {
                 "pin",
             ],
         )
-        .write(w)
 }
 
 /// A process experiment's evidence as JSON (schema `race-lab.run/2`, `kind: process`).

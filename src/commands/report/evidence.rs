@@ -2,8 +2,9 @@
 //! size's exploration, its graph in the rc11 world for a weak-memory lesson, a failing
 //! schedule found by hunt, or an ordinary one replayed), and the compare plot.
 
-use super::gather::{lab_json, not_written, strings, Gather};
+use super::gather::{not_written, Ask, Gather};
 use super::Source;
+use crate::commands::{compare, explore, hunt, replay, run, Common};
 use crate::error::Result;
 use crate::experiment::{Class, Experiment};
 use crate::report::html::Section;
@@ -13,33 +14,31 @@ use serde_json::Value;
 /// is idle time: its threads sleep, and the watchdog only waits to be sure. Working threads
 /// use CPU every scheduler tick (10 ms here), so a tenth of a second of none is a deadlock;
 /// a spinning hang is called after ten of these (1 s). `run`'s own default is 2 s.
-const REPORT_WATCHDOG: &str = "0.1";
+const REPORT_WATCHDOG: f64 = 0.1;
 
 /// The report's native run of each lesson: trials and increments per thread. Short, because
 /// the runs go one at a time with nothing beside them (a search would skew them); `run`
 /// takes the time to show more.
-const REPORT_TRIALS: &str = "3";
-const REPORT_ITERS: &str = "20000";
+const REPORT_TRIALS: usize = 3;
+const REPORT_ITERS: u64 = 20_000;
 
 /// One experiment's run on real threads: measured alone.
 pub(super) fn measured(g: &Gather, exp: &'static Experiment) -> Result<Option<Value>> {
     let n = exp.name;
-    let mut run_args = strings(&[
-        "run",
-        n,
-        "--trials",
-        REPORT_TRIALS,
-        "--iters",
-        REPORT_ITERS,
-        "--json",
-    ]);
-    if exp.can_hang() {
+    let run = run::RunArgs {
+        common: Common {
+            iters: Some(REPORT_ITERS),
+            json: true,
+            ..Common::of(n)
+        },
+        trials: Some(REPORT_TRIALS),
         // Only an experiment that can hang takes the watchdog (`run` refuses it elsewhere).
-        run_args.extend(strings(&["--watchdog", REPORT_WATCHDOG]));
-    }
+        watchdog: exp.can_hang().then_some(REPORT_WATCHDOG),
+        ..run::RunArgs::default()
+    };
     // A spin that never ends keeps its thread until the process ends: such a run gets a
     // process of its own, so that the report's later work keeps every CPU.
-    let run = g.fetch(&format!("run-{n}.json"), &run_args, exp.hang_spins)?;
+    let run = g.fetch(&format!("run-{n}.json"), Ask::Run(run), exp.hang_spins)?;
     g.bar.inc(1);
     Ok(run)
 }
@@ -48,49 +47,32 @@ pub(super) fn measured(g: &Gather, exp: &'static Experiment) -> Result<Option<Va
 /// hunt, replay — which time nothing and may run beside others.
 pub(super) fn section(g: &Gather, exp: &'static Experiment, run: Option<Value>) -> Result<Section> {
     let n = exp.name;
-    let (t, i) = (exp.proof.threads.to_string(), exp.proof.iters.to_string());
+    // Every search at the lesson's proof size.
+    let proof = || Common {
+        threads: Some(exp.proof.threads),
+        iters: Some(exp.proof.iters),
+        json: true,
+        ..Common::of(n)
+    };
     // Each search may use `--jobs` threads too, beside the other sections: nearly all are
     // over in milliseconds, and the longest (bounded-buffer-one-cv's proof, 400,000 classes)
     // would otherwise run alone on one core at the end. The search's report is the same for
     // every number of threads.
-    let jobs = g.cfg.jobs.to_string();
-    let explore = g.get(
-        &format!("explore-{n}.json"),
-        &strings(&[
-            "explore",
-            n,
-            "--threads",
-            &t,
-            "--iters",
-            &i,
-            "--jobs",
-            &jobs,
-            "--json",
-        ]),
-    )?;
+    let search = || explore::ExploreArgs {
+        jobs: Some(g.cfg.jobs),
+        ..explore::ExploreArgs::of(proof())
+    };
+    let explore = g.get(&format!("explore-{n}.json"), Ask::Explore(search()))?;
     g.bar.inc(1);
     // A weak-memory lesson: its execution graph in the rc11 world (the failing one, or for
     // a fix one execution).
     let weak = if exp.weak_memory_lesson() {
-        let size = exp.proof;
-        let (t, i) = (size.threads.to_string(), size.iters.to_string());
-        let mut args = strings(&[
-            "explore",
-            n,
-            "--threads",
-            &t,
-            "--iters",
-            &i,
-            "--world",
-            "rc11",
-            "--jobs",
-            &jobs,
-            "--json",
-        ]);
-        if exp.class != Class::Fixed {
-            args.push("--first-failure".into());
-        }
-        g.get(&format!("explore-rc11-{n}.json"), &args)?
+        let rc11 = explore::ExploreArgs {
+            world: Some(crate::explore::World::Rc11),
+            first_failure: exp.class != Class::Fixed,
+            ..search()
+        };
+        g.get(&format!("explore-rc11-{n}.json"), Ask::Explore(rc11))?
     } else {
         None
     };
@@ -100,7 +82,7 @@ pub(super) fn section(g: &Gather, exp: &'static Experiment, run: Option<Value>) 
     if exp.class != Class::Fixed {
         if let Some(h) = g.get(
             &format!("hunt-{n}.json"),
-            &strings(&["hunt", n, "--threads", &t, "--iters", &i, "--json"]),
+            Ask::Hunt(hunt::HuntArgs::of(proof())),
         )? {
             if h["found"].as_bool() == Some(true) {
                 replay = Some(h["replay"].clone());
@@ -121,20 +103,13 @@ pub(super) fn section(g: &Gather, exp: &'static Experiment, run: Option<Value>) 
             .map(|w| w.to_string())
             .collect::<Vec<_>>()
             .join(",");
-        if let Some(mut r) = g.get(
-            &format!("replay-{n}.json"),
-            &strings(&[
-                "replay",
-                n,
-                "--threads",
-                &t,
-                "--iters",
-                &i,
-                "--schedule",
-                &schedule,
-                "--json",
-            ]),
-        )? {
+        let ordinary = replay::ReplayArgs {
+            common: proof(),
+            schedule,
+            step: false,
+            full: false,
+        };
+        if let Some(mut r) = g.get(&format!("replay-{n}.json"), Ask::Replay(ordinary))? {
             // The envelope keeps the grade and meaning in its one outcome row.
             let row = r["outcomes"][0].clone();
             if let Some(m) = r.as_object_mut() {
@@ -193,34 +168,21 @@ pub(super) fn plot(g: &Gather) -> Result<std::result::Result<String, String>> {
             if names.is_empty() {
                 return Ok(Err("no counter among the experiments chosen".into()));
             }
-            // Removed, with the plot in it, when dropped.
-            let tmp = match tempfile::Builder::new().prefix("race-lab-plot-").tempdir() {
-                Ok(d) => d,
-                Err(e) => return Ok(Err(format!("no temporary folder for the plot: {e}"))),
+            let compare = compare::CompareArgs {
+                experiments: names.iter().map(|s| s.to_string()).collect(),
+                threads: Some("1,2".into()),
+                iters: 100_000,
+                trials: 3,
+                ..compare::CompareArgs::default()
             };
-            let svg_path = tmp.path().join("compare.svg");
-            let mut args = strings(&["compare"]);
-            args.extend(names.iter().map(|s| s.to_string()));
-            args.extend(strings(&[
-                "--threads",
-                "1,2",
-                "--iters",
-                "100000",
-                "--trials",
-                "3",
-                "--json",
-                "--plot",
-            ]));
-            args.push(svg_path.to_string_lossy().into_owned());
             g.bar.set_message("race-lab compare");
-            let measured = lab_json(&args);
-            let svg = std::fs::read_to_string(&svg_path);
-            drop(tmp);
-            match (measured, svg) {
-                (Err(e), _) if e.is_interrupted() => Err(e),
-                (Err(e), _) => Ok(Err(format!("compare failed: {}", e.message))),
-                (Ok(_), Err(e)) => Ok(Err(format!("compare wrote no plot: {e}"))),
-                (Ok(_), Ok(svg)) => {
+            let svg = crate::machine::embedded(|| compare::plot(&compare));
+            if g.cancel.requested() {
+                return Err(not_written());
+            }
+            match svg {
+                Err(e) => Ok(Err(format!("compare failed: {}", e.message))),
+                Ok(svg) => {
                     if let Some(dir) = save {
                         let _ = std::fs::write(dir.join("compare.svg"), &svg);
                     }

@@ -1,52 +1,72 @@
-//! How the report has one piece of evidence: the lab's own command run with `--json`, in
+//! How the report has one piece of evidence: one of the lab's own commands, asked with its
+//! arguments as values and run through its own validation, engine and JSON document, in
 //! this process (or, for a run whose threads may spin forever, in a child process of the
-//! lab), or the file `--from DIR` holds; `--save DIR` keeps what was measured.
+//! lab); or the file `--from DIR` holds. `--save DIR` keeps what was measured.
 
 use super::{ReportConfig, Source};
-use crate::commands::{Cli, Exit};
+use crate::commands::{claims, explore, hunt, replay, run};
 use crate::error::{LabError, Result};
-use clap::Parser;
 use serde_json::Value;
 
-/// Runs one of the lab's commands in this process with these arguments (`--json` among them)
-/// and parses what it printed.
-pub(super) fn lab_json(args: &[String]) -> Result<Value> {
-    let cli =
-        Cli::try_parse_from(std::iter::once("race-lab".to_string()).chain(args.iter().cloned()))
-            .map_err(|e| LabError::failed(format!("report: {args:?}: {e}")))?;
-    let mut buf = Vec::new();
-    let exit = crate::machine::embedded(|| crate::commands::execute(cli, &mut buf))
-        .unwrap_or_else(Exit::from);
-    if let Exit::Interrupted(_) = exit {
-        return Err(not_written());
-    }
-    if buf.is_empty() {
-        return Err(LabError::failed(format!(
-            "`race-lab {}` printed nothing: {}",
-            args.join(" "),
-            exit.message().unwrap_or("")
-        )));
-    }
-    serde_json::from_slice(&buf).map_err(|e| {
-        LabError::failed(format!(
-            "`race-lab {}`: malformed JSON: {e}",
-            args.join(" ")
-        ))
-    })
+/// One of the lab's commands as the report asks for it: the arguments clap builds from its
+/// command line, given as values. Its evidence is the document the command prints with
+/// `--json`.
+pub(super) enum Ask {
+    Run(run::RunArgs),
+    Explore(explore::ExploreArgs),
+    Hunt(hunt::HuntArgs),
+    Replay(replay::ReplayArgs),
+    Claims(claims::ClaimsArgs),
 }
 
-/// As [`lab_json`], run in a child process of the lab.
-fn lab_json_in_child(args: &[String], cancel: &crate::machine::Cancel) -> Result<Value> {
-    let (status, out, _) = crate::machine::lab_in_child(args, cancel, false)?;
-    if cancel.requested() || std::os::unix::process::ExitStatusExt::signal(&status) == Some(2) {
-        return Err(not_written());
+impl Ask {
+    /// What the progress line says while it runs.
+    fn label(&self) -> String {
+        let (command, experiment) = match self {
+            Ask::Run(a) => ("run", &a.common.experiment),
+            Ask::Explore(a) => ("explore", &a.common.experiment),
+            Ask::Hunt(a) => ("hunt", &a.common.experiment),
+            Ask::Replay(a) => ("replay", &a.common.experiment),
+            Ask::Claims(_) => return "race-lab claims".into(),
+        };
+        match self {
+            Ask::Explore(explore::ExploreArgs { world: Some(w), .. }) => {
+                format!("race-lab {command} {experiment} --world {}", w.name())
+            }
+            _ => format!("race-lab {command} {experiment}"),
+        }
     }
-    serde_json::from_slice(&out).map_err(|e| {
-        LabError::failed(format!(
-            "`race-lab {}` (in a child process, {status}): no JSON report: {e}",
-            args.join(" ")
-        ))
-    })
+
+    /// The command's document, measured in this process as an embedded command (no watcher
+    /// of its own ends the process on Ctrl-C: it stops between steps, and `report` reports).
+    fn document(&self) -> Result<Value> {
+        crate::machine::embedded(|| match self {
+            Ask::Run(a) => run::evidence(a),
+            Ask::Explore(a) => explore::evidence(a),
+            Ask::Hunt(a) => hunt::evidence(a),
+            Ask::Replay(a) => replay::evidence(a),
+            Ask::Claims(a) => claims::evidence(a),
+        })
+    }
+
+    /// As [`Ask::document`], in a child process of the lab: a run whose spinning threads
+    /// only the end of a process stops.
+    fn document_in_child(&self, cancel: &crate::machine::Cancel) -> Result<Value> {
+        let Ask::Run(a) = self else {
+            return self.document(); // only a run can leave a thread spinning
+        };
+        let line = a.command_line();
+        let (status, out, _) = crate::machine::lab_in_child(&line, cancel, false)?;
+        if cancel.requested() || std::os::unix::process::ExitStatusExt::signal(&status) == Some(2) {
+            return Err(not_written());
+        }
+        serde_json::from_slice(&out).map_err(|e| {
+            LabError::failed(format!(
+                "`race-lab {}` (in a child process, {status}): no JSON report: {e}",
+                line.join(" ")
+            ))
+        })
+    }
 }
 
 pub(super) fn not_written() -> LabError {
@@ -63,14 +83,14 @@ pub(super) struct Gather<'a> {
 }
 
 impl Gather<'_> {
-    /// `file` from `--from DIR`, or the command's fresh output (saved with `--save`).
-    pub(super) fn get(&self, file: &str, args: &[String]) -> Result<Option<Value>> {
-        self.fetch(file, args, false)
+    /// `file` from `--from DIR`, or the command's fresh document (saved with `--save`).
+    pub(super) fn get(&self, file: &str, ask: Ask) -> Result<Option<Value>> {
+        self.fetch(file, ask, false)
     }
 
     /// As [`Gather::get`]; `child`: the command runs in a child process of the lab (a run
     /// whose threads may spin forever, which only the end of a process stops).
-    pub(super) fn fetch(&self, file: &str, args: &[String], child: bool) -> Result<Option<Value>> {
+    pub(super) fn fetch(&self, file: &str, ask: Ask, child: bool) -> Result<Option<Value>> {
         if self.cancel.requested() {
             return Err(not_written());
         }
@@ -85,12 +105,18 @@ impl Gather<'_> {
                 }
             }
             Source::Measure { save } => {
-                self.bar.set_message(format!("race-lab {}", args.join(" ")));
-                let v = match if child {
-                    lab_json_in_child(args, &self.cancel)
+                self.bar.set_message(ask.label());
+                let measured = if child {
+                    ask.document_in_child(&self.cancel)
                 } else {
-                    lab_json(args)
-                } {
+                    ask.document()
+                };
+                // An embedded command stopped by Ctrl-C reports what it did; the report
+                // keeps none of it.
+                if self.cancel.requested() {
+                    return Err(not_written());
+                }
+                let v = match measured {
                     Ok(v) => v,
                     Err(e) if e.is_interrupted() => return Err(e),
                     Err(e) => {
@@ -110,8 +136,4 @@ impl Gather<'_> {
             }
         }
     }
-}
-
-pub(super) fn strings(a: &[&str]) -> Vec<String> {
-    a.iter().map(|s| s.to_string()).collect()
 }
