@@ -4,7 +4,7 @@
 
 mod child;
 mod stop;
-pub(crate) use child::lab_in_child;
+pub(crate) use child::{answer_of_child, lab_in_child};
 pub use stop::{
     embedded, install_ctrlc, is_embedded, reporting, stop_after_grace, write_stdout_unlocked,
     Cancel,

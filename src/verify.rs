@@ -100,7 +100,12 @@ impl Planned {
                 let weight = if slow { 16 } else { 1 };
                 weight * size.threads as u64 * size.iters
             }
-            Planned::Litmus { .. } => 1,
+            // A litmus test's loom model grows with its actors (IRIW's four: about a second);
+            // the rc11 world's, a few graphs, is instant.
+            Planned::Litmus { test, world, .. } => match world {
+                World::Loom => 16 * (test.shape)().actors as u64,
+                _ => 1,
+            },
         }
     }
 
@@ -287,7 +292,7 @@ pub fn run(p: &Planned, isolated: bool, cancel: &Cancel) -> Result<Check> {
             )
         }
         Planned::Litmus { test, ordering, .. } => {
-            let (status, detail) = litmus_check(test, *ordering)?;
+            let (status, detail) = litmus_check(test, *ordering, isolated, cancel)?;
             (test.name.to_string(), explore::WORLD_LOOM, status, detail)
         }
     };

@@ -155,3 +155,19 @@ pub fn execute(a: &LitmusArgs, out: &mut dyn Write) -> Result<Exit> {
     }
     Ok(Exit::ok_unless_interrupted(cancel.requested()))
 }
+
+/// `__litmus-loom`, the child of [`litmus::explore_in_child`]: one test under one ordering,
+/// explored by loom, its outcomes and their executions printed as JSON for the parent.
+pub fn execute_child(a: &LitmusArgs, out: &mut dyn Write) -> Result<Exit> {
+    // Die with the parent: an exploration nobody waits for is wasted.
+    let _ = nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL);
+    let cfg = config(a)?;
+    let (&[test], &[ordering]) = (&cfg.tests[..], &cfg.orderings[..]) else {
+        return Err(LabError::usage(
+            "__litmus-loom explores one test under one --ordering",
+        ));
+    };
+    let seen: Vec<_> = litmus::explore(test, ordering)?.into_iter().collect();
+    report::json(out, &seen)?;
+    Ok(Exit::Ok)
+}

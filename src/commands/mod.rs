@@ -101,6 +101,9 @@ pub(crate) enum Command {
     /// (internal) explore in a child process and print the report as JSON.
     #[command(name = "__explore", hide = true)]
     ExploreChild(explore::ExploreArgs),
+    /// (internal) explore one litmus test under loom in a child process; print its outcomes.
+    #[command(name = "__litmus-loom", hide = true)]
+    LitmusLoomChild(litmus::LitmusArgs),
 }
 
 /// `race-lab completions`.
@@ -187,6 +190,7 @@ fn execute(cli: Cli, out: &mut dyn Write) -> Result<Exit> {
         Command::Hunt(a) => hunt::execute(&a, out),
         Command::Compare(a) => compare::execute(&a, out),
         Command::Litmus(a) => litmus::execute(&a, out),
+        Command::LitmusLoomChild(a) => litmus::execute_child(&a, out),
         Command::Claims(a) => claims::execute(&a, out),
         Command::Verify(a) => verify::execute(&a, out),
         Command::Report(a) => report::execute(&a, out),

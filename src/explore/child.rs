@@ -5,9 +5,8 @@
 //! the child stops between executions and reports what it explored.
 
 use super::{ExploreConfig, ExploreReport};
-use crate::error::{ErrorKind, LabError, Result};
+use crate::error::{LabError, Result};
 use crate::experiment::Opt;
-use std::os::unix::process::ExitStatusExt;
 
 /// Explores `cfg` in a child process. `echo`: the child's stderr (its progress line, its
 /// one-line error) goes on to ours, as for a command the user runs; otherwise it is kept,
@@ -15,37 +14,8 @@ use std::os::unix::process::ExitStatusExt;
 pub fn explore_in_child(cfg: &ExploreConfig, echo: bool) -> Result<ExploreReport> {
     let mut args = vec!["__explore".to_string()];
     args.extend(arguments(cfg));
-    let (status, stdout, stderr) = crate::machine::lab_in_child(&args, &cfg.cancel, echo)?;
-    if !status.success() {
-        if cfg.cancel.requested() || status.signal() == Some(2) {
-            return Err(LabError::interrupted(
-                "interrupted: the exploration was stopped",
-            ));
-        }
-        let text = String::from_utf8_lossy(&stderr);
-        let said = text
-            .rsplit(['\n', '\r'])
-            .map(str::trim)
-            .find(|l| !l.is_empty())
-            .unwrap_or("");
-        let said = said.strip_prefix("race-lab: ").unwrap_or(said);
-        if let Some(sig) = status.signal() {
-            return Err(LabError::failed(format!(
-                "the {} world's search died (signal {sig}) in its child process; the lab survived it{}",
-                cfg.world.name(),
-                if said.is_empty() { String::new() } else { format!(": {said}") }
-            )));
-        }
-        return Err(LabError {
-            // The child already said it on our stderr when it was echoed.
-            message: if echo {
-                String::new()
-            } else {
-                said.to_string()
-            },
-            kind: ErrorKind::of_exit_code(status.code().unwrap_or(1)),
-        });
-    }
+    let what = format!("the {} world's search", cfg.world.name());
+    let stdout = crate::machine::answer_of_child(&args, &cfg.cancel, echo, &what)?;
     serde_json::from_slice(&stdout)
         .map_err(|e| LabError::failed(format!("the explore child sent a malformed report: {e}")))
 }

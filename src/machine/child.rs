@@ -71,3 +71,51 @@ pub(crate) fn lab_in_child(
         err.join().unwrap_or_default(),
     ))
 }
+
+/// [`lab_in_child`] for a child that prints its answer on stdout: that answer when the child
+/// succeeded; else why not — interrupted (Ctrl-C stopped it), killed by a signal (`what`
+/// died, the lab survived it), or the child's own last line on stderr with its exit status's
+/// kind (empty when `echo` already showed it).
+pub(crate) fn answer_of_child(
+    args: &[String],
+    cancel: &crate::machine::Cancel,
+    echo: bool,
+    what: &str,
+) -> Result<Vec<u8>> {
+    use std::os::unix::process::ExitStatusExt;
+    let (status, stdout, stderr) = lab_in_child(args, cancel, echo)?;
+    if status.success() {
+        return Ok(stdout);
+    }
+    if cancel.requested() || status.signal() == Some(2) {
+        return Err(LabError::interrupted(format!(
+            "interrupted: {what} was stopped"
+        )));
+    }
+    let text = String::from_utf8_lossy(&stderr);
+    let said = text
+        .rsplit(['\n', '\r'])
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let said = said.strip_prefix("race-lab: ").unwrap_or(said);
+    if let Some(sig) = status.signal() {
+        return Err(LabError::failed(format!(
+            "{what} died (signal {sig}) in its child process; the lab survived it{}",
+            if said.is_empty() {
+                String::new()
+            } else {
+                format!(": {said}")
+            }
+        )));
+    }
+    Err(LabError {
+        // The child already said it on our stderr when it was echoed.
+        message: if echo {
+            String::new()
+        } else {
+            said.to_string()
+        },
+        kind: crate::error::ErrorKind::of_exit_code(status.code().unwrap_or(1)),
+    })
+}

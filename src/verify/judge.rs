@@ -111,9 +111,18 @@ pub(super) fn hunt_bug(exp: &'static Experiment, cancel: &Cancel) -> Result<(Sta
 /// ([`crate::litmus::loom_vs_model`]): agreement where the test declares none passes; the
 /// disagreement its `loom_limit` declares for `o` is a known gap; anything else — an
 /// undeclared disagreement, or a declared one that did not show — fails.
-pub(super) fn litmus_check(test: &'static Litmus, o: MemOrder) -> Result<(Status, String)> {
+pub(super) fn litmus_check(
+    test: &'static Litmus,
+    o: MemOrder,
+    isolated: bool,
+    cancel: &crate::machine::Cancel,
+) -> Result<(Status, String)> {
     use crate::litmus::LoomVsModel;
-    let seen = crate::litmus::explore(test, o)?;
+    let seen = if isolated {
+        crate::litmus::explore_in_child(test, o, cancel)?
+    } else {
+        crate::litmus::explore(test, o)?
+    };
     let set = outcome_set(test, seen.keys());
     let v = crate::litmus::loom_vs_model(test, o, &seen);
     let why = crate::litmus::disagreement(test, v, o);
