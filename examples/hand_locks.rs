@@ -30,7 +30,7 @@
 //! cargo run --release --example hand_locks -- explore swap-lock --threads 3 --world scheduled
 //! ```
 
-use race_lab::experiments::shared::{broken_lock, correct_lock, lock_outcome, Inside};
+use race_lab::experiments::shared::{judge_lock, lock_outcome, Inside};
 use race_lab::prelude::*;
 
 /// What the three locks share: their family, names and sizes.
@@ -53,7 +53,7 @@ pub static FLAG_LOCK: Experiment = race_lab::experiment! {
         threads: 2,
         iters: 1,
     },
-    judge: Some(broken_lock),
+    judge: Some(judge_lock),
 };
 
 pub static CAS_LOCK: Experiment = race_lab::experiment! {
@@ -66,7 +66,7 @@ pub static CAS_LOCK: Experiment = race_lab::experiment! {
         threads: 3,
         iters: 1,
     },
-    judge: Some(correct_lock),
+    judge: Some(judge_lock),
 };
 
 pub static SWAP_LOCK: Experiment = race_lab::experiment! {
@@ -79,7 +79,7 @@ pub static SWAP_LOCK: Experiment = race_lab::experiment! {
         threads: 3,
         iters: 1,
     },
-    judge: Some(correct_lock),
+    judge: Some(judge_lock),
 };
 
 /// The kernel the three locks share: take the lock, count once, leave — with the lab's own

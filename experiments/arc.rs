@@ -34,19 +34,15 @@ pub const EXPERIMENT: Experiment = experiment! {
     default_iters: 100_000,
 };
 
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_frees(p, o, false)
-}
-
 /// Every object used N times and freed once, never used after.
-pub fn grade_frees(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
     let counted = o.primary() == p.expected() && o.get("frees") == Some(p.iters);
     match o.get("use_after_free") {
         Some(0) if counted => (
             Grade::Acceptable,
             "every use before the free, one free each",
         ),
-        Some(_) if counted && broken => (Grade::Interesting, "a thread read freed data"),
+        Some(_) if counted => (Grade::Interesting, "a thread read freed data"),
         _ => (
             Grade::Forbidden,
             "uses or frees miscounted, or freed data read: a bug",

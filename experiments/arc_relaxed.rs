@@ -29,14 +29,10 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 1,
     },
-    judge: Some(judge),
+    judge: Some(super::arc::judge),
     default_threads: 4,
     default_iters: 100_000,
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    super::arc::grade_frees(p, o, true)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     super::arc::share::<R>(p, Ordering::Relaxed, false)

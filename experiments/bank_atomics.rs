@@ -35,7 +35,7 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(p, o, "torn", true, "an audit saw the bank mid-transfer")
+    grade_failures(p, o, "torn", "an audit saw the bank mid-transfer")
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -40,7 +40,6 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
         p,
         o,
         "early",
-        true,
         "a thread passed the barrier before every thread had arrived: it lapped them",
     )
 }

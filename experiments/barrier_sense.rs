@@ -35,7 +35,6 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
         p,
         o,
         "early",
-        false,
         "a thread passed the barrier before every thread had arrived",
     )
 }

@@ -39,7 +39,6 @@ pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
         p,
         o,
         "torn",
-        true,
         "an audit saw a total other than 200: a transfer ran between its two reads",
     )
 }

@@ -32,17 +32,12 @@ pub const EXPERIMENT: Experiment = experiment! {
     default_iters: 100_000,
 };
 
+/// A stale read by a loser is the failure.
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_stale(p, o, false)
-}
-
-/// A stale read by a loser is the failure; `broken`: the lesson that shows it.
-pub fn grade_stale(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
     grade_failures(
         p,
         o,
         "stale",
-        broken,
         "a loser read the winner's slot before its payload",
     )
 }

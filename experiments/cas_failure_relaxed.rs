@@ -26,14 +26,10 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 1,
     },
-    judge: Some(judge),
+    judge: Some(super::cas_failure_acquire::judge),
     default_threads: 4,
     default_iters: 100_000,
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    super::cas_failure_acquire::grade_stale(p, o, true)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     super::cas_failure_acquire::race_to_publish::<R>(p, Ordering::Relaxed)

@@ -16,7 +16,6 @@
 //! **Outcomes.** `ops` = N × M with `from_empty` = 0: ACCEPTABLE; `from_empty` > 0:
 //! INTERESTING (a woken taker found its item gone); anything else FORBIDDEN.
 
-use super::shared::grade_failures;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -30,20 +29,10 @@ pub const EXPERIMENT: Experiment = experiment! {
         iters: 1,
     },
     goal: Some("Wake a taker for an item, then let another taker take it first."),
-    judge: Some(judge),
+    judge: Some(super::wait_while::judge),
     default_threads: 3,
     default_iters: 100_000,
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(
-        p,
-        o,
-        "from_empty",
-        true,
-        "a woken taker found its item gone",
-    )
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     // `wait-while`'s putters and takers, with a wait that checks the queue once.

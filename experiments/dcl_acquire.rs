@@ -29,13 +29,7 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(
-        p,
-        o,
-        "uninit",
-        false,
-        "a fast path saw the flag but not the value",
-    )
+    grade_failures(p, o, "uninit", "a fast path saw the flag but not the value")
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -16,7 +16,6 @@
 //! **Outcomes.** `gets` = N × M and `uninit` = 0: ACCEPTABLE; `uninit` > 0: INTERESTING (a
 //! fast path saw the flag but not the value); anything else FORBIDDEN.
 
-use super::shared::grade_failures;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -30,20 +29,10 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 1,
     },
-    judge: Some(judge),
+    judge: Some(super::dcl_acquire::judge),
     default_threads: 4,
     default_iters: 100_000,
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(
-        p,
-        o,
-        "uninit",
-        true,
-        "a fast path saw the flag but not the value",
-    )
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     // `dcl-acquire`'s kernel with a Relaxed flag: the publication publishes nothing.

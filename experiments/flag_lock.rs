@@ -13,7 +13,7 @@
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2 or more:
 //! INTERESTING (two threads inside at once; lost counts follow); anything else FORBIDDEN.
 
-use super::shared::{broken_lock, lock_outcome, Inside};
+use super::shared::{judge_lock, lock_outcome, Inside};
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -26,7 +26,7 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 1,
     },
-    judge: Some(broken_lock),
+    judge: Some(judge_lock),
     default_threads: 2,
     default_iters: 3_000_000,
 };

@@ -15,7 +15,7 @@
 //! **Outcomes.** `passes` = N × M with `early` = 0: ACCEPTABLE; anything else (a deadlock
 //! included) FORBIDDEN.
 
-use super::shared::grade_failures;
+use super::shared::grade_bugs;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -31,14 +31,9 @@ pub const EXPERIMENT: Experiment = experiment! {
     default_iters: 10_000,
 };
 
+/// An early pass is a bug in every version: the lesson that shares this judge hangs.
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(
-        p,
-        o,
-        "early",
-        false,
-        "a thread went on before every part was done",
-    )
+    grade_bugs(p, o, "early", "a thread went on before every part was done")
 }
 
 /// M rounds through a latch of N; `wake_all`: the last count-down wakes every sleeper.

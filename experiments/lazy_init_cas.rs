@@ -25,14 +25,10 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 2,
     },
-    judge: Some(judge),
+    judge: Some(super::lazy_init::judge),
     default_threads: 4,
     default_iters: 100_000,
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    super::lazy_init::grade_inits(p, o, "inits", false)
-}
 
 const EMPTY: u64 = 0;
 const BUSY: u64 = 1;

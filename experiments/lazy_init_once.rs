@@ -23,14 +23,10 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 2,
     },
-    judge: Some(judge),
+    judge: Some(super::lazy_init::judge),
     default_threads: 4,
     default_iters: 100_000,
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    super::lazy_init::grade_inits(p, o, "inits", false)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     let inits = R::AtomicU64::new(0);

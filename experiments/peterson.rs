@@ -21,7 +21,7 @@
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2: INTERESTING (both
 //! inside; lost counts follow); anything else FORBIDDEN.
 
-use super::shared::{broken_lock, lock_outcome, Inside};
+use super::shared::{judge_lock, lock_outcome, Inside};
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -33,7 +33,7 @@ pub const EXPERIMENT: Experiment = experiment! {
         loom: true,
         scheduled: false,
     },
-    judge: Some(broken_lock),
+    judge: Some(judge_lock),
 };
 
 /// What the four Peterson experiments share: two threads, the same shared objects, proved

@@ -21,7 +21,7 @@
 //! inside; allowed by the memory model, not by x86); anything else FORBIDDEN.
 
 use super::peterson::Turn;
-use super::shared::broken_lock;
+use super::shared::judge_lock;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -29,7 +29,7 @@ pub const EXPERIMENT: Experiment = experiment! {
     summary: "Peterson's lock with a SeqCst fence: the model still lets both in (loom shows it)",
     class: Class::LogicRace,
     bug_shows_in: Worlds::WEAK_MEMORY,
-    judge: Some(broken_lock),
+    judge: Some(judge_lock),
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -19,14 +19,14 @@
 //! loom's world, expected: see above).
 
 use super::peterson::Turn;
-use super::shared::correct_lock;
+use super::shared::judge_lock;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
     base: super::peterson::PETERSON,
     summary: "Peterson's lock with SeqCst accesses: correct; loom's model raises a false alarm",
     class: Class::Fixed,
-    judge: Some(correct_lock),
+    judge: Some(judge_lock),
     loom_false_alarm: true,
 };
 

@@ -15,14 +15,14 @@
 //! **Outcomes.** `count` = N × M and `in_cs` = 1: ACCEPTABLE; anything else FORBIDDEN.
 
 use super::peterson::Turn;
-use super::shared::correct_lock;
+use super::shared::judge_lock;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
     base: super::peterson::PETERSON,
     summary: "Peterson's lock giving way with an AcqRel swap: correct, and loom proves it",
     class: Class::Fixed,
-    judge: Some(correct_lock),
+    judge: Some(judge_lock),
 };
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -14,7 +14,6 @@
 //! **Outcomes.** `ops` = N × M with `left` = 0 items in the buffer at the end: ACCEPTABLE;
 //! anything else (a deadlock included) FORBIDDEN.
 
-use super::bounded_buffer::grade_buffer;
 use super::semaphore::Semaphore;
 use super::shared::{role, Role};
 use crate::prelude::*;
@@ -24,14 +23,10 @@ pub const EXPERIMENT: Experiment = experiment! {
     summary: "a one-slot buffer with empty/full semaphores, waits before the lock",
     class: Class::Fixed,
     locks: &["empty", "full", "buffer"],
-    judge: Some(judge),
+    judge: Some(super::bounded_buffer::judge),
     default_threads: 4,
     default_iters: 20_000,
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_buffer(p, o, "every item put was taken")
-}
 
 /// The producer/consumer kernel; `swapped`: consumers take the buffer's lock before they
 /// wait for an item.

@@ -26,7 +26,7 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 1,
     },
-    judge: Some(super::prodcons_semaphores::judge),
+    judge: Some(super::bounded_buffer::judge),
     default_threads: 2,
     default_iters: 1_000,
 };

@@ -17,7 +17,6 @@
 //! **Outcomes.** `reads` = N × M with `stale` = 0: ACCEPTABLE; `stale` > 0: INTERESTING (a
 //! reader saw the flag but not the data it announces); anything else FORBIDDEN.
 
-use super::shared::grade_failures;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -30,20 +29,10 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 1,
     },
-    judge: Some(judge),
+    judge: Some(super::publish_release::judge),
     default_threads: 2,
     default_iters: 1_000_000,
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(
-        p,
-        o,
-        "stale",
-        true,
-        "a reader saw the flag but not the data",
-    )
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     // `publish-release`'s writer and readers, with nothing saying `data` is seen first.

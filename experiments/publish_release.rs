@@ -32,13 +32,7 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(
-        p,
-        o,
-        "stale",
-        false,
-        "a reader saw the flag but not the data",
-    )
+    grade_failures(p, o, "stale", "a reader saw the flag but not the data")
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

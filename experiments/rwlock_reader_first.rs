@@ -23,7 +23,7 @@ pub const EXPERIMENT: Experiment = experiment! {
     atomics: &["state", "entries", "longest"],
     bug_shows_in: Worlds::ALL,
     play: Play::Not("the wait is counted in the threads' local variables, which play's search over shared states cannot see: explore it"),
-    judge: Some(super::spin_unfair::judge),
+    judge: Some(super::ticket_fair::judge),
     goal: Some("starve the writer: let readers in more than N − 1 times while it waits"),
     default_threads: 2,
     default_iters: 100_000,

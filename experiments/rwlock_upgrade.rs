@@ -34,7 +34,7 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    super::lazy_init::grade_inits(p, o, "fills", true)
+    super::lazy_init::grade_inits(p, o, "fills")
 }
 
 /// The cache's outcome: lookups, then fills.

@@ -13,7 +13,7 @@
 //!
 //! **Outcomes.** `count` = N × M and `in_cs` = 1: ACCEPTABLE; anything else FORBIDDEN.
 
-use super::shared::{correct_lock, lock_outcome, Inside};
+use super::shared::{judge_lock, lock_outcome, Inside};
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -22,7 +22,7 @@ pub const EXPERIMENT: Experiment = experiment! {
     class: Class::Fixed,
     atomics: &["count", "inside", "peak"],
     locks: &["permits"],
-    judge: Some(correct_lock),
+    judge: Some(judge_lock),
     default_threads: 4,
     default_iters: 20_000,
 };

@@ -12,7 +12,7 @@
 //! **Outcomes.** `count` = N × M and `in_cs` = 1: ACCEPTABLE; `in_cs` = 2 or lost updates:
 //! INTERESTING (the lesson); anything else FORBIDDEN.
 
-use super::shared::broken_lock;
+use super::shared::judge_lock;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -26,7 +26,7 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 1,
     },
-    judge: Some(broken_lock),
+    judge: Some(judge_lock),
     default_threads: 4,
     default_iters: 20_000,
 };

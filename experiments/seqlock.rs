@@ -34,16 +34,12 @@ pub const EXPERIMENT: Experiment = experiment! {
     default_iters: 1_000_000,
 };
 
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_ops(p, o, false)
-}
-
 /// Every thread's M operations done (writes, or reads never torn).
-pub fn grade_ops(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
     let ops = p.expected();
     match (o.get("ops"), o.get("torn")) {
         (Some(r), Some(0)) if r == ops => (Grade::Acceptable, "every read consistent"),
-        (Some(r), Some(_)) if r == ops && broken => (
+        (Some(r), Some(_)) if r == ops => (
             Grade::Interesting,
             "a reader accepted x ≠ y: a torn read the sequence check missed",
         ),

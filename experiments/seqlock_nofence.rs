@@ -27,14 +27,10 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 1,
     },
-    judge: Some(judge),
+    judge: Some(super::seqlock::judge),
     default_threads: 2,
     default_iters: 1_000_000,
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    super::seqlock::grade_ops(p, o, true)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     super::seqlock::seqlock::<R>(p, false)

@@ -48,22 +48,18 @@ pub fn lock_outcome(count: u64, in_cs: u64) -> Outcome {
     Outcome::of(&[("count", count), ("in_cs", in_cs)])
 }
 
-/// Grades a lock's outcome; `broken`: the lock is known not to exclude.
-fn grade_lock(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
+/// The judge of a lock's outcome: two threads inside, or updates lost, is the failure (a
+/// lesson's INTERESTING outcome, a fix's FORBIDDEN one: [`Experiment::grade`]).
+pub fn judge_lock(p: &Params, o: &Outcome) -> (Grade, &'static str) {
     let (count, in_cs) = (o.get("count"), o.get("in_cs").unwrap_or(0));
-    let bad = if broken {
-        Grade::Interesting
-    } else {
-        Grade::Forbidden
-    };
     match count {
         _ if in_cs > 1 => (
-            bad,
+            Grade::Interesting,
             "two threads in the critical section at once: the lock did not exclude",
         ),
         Some(c) if c == p.expected() => (Grade::Acceptable, "one thread at a time; exact"),
         Some(c) if c < p.expected() => (
-            bad,
+            Grade::Interesting,
             "one thread at a time, yet updates lost: a holder read what the last one wrote too early",
         ),
         _ => (Grade::Forbidden, "more updates than increments: a bug in the lab"),
@@ -71,13 +67,12 @@ fn grade_lock(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
 }
 
 /// Grades an outcome whose first field must be N × M and whose field `bad` counts
-/// failures: none is ACCEPTABLE; some are INTERESTING in a broken version (`broken`) and
-/// FORBIDDEN in a fix. `seen` says what a failure was.
+/// failures: none is ACCEPTABLE; some are the failure (INTERESTING in a lesson, FORBIDDEN in
+/// a fix: [`Experiment::grade`]). `seen` says what a failure was.
 pub fn grade_failures(
     p: &Params,
     o: &Outcome,
     bad: &str,
-    broken: bool,
     seen: &'static str,
 ) -> (Grade, &'static str) {
     if o.primary() != p.expected() {
@@ -88,8 +83,20 @@ pub fn grade_failures(
     }
     match o.get(bad) {
         Some(0) => (Grade::Acceptable, "no failure this time"),
-        Some(_) if broken => (Grade::Interesting, seen),
-        _ => (Grade::Forbidden, seen),
+        Some(_) => (Grade::Interesting, seen),
+        None => (
+            Grade::Forbidden,
+            "the failures went uncounted: a bug in the lab",
+        ),
+    }
+}
+
+/// As [`grade_failures`], for a failure that is no version's lesson: the broken version that
+/// shares this judge fails another way (it hangs), so a failure is FORBIDDEN wherever it shows.
+pub fn grade_bugs(p: &Params, o: &Outcome, bad: &str, seen: &'static str) -> (Grade, &'static str) {
+    match grade_failures(p, o, bad, seen) {
+        (Grade::Interesting, seen) => (Grade::Forbidden, seen),
+        graded => graded,
     }
 }
 
@@ -117,16 +124,6 @@ pub fn role(t: usize, n: usize) -> Role {
         _ if t + 1 == n => Role::Both,
         _ => Role::Put,
     }
-}
-
-/// The judge of a broken lock: its failures are INTERESTING (the lesson).
-pub fn broken_lock(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_lock(p, o, true)
-}
-
-/// The judge of a correct lock: a failure is FORBIDDEN.
-pub fn correct_lock(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_lock(p, o, false)
 }
 
 /// Raises `max` to `v` if `v` is larger: `fetch_max`, written as the compare-exchange loop it

@@ -11,7 +11,7 @@
 //!
 //! **Outcomes.** `count` = N × M and `in_cs` = 1: ACCEPTABLE; anything else FORBIDDEN.
 
-use super::shared::{correct_lock, lock_outcome, Inside};
+use super::shared::{judge_lock, lock_outcome, Inside};
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -24,7 +24,7 @@ pub const EXPERIMENT: Experiment = experiment! {
         iters: 2,
     },
     witnessed: true, // Miri and ThreadSanitizer find it clean, as they find `spin-relaxed` racy
-    judge: Some(correct_lock),
+    judge: Some(judge_lock),
     default_threads: 2,
     default_iters: 1_000_000,
 };

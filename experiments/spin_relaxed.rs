@@ -18,7 +18,7 @@
 //! **Outcomes.** `count` = N × M with `in_cs` = 1: ACCEPTABLE; `in_cs` = 2 or a lost count:
 //! INTERESTING; anything else FORBIDDEN. loom stops at the data race first.
 
-use super::shared::broken_lock;
+use super::shared::judge_lock;
 use crate::prelude::*;
 
 pub const EXPERIMENT: Experiment = experiment! {
@@ -31,7 +31,7 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 1,
     },
-    judge: Some(broken_lock),
+    judge: Some(judge_lock),
     default_threads: 2,
     default_iters: 1_000_000,
 };

@@ -24,15 +24,11 @@ pub const EXPERIMENT: Experiment = experiment! {
     bug_shows_in: Worlds::ALL,
     play: Play::Not("the wait is counted in the threads' local variables, which play's search over shared states cannot see: explore it"),
     loom_limit: Some("every turn of the spin is a swap (a write), so loom never sees the waiter stuck and runs out of branches"),
-    judge: Some(judge),
+    judge: Some(super::ticket_fair::judge),
     goal: Some("starve a thread: let the others get in more than N − 1 times while it waits"),
     default_threads: 2,
     default_iters: 100_000,
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    super::ticket_fair::grade_wait(p, o, true)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     let s = Arc::new((

@@ -28,15 +28,11 @@ pub const EXPERIMENT: Experiment = experiment! {
         threads: 2,
         iters: 1,
     },
-    judge: Some(judge),
+    judge: Some(super::treiber_tagged::judge),
     goal: Some("corrupt the stack: make a pop's compare_exchange succeed on a stale head"),
     default_threads: 4,
     default_iters: 100_000,
 };
-
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    super::treiber_tagged::grade_stack(p, o, true)
-}
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {
     super::treiber_tagged::churn::<R>(p, false)

@@ -38,25 +38,16 @@ pub const EXPERIMENT: Experiment = experiment! {
 pub const NODES: u64 = 2;
 const INDEX: u64 = 0xffff_ffff;
 
-pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_stack(p, o, false)
-}
-
 /// The stack must end with every node on it once.
-pub fn grade_stack(p: &Params, o: &Outcome, broken: bool) -> (Grade, &'static str) {
+pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
     if o.primary() != p.expected() {
         return (Grade::Forbidden, "rounds miscounted: a bug in the lab");
     }
     if o.get("nodes") == Some(NODES) && o.get("cycle") == Some(0) {
         return (Grade::Acceptable, "the stack is intact");
     }
-    let bad = if broken {
-        Grade::Interesting
-    } else {
-        Grade::Forbidden
-    };
     (
-        bad,
+        Grade::Interesting,
         "the stack is corrupt: a compare_exchange took a node that had been popped and pushed back (ABA)",
     )
 }

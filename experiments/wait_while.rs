@@ -32,13 +32,7 @@ pub const EXPERIMENT: Experiment = experiment! {
 };
 
 pub fn judge(p: &Params, o: &Outcome) -> (Grade, &'static str) {
-    grade_failures(
-        p,
-        o,
-        "from_empty",
-        false,
-        "a woken taker found its item gone",
-    )
+    grade_failures(p, o, "from_empty", "a woken taker found its item gone")
 }
 
 pub fn kernel<R: Rt>(p: &Params) -> Run {

@@ -137,7 +137,9 @@ pub enum Play {
     Not(&'static str),
 }
 
-/// How an experiment grades one outcome: `(grade, meaning)`.
+/// How an experiment grades one outcome: `(grade, meaning)`. The failure its lesson is about
+/// is INTERESTING; a broken version and its fix share one judge, and in the fix that failure
+/// is FORBIDDEN ([`Experiment::grade`] reads the class).
 pub type Judge = fn(&Params, &Outcome) -> (Grade, &'static str);
 
 /// One entry of the catalogue. Write one with struct update from [`Experiment::DEFAULTS`]:

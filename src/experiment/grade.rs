@@ -144,9 +144,18 @@ impl Experiment {
     }
 
     /// Grades one outcome (`None` = did not finish: deadlocked), as jcstress does.
+    ///
+    /// A judge grades the failure its lesson is about INTERESTING, and a broken version and
+    /// its fix share the judge: in a fix (`Class::Fixed`) that failure is FORBIDDEN, with the
+    /// same words. The class is said once, in the declaration.
     pub fn grade(&self, p: &Params, outcome: Option<&Outcome>) -> (Grade, &'static str) {
         if let (Some(judge), Some(o)) = (self.judge, outcome) {
-            return judge(p, o);
+            return match judge(p, o) {
+                (Grade::Interesting, meaning) if self.class == Class::Fixed => {
+                    (Grade::Forbidden, meaning)
+                }
+                graded => graded,
+            };
         }
         let expected = p.expected();
         match (self.class, outcome.map(Outcome::primary)) {
@@ -216,5 +225,40 @@ mod worst_tests {
         let with_forbidden = [("lost", Interesting, 30), ("bad", Forbidden, 1)];
         assert_eq!(Grade::worst(with_forbidden), Some(("bad", 1)));
         assert_eq!(Grade::worst([("exact", Acceptable, 4)]), None);
+    }
+}
+
+#[cfg(test)]
+mod shared_judge_tests {
+    use crate::experiment::{Grade, Outcome, Params};
+
+    fn grade(name: &str, o: &Outcome) -> Grade {
+        let exp = crate::experiments::find(name).expect("in the catalogue");
+        exp.grade(&Params::new(2, 1), Some(o)).0
+    }
+
+    /// One judge, one failure: the lesson's INTERESTING outcome, a bug in its fix.
+    #[test]
+    fn a_shared_judge_grades_the_failure_by_the_experiments_class() {
+        let torn = Outcome::of(&[("ops", 2), ("torn", 1)]);
+        assert_eq!(grade("seqlock-nofence", &torn), Grade::Interesting);
+        assert_eq!(grade("seqlock", &torn), Grade::Forbidden);
+        let twice = Outcome::of(&[("uses", 2), ("inits", 2)]);
+        assert_eq!(grade("lazy-init", &twice), Grade::Interesting);
+        assert_eq!(grade("lazy-init-once", &twice), Grade::Forbidden);
+        let inside = Outcome::of(&[("count", 2), ("in_cs", 2)]);
+        assert_eq!(grade("flag-lock", &inside), Grade::Interesting);
+        assert_eq!(grade("spin-lock", &inside), Grade::Forbidden);
+        let clean = Outcome::of(&[("ops", 2), ("torn", 0)]);
+        assert_eq!(grade("seqlock", &clean), Grade::Acceptable);
+    }
+
+    /// A lesson whose failure is a hang shares its fix's judge: an early pass is a bug in
+    /// both.
+    #[test]
+    fn a_failure_that_is_no_lesson_is_forbidden_everywhere() {
+        let early = Outcome::of(&[("passes", 2), ("early", 1)]);
+        assert_eq!(grade("latch-notify-one", &early), Grade::Forbidden);
+        assert_eq!(grade("latch", &early), Grade::Forbidden);
     }
 }
