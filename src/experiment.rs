@@ -229,6 +229,21 @@ impl Experiment {
 }
 
 impl Experiment {
+    /// The worlds in which its bug shows, as `verify` checks them: the ones it declares,
+    /// less `native` (a native run is statistical, not a check). An experiment of a broken
+    /// class that declares no world shows its bug where its class says: loom and schedules.
+    pub fn bug_worlds(&self) -> Worlds {
+        let declared = self.bug_shows_in;
+        if declared.loom || declared.scheduled {
+            return declared;
+        }
+        Worlds {
+            native: false,
+            loom: true,
+            scheduled: true,
+        }
+    }
+
     /// Renames the worlds' default object names (`a0`, `A`) to the declared ones.
     pub fn object_name<'a>(&self, default: &'a str) -> std::borrow::Cow<'a, str> {
         let pick = |names: &[&'static str], i: Option<usize>| i.and_then(|i| names.get(i).copied());

@@ -130,6 +130,30 @@ impl ExploreConfig {
         }
     }
 
+    /// The threads the scheduled and rc11 worlds search on: `jobs`, except for a search
+    /// that will stop at what it finds. A parallel search that stops defers to the
+    /// sequential one (whose first failure is the one reported, the same for every `jobs`),
+    /// so a `--first-failure` search of a lesson whose bug shows in this world, at its proof
+    /// size or larger (where `verify` shows it), goes there at once instead of twice.
+    pub fn search_jobs(&self) -> usize {
+        let shows = match self.world {
+            World::Scheduled => self.exp.bug_worlds().scheduled,
+            World::Rc11 => true, // every bug of loom's or of the schedules is RC11's too
+            World::Loom => self.exp.bug_worlds().loom,
+        };
+        let proof = self.exp.proof;
+        let stops = self.first_failure
+            && self.exp.class != crate::experiment::Class::Fixed
+            && shows
+            && self.params.threads >= proof.threads
+            && self.params.iters >= proof.iters;
+        if stops {
+            1
+        } else {
+            self.jobs
+        }
+    }
+
     /// Why a search that has explored `n` (of `unit`: "classes", "execution graphs") since
     /// `started` stops now: Ctrl-C, its budget of executions, or its time; `None` to go on.
     pub fn spent(&self, n: u64, started: std::time::Instant, unit: &str) -> Option<String> {
@@ -431,5 +455,35 @@ pub fn explore_isolated(cfg: &ExploreConfig) -> Result<ExploreReport> {
         World::Scheduled => scheduled::explore(cfg),
         World::Rc11 => rc11::explore(cfg),
         World::Loom => child::explore_in_child(cfg, true),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A first-failure search of a lesson at its proof size, where its bug shows, goes to
+    /// the sequential search at once; anything else searches on `jobs`.
+    #[test]
+    fn a_search_sure_to_stop_at_a_failure_runs_sequentially() {
+        let at = |name: &str, world, first_failure, shrink: u64| {
+            let exp = crate::experiments::find(name).expect("in the catalogue");
+            let size = Params::new(exp.proof.threads, exp.proof.iters - shrink);
+            ExploreConfig {
+                first_failure,
+                jobs: 2,
+                ..ExploreConfig::new(exp, size, world)
+            }
+            .search_jobs()
+        };
+        assert_eq!(at("bounded-buffer-one-cv", World::Rc11, true, 0), 1);
+        assert_eq!(at("racy-atomic", World::Scheduled, true, 0), 1);
+        assert_eq!(at("racy-atomic", World::Scheduled, false, 0), 2);
+        assert_eq!(at("atomic", World::Scheduled, true, 0), 2, "a fix");
+        // Weak memory's bug: the schedules cannot show it.
+        assert_eq!(at("publish-relaxed", World::Scheduled, true, 0), 2);
+        assert_eq!(at("publish-relaxed", World::Rc11, true, 0), 1);
+        // Below the proof size the bug may not show.
+        assert_eq!(at("bounded-buffer-one-cv", World::Rc11, true, 1), 2);
     }
 }

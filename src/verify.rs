@@ -161,21 +161,6 @@ pub struct Check {
     pub seconds: f64,
 }
 
-/// The worlds in which `verify` looks for a broken experiment's bug: the ones it declares,
-/// less `native` (a native run is statistical, not a check). An experiment of a broken class
-/// that declares no world is checked where its class says a bug shows: loom and schedules.
-pub fn bug_worlds(exp: &Experiment) -> Worlds {
-    let declared = exp.bug_shows_in;
-    if declared.loom || declared.scheduled {
-        return declared;
-    }
-    Worlds {
-        native: false,
-        loom: true,
-        scheduled: true,
-    }
-}
-
 /// Every check for these experiments and litmus tests, in catalogue order.
 pub fn plan(exps: &[&'static Experiment], litmus: &[&'static Litmus]) -> Vec<Planned> {
     let mut out = Vec::new();
@@ -188,7 +173,7 @@ pub fn plan(exps: &[&'static Experiment], litmus: &[&'static Litmus]) -> Vec<Pla
             };
             (Kind::Proved, w)
         } else {
-            (Kind::BugFound, bug_worlds(exp))
+            (Kind::BugFound, exp.bug_worlds())
         };
         // A bug declared to need weak memory: the scheduled world (sequentially consistent)
         // must prove the kernel, or the declaration is wrong.

@@ -243,7 +243,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
         true
     };
     let stats = crate::rt::sched::with_spurious_wakeups(spurious, || {
-        if cfg.jobs > 1 {
+        if cfg.search_jobs() > 1 {
             engine::explore_parallel(kernel, bound, &cfg.cancel, cfg.jobs, &visit).0
         } else {
             engine::explore(kernel, bound, &cfg.cancel, visit)
@@ -251,7 +251,7 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     });
     line.finish_and_clear();
     let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    if cfg.jobs > 1 && found.found_stop {
+    if cfg.search_jobs() > 1 && found.found_stop {
         return explore(&ExploreConfig {
             jobs: 1,
             ..cfg.clone()

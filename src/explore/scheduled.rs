@@ -46,9 +46,10 @@ struct Found {
     /// Executions visited before the search was told to stop (a parallel search's other
     /// workers may still finish one each: they are not counted).
     visited: u64,
-    /// The search stopped at a livelock (the parallel search then defers to the sequential
-    /// one, whose first livelock is the same for every run).
-    livelock: bool,
+    /// The search stopped at what it found (a livelock; with `--first-failure`, the first
+    /// failing execution): a parallel search then defers to the sequential one, whose first
+    /// is the same for every run.
+    found_stop: bool,
 }
 
 impl Found {
@@ -61,8 +62,8 @@ impl Found {
 /// Explores in this process (coroutines on this thread; on `cfg.jobs` threads, each with
 /// its own). The report is the same for every `jobs`: the classes, so the outcome counts,
 /// are the same; a failing execution is shown as the canonical interleaving of the least
-/// failing class ([`dpor::canonical_run`]); a search that stops at a livelock is the
-/// sequential search's.
+/// failing class ([`dpor::canonical_run`]); a search that stops at a livelock or at the
+/// first failure is the sequential search's.
 pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     let (exp, p) = (cfg.exp, cfg.params.clone());
     let expected = p.expected();
@@ -128,7 +129,14 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
             f.stopped = Some(format!(
                 "the search stops at the first livelock ({n} executions explored)"
             ));
-            f.livelock = true;
+            f.found_stop = true;
+            return false;
+        }
+        if failed && cfg.first_failure {
+            f.stopped = Some(format!(
+                "the search stops at the first failing execution ({n} explored)"
+            ));
+            f.found_stop = true;
             return false;
         }
         if let Some(why) = cfg.spent(n, started, "classes") {
@@ -139,14 +147,14 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
     };
     let limit = sched::step_limit(p.threads, p.iters);
     let stats = sched::with_spurious_wakeups(cfg.spurious_wakeups, || {
-        if cfg.jobs > 1 {
+        if cfg.search_jobs() > 1 {
             dpor::explore_parallel(cfg.jobs, p.threads, limit, true, run_kernel.clone(), &visit).0
         } else {
             dpor::explore(p.threads, limit, true, run_kernel.clone(), visit)
         }
     });
     let found = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    if cfg.jobs > 1 && found.livelock {
+    if cfg.search_jobs() > 1 && found.found_stop {
         line.finish_and_clear();
         return explore(&ExploreConfig {
             jobs: 1,
