@@ -154,6 +154,22 @@ impl ExploreConfig {
         }
     }
 
+    /// Why a search stops at what it has just found, the `n`th of `unit`: a livelock
+    /// (always: one is the finding), or a failure when `--first-failure` asks; `None` to go on.
+    pub fn stops_at(&self, livelock: bool, failed: bool, n: u64, unit: &str) -> Option<String> {
+        if livelock {
+            Some(format!(
+                "the search stops at the first livelock ({n} {unit} explored)"
+            ))
+        } else if failed && self.first_failure {
+            Some(format!(
+                "the search stops at the first failing execution ({n} explored)"
+            ))
+        } else {
+            None
+        }
+    }
+
     /// Why a search that has explored `n` (of `unit`: "classes", "execution graphs") since
     /// `started` stops now: Ctrl-C, its budget of executions, or its time; `None` to go on.
     pub fn spent(&self, n: u64, started: std::time::Instant, unit: &str) -> Option<String> {

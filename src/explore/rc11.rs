@@ -222,17 +222,9 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                 started,
             ));
         }
-        if matches!(o, Ending::Livelock) {
-            f.stopped = Some(format!(
-                "the search stops at the first livelock ({n} execution graphs explored)"
-            ));
-            f.found_stop = true;
-            return false;
-        }
-        if failed && cfg.first_failure {
-            f.stopped = Some(format!(
-                "the search stops at the first failing execution ({n} explored)"
-            ));
+        let livelock = matches!(o, Ending::Livelock);
+        if let Some(why) = cfg.stops_at(livelock, failed, n, "execution graphs") {
+            f.stopped = Some(why);
             f.found_stop = true;
             return false;
         }

@@ -124,18 +124,10 @@ pub fn explore(cfg: &ExploreConfig) -> Result<ExploreReport> {
                 started,
             ));
         }
-        if matches!(v.end, End::Livelock(_)) {
-            // A livelocked run takes the whole step bound: one is the finding.
-            f.stopped = Some(format!(
-                "the search stops at the first livelock ({n} executions explored)"
-            ));
-            f.found_stop = true;
-            return false;
-        }
-        if failed && cfg.first_failure {
-            f.stopped = Some(format!(
-                "the search stops at the first failing execution ({n} explored)"
-            ));
+        // A livelocked run takes the whole step bound: one is the finding.
+        let livelock = matches!(v.end, End::Livelock(_));
+        if let Some(why) = cfg.stops_at(livelock, failed, n, "executions") {
+            f.stopped = Some(why);
             f.found_stop = true;
             return false;
         }
