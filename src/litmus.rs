@@ -187,9 +187,10 @@ pub fn explore(t: &'static Litmus, o: MemOrder) -> Result<BTreeMap<Outcome, u64>
 }
 
 /// [`explore`] in a child process of the lab (the hidden `__litmus-loom` command). loom maps
-/// a stack for each thread of each execution and unmaps it after: beside other work in the
-/// same process (`verify`'s checks, two at a time), every unmapping also stops the other
-/// CPU, and IRIW's check took 6 s there against 1.2 s alone.
+/// a stack for each thread of each execution and unmaps it after, and an unmapping in an
+/// address space another CPU is using must reach that CPU too: beside other work in the
+/// same process (`verify`'s checks, two at a time), IRIW's check took 6 s against 1.2 s
+/// alone.
 pub fn explore_in_child(
     t: &'static Litmus,
     o: MemOrder,
