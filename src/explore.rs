@@ -136,11 +136,8 @@ impl ExploreConfig {
     /// so a `--first-failure` search of a lesson whose bug shows in this world, at its proof
     /// size or larger (where `verify` shows it), goes there at once instead of twice.
     pub fn search_jobs(&self) -> usize {
-        let shows = match self.world {
-            World::Scheduled => self.exp.bug_worlds().scheduled,
-            World::Rc11 => true, // every bug of loom's or of the schedules is RC11's too
-            World::Loom => self.exp.bug_worlds().loom,
-        };
+        // Every bug of loom's or of the schedules is RC11's too (loom searches on one).
+        let shows = self.world != World::Scheduled || self.exp.bug_worlds().scheduled;
         let proof = self.exp.proof;
         let stops = self.first_failure
             && self.exp.class != crate::experiment::Class::Fixed

@@ -2,7 +2,9 @@
 //! world covers, at 2 × 1 (and 2 × 2 where the brute force stays small), the explorer must
 //! visit exactly the execution graphs a brute-force enumeration finds — every interleaving
 //! of every thread, every read's every consistent source, every write's every place in
-//! `mo`, each distinct graph counted once — and each graph once.
+//! `mo`, each distinct graph counted once — and each graph once. Where that enumeration is
+//! too large, the oracle is the unreduced search, itself checked against the enumeration
+//! wherever both run.
 
 use race_lab::experiment::{Params, Run};
 use race_lab::rt::rc11::explore::{brute, explore, explore_parallel, unreduced, Kernel};
@@ -16,6 +18,9 @@ use std::sync::Arc;
 const BRUTE_RUNS: u64 = 30_000;
 const UNREDUCED_RUNS: u64 = 300_000;
 const MAX_EVENTS: u64 = 2_000;
+
+/// An oracle's census: each graph's key, with how its run ended and the kernel's value.
+type Census = std::collections::BTreeMap<String, (RunEnd, Option<String>)>;
 
 fn kernel(k: fn(&Params) -> Run, p: Params) -> Kernel<String> {
     Arc::new(move || k(&p).outcome.to_string())
@@ -40,9 +45,32 @@ fn check(name: &str, k: Kernel<String>) -> Result<usize, &'static str> {
         true
     });
     assert!(!stats.stopped, "{name}: exploration stopped");
-    // Every interleaving where that stays small; else every revisit, unreduced.
+    // Every interleaving where that stays small; else every revisit, unreduced. Where the
+    // interleavings are few, the unreduced search must find exactly their graphs too: the
+    // second oracle is checked by the first wherever both run.
     let mut census = match brute(k.clone(), MAX_EVENTS, BRUTE_RUNS) {
-        Some(c) => c,
+        Some(c) => {
+            let second = unreduced(k.clone(), MAX_EVENTS, UNREDUCED_RUNS)
+                .expect("the unreduced search is smaller than the interleavings");
+            let apart = |c: &Census| -> (bool, Census) {
+                let raced = c
+                    .values()
+                    .any(|(end, _)| matches!(end, RunEnd::DataRace(..)));
+                let mut rest = c.clone();
+                rest.retain(|_, (end, _)| !matches!(end, RunEnd::DataRace(..)));
+                (raced, rest)
+            };
+            let (by_brute, by_unreduced) = (apart(&c), apart(&second));
+            assert!(
+                by_brute == by_unreduced,
+                "{name}: the oracles differ: {} graphs by brute force, {} unreduced (data race: {} and {})",
+                by_brute.1.len(),
+                by_unreduced.1.len(),
+                by_brute.0,
+                by_unreduced.0
+            );
+            c
+        }
         None => {
             unreduced(k.clone(), MAX_EVENTS, UNREDUCED_RUNS).ok_or("too large for the oracles")?
         }

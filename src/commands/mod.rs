@@ -424,8 +424,9 @@ mod tests {
         let kept = explore::evidence(&explore).expect("explores");
         assert_eq!(printed(&line), steady(kept));
         let kept = hunt::evidence(&hunt::HuntArgs::of(common())).expect("hunts");
-        assert_eq!(printed(&[&["hunt"], &size[..]].concat()), steady(kept));
-        assert!(printed(&[&["hunt"], &size[..]].concat())["found"] == true);
+        let hunted = printed(&[&["hunt"], &size[..]].concat());
+        assert!(hunted["found"] == true, "{hunted}");
+        assert_eq!(hunted, steady(kept));
         let replay = replay::ReplayArgs {
             common: common(),
             schedule: "0,1".into(),

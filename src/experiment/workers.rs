@@ -17,8 +17,7 @@ pub fn workers<R: Rt, S: Send + Sync + 'static>(
     shared: &Arc<S>,
     body: impl Fn(&S, usize) -> u64 + Send + Sync + 'static,
 ) -> (u64, Option<Duration>) {
-    let (metric, elapsed, ()) = workers_with_owner::<R, S, u64, ()>(p, shared, body, || ());
-    (metric, elapsed)
+    workers_counting::<R, S, u64>(p, shared, body)
 }
 
 /// What workers count and the lab adds up: one count (`u64`), or two counted together

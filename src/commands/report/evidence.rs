@@ -37,8 +37,13 @@ pub(super) fn measured(g: &Gather, exp: &'static Experiment) -> Result<Option<Va
         ..run::RunArgs::default()
     };
     // A spin that never ends keeps its thread until the process ends: such a run gets a
-    // process of its own, so that the report's later work keeps every CPU.
-    let run = g.fetch(&format!("run-{n}.json"), Ask::Run(run), exp.hang_spins)?;
+    // process of its own.
+    let ask = if exp.hang_spins {
+        Ask::RunInChild(run)
+    } else {
+        Ask::Run(run)
+    };
+    let run = g.get(&format!("run-{n}.json"), ask)?;
     g.bar.inc(1);
     Ok(run)
 }

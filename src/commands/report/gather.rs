@@ -13,6 +13,9 @@ use serde_json::Value;
 /// `--json`.
 pub(super) enum Ask {
     Run(run::RunArgs),
+    /// A run whose threads may spin forever, which only the end of a process stops: in a
+    /// child process of the lab, so that the report's later work keeps every CPU.
+    RunInChild(run::RunArgs),
     Explore(explore::ExploreArgs),
     Hunt(hunt::HuntArgs),
     Replay(replay::ReplayArgs),
@@ -22,51 +25,48 @@ pub(super) enum Ask {
 impl Ask {
     /// What the progress line says while it runs.
     fn label(&self) -> String {
-        let (command, experiment) = match self {
-            Ask::Run(a) => ("run", &a.common.experiment),
-            Ask::Explore(a) => ("explore", &a.common.experiment),
-            Ask::Hunt(a) => ("hunt", &a.common.experiment),
-            Ask::Replay(a) => ("replay", &a.common.experiment),
-            Ask::Claims(_) => return "race-lab claims".into(),
-        };
         match self {
-            Ask::Explore(explore::ExploreArgs { world: Some(w), .. }) => {
-                format!("race-lab {command} {experiment} --world {}", w.name())
-            }
-            _ => format!("race-lab {command} {experiment}"),
+            Ask::Run(a) | Ask::RunInChild(a) => format!("race-lab run {}", a.common.experiment),
+            Ask::Explore(a) => format!(
+                "race-lab explore {}{}",
+                a.common.experiment,
+                a.world
+                    .map_or(String::new(), |w| format!(" --world {}", w.name()))
+            ),
+            Ask::Hunt(a) => format!("race-lab hunt {}", a.common.experiment),
+            Ask::Replay(a) => format!("race-lab replay {}", a.common.experiment),
+            Ask::Claims(_) => "race-lab claims".into(),
         }
     }
 
-    /// The command's document, measured in this process as an embedded command (no watcher
-    /// of its own ends the process on Ctrl-C: it stops between steps, and `report` reports).
-    fn document(&self) -> Result<Value> {
+    /// The command's document: measured in this process as an embedded command (no watcher
+    /// of its own ends the process on Ctrl-C: it stops between steps, and `report` reports),
+    /// or for [`Ask::RunInChild`] in a child process.
+    fn document(&self, cancel: &crate::machine::Cancel) -> Result<Value> {
         crate::machine::embedded(|| match self {
             Ask::Run(a) => run::evidence(a),
+            Ask::RunInChild(a) => run_in_child(a, cancel),
             Ask::Explore(a) => explore::evidence(a),
             Ask::Hunt(a) => hunt::evidence(a),
             Ask::Replay(a) => replay::evidence(a),
             Ask::Claims(a) => claims::evidence(a),
         })
     }
+}
 
-    /// As [`Ask::document`], in a child process of the lab: a run whose spinning threads
-    /// only the end of a process stops.
-    fn document_in_child(&self, cancel: &crate::machine::Cancel) -> Result<Value> {
-        let Ask::Run(a) = self else {
-            return self.document(); // only a run can leave a thread spinning
-        };
-        let line = a.command_line();
-        let (status, out, _) = crate::machine::lab_in_child(&line, cancel, false)?;
-        if cancel.requested() || std::os::unix::process::ExitStatusExt::signal(&status) == Some(2) {
-            return Err(not_written());
-        }
-        serde_json::from_slice(&out).map_err(|e| {
-            LabError::failed(format!(
-                "`race-lab {}` (in a child process, {status}): no JSON report: {e}",
-                line.join(" ")
-            ))
-        })
+/// `run`'s document, from a child process of the lab given `a`'s command line.
+fn run_in_child(a: &run::RunArgs, cancel: &crate::machine::Cancel) -> Result<Value> {
+    let line = a.command_line();
+    let (status, out, _) = crate::machine::lab_in_child(&line, cancel, false)?;
+    if cancel.requested() || std::os::unix::process::ExitStatusExt::signal(&status) == Some(2) {
+        return Err(not_written());
     }
+    serde_json::from_slice(&out).map_err(|e| {
+        LabError::failed(format!(
+            "`race-lab {}` (in a child process, {status}): no JSON report: {e}",
+            line.join(" ")
+        ))
+    })
 }
 
 pub(super) fn not_written() -> LabError {
@@ -85,12 +85,6 @@ pub(super) struct Gather<'a> {
 impl Gather<'_> {
     /// `file` from `--from DIR`, or the command's fresh document (saved with `--save`).
     pub(super) fn get(&self, file: &str, ask: Ask) -> Result<Option<Value>> {
-        self.fetch(file, ask, false)
-    }
-
-    /// As [`Gather::get`]; `child`: the command runs in a child process of the lab (a run
-    /// whose threads may spin forever, which only the end of a process stops).
-    pub(super) fn fetch(&self, file: &str, ask: Ask, child: bool) -> Result<Option<Value>> {
         if self.cancel.requested() {
             return Err(not_written());
         }
@@ -106,11 +100,7 @@ impl Gather<'_> {
             }
             Source::Measure { save } => {
                 self.bar.set_message(ask.label());
-                let measured = if child {
-                    ask.document_in_child(&self.cancel)
-                } else {
-                    ask.document()
-                };
+                let measured = ask.document(&self.cancel);
                 // An embedded command stopped by Ctrl-C reports what it did; the report
                 // keeps none of it.
                 if self.cancel.requested() {
